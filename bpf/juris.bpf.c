@@ -1,0 +1,506 @@
+/* juris egress programs: classify each outgoing flow by destination
+ * jurisdiction, count it, and in enforce mode stop what leaves the policy. */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/socket.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "juris.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+#define IP_OFFSET_MASK 0x1fff
+#define IPV6_EXT_MAX 4
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Sizes are placeholders: the loader sets them before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__type(key, struct geo_key4);
+	__type(value, struct geo_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} geo_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__type(key, struct geo_key6);
+	__type(value, struct geo_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} geo_v6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__type(key, struct geo_key4);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} except_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__type(key, struct geo_key6);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} except_v6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct juris_config);
+} config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow_key);
+	__type(value, struct flow_val);
+} flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TOTALS_MAX);
+	__type(key, __u32);
+	__type(value, struct juris_totals);
+} totals SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+/* Who opened a socket, recorded by the socket hooks so that the packet hook
+ * can attribute a flow to a process even when it runs in softirq context. */
+struct sock_owner {
+	__u32 pid;
+	__u32 uid;
+	char comm[16];
+	__u64 last_refused;	/* destination of the last datagram event */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock_owner);
+} sock_owners SEC(".maps");
+
+struct classification {
+	char cc[2];
+	__u8 zone;
+	__u8 verdict;
+	__u8 flags;
+};
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline int is_v4_mapped(const __u32 *a)
+{
+	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff);
+}
+
+static __always_inline const struct geo_val *lookup_geo(int family, const __u8 *daddr)
+{
+	if (family == AF_INET) {
+		struct geo_key4 k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, daddr, 4);
+		return bpf_map_lookup_elem(&geo_v4, &k);
+	}
+	struct geo_key6 k6 = { .prefixlen = 128 };
+
+	__builtin_memcpy(k6.addr, daddr, 16);
+	return bpf_map_lookup_elem(&geo_v6, &k6);
+}
+
+static __always_inline int is_excepted(int family, const __u8 *daddr)
+{
+	if (family == AF_INET) {
+		struct geo_key4 k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, daddr, 4);
+		return bpf_map_lookup_elem(&except_v4, &k) != NULL;
+	}
+	struct geo_key6 k6 = { .prefixlen = 128 };
+
+	__builtin_memcpy(k6.addr, daddr, 16);
+	return bpf_map_lookup_elem(&except_v6, &k6) != NULL;
+}
+
+static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
+{
+	if (zone == ZONE_LOCAL)
+		return 1;
+	if (zone == ZONE_UNKNOWN)
+		return !cfg->unknown_deny;
+	return zone >= ZONE_FR && zone <= cfg->allow_zone;
+}
+
+/* The one classifier every hook calls. daddr is 16 bytes; for AF_INET only
+ * the first four are read. IPv4-mapped IPv6 destinations are IPv4. */
+static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
+{
+	__u32 zero = 0;
+	const struct juris_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	const struct geo_val *g;
+
+	if (family == AF_INET6 && is_v4_mapped((const __u32 *)daddr)) {
+		family = AF_INET;
+		daddr += 12;
+	}
+	g = lookup_geo(family, daddr);
+	c->cc[0] = g ? g->cc[0] : 0;
+	c->cc[1] = g ? g->cc[1] : 0;
+	c->zone = g ? g->zone : ZONE_UNKNOWN;
+	c->flags = g ? g->flags : 0;
+	c->verdict = VERDICT_ALLOW;
+	if (!cfg || zone_allowed(cfg, c->zone))
+		return;
+	if (is_excepted(family, daddr)) {
+		c->flags |= GEO_F_EXCEPTION;
+		return;
+	}
+	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+}
+
+static __always_inline void add_totals(const struct classification *c, __u64 packets,
+				       __u64 bytes, __u64 flows)
+{
+	__u32 idx = TOTALS_INDEX(c->zone, c->verdict);
+	struct juris_totals *t;
+
+	if (idx >= TOTALS_MAX)
+		return;
+	t = bpf_map_lookup_elem(&totals, &idx);
+	if (!t)
+		return;
+	t->packets += packets;
+	t->bytes += bytes;
+	t->flows += flows;
+}
+
+static __always_inline void emit_event(const struct flow_key *k, const struct classification *c,
+				       __u8 type, __u8 hook, __u16 sport,
+				       const struct sock_owner *owner)
+{
+	struct juris_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count(CNT_RINGBUF_DROPS);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = k->cgroup_id;
+	if (owner) {
+		e->pid = owner->pid;
+		e->uid = owner->uid;
+		__builtin_memcpy(e->comm, owner->comm, sizeof(e->comm));
+	} else {
+		e->pid = 0;
+		e->uid = 0;
+		__builtin_memset(e->comm, 0, sizeof(e->comm));
+	}
+	__builtin_memcpy(e->saddr, k->saddr, 16);
+	__builtin_memcpy(e->daddr, k->daddr, 16);
+	e->sport = sport;
+	e->dport = bpf_ntohs(k->dport);
+	e->type = type;
+	e->hook = hook;
+	e->family = k->family;
+	e->proto = k->proto;
+	e->verdict = c->verdict;
+	e->zone = c->zone;
+	e->cc[0] = c->cc[0];
+	e->cc[1] = c->cc[1];
+	e->flags = c->flags;
+	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Accounts one packet (or, with packets == 0, a refused connect) to its
+ * flow. Returns 1 when this call created the flow-table entry. */
+static __always_inline int account_flow(const struct flow_key *k, const struct classification *c,
+					__u64 packets, __u64 bytes, __u16 sport,
+					const struct sock_owner *owner, __u32 uid)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
+	struct flow_val nv = {};
+	long err;
+
+	if (v) {
+		__sync_fetch_and_add(&v->packets, packets);
+		__sync_fetch_and_add(&v->bytes, bytes);
+		v->last_ns = now;
+		v->verdict = c->verdict;	/* a policy change applies to live flows */
+		add_totals(c, packets, bytes, 0);
+		return 0;
+	}
+	nv.packets = packets;
+	nv.bytes = bytes;
+	nv.first_ns = now;
+	nv.last_ns = now;
+	nv.uid = uid;
+	if (owner) {
+		nv.pid = owner->pid;
+		nv.uid = owner->uid;
+		__builtin_memcpy(nv.comm, owner->comm, sizeof(nv.comm));
+	}
+	nv.cc[0] = c->cc[0];
+	nv.cc[1] = c->cc[1];
+	nv.zone = c->zone;
+	nv.verdict = c->verdict;
+	nv.sport = sport;
+	nv.flags = c->flags;
+	err = bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST);
+	if (err == 0) {
+		add_totals(c, packets, bytes, 1);
+		return 1;
+	}
+	/* Another CPU created it first, or the table refused it: the totals
+	 * stay exact either way. */
+	v = bpf_map_lookup_elem(&flows, k);
+	if (v) {
+		__sync_fetch_and_add(&v->packets, packets);
+		__sync_fetch_and_add(&v->bytes, bytes);
+	} else {
+		count(CNT_FLOW_INSERT_FAIL);
+	}
+	add_totals(c, packets, bytes, 0);
+	return 0;
+}
+
+/* Reads the transport ports at off; zero for protocols without ports. */
+static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 proto,
+				       __u16 *sport, __u16 *dport)
+{
+	__u16 p[2];
+
+	*sport = 0;
+	*dport = 0;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE &&
+	    proto != IPPROTO_SCTP)
+		return;
+	if (bpf_skb_load_bytes(skb, off, p, sizeof(p)))
+		return;
+	*sport = p[0];
+	*dport = p[1];
+}
+
+static __always_inline int parse_ipv4(struct __sk_buff *skb, struct flow_key *k, __u16 *sport)
+{
+	struct iphdr ip;
+	__u16 sp = 0, dp = 0;
+
+	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+		return -1;
+	k->family = AF_INET;
+	k->proto = ip.protocol;
+	__builtin_memcpy(k->saddr, &ip.saddr, 4);
+	__builtin_memcpy(k->daddr, &ip.daddr, 4);
+	if (!(ip.frag_off & bpf_htons(IP_OFFSET_MASK)))
+		read_ports(skb, ip.ihl * 4, ip.protocol, &sp, &dp);
+	k->dport = dp;
+	*sport = bpf_ntohs(sp);
+	return 0;
+}
+
+static __always_inline int parse_ipv6(struct __sk_buff *skb, struct flow_key *k, __u16 *sport)
+{
+	struct ipv6hdr ip6;
+	__u32 off = sizeof(ip6);
+	__u8 nexthdr;
+	__u16 sp = 0, dp = 0;
+
+	if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
+		return -1;
+	k->family = AF_INET6;
+	__builtin_memcpy(k->saddr, &ip6.saddr, 16);
+	__builtin_memcpy(k->daddr, &ip6.daddr, 16);
+	nexthdr = ip6.nexthdr;
+#pragma unroll
+	for (int i = 0; i < IPV6_EXT_MAX; i++) {
+		__u8 ext[2];
+
+		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING &&
+		    nexthdr != IPPROTO_DSTOPTS)
+			break;
+		if (bpf_skb_load_bytes(skb, off, ext, sizeof(ext)))
+			return -1;
+		nexthdr = ext[0];
+		off += (ext[1] + 1) * 8;
+	}
+	k->proto = nexthdr;
+	read_ports(skb, off, nexthdr, &sp, &dp);
+	k->dport = dp;
+	*sport = bpf_ntohs(sp);
+	return 0;
+}
+
+SEC("cgroup_skb/egress")
+int juris_egress(struct __sk_buff *skb)
+{
+	struct flow_key k = {};
+	struct classification c;
+	struct sock_owner *owner = NULL;
+	struct bpf_sock *sk;
+	__u16 sport = 0;
+	int err;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		err = parse_ipv4(skb, &k, &sport);
+	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		err = parse_ipv6(skb, &k, &sport);
+	else
+		err = -1;
+	if (err) {
+		count(CNT_NOT_IP);
+		return 1;
+	}
+	k.cgroup_id = bpf_skb_cgroup_id(skb);
+	classify(k.family, k.daddr, &c);
+	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
+
+	if (!bpf_map_lookup_elem(&flows, &k)) {
+		/* Attribution is only worth its cost on a new flow. */
+		sk = skb->sk;
+		if (sk)
+			sk = bpf_sk_fullsock(sk);
+		if (sk)
+			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
+	}
+	if (account_flow(&k, &c, 1, skb->len, sport, owner, bpf_get_socket_uid(skb)) &&
+	    c.verdict != VERDICT_ALLOW)
+		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS, sport, owner);
+
+	if (c.verdict == VERDICT_BLOCK) {
+		count(CNT_PACKETS_BLOCKED);
+		return 0;
+	}
+	return 1;
+}
+
+/* Records who owns the socket, for the packet hook's attribution. */
+static __always_inline struct sock_owner *remember_owner(struct bpf_sock_addr *ctx,
+							 struct sock_owner *tmp)
+{
+	struct sock_owner *o = NULL;
+
+	if (ctx->sk)
+		o = bpf_sk_storage_get(&sock_owners, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!o)
+		o = tmp;
+	if (o->pid == 0) {
+		o->pid = bpf_get_current_pid_tgid() >> 32;
+		o->uid = (__u32)bpf_get_current_uid_gid();
+		bpf_get_current_comm(o->comm, sizeof(o->comm));
+	}
+	return o;
+}
+
+/* Common body of the four socket hooks. Returns 0 to refuse (EPERM). */
+static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8 hook,
+				     __u8 type, __u32 counter)
+{
+	struct flow_key k = {};
+	struct classification c;
+	struct sock_owner tmp = {}, *owner;
+
+	k.family = family;
+	k.proto = ctx->protocol;
+	k.dport = (__u16)ctx->user_port;
+	if (family == AF_INET) {
+		__u32 d = ctx->user_ip4;
+
+		__builtin_memcpy(k.daddr, &d, 4);
+		if (hook == HOOK_SENDMSG4) {
+			__u32 s = ctx->msg_src_ip4;
+
+			__builtin_memcpy(k.saddr, &s, 4);
+		}
+	} else {
+		__u32 d[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
+			       ctx->user_ip6[3] };
+
+		__builtin_memcpy(k.daddr, d, 16);
+		if (hook == HOOK_SENDMSG6) {
+			__u32 s[4] = { ctx->msg_src_ip6[0], ctx->msg_src_ip6[1],
+				       ctx->msg_src_ip6[2], ctx->msg_src_ip6[3] };
+
+			__builtin_memcpy(k.saddr, s, 16);
+		}
+	}
+	k.cgroup_id = bpf_get_current_cgroup_id();
+	owner = remember_owner(ctx, &tmp);
+	classify(family, k.daddr, &c);
+	/* In audit mode the packet hook reports the new flow, attributed
+	 * through the socket's owner recorded above: one event, not two. */
+	if (c.verdict != VERDICT_BLOCK)
+		return 1;
+	if (type == EVENT_SENDMSG) {
+		/* One event per socket and destination, not one per datagram:
+		 * a UDP storm must not flood the ring buffer. The counter
+		 * below still counts every refused datagram. */
+		__u64 dst = ((__u64 *)k.daddr)[0] ^ ((__u64 *)k.daddr)[1] ^ k.dport;
+
+		if (owner->last_refused != dst) {
+			owner->last_refused = dst;
+			emit_event(&k, &c, type, hook, 0, owner);
+		}
+	} else {
+		emit_event(&k, &c, type, hook, 0, owner);
+	}
+	/* A refused connect never makes a packet: account it as a flow
+	 * with no bytes so that reports and totals show it. */
+	account_flow(&k, &c, 0, 0, 0, owner, owner->uid);
+	count(counter);
+	return 0;
+}
+
+SEC("cgroup/connect4")
+int juris_connect4(struct bpf_sock_addr *ctx)
+{
+	return sock_hook(ctx, AF_INET, HOOK_CONNECT4, EVENT_CONNECT, CNT_CONNECT_BLOCKED);
+}
+
+SEC("cgroup/connect6")
+int juris_connect6(struct bpf_sock_addr *ctx)
+{
+	return sock_hook(ctx, AF_INET6, HOOK_CONNECT6, EVENT_CONNECT, CNT_CONNECT_BLOCKED);
+}
+
+SEC("cgroup/sendmsg4")
+int juris_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return sock_hook(ctx, AF_INET, HOOK_SENDMSG4, EVENT_SENDMSG, CNT_SENDMSG_BLOCKED);
+}
+
+SEC("cgroup/sendmsg6")
+int juris_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return sock_hook(ctx, AF_INET6, HOOK_SENDMSG6, EVENT_SENDMSG, CNT_SENDMSG_BLOCKED);
+}

@@ -1,0 +1,157 @@
+/* Types shared by the BPF programs and the juris loader: one definition, no drift. */
+#ifndef JURIS_H
+#define JURIS_H
+
+#include <linux/types.h>
+
+/* Most specific first; the order is also the policy order: a policy that
+ * allows zone Z allows every zone from ZONE_FR up to Z. */
+enum juris_zone {
+	ZONE_UNKNOWN = 0,	/* not in the database */
+	ZONE_LOCAL,		/* special-purpose ranges, never blocked */
+	ZONE_FR,
+	ZONE_EU,
+	ZONE_EEA,
+	ZONE_ADEQUATE,
+	ZONE_THIRD,
+	ZONE_MAX,
+};
+
+enum juris_verdict {
+	VERDICT_ALLOW = 0,
+	VERDICT_WOULD_BLOCK,	/* audit mode: enforce would have blocked */
+	VERDICT_BLOCK,
+	VERDICT_MAX,
+};
+
+enum juris_mode {
+	MODE_AUDIT = 0,
+	MODE_ENFORCE = 1,
+};
+
+enum juris_hook {
+	HOOK_SKB_EGRESS = 0,
+	HOOK_CONNECT4,
+	HOOK_CONNECT6,
+	HOOK_SENDMSG4,
+	HOOK_SENDMSG6,
+	HOOK_MAX,
+};
+
+/* LPM trie keys; addresses in network byte order. */
+struct geo_key4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct geo_key6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+#define GEO_F_EXCEPTION 0x01	/* value of an --except prefix */
+
+struct geo_val {
+	char cc[2];		/* ISO 3166 alpha-2, "\0\0" when unknown */
+	__u8 zone;		/* enum juris_zone */
+	__u8 flags;		/* GEO_F_* */
+};
+
+/* Live policy, one element of the config array; read once per packet so
+ * that a policy change is a single map update. */
+struct juris_config {
+	__u8 mode;		/* enum juris_mode */
+	__u8 allow_zone;	/* widest allowed zone, ZONE_FR..ZONE_ADEQUATE */
+	__u8 unknown_deny;	/* 1: ZONE_UNKNOWN is outside the policy */
+	__u8 pad0;
+	__u32 daemon_pid;	/* pid of the juris run that owns the pins, 0 if none */
+	__u64 policy_hash;	/* fingerprint of database + policy, host order */
+	__u64 db_build_epoch;	/* database build time, seconds since epoch */
+	__u64 started_ns;	/* CLOCK_BOOTTIME when the pins were created */
+};
+
+/* Flow table key. Addresses in network byte order (IPv4 in the first four
+ * bytes, rest zero); dport in network byte order. */
+struct flow_key {
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 proto;		/* IPPROTO_* */
+	__u16 dport;
+	__u32 pad0;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u64 cgroup_id;
+};
+
+/* Flow table value; counters in host order, times are CLOCK_BOOTTIME ns. */
+struct flow_val {
+	__u64 packets;
+	__u64 bytes;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u32 pid;		/* task that sent the first packet, 0 if unknown */
+	__u32 uid;
+	char comm[16];
+	char cc[2];
+	__u8 zone;
+	__u8 verdict;		/* enum juris_verdict */
+	__u16 sport;		/* host order, of the first packet */
+	__u8 flags;		/* GEO_F_* */
+	__u8 pad0;
+};
+
+/* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for
+ * every packet, independent of the flow table and the ring buffer. */
+struct juris_totals {
+	__u64 packets;
+	__u64 bytes;
+	__u64 flows;		/* new flow-table entries */
+};
+
+#define TOTALS_INDEX(zone, verdict) ((zone) * VERDICT_MAX + (verdict))
+#define TOTALS_MAX (ZONE_MAX * VERDICT_MAX)
+
+/* Per-CPU counters of things that would otherwise be lost silently. */
+enum juris_counter {
+	CNT_RINGBUF_DROPS = 0,	/* events not delivered: ring buffer full */
+	CNT_FLOW_INSERT_FAIL,	/* flow could not be inserted in the table */
+	CNT_CONNECT_BLOCKED,	/* connect() refused with EPERM */
+	CNT_SENDMSG_BLOCKED,	/* sendmsg() refused with EPERM */
+	CNT_PACKETS_BLOCKED,	/* packets dropped on cgroup egress */
+	CNT_NOT_IP,		/* egress packets that are neither IPv4 nor IPv6 */
+	CNT_MAX,
+};
+
+enum juris_event_type {
+	EVENT_NEW_FLOW = 1,	/* first packet of a flow outside the policy */
+	EVENT_CONNECT,		/* connect() outside the policy */
+	EVENT_SENDMSG,		/* datagram outside the policy */
+};
+
+struct juris_event {
+	__u64 ts_ns;		/* CLOCK_BOOTTIME */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 uid;
+	char comm[16];
+	__u8 saddr[16];		/* network order */
+	__u8 daddr[16];		/* network order */
+	__u16 sport;		/* host order */
+	__u16 dport;		/* host order */
+	__u8 type;		/* enum juris_event_type */
+	__u8 hook;		/* enum juris_hook */
+	__u8 family;
+	__u8 proto;
+	__u8 verdict;
+	__u8 zone;
+	char cc[2];
+	__u8 flags;
+	__u8 pad0[3];
+};
+
+/* The egress program leaves its classification of the packet in skb->cb[0]
+ * so that BPF_PROG_TEST_RUN callers (juris lookup) read the kernel's answer
+ * from ctx_out: zone | verdict << 8 | cc[0] << 16 | cc[1] << 24. */
+#define CB_RESULT(zone, verdict, c0, c1) \
+	((__u32)(zone) | (__u32)(verdict) << 8 | (__u32)(__u8)(c0) << 16 | (__u32)(__u8)(c1) << 24)
+
+#endif /* JURIS_H */

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs what a fresh Debian 12 machine lacks to build, run and test juris.
+# Idempotent and quiet when nothing is missing. Needs root when it installs.
+set -eu
+PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
+libmaxminddb-dev libcjson-dev libcmocka-dev npm iproute2 procps kmod
+libmaxmind-db-writer-perl python3-maxminddb mmdb-bin tor-geoipdb"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+# npm may come from elsewhere than Debian (nodesource, nvm): accept it.
+case " $missing " in *" npm "*) command -v npm >/dev/null && missing=$(echo "$missing" | sed 's/ npm//') ;; esac
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing; run this script as root" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

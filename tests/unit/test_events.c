@@ -1,0 +1,108 @@
+/* Unit tests of the NDJSON event formatter (ECS field names). */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "events.h"
+
+static cJSON *path(cJSON *root, const char *a, const char *b)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(root, a);
+
+	return b ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
+}
+
+static struct juris_event blocked_connect(void)
+{
+	struct juris_event e = {
+		.ts_ns = 1000000000ull, .cgroup_id = 42, .pid = 1234, .uid = 1000,
+		.comm = "curl", .dport = 443, .type = EVENT_CONNECT, .hook = HOOK_CONNECT4,
+		.family = AF_INET, .proto = IPPROTO_TCP, .verdict = VERDICT_BLOCK,
+		.zone = ZONE_THIRD, .cc = { 'U', 'S' },
+	};
+
+	inet_pton(AF_INET, "198.51.100.7", e.daddr);
+	return e;
+}
+
+static void test_blocked_connect_has_ecs_fields(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char *line;
+	cJSON *j;
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	line = event_to_json(&w, &e);
+	assert_non_null(line);
+	assert_null(strchr(line, '\n'));
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_string_equal(path(j, "event", "action")->valuestring, "blocked");
+	assert_string_equal(path(j, "event", "outcome")->valuestring, "failure");
+	assert_string_equal(path(j, "destination", "ip")->valuestring, "198.51.100.7");
+	assert_int_equal(path(j, "destination", "port")->valueint, 443);
+	assert_string_equal(
+		cJSON_GetObjectItem(path(j, "destination", "geo"), "country_iso_code")->valuestring,
+		"US");
+	assert_string_equal(path(j, "network", "transport")->valuestring, "tcp");
+	assert_string_equal(path(j, "network", "type")->valuestring, "ipv4");
+	assert_int_equal(path(j, "process", "pid")->valueint, 1234);
+	assert_string_equal(path(j, "process", "name")->valuestring, "curl");
+	assert_string_equal(path(j, "user", "id")->valuestring, "1000");
+	assert_string_equal(path(j, "juris", "zone")->valuestring, "third");
+	assert_string_equal(path(j, "juris", "mode")->valuestring, "enforce");
+	assert_string_equal(path(j, "juris", "policy")->valuestring, "eu");
+	assert_non_null(path(j, "host", "name"));
+	/* The connect hook had no source address: no empty source object. */
+	assert_null(path(j, "source", NULL));
+	assert_true(cJSON_IsString(path(j, "@timestamp", NULL)));
+	assert_int_equal(strlen(path(j, "@timestamp", NULL)->valuestring), 24);
+	cJSON_Delete(j);
+	free(line);
+}
+
+static void test_audit_flow_event_is_would_block_with_ipv6_source(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char *line;
+	cJSON *j;
+
+	(void)state;
+	e.verdict = VERDICT_WOULD_BLOCK;
+	e.family = AF_INET6;
+	e.proto = IPPROTO_UDP;
+	e.sport = 5353;
+	memset(e.daddr, 0, 16);
+	inet_pton(AF_INET6, "2001:db8:3::10", e.daddr);
+	inet_pton(AF_INET6, "2001:db8:2::1", e.saddr);
+	event_writer_init(&w, stdout, "audit", "fr");
+	line = event_to_json(&w, &e);
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_string_equal(path(j, "event", "action")->valuestring, "would_block");
+	assert_string_equal(path(j, "event", "outcome")->valuestring, "success");
+	assert_string_equal(path(j, "source", "ip")->valuestring, "2001:db8:2::1");
+	assert_int_equal(path(j, "source", "port")->valueint, 5353);
+	assert_string_equal(path(j, "destination", "ip")->valuestring, "2001:db8:3::10");
+	assert_string_equal(path(j, "network", "transport")->valuestring, "udp");
+	assert_string_equal(path(j, "network", "type")->valuestring, "ipv6");
+	cJSON_Delete(j);
+	free(line);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocked_connect_has_ecs_fields),
+		cmocka_unit_test(test_audit_flow_event_is_would_block_with_ipv6_source),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,167 @@
+/* Unit tests of the command-line parser. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sys/socket.h>
+#include "juris.h"
+#include "options.h"
+
+#define PARSE(o, ...)                                                          \
+	({                                                                     \
+		char *argv[] = { "juris", __VA_ARGS__, NULL };                 \
+		options_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, (o));  \
+	})
+
+static void test_run_defaults_are_audit_eu_unknown_allow(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run"), 0);
+	assert_int_equal(o.cmd, CMD_RUN);
+	assert_int_equal(o.mode, MODE_AUDIT);
+	assert_int_equal(o.allow_zone, ZONE_EU);
+	assert_false(o.unknown_deny);
+	assert_false(o.us_adequate);
+	assert_string_equal(o.pin_dir, DEFAULT_PIN_DIR);
+	assert_int_equal(o.flow_table, DEFAULT_FLOW_TABLE);
+	assert_int_equal(o.n_cgroups, 0);
+	assert_null(o.db);
+	options_free(&o);
+}
+
+static void test_run_takes_every_policy_flag(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run", "--mode", "enforce", "--allow", "adequate", "--unknown",
+			       "deny", "--us-adequate", "--except", "192.0.2.0/24", "--except",
+			       "2001:db8::/32", "--cgroup", "a.service", "--cgroup", "b/c",
+			       "--db", "x.mmdb", "--pin-dir", "/sys/fs/bpf/t", "--events", "-",
+			       "--flow-table", "4096"),
+			 0);
+	assert_int_equal(o.mode, MODE_ENFORCE);
+	assert_int_equal(o.allow_zone, ZONE_ADEQUATE);
+	assert_true(o.unknown_deny);
+	assert_true(o.us_adequate);
+	assert_true(o.policy_given);
+	assert_int_equal(o.n_excepts, 2);
+	assert_int_equal(o.excepts[0].addr.family, AF_INET);
+	assert_int_equal(o.excepts[0].len, 24);
+	assert_int_equal(o.excepts[1].addr.family, AF_INET6);
+	assert_int_equal(o.excepts[1].len, 32);
+	assert_int_equal(o.n_cgroups, 2);
+	assert_string_equal(o.cgroups[1], "b/c");
+	assert_string_equal(o.db, "x.mmdb");
+	assert_string_equal(o.events, "-");
+	assert_int_equal(o.flow_table, 4096);
+	options_free(&o);
+}
+
+static void test_allow_names_map_to_zones(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_allow_zone("fr"), ZONE_FR);
+	assert_int_equal(parse_allow_zone("eu"), ZONE_EU);
+	assert_int_equal(parse_allow_zone("eea"), ZONE_EEA);
+	assert_int_equal(parse_allow_zone("adequate"), ZONE_ADEQUATE);
+	assert_true(parse_allow_zone("third") < 0);
+	assert_true(parse_allow_zone("local") < 0);
+	assert_true(parse_allow_zone("") < 0);
+}
+
+static void test_bad_values_are_refused(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_true(PARSE(&o, "run", "--mode", "block") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--allow", "world") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--unknown", "maybe") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--except", "192.0.2.1/33") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--except", "not-an-address") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--flow-table", "12x") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--pin-dir", "relative/dir") < 0);
+	options_free(&o);
+}
+
+static void test_options_of_another_command_are_refused(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_true(PARSE(&o, "status", "--mode", "enforce") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "stop", "--db", "x") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--json") < 0);
+	options_free(&o);
+}
+
+static void test_unknown_command_and_option_are_refused(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_true(PARSE(&o, "frobnicate") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--frobnicate") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--db") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "status", "extra") < 0);
+	options_free(&o);
+}
+
+static void test_lookup_keeps_addresses_as_arguments(void **state)
+{
+	struct juris_opts o;
+
+	char *argv[] = { "juris", "lookup", "--json", "192.0.2.1", "2001:db8::1", NULL };
+
+	(void)state;
+	assert_int_equal(options_parse(5, argv, &o), 0);
+	assert_int_equal(o.cmd, CMD_LOOKUP);
+	assert_true(o.json);
+	assert_int_equal(o.n_args, 2);
+	assert_string_equal(o.args[0], "192.0.2.1");
+	assert_string_equal(o.args[1], "2001:db8::1");
+	options_free(&o);
+}
+
+static void test_help_and_version(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--help"), 0);
+	assert_int_equal(o.cmd, CMD_HELP);
+	assert_int_equal(PARSE(&o, "--version"), 0);
+	assert_int_equal(o.cmd, CMD_VERSION);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_defaults_are_audit_eu_unknown_allow),
+		cmocka_unit_test(test_run_takes_every_policy_flag),
+		cmocka_unit_test(test_allow_names_map_to_zones),
+		cmocka_unit_test(test_bad_values_are_refused),
+		cmocka_unit_test(test_options_of_another_command_are_refused),
+		cmocka_unit_test(test_unknown_command_and_option_are_refused),
+		cmocka_unit_test(test_lookup_keeps_addresses_as_arguments),
+		cmocka_unit_test(test_help_and_version),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

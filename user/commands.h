@@ -1,0 +1,14 @@
+/* The subcommands of juris; each returns 0 or a negative errno after
+ * printing its own one-line error. */
+#ifndef JURIS_COMMANDS_H
+#define JURIS_COMMANDS_H
+
+#include <signal.h>
+#include "options.h"
+
+int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting);
+int cmd_lookup(const struct juris_opts *o);
+int cmd_status(const struct juris_opts *o);
+int cmd_stop(const struct juris_opts *o);
+
+#endif

@@ -1,0 +1,21 @@
+/* Turns kernel events into NDJSON lines with Elastic Common Schema names. */
+#ifndef JURIS_EVENTS_H
+#define JURIS_EVENTS_H
+
+#include <stdio.h>
+#include "juris.h"
+
+struct event_writer {
+	FILE *out;
+	char host[256];
+	__s64 boot_to_real_ns;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	const char *mode;
+	const char *policy;
+};
+
+void event_writer_init(struct event_writer *w, FILE *out, const char *mode, const char *policy);
+/* Returns a malloc'd JSON line (no newline) or NULL on allocation failure. */
+char *event_to_json(const struct event_writer *w, const struct juris_event *e);
+int event_write(struct event_writer *w, const struct juris_event *e);
+
+#endif

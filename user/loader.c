@@ -1,0 +1,498 @@
+/* Loads juris's programs, fills their maps, attaches them to cgroups and
+ * pins the lot so that enforcement and counters outlive the daemon. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "juris.skel.h"
+#include "loader.h"
+
+const char *const juris_map_names[MAP_COUNT] = {
+	[MAP_GEO_V4] = "geo_v4", [MAP_GEO_V6] = "geo_v6",
+	[MAP_EXCEPT_V4] = "except_v4", [MAP_EXCEPT_V6] = "except_v6",
+	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
+	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
+	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_META] = "meta",
+};
+
+/* The ring buffer of a private (lookup) instance: its events are never read. */
+#define PRIVATE_RINGBUF_BYTES (16 * 1024)
+#define PRIVATE_FLOW_TABLE 4096
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
+{
+	switch (m) {
+	case MAP_GEO_V4: return s->maps.geo_v4;
+	case MAP_GEO_V6: return s->maps.geo_v6;
+	case MAP_EXCEPT_V4: return s->maps.except_v4;
+	case MAP_EXCEPT_V6: return s->maps.except_v6;
+	case MAP_CONFIG: return s->maps.config;
+	case MAP_FLOWS: return s->maps.flows;
+	case MAP_TOTALS: return s->maps.totals;
+	case MAP_COUNTERS: return s->maps.counters;
+	case MAP_EVENTS: return s->maps.events;
+	case MAP_SOCK_OWNERS: return s->maps.sock_owners;
+	default: return NULL;
+	}
+}
+
+static int fill_geo(int fd4, int fd6, const struct prefix_list *v4, const struct prefix_list *v6)
+{
+	for (size_t i = 0; i < v4->n; i++) {
+		const struct net_prefix *p = &v4->v[i];
+		struct geo_key4 k = { .prefixlen = p->len };
+		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
+
+		memcpy(k.addr, p->addr, 4);
+		if (bpf_map_update_elem(fd4, &k, &v, BPF_ANY))
+			return -errno;
+	}
+	for (size_t i = 0; i < v6->n; i++) {
+		const struct net_prefix *p = &v6->v[i];
+		struct geo_key6 k = { .prefixlen = p->len };
+		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
+
+		memcpy(k.addr, p->addr, 16);
+		if (bpf_map_update_elem(fd6, &k, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int juris_fill_excepts(int fd4, int fd6, const struct juris_opts *o)
+{
+	__u8 one = 1;
+
+	for (int i = 0; i < o->n_excepts; i++) {
+		const struct except_cidr *e = &o->excepts[i];
+		int err;
+
+		if (e->addr.family == AF_INET) {
+			struct geo_key4 k = { .prefixlen = e->len };
+
+			memcpy(k.addr, e->addr.a, 4);
+			err = bpf_map_update_elem(fd4, &k, &one, BPF_ANY);
+		} else {
+			struct geo_key6 k = { .prefixlen = e->len };
+
+			memcpy(k.addr, e->addr.a, 16);
+			err = bpf_map_update_elem(fd6, &k, &one, BPF_ANY);
+		}
+		if (err)
+			return -errno;
+	}
+	return 0;
+}
+
+static size_t max_size(size_t n)
+{
+	return n ? n : 1;
+}
+
+static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t flows,
+			 uint32_t ringbuf, const struct juris_maps *reuse, char *err, size_t len)
+{
+	struct juris_bpf *s = juris_bpf__open();
+	int ret;
+
+	if (!s)
+		return fail(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	bpf_map__set_max_entries(s->maps.geo_v4, max_size(n4));
+	bpf_map__set_max_entries(s->maps.geo_v6, max_size(n6));
+	bpf_map__set_max_entries(s->maps.flows, flows);
+	if (ringbuf)
+		bpf_map__set_max_entries(s->maps.events, ringbuf);
+	if (reuse) {
+		for (int m = MAP_GEO_V4; m <= MAP_EXCEPT_V6; m++)
+			if (reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
+				ret = -errno;
+				juris_bpf__destroy(s);
+				return fail(err, len, ret, "cannot reuse pinned map %s",
+					    juris_map_names[m]);
+			}
+	}
+	ret = juris_bpf__load(s);
+	if (ret) {
+		juris_bpf__destroy(s);
+		if (ret == -EPERM || ret == -EACCES)
+			return fail(err, len, ret,
+				    "no permission to load BPF programs (run as root, or with "
+				    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
+		return fail(err, len, ret, "cannot load the BPF programs: %s (run with --verbose)",
+			    strerror(-ret));
+	}
+	*out = s;
+	return 0;
+}
+
+int juris_check_privilege(char *err, size_t len)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "juris_probe", sizeof(__u32), sizeof(__u32), 1,
+				NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EPERM || errno == EACCES)
+		return fail(err, len, -errno,
+			    "no permission to load BPF programs (run as root, or with "
+			    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
+	return fail(err, len, -errno, "the kernel refuses BPF maps: %s", strerror(errno));
+}
+
+int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
+		       const struct prefix_list *v6, const struct juris_maps *reuse,
+		       struct juris_bpf **out, char *err, size_t errlen)
+{
+	struct juris_bpf *s;
+	int ret;
+
+	ret = open_and_load(&s, v4 ? v4->n : 1, v6 ? v6->n : 1, PRIVATE_FLOW_TABLE,
+			    PRIVATE_RINGBUF_BYTES, reuse, err, errlen);
+	if (ret)
+		return ret;
+	if (!reuse)
+		ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), v4, v6);
+	if (!ret && (!reuse || reuse->fd[MAP_EXCEPT_V4] < 0))
+		ret = juris_fill_excepts(bpf_map__fd(s->maps.except_v4),
+					 bpf_map__fd(s->maps.except_v6), o);
+	if (ret) {
+		juris_bpf__destroy(s);
+		return fail(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+	}
+	*out = s;
+	return 0;
+}
+
+static int pin_path(char *buf, size_t len, const char *dir, const char *prefix, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s%s", dir, prefix, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
+{
+	const struct juris_opts *o = p->opts;
+	__u32 zero = 0;
+	int fd;
+
+	memset(meta, 0, sizeof(*meta));
+	snprintf(meta->db_path, sizeof(meta->db_path), "%s", p->db_path);
+	snprintf(meta->db_type, sizeof(meta->db_type), "%s", p->db->type);
+	meta->db_build_epoch = p->db->build_epoch;
+	meta->db_file_size = p->db->file_size;
+	meta->prefixes_v4 = p->v4->n;
+	meta->prefixes_v6 = p->v6->n;
+	meta->started_realtime = (__u64)time(NULL);
+	meta->n_cgroups = p->n_cgroups;
+	meta->n_excepts = o->n_excepts;
+	meta->us_adequate = o->us_adequate;
+	for (int i = 0; i < p->n_cgroups; i++)
+		meta->cgroup_ids[i] = p->cgroups[i].id;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "meta", sizeof(__u32), sizeof(*meta), 1, NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(fd, &zero, meta, BPF_ANY)) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Removes every entry of dir (detaching pinned links first), then dir. */
+static int remove_dir_pins(const char *dir)
+{
+	char path[4096];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int ret = 0;
+
+	if (!dp)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (pin_path(path, sizeof(path), dir, "", d->d_name))
+			continue;
+		if (!strncmp(d->d_name, "link_", 5)) {
+			int fd = bpf_obj_get(path);
+
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		}
+		if (unlink(path) && errno != ENOENT)
+			ret = -errno;
+	}
+	closedir(dp);
+	if (rmdir(dir) && errno != ENOENT)
+		ret = -errno;
+	return ret;
+}
+
+static const char *hook_short_name(const struct bpf_program *prog)
+{
+	const char *n = bpf_program__name(prog);
+
+	return strncmp(n, "juris_", 6) ? n : n + 6;
+}
+
+static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
+			  char *err, size_t len)
+{
+	struct bpf_program *progs[] = {
+		s->progs.juris_egress, s->progs.juris_connect4, s->progs.juris_connect6,
+		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6,
+	};
+	char path[4096], name[96];
+	int ret;
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(progs[i]));
+		if (!ret)
+			ret = bpf_program__pin(progs[i], path);
+		if (ret)
+			return fail(err, len, ret, "cannot pin program in %s: %s", dir,
+				    strerror(-ret));
+		for (int c = 0; c < p->n_cgroups; c++) {
+			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->cgroups[c].fd);
+
+			if (!l)
+				return fail(err, len, -errno, "cannot attach %s to cgroup %s: %s",
+					    hook_short_name(progs[i]), p->cgroups[c].path,
+					    strerror(errno));
+			snprintf(name, sizeof(name), "%s_%llu", hook_short_name(progs[i]),
+				 (unsigned long long)p->cgroups[c].id);
+			ret = pin_path(path, sizeof(path), dir, "link_", name);
+			if (!ret)
+				ret = bpf_link__pin(l, path);
+			/* Pinned or not, dropping our reference now is right:
+			 * the pin keeps it attached, and on failure the rollback
+			 * must find nothing attached. */
+			bpf_link__destroy(l);
+			if (ret)
+				return fail(err, len, ret, "cannot pin link in %s: %s", dir,
+					    strerror(-ret));
+		}
+	}
+	return 0;
+}
+
+int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
+		 char *err, size_t len)
+{
+	const struct juris_opts *o = p->opts;
+	struct juris_config cfg = {
+		.mode = o->mode, .allow_zone = o->allow_zone, .unknown_deny = o->unknown_deny,
+		.policy_hash = p->policy_hash, .db_build_epoch = p->db->build_epoch,
+	};
+	struct juris_meta meta;
+	struct juris_bpf *s = NULL;
+	struct timespec ts;
+	char path[4096];
+	__u32 zero = 0;
+	int ret, meta_fd = -1;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		m->fd[i] = -1;
+	ret = open_and_load(&s, p->v4->n, p->v6->n, o->flow_table, 0, NULL, err, len);
+	if (ret)
+		return ret;
+	ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), p->v4, p->v6);
+	if (!ret)
+		ret = juris_fill_excepts(bpf_map__fd(s->maps.except_v4),
+					 bpf_map__fd(s->maps.except_v6), o);
+	if (ret) {
+		fail(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+		goto out;
+	}
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	cfg.started_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, BPF_ANY)) {
+		ret = fail(err, len, -errno, "cannot write the policy map: %s", strerror(errno));
+		goto out;
+	}
+	meta_fd = create_meta(p, &meta);
+	if (meta_fd < 0) {
+		ret = fail(err, len, meta_fd, "cannot create the meta map: %s", strerror(-meta_fd));
+		goto out;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		ret = fail(err, len, -errno, "cannot create pin directory %s: %s", dir,
+			   strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < MAP_COUNT; i++) {
+		ret = pin_path(path, sizeof(path), dir, "", juris_map_names[i]);
+		if (!ret)
+			ret = i == MAP_META ? (bpf_obj_pin(meta_fd, path) ? -errno : 0)
+					    : bpf_map__pin(skel_map(s, i), path);
+		if (ret) {
+			fail(err, len, ret, "cannot pin map %s in %s: %s", juris_map_names[i], dir,
+			     strerror(-ret));
+			goto out;
+		}
+	}
+	ret = attach_and_pin(s, p, dir, err, len);
+	if (ret)
+		goto out;
+	for (int i = 0; i < MAP_COUNT; i++) {
+		m->fd[i] = i == MAP_META ? dup(meta_fd) : dup(bpf_map__fd(skel_map(s, i)));
+		if (m->fd[i] < 0) {
+			ret = fail(err, len, -errno, "cannot keep map descriptors: %s",
+				   strerror(errno));
+			goto out;
+		}
+	}
+out:
+	if (ret) {
+		juris_maps_close(m);
+		remove_dir_pins(dir);
+	}
+	if (meta_fd >= 0)
+		close(meta_fd);
+	juris_bpf__destroy(s);
+	return ret;
+}
+
+int juris_open_pinned(const char *dir, struct juris_maps *m)
+{
+	char path[4096];
+	int ret;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		m->fd[i] = -1;
+	/* Config first: its absence means nothing is pinned; the absence of
+	 * any other map means pins were removed by hand. */
+	for (int n = 0; n < MAP_COUNT; n++) {
+		int i = n == 0 ? MAP_CONFIG : n == MAP_CONFIG ? 0 : n;
+
+		ret = pin_path(path, sizeof(path), dir, "", juris_map_names[i]);
+		if (ret)
+			goto err;
+		m->fd[i] = bpf_obj_get(path);
+		if (m->fd[i] < 0) {
+			ret = -errno;
+			if (ret == -ENOENT && i != MAP_CONFIG)
+				ret = -EBADF;
+			goto err;
+		}
+	}
+	return 0;
+err:
+	juris_maps_close(m);
+	return ret;
+}
+
+void juris_maps_close(struct juris_maps *m)
+{
+	for (int i = 0; i < MAP_COUNT; i++) {
+		if (m->fd[i] >= 0)
+			close(m->fd[i]);
+		m->fd[i] = -1;
+	}
+}
+
+int juris_remove_pins(const char *dir, char *err, size_t len)
+{
+	int ret = remove_dir_pins(dir);
+
+	if (ret)
+		return fail(err, len, ret, "cannot remove pins in %s: %s", dir, strerror(-ret));
+	return 0;
+}
+
+int juris_read_config(const struct juris_maps *m, struct juris_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->fd[MAP_CONFIG], &zero, c) ? -errno : 0;
+}
+
+int juris_write_config(const struct juris_maps *m, const struct juris_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->fd[MAP_CONFIG], &zero, c, BPF_ANY) ? -errno : 0;
+}
+
+int juris_read_meta(const struct juris_maps *m, struct juris_meta *meta)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->fd[MAP_META], &zero, meta) ? -errno : 0;
+}
+
+bool juris_daemon_alive(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool held;
+
+	if (fd < 0)
+		return false;
+	/* juris run holds an exclusive flock on its pin directory for its
+	 * whole life; the kernel drops it when the process dies. */
+	held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
+			   const struct cgroup_target *cg, int n_cg)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct stat st;
+	int policy[4] = { o->mode, o->allow_zone, o->unknown_deny, o->us_adequate };
+
+	h = fnv1a(h, db_path, strlen(db_path));
+	if (!stat(db_path, &st)) {
+		h = fnv1a(h, &st.st_size, sizeof(st.st_size));
+		h = fnv1a(h, &st.st_mtim, sizeof(st.st_mtim));
+	}
+	h = fnv1a(h, policy, sizeof(policy));
+	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
+	for (int i = 0; i < o->n_excepts; i++)
+		h = fnv1a(h, &o->excepts[i], sizeof(o->excepts[i]));
+	for (int i = 0; i < n_cg; i++)
+		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
+	return h;
+}

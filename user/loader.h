@@ -1,0 +1,98 @@
+/* Life cycle of juris's kernel state: load, fill, attach, pin, adopt, detach. */
+#ifndef JURIS_LOADER_H
+#define JURIS_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "juris.h"
+#include "compile.h"
+#include "options.h"
+
+/* Userspace-only map "meta", pinned beside the programs' maps: what status
+ * needs to describe the state without the daemon. */
+struct juris_meta {
+	char db_path[512];
+	char db_type[128];
+	__u64 db_build_epoch;
+	__u64 db_file_size;
+	__u64 prefixes_v4;
+	__u64 prefixes_v6;
+	__u64 started_realtime;		/* seconds since the epoch */
+	__u32 n_cgroups;
+	__u32 n_excepts;
+	__u8 us_adequate;
+	__u8 pad0[7];
+	__u64 cgroup_ids[MAX_CGROUPS];
+};
+
+enum juris_map {
+	MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_CONFIG, MAP_FLOWS,
+	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_META, MAP_COUNT,
+};
+
+extern const char *const juris_map_names[MAP_COUNT];
+
+/* File descriptors of one instance's maps, either freshly created or
+ * opened from the pins. */
+struct juris_maps {
+	int fd[MAP_COUNT];
+};
+
+struct cgroup_target {
+	char path[4096];
+	uint64_t id;
+	int fd;
+};
+
+/* What juris run asks of the kernel. */
+struct juris_plan {
+	const struct juris_opts *opts;
+	const char *db_path;
+	const struct prefix_list *v4, *v6;
+	const struct geodb_info *db;
+	struct cgroup_target *cgroups;
+	int n_cgroups;
+	uint64_t policy_hash;
+};
+
+/* Creates the programs and maps, fills them, attaches to every cgroup and
+ * pins everything under dir. All or nothing: on error nothing stays
+ * attached or pinned, and err holds a one-line reason. */
+int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
+		 char *err, size_t errlen);
+
+/* Fails early, with a clear reason, when this process may not use BPF. */
+int juris_check_privilege(char *err, size_t errlen);
+
+/* Opens the maps pinned under dir. -ENOENT when nothing is pinned there. */
+int juris_open_pinned(const char *dir, struct juris_maps *m);
+void juris_maps_close(struct juris_maps *m);
+
+/* Detaches every pinned link and removes the pins and dir. */
+int juris_remove_pins(const char *dir, char *err, size_t errlen);
+
+/* Loads a private copy of the programs (nothing attached or pinned) with
+ * the given geo and exception maps, for BPF_PROG_TEST_RUN. When reuse is not
+ * NULL its geo/exception maps are shared instead of filled. */
+struct juris_bpf;
+int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
+		       const struct prefix_list *v6, const struct juris_maps *reuse,
+		       struct juris_bpf **out, char *err, size_t errlen);
+
+int juris_read_config(const struct juris_maps *m, struct juris_config *c);
+int juris_write_config(const struct juris_maps *m, const struct juris_config *c);
+int juris_read_meta(const struct juris_maps *m, struct juris_meta *meta);
+
+/* Fills the exception tries from the --except list. */
+int juris_fill_excepts(int fd4, int fd6, const struct juris_opts *o);
+
+/* True while a juris run daemon owns the pin directory. */
+bool juris_daemon_alive(const char *dir);
+
+/* Fingerprint of the database file and the policy, to tell whether pinned
+ * state was made with the same inputs. */
+uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
+			   const struct cgroup_target *cg, int n_cg);
+
+#endif

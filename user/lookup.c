@@ -1,0 +1,233 @@
+/* juris lookup: classify addresses with the kernel's own egress program,
+ * run on one synthetic packet per address through BPF_PROG_TEST_RUN. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cjson/cJSON.h>
+#include "juris.skel.h"
+#include "commands.h"
+#include "database.h"
+#include "loader.h"
+
+struct lookup_result {
+	char country[3];
+	int zone;
+	int verdict;
+};
+
+/* Builds Ethernet + IP + UDP toward dst:443; returns its length. */
+static size_t build_packet(unsigned char *pkt, int family, const unsigned char *dst)
+{
+	struct ethhdr *eth = (struct ethhdr *)pkt;
+	struct udphdr *udp;
+
+	memset(pkt, 0, 128);
+	if (family == AF_INET) {
+		struct iphdr *ip = (struct iphdr *)(eth + 1);
+
+		eth->h_proto = htons(ETH_P_IP);
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->ttl = 64;
+		ip->protocol = IPPROTO_UDP;
+		ip->tot_len = htons(sizeof(*ip) + sizeof(*udp));
+		ip->saddr = htonl(0xc0000201);	/* 192.0.2.1, a documentation address */
+		memcpy(&ip->daddr, dst, 4);
+		udp = (struct udphdr *)(ip + 1);
+	} else {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)(eth + 1);
+
+		eth->h_proto = htons(ETH_P_IPV6);
+		ip6->version = 6;
+		ip6->hop_limit = 64;
+		ip6->nexthdr = IPPROTO_UDP;
+		ip6->payload_len = htons(sizeof(*udp));
+		inet_pton(AF_INET6, "2001:db8::1", &ip6->saddr);
+		memcpy(&ip6->daddr, dst, 16);
+		udp = (struct udphdr *)(ip6 + 1);
+	}
+	udp->source = htons(40000);
+	udp->dest = htons(443);
+	udp->len = htons(sizeof(*udp));
+	return (unsigned char *)(udp + 1) - pkt;
+}
+
+static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
+{
+	unsigned char pkt[128], dst[16];
+	struct __sk_buff ctx = {};
+	int family = AF_INET;
+	__u32 cb;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .ctx_out = &ctx, .ctx_size_out = sizeof(ctx),
+		    .repeat = 1);
+
+	/* inet_pton keeps ::ffff:a.b.c.d as IPv6, so that the kernel's own
+	 * handling of IPv4-mapped destinations is what answers. */
+	if (inet_pton(AF_INET, text, dst) != 1) {
+		family = AF_INET6;
+		if (inet_pton(AF_INET6, text, dst) != 1)
+			return -EINVAL;
+	}
+	opts.data_size_in = build_packet(pkt, family, dst);
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	cb = ctx.cb[0];
+	r->zone = cb & 0xff;
+	r->verdict = (cb >> 8) & 0xff;
+	r->country[0] = (char)((cb >> 16) & 0xff);
+	r->country[1] = (char)(cb >> 24);
+	r->country[2] = 0;
+	return 0;
+}
+
+static void print_result(const struct juris_opts *o, const char *ip, const struct lookup_result *r)
+{
+	const char *verdict = r->verdict == VERDICT_ALLOW ? "allow" : "deny";
+
+	if (o->json) {
+		cJSON *obj = cJSON_CreateObject();
+		char *s;
+
+		cJSON_AddStringToObject(obj, "ip", ip);
+		cJSON_AddStringToObject(obj, "country", r->country);
+		cJSON_AddStringToObject(obj, "zone", zone_name(r->zone));
+		cJSON_AddStringToObject(obj, "verdict", verdict);
+		s = cJSON_PrintUnformatted(obj);
+		if (s)
+			puts(s);
+		cJSON_free(s);
+		cJSON_Delete(obj);
+		return;
+	}
+	printf("%-39s  %-7s  %-8s  %s\n", ip, r->country[0] ? r->country : "-",
+	       zone_name(r->zone), verdict);
+}
+
+static int lookup_text(const struct juris_opts *o, int prog_fd, const char *text)
+{
+	struct lookup_result r;
+	int ret = classify_one(prog_fd, text, &r);
+
+	if (ret == -EINVAL) {
+		fprintf(stderr, "juris: invalid address: %s\n", text);
+		return ret;
+	}
+	if (ret) {
+		fprintf(stderr, "juris: cannot run the classifier: %s\n", strerror(-ret));
+		return ret;
+	}
+	print_result(o, text, &r);
+	return 0;
+}
+
+/* Reads whitespace-separated addresses; a bad one is reported and skipped. */
+static int lookup_stdin(const struct juris_opts *o, int prog_fd)
+{
+	char word[256];
+	int ret = 0;
+
+	while (scanf("%255s", word) == 1) {
+		int r = lookup_text(o, prog_fd, word);
+
+		if (r == -EINVAL)
+			ret = r;
+		else if (r)
+			return r;
+	}
+	return ret;
+}
+
+/* The policy of a lookup: the flags, or else that of the running juris. */
+static void lookup_config(const struct juris_opts *o, const struct juris_maps *pinned,
+			  struct juris_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (pinned && !o->policy_given && !juris_read_config(pinned, cfg)) {
+		cfg->mode = MODE_ENFORCE;
+		return;
+	}
+	cfg->mode = MODE_ENFORCE;	/* so that "deny" reads as a block */
+	cfg->allow_zone = o->allow_zone;
+	cfg->unknown_deny = o->unknown_deny;
+}
+
+int cmd_lookup(const struct juris_opts *o)
+{
+	struct juris_maps pinned, *reuse = NULL;
+	struct loaded_db db = { 0 };
+	struct juris_bpf *skel = NULL;
+	struct juris_config cfg;
+	char err[512];
+	__u32 zero = 0;
+	int ret = 0, prog_fd;
+
+	/* Validate arguments before any slow work. */
+	for (int i = 0; i < o->n_args; i++) {
+		unsigned char a[16];
+
+		if (inet_pton(AF_INET, o->args[i], a) != 1 &&
+		    inet_pton(AF_INET6, o->args[i], a) != 1) {
+			fprintf(stderr, "juris: invalid address: %s\n", o->args[i]);
+			return -EINVAL;
+		}
+	}
+	ret = juris_check_privilege(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	/* A running juris's maps answer at once; --db or a policy that
+	 * changes the zones (--us-adequate) needs a compile. */
+	if (!o->db && !o->us_adequate && !juris_open_pinned(o->pin_dir, &pinned)) {
+		reuse = &pinned;
+		if (o->n_excepts) {
+			close(pinned.fd[MAP_EXCEPT_V4]);
+			close(pinned.fd[MAP_EXCEPT_V6]);
+			pinned.fd[MAP_EXCEPT_V4] = pinned.fd[MAP_EXCEPT_V6] = -1;
+		}
+	} else {
+		ret = database_load(o, &db, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			return ret;
+		}
+		database_warn_age(stderr, db.path, db.info.build_epoch);
+	}
+	ret = juris_load_private(o, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6, reuse, &skel,
+				 err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		goto out;
+	}
+	lookup_config(o, reuse, &cfg);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY)) {
+		ret = -errno;
+		fprintf(stderr, "juris: cannot write the policy map: %s\n", strerror(errno));
+		goto out;
+	}
+	prog_fd = bpf_program__fd(skel->progs.juris_egress);
+	if (!o->json)
+		printf("%-39s  %-7s  %-8s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT");
+	if (o->n_args == 0) {
+		ret = lookup_stdin(o, prog_fd);
+	} else {
+		for (int i = 0; i < o->n_args && !ret; i++)
+			ret = lookup_text(o, prog_fd, o->args[i]);
+	}
+out:
+	juris_bpf__destroy(skel);
+	if (reuse)
+		juris_maps_close(reuse);
+	database_free(&db);
+	return ret;
+}

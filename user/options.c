@@ -1,0 +1,315 @@
+/* Command-line parsing: one option table, validated per subcommand. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "juris.h"
+#include "options.h"
+
+enum {
+	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
+	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE,
+};
+
+/* Which subcommands take which option. */
+#define FOR_RUN (1u << CMD_RUN)
+#define FOR_LOOKUP (1u << CMD_LOOKUP)
+#define FOR_STATUS (1u << CMD_STATUS)
+#define FOR_STOP (1u << CMD_STOP)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP)
+
+struct option_doc {
+	struct option opt;
+	unsigned commands;
+	const char *arg;
+	const char *help;
+};
+
+static const struct option_doc option_table[] = {
+	{ { "db", required_argument, NULL, OPT_DB }, FOR_RUN | FOR_LOOKUP, "FILE",
+	  "geo database (.mmdb or .mmdb.gz); default: the embedded one" },
+	{ { "mode", required_argument, NULL, OPT_MODE }, FOR_RUN, "audit|enforce",
+	  "audit counts what enforce would block (default audit)" },
+	{ { "allow", required_argument, NULL, OPT_ALLOW }, FOR_RUN | FOR_LOOKUP,
+	  "fr|eu|eea|adequate", "widest allowed zone (default eu)" },
+	{ { "unknown", required_argument, NULL, OPT_UNKNOWN }, FOR_RUN | FOR_LOOKUP,
+	  "allow|deny", "destinations not in the database (default allow)" },
+	{ { "us-adequate", no_argument, NULL, OPT_US_ADEQUATE }, FOR_RUN | FOR_LOOKUP, NULL,
+	  "count the United States as adequate (EU-US Data Privacy Framework)" },
+	{ { "except", required_argument, NULL, OPT_EXCEPT }, FOR_RUN | FOR_LOOKUP, "CIDR",
+	  "always allow this destination prefix (repeatable)" },
+	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, FOR_RUN, "PATH|UNIT",
+	  "watch this cgroup or systemd unit only (repeatable; default: the whole host)" },
+	{ { "pin-dir", required_argument, NULL, OPT_PIN_DIR }, FOR_ALL, "DIR",
+	  "bpffs directory of the pinned state (default " DEFAULT_PIN_DIR ")" },
+	{ { "events", required_argument, NULL, OPT_EVENTS }, FOR_RUN, "FILE|-",
+	  "write events as NDJSON to FILE or standard output" },
+	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
+	  "flow-table entries (default 65536)" },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
+	  "JSON output, one object per line" },
+	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
+	{ { "help", no_argument, NULL, 'h' }, FOR_ALL, NULL, "show this help" },
+};
+
+#define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
+
+static const struct {
+	const char *name;
+	enum juris_command cmd;
+	const char *synopsis;
+} commands[] = {
+	{ "run", CMD_RUN, "classify, count and (in enforce mode) block egress; stays in the foreground" },
+	{ "lookup", CMD_LOOKUP, "classify ADDRESS... (or addresses on standard input) in the kernel" },
+	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
+	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
+};
+
+static const char *const zone_names[ZONE_MAX] = {
+	"unknown", "local", "fr", "eu", "eea", "adequate", "third",
+};
+
+const char *zone_name(int zone)
+{
+	return zone >= 0 && zone < ZONE_MAX ? zone_names[zone] : "invalid";
+}
+
+const char *verdict_name(int verdict)
+{
+	static const char *const names[VERDICT_MAX] = { "allow", "would_block", "block" };
+
+	return verdict >= 0 && verdict < VERDICT_MAX ? names[verdict] : "invalid";
+}
+
+const char *mode_name(int mode)
+{
+	return mode == MODE_ENFORCE ? "enforce" : "audit";
+}
+
+int parse_allow_zone(const char *s)
+{
+	for (int z = ZONE_FR; z <= ZONE_ADEQUATE; z++)
+		if (!strcmp(s, zone_names[z]))
+			return z;
+	return -EINVAL;
+}
+
+void usage(const char *command)
+{
+	unsigned mask = FOR_ALL;
+
+	printf("Usage: juris COMMAND [OPTION]...\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (command && strcmp(command, commands[i].name))
+			continue;
+		printf("  juris %-7s %s\n", commands[i].name, commands[i].synopsis);
+		if (command)
+			mask = 1u << commands[i].cmd;
+	}
+	printf("\nOptions:\n");
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_doc *d = &option_table[i];
+		char left[64];
+
+		if (!(d->commands & mask))
+			continue;
+		snprintf(left, sizeof(left), "--%s%s%s", d->opt.name, d->arg ? " " : "",
+			 d->arg ? d->arg : "");
+		printf("  %-30s %s\n", left, d->help);
+	}
+	printf("\nSee README.md for zones, modes and examples.\n");
+}
+
+static const struct option_doc *find_doc(int val)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (option_table[i].opt.val == val)
+			return &option_table[i];
+	return NULL;
+}
+
+static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int add_except(struct juris_opts *o, const char *s)
+{
+	struct except_cidr *e;
+
+	if (o->n_excepts >= MAX_EXCEPTS) {
+		fprintf(stderr, "juris: too many --except (at most %d)\n", MAX_EXCEPTS);
+		return -E2BIG;
+	}
+	if (!o->excepts) {
+		o->excepts = calloc(MAX_EXCEPTS, sizeof(*o->excepts));
+		if (!o->excepts)
+			return -ENOMEM;
+	}
+	e = &o->excepts[o->n_excepts];
+	if (cidr_parse(s, &e->addr, &e->len)) {
+		fprintf(stderr, "juris: invalid --except CIDR: %s\n", s);
+		return -EINVAL;
+	}
+	o->n_excepts++;
+	return 0;
+}
+
+static int apply_option(struct juris_opts *o, int c, const char *arg)
+{
+	int z;
+
+	switch (c) {
+	case OPT_DB:
+		o->db = arg;
+		return 0;
+	case OPT_MODE:
+		o->policy_given = true;
+		if (!strcmp(arg, "audit"))
+			o->mode = MODE_AUDIT;
+		else if (!strcmp(arg, "enforce"))
+			o->mode = MODE_ENFORCE;
+		else
+			goto bad;
+		return 0;
+	case OPT_ALLOW:
+		o->policy_given = true;
+		z = parse_allow_zone(arg);
+		if (z < 0)
+			goto bad;
+		o->allow_zone = z;
+		return 0;
+	case OPT_UNKNOWN:
+		o->policy_given = true;
+		if (!strcmp(arg, "allow"))
+			o->unknown_deny = false;
+		else if (!strcmp(arg, "deny"))
+			o->unknown_deny = true;
+		else
+			goto bad;
+		return 0;
+	case OPT_US_ADEQUATE:
+		o->policy_given = true;
+		o->us_adequate = true;
+		return 0;
+	case OPT_EXCEPT:
+		o->policy_given = true;
+		return add_except(o, arg);
+	case OPT_CGROUP:
+		if (o->n_cgroups >= MAX_CGROUPS) {
+			fprintf(stderr, "juris: too many --cgroup (at most %d)\n", MAX_CGROUPS);
+			return -E2BIG;
+		}
+		o->cgroups[o->n_cgroups++] = arg;
+		return 0;
+	case OPT_PIN_DIR:
+		if (arg[0] != '/') {
+			fprintf(stderr, "juris: --pin-dir must be an absolute path: %s\n", arg);
+			return -EINVAL;
+		}
+		o->pin_dir = arg;
+		return 0;
+	case OPT_EVENTS:
+		o->events = arg;
+		return 0;
+	case OPT_FLOW_TABLE:
+		if (parse_u32(arg, 1024, 1u << 26, &o->flow_table))
+			goto bad;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	}
+	return -EINVAL;
+bad:
+	fprintf(stderr, "juris: invalid --%s: %s\n", find_doc(c)->opt.name, arg);
+	return -EINVAL;
+}
+
+int options_parse(int argc, char **argv, struct juris_opts *o)
+{
+	struct option longopts[N_OPTIONS + 1];
+	const char *name;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->pin_dir = DEFAULT_PIN_DIR;
+	o->mode = MODE_AUDIT;
+	o->allow_zone = ZONE_EU;
+	o->flow_table = DEFAULT_FLOW_TABLE;
+	if (argc < 2) {
+		usage(NULL);
+		return -EINVAL;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		o->cmd = CMD_HELP;
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		o->cmd = CMD_VERSION;
+		return 0;
+	}
+	o->cmd = CMD_HELP;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			o->cmd = commands[i].cmd;
+	if (o->cmd == CMD_HELP) {
+		fprintf(stderr, "juris: unknown command: %s (see juris --help)\n", name);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		longopts[i] = option_table[i].opt;
+	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "+:vh", longopts, NULL)) != -1) {
+		const struct option_doc *d = find_doc(c);
+
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "juris: %s: %s option: %s\n", name,
+				c == ':' || (optopt && find_doc(optopt)) ? "missing argument to"
+									  : "unknown",
+				(argv + 1)[optind - 1]);
+			return -EINVAL;
+		}
+		if (c == 'h') {
+			usage(name);
+			o->cmd = CMD_HELP;
+			return 1;
+		}
+		if (d && !(d->commands & (1u << o->cmd))) {
+			fprintf(stderr, "juris: %s does not take --%s\n", name, d->opt.name);
+			return -EINVAL;
+		}
+		err = apply_option(o, c, optarg);
+		if (err)
+			return err;
+	}
+	o->args = argv + 1 + optind;
+	o->n_args = argc - 1 - optind;
+	if (o->n_args && o->cmd != CMD_LOOKUP) {
+		fprintf(stderr, "juris: %s: unexpected argument: %s\n", name, o->args[0]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void options_free(struct juris_opts *o)
+{
+	free(o->excepts);
+	o->excepts = NULL;
+}

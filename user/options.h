@@ -1,0 +1,61 @@
+/* Command line of juris: one table of options shared by the subcommands. */
+#ifndef JURIS_OPTIONS_H
+#define JURIS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "addr.h"
+
+#define MAX_CGROUPS 64
+#define MAX_EXCEPTS 4096
+#define DEFAULT_PIN_DIR "/sys/fs/bpf/juris"
+#define DEFAULT_FLOW_TABLE 65536
+
+enum juris_command {
+	CMD_RUN,
+	CMD_LOOKUP,
+	CMD_STATUS,
+	CMD_STOP,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct except_cidr {
+	struct ip_addr addr;
+	int len;
+};
+
+struct juris_opts {
+	enum juris_command cmd;
+	const char *db;			/* NULL: the default database */
+	const char *pin_dir;
+	const char *events;		/* NULL, a file name or "-" */
+	int mode;			/* enum juris_mode */
+	int allow_zone;			/* enum juris_zone */
+	bool unknown_deny;
+	bool us_adequate;
+	bool json;
+	bool verbose;
+	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except seen */
+	uint32_t flow_table;
+	const char *cgroups[MAX_CGROUPS];
+	int n_cgroups;
+	struct except_cidr *excepts;
+	int n_excepts;
+	char **args;			/* positional arguments left */
+	int n_args;
+};
+
+/* Parses argv into o. On error prints one line "juris: ..." and returns
+ * a negative errno; --help and --version set o->cmd accordingly. */
+int options_parse(int argc, char **argv, struct juris_opts *o);
+void options_free(struct juris_opts *o);
+void usage(const char *command);
+
+const char *zone_name(int zone);
+const char *verdict_name(int verdict);
+const char *mode_name(int mode);
+/* Parses "fr", "eu", "eea", "adequate": returns the zone or -EINVAL. */
+int parse_allow_zone(const char *s);
+
+#endif

@@ -1,0 +1,307 @@
+/* juris run: attach (or adopt) the egress programs, then consume events
+ * until SIGINT/SIGTERM. Enforcement stays pinned when the daemon exits. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cgroup.h"
+#include "commands.h"
+#include "database.h"
+#include "events.h"
+#include "loader.h"
+
+#define POLL_MS 200
+#define LOCK_TRIES 10
+
+struct run_ctx {
+	struct juris_maps maps;
+	struct cgroup_target cgroups[MAX_CGROUPS];
+	int n_cgroups;
+	int lock_fd;
+	struct event_writer events;
+	FILE *events_file;
+	char db_path[4096];
+};
+
+static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
+{
+	char err_path[4096];
+	int ret;
+
+	c->n_cgroups = o->n_cgroups ? o->n_cgroups : 1;
+	for (int i = 0; i < c->n_cgroups; i++) {
+		struct cgroup_target *t = &c->cgroups[i];
+
+		t->fd = -1;
+		if (o->n_cgroups) {
+			ret = cgroup_resolve(o->cgroups[i], t->path, sizeof(t->path), &t->id);
+			if (ret) {
+				fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n",
+					o->cgroups[i], strerror(-ret));
+				return ret;
+			}
+		} else {
+			ret = cgroup2_mount(t->path, sizeof(t->path));
+			if (!ret)
+				ret = cgroup_resolve(t->path, err_path, sizeof(err_path), &t->id);
+			if (ret) {
+				fprintf(stderr, "juris: no cgroup v2 hierarchy mounted (%s)\n",
+					strerror(-ret));
+				return ret;
+			}
+		}
+		t->fd = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t->fd < 0) {
+			ret = -errno;
+			fprintf(stderr, "juris: cannot open cgroup %s: %s\n", t->path,
+				strerror(errno));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* One daemon per pin directory: the lock dies with its holder, so a
+ * kill -9 never leaves a stale "already running". */
+static int lock_pin_dir(const char *dir, struct run_ctx *c)
+{
+	int ret = bpffs_ensure(dir);
+
+	if (ret) {
+		fprintf(stderr, "juris: cannot prepare pin directory %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	c->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->lock_fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "juris: cannot open %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	/* juris status takes a shared lock for an instant: retry briefly. */
+	for (int i = 0; i < LOCK_TRIES; i++) {
+		ret = flock(c->lock_fd, LOCK_EX | LOCK_NB) ? -errno : 0;
+		if (ret != -EWOULDBLOCK)
+			break;
+		usleep(20 * 1000);
+	}
+	if (ret) {
+		if (ret == -EWOULDBLOCK)
+			fprintf(stderr, "juris: already running with pins at %s (see juris status "
+				"--pin-dir %s)\n", dir, dir);
+		else
+			fprintf(stderr, "juris: cannot lock %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static bool dir_is_empty(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, NULL, NULL);
+	bool empty = true;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
+			empty = false;
+		free(list[i]);
+	}
+	free(list);
+	return empty;
+}
+
+static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash)
+{
+	struct loaded_db db;
+	struct juris_plan plan = {
+		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+	};
+	char err[512];
+	int ret;
+
+	if (!dir_is_empty(o->pin_dir)) {
+		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
+			"give another --pin-dir\n", o->pin_dir);
+		return -EEXIST;
+	}
+	ret = database_load(o, &db, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	database_warn_age(stderr, db.path, db.info.build_epoch);
+	plan.db_path = db.path;
+	plan.v4 = &db.v4;
+	plan.v6 = &db.v6;
+	plan.db = &db.info;
+	ret = juris_create(&plan, o->pin_dir, &c->maps, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "juris: %s\n", err);
+	else
+		fprintf(stderr, "juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
+			"compiled in %.2f s\n", db.path, (unsigned long long)db.v4.n,
+			(unsigned long long)db.v6.n, db.stats.seconds);
+	database_free(&db);
+	return ret;
+}
+
+/* Takes over the pinned state of a juris that is gone, if it was made
+ * with the same database and policy: counters and enforcement carry on. */
+static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash)
+{
+	struct juris_config cfg;
+	int ret = juris_read_config(&c->maps, &cfg);
+
+	if (ret) {
+		fprintf(stderr, "juris: cannot read pinned policy in %s: %s\n", o->pin_dir,
+			strerror(-ret));
+		return ret;
+	}
+	if (cfg.policy_hash != hash) {
+		fprintf(stderr, "juris: the state pinned at %s was made with another database "
+			"or policy; run juris stop --pin-dir %s first\n", o->pin_dir, o->pin_dir);
+		return -EEXIST;
+	}
+	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
+	return 0;
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	struct run_ctx *c = ctx;
+
+	if (len < sizeof(struct juris_event))
+		return 0;
+	if (event_write(&c->events, data))
+		fprintf(stderr, "juris: cannot write event: %s\n", strerror(errno));
+	return 0;
+}
+
+static int open_events(const struct juris_opts *o, struct run_ctx *c)
+{
+	if (!o->events || !strcmp(o->events, "-")) {
+		c->events_file = NULL;
+		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
+				  zone_name(o->allow_zone));
+		return 0;
+	}
+	c->events_file = fopen(o->events, "ae");
+	if (!c->events_file) {
+		int ret = -errno;
+
+		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
+			strerror(errno));
+		return ret;
+	}
+	fchmod(fileno(c->events_file), 0640);
+	event_writer_init(&c->events, c->events_file, mode_name(o->mode),
+			  zone_name(o->allow_zone));
+	return 0;
+}
+
+static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
+{
+	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
+	int ret = 0;
+
+	if (!rb) {
+		ret = -errno;
+		fprintf(stderr, "juris: cannot read the event ring buffer: %s\n", strerror(errno));
+		return ret;
+	}
+	while (!*exiting) {
+		ret = ring_buffer__poll(rb, POLL_MS);
+		if (ret == -EINTR) {
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			fprintf(stderr, "juris: reading events: %s\n", strerror(-ret));
+			break;
+		}
+		ret = 0;
+	}
+	ring_buffer__free(rb);
+	return ret;
+}
+
+static void set_daemon_pid(struct run_ctx *c, uint32_t pid)
+{
+	struct juris_config cfg;
+
+	if (!juris_read_config(&c->maps, &cfg)) {
+		cfg.daemon_pid = pid;
+		juris_write_config(&c->maps, &cfg);
+	}
+}
+
+int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
+{
+	struct run_ctx c = { .lock_fd = -1 };
+	char err[512];
+	uint64_t hash;
+	int ret;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		c.maps.fd[i] = -1;
+	ret = juris_check_privilege(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	ret = resolve_cgroups(o, &c);
+	if (ret)
+		goto out;
+	if (database_path(o, c.db_path, sizeof(c.db_path))) {
+		fprintf(stderr, "juris: no database: %s is missing (run scripts/install-db.sh, "
+			"or give --db FILE)\n", c.db_path);
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = open_events(o, &c);
+	if (ret)
+		goto out;
+	ret = lock_pin_dir(o->pin_dir, &c);
+	if (ret)
+		goto out;
+	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups);
+	ret = juris_open_pinned(o->pin_dir, &c.maps);
+	if (ret == 0) {
+		ret = adopt_state(o, &c, hash);
+	} else if (ret == -ENOENT) {
+		ret = create_state(o, &c, hash);
+		if (ret)
+			rmdir(o->pin_dir);	/* only if we left it empty */
+	} else {
+		fprintf(stderr, "juris: the pins at %s are incomplete (%s); run juris stop "
+			"--pin-dir %s\n", o->pin_dir, strerror(-ret), o->pin_dir);
+	}
+	if (ret)
+		goto out;
+	set_daemon_pid(&c, (uint32_t)getpid());
+	fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
+		"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
+		c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
+		c.cgroups[0].path, zone_name(o->allow_zone), o->unknown_deny ? "deny" : "allow",
+		o->pin_dir);
+	ret = event_loop(&c, exiting);
+	set_daemon_pid(&c, 0);
+	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
+		"(juris stop lifts them)\n", o->pin_dir);
+out:
+	juris_maps_close(&c.maps);
+	for (int i = 0; i < c.n_cgroups; i++)
+		if (c.cgroups[i].fd >= 0)
+			close(c.cgroups[i].fd);
+	if (c.events_file)
+		fclose(c.events_file);
+	if (c.lock_fd >= 0)
+		close(c.lock_fd);
+	return ret;
+}

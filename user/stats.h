@@ -1,0 +1,19 @@
+/* Reads the kernel's totals, counters and flow table. */
+#ifndef JURIS_STATS_H
+#define JURIS_STATS_H
+
+#include "juris.h"
+#include "loader.h"
+
+struct juris_stats {
+	struct juris_totals totals[TOTALS_MAX];	/* summed over CPUs */
+	__u64 counters[CNT_MAX];		/* summed over CPUs */
+	__u64 flows_in_table;
+	__u64 flows_created;			/* sum of totals[].flows */
+	__u64 flow_evictions;			/* created but no longer in the table */
+	__u64 flow_table_size;
+};
+
+int stats_read(const struct juris_maps *m, struct juris_stats *s);
+
+#endif
