@@ -35,6 +35,8 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 
 .PHONY: all test unit-tests install uninstall clean db deps
+# Keep the BPF objects and skeletons: they are not throw-away intermediates.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 all: $(BUILD)/juris $(DEFAULT_DB)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
@@ -75,7 +77,7 @@ deps:
 # The whole suite: unit tests without root, kernel and end-to-end tests as
 # root. Ends with one line "N passed, N failed".
 test: all unit-tests
-	tests/run.sh
+	BUILD=$(BUILD) tests/run.sh
 
 install: all
 	install -D -m 0755 $(BUILD)/juris $(DESTDIR)$(BINDIR)/juris
