@@ -26,10 +26,15 @@ int database_path(const struct juris_opts *o, char *buf, size_t len)
 	/* A build tree: build/juris finds data/default/ one level up. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
+		char candidate[PATH_MAX + 64], resolved[PATH_MAX];
+
 		exe[n] = 0;
-		snprintf(buf, len, "%s/../data/default/%s", dirname(exe), DEFAULT_DB_NAME);
-		if (exists(buf))
+		snprintf(candidate, sizeof(candidate), "%s/../data/default/%s", dirname(exe),
+			 DEFAULT_DB_NAME);
+		if (realpath(candidate, resolved) && exists(resolved)) {
+			snprintf(buf, len, "%s", resolved);
 			return 0;
+		}
 	}
 	snprintf(buf, len, "%s/%s", JURIS_DATADIR, DEFAULT_DB_NAME);
 	return exists(buf) ? 0 : -ENOENT;
