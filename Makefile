@@ -33,10 +33,12 @@ LIB_OBJS   := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
+BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
+BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
-.PHONY: all test unit-tests install uninstall clean db deps
+.PHONY: all test unit-tests bench install uninstall clean db deps
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
-.SECONDARY: $(BPF_OBJS) $(SKELS)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
 all: $(BUILD)/juris $(DEFAULT_DB)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
@@ -63,7 +65,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 
 unit-tests: $(UNIT_BINS)
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests:
+# Benchmarks (make bench): figures side by side, never timed tests.
+$(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c | $(BUILD)/bench
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/bench_classifier: tests/bench/bench_classifier.c $(BENCH_SKEL) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -I$(BUILD)/bench $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+$(BUILD)/bench/udp_flood: tests/bench/udp_flood.c | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
+	BUILD=$(BUILD) tests/bench/bench.sh
+
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench:
 	mkdir -p $@
 
 $(DEFAULT_DB):

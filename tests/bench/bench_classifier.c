@@ -1,0 +1,787 @@
+/* make bench: per-packet cost, load time and kernel memory of juris's egress classifier, each against an empty program. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "juris.skel.h"
+#include "empty.skel.h"
+#include "database.h"
+#include "loader.h"
+
+#define N_DSTS		4096	/* distinct destinations per first-packet case */
+#define EST_DSTS	2	/* destinations of the established-flow runs */
+#define LIVE_FLOWS	2048	/* established flows cycled through, below the flow table's 4096 */
+#define BLOCK		4096	/* first-packet runs per side before switching */
+#define DRAIN_EVERY	64	/* runs between two ring-buffer drains (16 KiB buffer) */
+#define PKT_MAX		128
+
+struct bench_opts {
+	const char *db;
+	const char *export_dir;
+	long flows;		/* first-packet runs per case */
+	long scale_flows;	/* first-packet runs per case of the scaling table */
+	long repeat;		/* BPF_PROG_TEST_RUN repeat of the established runs */
+	int rounds;		/* established runs per destination, median kept */
+};
+
+/* One side of a comparison: a program and, for juris, its ring buffer. */
+struct side {
+	int prog_fd;
+	struct ring_buffer *rb;	/* NULL for the empty program */
+};
+
+struct bench_ctx {
+	const struct bench_opts *o;
+	struct side empty;
+	uint64_t rng;
+	uint64_t next_flow;	/* makes every first-packet run a new flow */
+	double full_load_s;	/* juris_load_private() of the whole database */
+};
+
+struct dst_set {
+	int family;
+	size_t n;
+	unsigned char a[N_DSTS][16];
+};
+
+struct pair {
+	double empty, juris;	/* mean ns per packet */
+};
+
+static uint64_t rnd(struct bench_ctx *c)
+{
+	/* xorshift64*: reproducible destinations from run to run. */
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return c->rng * 0x2545f4914f6cdd1dull;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Ethernet + IP + UDP from src to dst:dport, as juris lookup builds it. */
+static size_t build_packet(unsigned char *pkt, int family, const unsigned char *src,
+			   const unsigned char *dst, __u16 dport)
+{
+	struct ethhdr *eth = (struct ethhdr *)pkt;
+	struct udphdr *udp;
+
+	memset(pkt, 0, PKT_MAX);
+	if (family == AF_INET) {
+		struct iphdr *ip = (struct iphdr *)(eth + 1);
+
+		eth->h_proto = htons(ETH_P_IP);
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->ttl = 64;
+		ip->protocol = IPPROTO_UDP;
+		ip->tot_len = htons(sizeof(*ip) + sizeof(*udp));
+		memcpy(&ip->saddr, src, 4);
+		memcpy(&ip->daddr, dst, 4);
+		udp = (struct udphdr *)(ip + 1);
+	} else {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)(eth + 1);
+
+		eth->h_proto = htons(ETH_P_IPV6);
+		ip6->version = 6;
+		ip6->hop_limit = 64;
+		ip6->nexthdr = IPPROTO_UDP;
+		ip6->payload_len = htons(sizeof(*udp));
+		memcpy(&ip6->saddr, src, 16);
+		memcpy(&ip6->daddr, dst, 16);
+		udp = (struct udphdr *)(ip6 + 1);
+	}
+	udp->source = htons(40000);
+	udp->dest = htons(dport);
+	udp->len = htons(sizeof(*udp));
+	return (unsigned char *)(udp + 1) - pkt;
+}
+
+/* Source of flow i: the flow key has no source port, so a new flow takes a
+ * new (source address, destination port): 192.0.2.x or 2001:db8::x. */
+static void flow_source(int family, uint64_t i, unsigned char *src, __u16 *dport)
+{
+	memset(src, 0, 16);
+	*dport = (__u16)(1024 + i % 60000);
+	i /= 60000;
+	if (family == AF_INET) {
+		src[0] = 192, src[2] = 2, src[3] = (unsigned char)(1 + i % 250);
+	} else {
+		src[0] = 0x20, src[1] = 0x01, src[2] = 0x0d, src[3] = 0xb8;
+		src[12] = (unsigned char)(i >> 24), src[13] = (unsigned char)(i >> 16);
+		src[14] = (unsigned char)(i >> 8), src[15] = (unsigned char)(i | 1);
+	}
+}
+
+static int test_run(int prog_fd, const unsigned char *pkt, size_t len, int repeat,
+		    __u32 *duration, __u32 *cb0)
+{
+	struct __sk_buff ctx = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .ctx_out = &ctx,
+		    .ctx_size_out = sizeof(ctx), .repeat = repeat);
+
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	*duration = opts.duration;
+	if (cb0)
+		*cb0 = ctx.cb[0];
+	return 0;
+}
+
+/* Zone the kernel classifier gives dst (one run, from a source that the
+ * measured runs never use). */
+static int zone_of(int prog_fd, int family, const unsigned char *dst, int *zone)
+{
+	unsigned char pkt[PKT_MAX], src[16] = { 198, 51, 100, 1 };
+	__u32 d, cb;
+	int ret;
+
+	if (family == AF_INET6)
+		inet_pton(AF_INET6, "2001:db8:ffff::1", src);
+	ret = test_run(prog_fd, pkt, build_packet(pkt, family, src, dst, 443), 1, &d, &cb);
+	*zone = cb & 0xff;
+	return ret;
+}
+
+static int drain_noop(void *ctx, void *data, size_t size)
+{
+	(void)ctx, (void)data, (void)size;
+	return 0;
+}
+
+/* A random address inside prefix p. */
+static void addr_in(struct bench_ctx *c, const struct net_prefix *p, int bits, unsigned char *a)
+{
+	memcpy(a, p->addr, 16);
+	for (int i = p->len; i < bits; i++)
+		if (rnd(c) & 1)
+			a[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+}
+
+/* Destinations found in the database: random addresses of random public
+ * (non-local) prefixes of l. */
+static void dsts_in(struct bench_ctx *c, const struct prefix_list *l, int family,
+		    struct dst_set *d)
+{
+	int bits = family == AF_INET ? 32 : 128;
+
+	d->family = family;
+	d->n = 0;
+	while (d->n < N_DSTS) {
+		const struct net_prefix *p = &l->v[rnd(c) % l->n];
+
+		if (p->zone == ZONE_LOCAL)
+			continue;
+		addr_in(c, p, bits, d->a[d->n++]);
+	}
+}
+
+/* Destinations the database does not know: random public-looking addresses
+ * (IPv6 in 2000::/3), kept when the kernel classifier says unknown. */
+static int dsts_out(struct bench_ctx *c, int prog_fd, int family, struct dst_set *d)
+{
+	d->family = family;
+	d->n = 0;
+	for (long tries = 0; d->n < N_DSTS; tries++) {
+		unsigned char *a = d->a[d->n];
+		int zone, ret;
+
+		if (tries > 50L * 1000 * 1000)
+			return -ENOENT;
+		for (int i = 0; i < 16; i += 8) {
+			uint64_t r = rnd(c);
+
+			memcpy(a + i, &r, 8);
+		}
+		if (family == AF_INET6)
+			a[0] = 0x20 | (a[0] & 0x1f);
+		ret = zone_of(prog_fd, family, a, &zone);
+		if (ret)
+			return ret;
+		if (zone == ZONE_UNKNOWN)
+			d->n++;
+	}
+	return 0;
+}
+
+/* Sum of the kernel's durations of n runs (repeat 1), each a new flow. */
+static int run_first(struct bench_ctx *c, const struct side *s, const struct dst_set *d,
+		     long n, uint64_t *sum)
+{
+	unsigned char pkt[PKT_MAX], src[16];
+	__u16 dport;
+	__u32 dur;
+	int ret;
+
+	for (long i = 0; i < n; i++) {
+		uint64_t f = c->next_flow++;
+
+		flow_source(d->family, f, src, &dport);
+		ret = test_run(s->prog_fd, pkt,
+			       build_packet(pkt, d->family, src, d->a[f % d->n], dport), 1,
+			       &dur, NULL);
+		if (ret)
+			return ret;
+		*sum += dur;
+		/* A real daemon reads every event: so does the bench, outside
+		 * the timed run, so that bpf_ringbuf_reserve() succeeds. */
+		if (s->rb && i % DRAIN_EVERY == DRAIN_EVERY - 1)
+			ring_buffer__consume(s->rb);
+	}
+	return 0;
+}
+
+/* First packet of a flow: repeat 1 over n distinct flows, empty and juris
+ * interleaved block by block so that drift hits both alike. */
+static int first_packet(struct bench_ctx *c, const struct side *j, const struct dst_set *d,
+			long n, struct pair *r)
+{
+	uint64_t se = 0, sj = 0;
+	int ret = 0;
+
+	for (long done = 0; done < n && !ret; done += BLOCK) {
+		long k = n - done < BLOCK ? n - done : BLOCK;
+
+		ret = run_first(c, &c->empty, d, k, &se);
+		if (!ret)
+			ret = run_first(c, j, d, k, &sj);
+	}
+	r->empty = (double)se / (double)n;
+	r->juris = (double)sj / (double)n;
+	return ret;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Following packets: one flow, its first packet sent once, then the same
+ * packet repeat times in the kernel; mean over EST_DSTS destinations of the
+ * median of rounds runs. */
+static int established(struct bench_ctx *c, const struct side *j, const struct dst_set *d,
+		       struct pair *r)
+{
+	const struct bench_opts *o = c->o;
+	unsigned char pkt[PKT_MAX], src[16];
+	double me[16], mj[16];
+	__u16 dport;
+	__u32 dur;
+	size_t len;
+	int ret;
+
+	r->empty = r->juris = 0;
+	for (int k = 0; k < EST_DSTS; k++) {
+		flow_source(d->family, c->next_flow++, src, &dport);
+		len = build_packet(pkt, d->family, src, d->a[(size_t)k * 997 % d->n], dport);
+		ret = test_run(j->prog_fd, pkt, len, 1, &dur, NULL);
+		for (int i = 0; i < o->rounds && !ret; i++) {
+			ret = test_run(c->empty.prog_fd, pkt, len, o->repeat, &dur, NULL);
+			me[i] = dur;
+			if (!ret)
+				ret = test_run(j->prog_fd, pkt, len, o->repeat, &dur, NULL);
+			mj[i] = dur;
+		}
+		if (ret)
+			return ret;
+		ring_buffer__consume(j->rb);
+		qsort(me, o->rounds, sizeof(me[0]), cmp_double);
+		qsort(mj, o->rounds, sizeof(mj[0]), cmp_double);
+		r->empty += me[o->rounds / 2] / EST_DSTS;
+		r->juris += mj[o->rounds / 2] / EST_DSTS;
+	}
+	return 0;
+}
+
+/* Following packets of many live flows: LIVE_FLOWS flows created once,
+ * then packets of them in turn, repeat 1 each, n runs in all; the caches
+ * hold what a busy host's would, not one hot path. */
+static int established_many(struct bench_ctx *c, const struct side *j, const struct dst_set *d,
+			    long n, struct pair *r)
+{
+	unsigned char (*pkts)[PKT_MAX] = malloc(sizeof(*pkts) * LIVE_FLOWS);
+	size_t len[LIVE_FLOWS];
+	uint64_t se = 0, sj = 0;
+	unsigned char src[16];
+	__u16 dport;
+	__u32 dur;
+	int ret = 0;
+
+	if (!pkts)
+		return -ENOMEM;
+	for (int i = 0; i < LIVE_FLOWS && !ret; i++) {
+		flow_source(d->family, c->next_flow++, src, &dport);
+		len[i] = build_packet(pkts[i], d->family, src, d->a[i % d->n], dport);
+		ret = test_run(j->prog_fd, pkts[i], len[i], 1, &dur, NULL);
+		if (i % DRAIN_EVERY == 0)
+			ring_buffer__consume(j->rb);
+	}
+	for (long done = 0; done < n && !ret; done += BLOCK) {
+		for (long i = done; i < done + BLOCK && i < n && !ret; i++) {
+			ret = test_run(c->empty.prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS],
+				       1, &dur, NULL);
+			se += dur;
+		}
+		for (long i = done; i < done + BLOCK && i < n && !ret; i++) {
+			ret = test_run(j->prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS], 1,
+				       &dur, NULL);
+			sj += dur;
+		}
+	}
+	ring_buffer__consume(j->rb);
+	free(pkts);
+	r->empty = (double)se / (double)n;
+	r->juris = (double)sj / (double)n;
+	return ret;
+}
+
+static void print_pair(const char *what, const struct pair *p)
+{
+	printf("%-36s %9.1f %9.1f %9.1f %7.2fx\n", what, p->empty, p->juris,
+	       p->juris - p->empty, p->empty > 0 ? p->juris / p->empty : 0);
+}
+
+/* The policy of a default juris run: audit mode, EU allowed, unknown allowed. */
+static int set_policy(struct juris_bpf *s)
+{
+	struct juris_config cfg = { .mode = MODE_AUDIT, .allow_zone = ZONE_EU };
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, BPF_ANY) ? -errno : 0;
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t kl = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			v = strtol(line + kl + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* The map's memlock, as bpftool map show prints it (both read fdinfo). */
+static long long map_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "memlock:", 8))
+			v = strtoll(line + 8, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Slab settles after RCU frees: let it, then read. */
+static long slab_kb(void)
+{
+	usleep(300 * 1000);
+	return meminfo_kb("Slab");
+}
+
+static struct side juris_side(struct juris_bpf *s, struct ring_buffer *rb)
+{
+	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb };
+}
+
+static int load_juris(const struct juris_opts *jo, const struct prefix_list *v4,
+		      const struct prefix_list *v6, struct juris_bpf **s, struct ring_buffer **rb)
+{
+	char err[512];
+	int ret = juris_load_private(jo, v4, v6, NULL, s, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "bench: %s\n", err);
+		return ret;
+	}
+	ret = set_policy(*s);
+	if (!ret) {
+		*rb = ring_buffer__new(bpf_map__fd((*s)->maps.events), drain_noop, NULL, NULL);
+		if (!*rb)
+			ret = -errno;
+	}
+	if (ret) {
+		fprintf(stderr, "bench: cannot prepare the juris instance: %s\n", strerror(-ret));
+		juris_bpf__destroy(*s);
+	}
+	return ret;
+}
+
+/* Every stride-th prefix of l, n of them: a smaller database spread over
+ * the same address space. */
+static int subset(const struct prefix_list *l, size_t n, struct prefix_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n >= l->n)
+		n = l->n;
+	for (size_t i = 0; i < n; i++) {
+		int ret = prefix_list_push(out, &l->v[i * l->n / n]);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool denied(const struct net_prefix *p)
+{
+	return p->zone > ZONE_EU;
+}
+
+/* The prefixes a default policy (--allow eu) denies, as an nftables
+ * interval set and as ipset hash:net sets, for bench.sh to load. */
+static int export_sets(const char *dir, const struct prefix_list *v4, const struct prefix_list *v6,
+		       size_t *n4, size_t *n6)
+{
+	const struct prefix_list *lists[2] = { v4, v6 };
+	char path[4096], text[INET6_ADDRSTRLEN];
+	FILE *nft, *ips;
+	size_t count[2] = { 0, 0 };
+
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < lists[f]->n; i++)
+			count[f] += denied(&lists[f]->v[i]);
+	snprintf(path, sizeof(path), "%s/deny.nft", dir);
+	nft = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/deny.ipset", dir);
+	ips = fopen(path, "w");
+	if (!nft || !ips) {
+		if (nft)
+			fclose(nft);
+		if (ips)
+			fclose(ips);
+		return -errno;
+	}
+	/* Sets only: bench.sh adds and removes the chain that uses them. */
+	fprintf(nft, "table inet juris_bench {\n"
+		"\tset deny4 { type ipv4_addr; flags interval; }\n"
+		"\tset deny6 { type ipv6_addr; flags interval; }\n"
+		"}\n");
+	for (int f = 0; f < 2; f++) {
+		const char *set = f ? "deny6" : "deny4";
+		size_t k = 0;
+
+		fprintf(ips, "create %s hash:net family %s hashsize 65536 maxelem %zu\n", set,
+			f ? "inet6" : "inet", count[f] + 1);
+		for (size_t i = 0; i < lists[f]->n; i++) {
+			const struct net_prefix *p = &lists[f]->v[i];
+
+			if (!denied(p))
+				continue;
+			inet_ntop(f ? AF_INET6 : AF_INET, p->addr, text, sizeof(text));
+			fprintf(ips, "add %s %s/%u\n", set, text, p->len);
+			if (k % 4096 == 0)
+				fprintf(nft, "%sadd element inet juris_bench %s { ", k ? " }\n" : "",
+					set);
+			fprintf(nft, "%s%s/%u", k % 4096 ? ", " : "", text, p->len);
+			k++;
+		}
+		if (k)
+			fprintf(nft, " }\n");
+	}
+	*n4 = count[0];
+	*n6 = count[1];
+	if (fclose(nft) | fclose(ips))
+		return -EIO;
+	return 0;
+}
+
+/* One row of the scaling table: first and following packets, IPv4 and
+ * IPv6, destinations in the (reduced) database. */
+static int scale_row(struct bench_ctx *c, const struct juris_opts *jo, const struct loaded_db *db,
+		     size_t size, struct juris_bpf *full, struct ring_buffer *full_rb)
+{
+	struct prefix_list s4 = { 0 }, s6 = { 0 };
+	struct juris_bpf *s = full;
+	struct ring_buffer *rb = full_rb;
+	struct dst_set *d = malloc(sizeof(*d));
+	struct pair f4, e4, f6, e6;
+	struct side j;
+	double t = 0;
+	long long mem;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = subset(&db->v4, size ? size : db->v4.n, &s4);
+	if (!ret)
+		ret = subset(&db->v6, size ? size : db->v6.n, &s6);
+	if (!ret && size) {
+		t = now_s();
+		ret = load_juris(jo, &s4, &s6, &s, &rb);
+		t = now_s() - t;
+	}
+	if (ret)
+		goto out;
+	j = juris_side(s, rb);
+	dsts_in(c, &s4, AF_INET, d);
+	ret = first_packet(c, &j, d, c->o->scale_flows, &f4);
+	if (!ret)
+		ret = established(c, &j, d, &e4);
+	if (!ret) {
+		dsts_in(c, &s6, AF_INET6, d);
+		ret = first_packet(c, &j, d, c->o->scale_flows, &f6);
+	}
+	if (!ret)
+		ret = established(c, &j, d, &e6);
+	mem = map_memlock(bpf_map__fd(s->maps.geo_v4)) + map_memlock(bpf_map__fd(s->maps.geo_v6));
+	if (!ret) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "%zu + %zu", s4.n, s6.n);
+		printf("%-16s %8.1f %8.1f %8.1f %8.1f %7.2f %7.1f\n", label,
+		       f4.juris - f4.empty, e4.juris - e4.empty, f6.juris - f6.empty,
+		       e6.juris - e6.empty, size ? t : c->full_load_s, (double)mem / (1 << 20));
+		fflush(stdout);
+	}
+out:
+	if (s != full) {
+		ring_buffer__free(rb);
+		juris_bpf__destroy(s);
+	}
+	prefix_list_free(&s4);
+	prefix_list_free(&s6);
+	free(d);
+	return ret;
+}
+
+static int per_packet(struct bench_ctx *c, const struct side *j, struct juris_bpf *s,
+		      const struct loaded_db *db)
+{
+	static const char *const fam[2] = { "IPv4", "IPv6" };
+	struct dst_set *in = malloc(sizeof(*in)), *out = malloc(sizeof(*out));
+	struct pair r;
+	char what[64];
+	int ret = 0;
+
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return -ENOMEM;
+	}
+	printf("\nPer packet: BPF_PROG_TEST_RUN, mean ns per run as the kernel reports it\n");
+	printf("first packet: %ld runs of repeat 1, each a new flow, %d destinations;\n"
+	       "next, 1 hot flow: repeat %ld on one packet (median of %d, mean of %d flows);\n"
+	       "next, %d flows: %ld runs of repeat 1 cycling through %d live flows\n\n",
+	       c->o->flows, N_DSTS, c->o->repeat, c->o->rounds, EST_DSTS, LIVE_FLOWS, c->o->flows,
+	       LIVE_FLOWS);
+	printf("%-36s %9s %9s %9s %8s\n", "CASE", "EMPTY ns", "JURIS ns", "+ns", "RATIO");
+	for (int f = 0; f < 2 && !ret; f++) {
+		int family = f ? AF_INET6 : AF_INET;
+
+		dsts_in(c, f ? &db->v6 : &db->v4, family, in);
+		ret = dsts_out(c, j->prog_fd, family, out);
+		if (ret) {
+			fprintf(stderr, "bench: no %s address outside the database found\n",
+				fam[f]);
+			break;
+		}
+		for (int k = 0; k < 6 && !ret; k++) {
+			static const char *const kind[3] = { "first packet", "next, 1 hot flow",
+							     "next, 2048 flows" };
+			const struct dst_set *d = k < 3 ? in : out;
+
+			snprintf(what, sizeof(what), "%s %s, %s", fam[f], k < 3 ? "in db" : "not in db",
+				 kind[k % 3]);
+			if (k % 3 == 0)
+				ret = first_packet(c, j, d, c->o->flows, &r);
+			else if (k % 3 == 1)
+				ret = established(c, j, d, &r);
+			else
+				ret = established_many(c, j, d, c->o->flows, &r);
+			if (!ret)
+				print_pair(what, &r);
+			fflush(stdout);
+		}
+	}
+	(void)s;
+	free(in);
+	free(out);
+	return ret;
+}
+
+/* Compile and load, timed; the maps' memory; machine-readable lines
+ * "@key value" for bench.sh. */
+static int load_and_memory(struct bench_ctx *c, const struct juris_opts *jo,
+			   struct loaded_db *db, struct juris_bpf **s, struct ring_buffer **rb)
+{
+	struct prefix_list none4 = { 0 }, none6 = { 0 };
+	struct juris_bpf *bare;
+	struct ring_buffer *bare_rb;
+	long slab[4];
+	const struct bench_opts *o = c->o;
+	double t[3];
+	char err[512];
+	size_t n4 = 0, n6 = 0;
+	int ret;
+
+	t[0] = now_s();
+	ret = database_load(jo, db, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "bench: %s\n", err);
+		return ret;
+	}
+	t[0] = now_s() - t[0];
+	if (o->export_dir) {
+		ret = export_sets(o->export_dir, &db->v4, &db->v6, &n4, &n6);
+		if (ret) {
+			fprintf(stderr, "bench: cannot write the sets in %s: %s\n", o->export_dir,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	/* The programs and the other maps alone, so that what the full
+	 * load adds is the geo maps and their fill. */
+	slab[0] = slab_kb();
+	t[1] = now_s();
+	ret = load_juris(jo, &none4, &none6, &bare, &bare_rb);
+	t[1] = now_s() - t[1];
+	if (ret)
+		return ret;
+	slab[1] = slab_kb();
+	ring_buffer__free(bare_rb);
+	juris_bpf__destroy(bare);
+	slab[2] = slab_kb();
+	t[2] = now_s();
+	ret = load_juris(jo, &db->v4, &db->v6, s, rb);
+	t[2] = now_s() - t[2];
+	if (ret)
+		return ret;
+	slab[3] = slab_kb();
+	c->full_load_s = t[2];
+	printf("@prefixes_v4 %zu\n@prefixes_v6 %zu\n@deny_v4 %zu\n@deny_v6 %zu\n", db->v4.n,
+	       db->v6.n, n4, n6);
+	printf("@read_v4 %llu\n@read_v6 %llu\n", (unsigned long long)db->stats.read_v4,
+	       (unsigned long long)db->stats.read_v6);
+	printf("@compile_s %.3f\n@prog_load_s %.3f\n@full_load_s %.3f\n@fill_s %.3f\n", t[0],
+	       t[1], t[2], t[2] - t[1]);
+	printf("@memlock_v4 %lld\n@memlock_v6 %lld\n",
+	       map_memlock(bpf_map__fd((*s)->maps.geo_v4)),
+	       map_memlock(bpf_map__fd((*s)->maps.geo_v6)));
+	printf("@slab_kb %ld\n", (slab[3] - slab[2]) - (slab[1] - slab[0]));
+	fflush(stdout);
+	return 0;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static long parse_count(const char *s, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == 0 || *end || v < 1) {
+		fprintf(stderr, "bench: invalid %s: %s\n", what, s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "export", required_argument, NULL, 'e' },
+		{ "flows", required_argument, NULL, 'f' },
+		{ "scale-flows", required_argument, NULL, 's' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "rounds", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const size_t sizes[] = { 1000, 10000, 100000, 0 };
+	struct bench_opts o = { .flows = 1000000, .scale_flows = 200000, .repeat = 1000000,
+				.rounds = 3 };
+	struct juris_opts jo = { .cmd = CMD_LOOKUP, .allow_zone = ZONE_EU,
+				 .flow_table = DEFAULT_FLOW_TABLE };
+	struct bench_ctx c = { .o = &o, .rng = 0x6a75726973ull };
+	struct loaded_db db = { 0 };
+	struct juris_bpf *s = NULL;
+	struct empty_bpf *e = NULL;
+	struct ring_buffer *rb = NULL;
+	struct side j;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': o.db = optarg; break;
+		case 'e': o.export_dir = optarg; break;
+		case 'f': o.flows = parse_count(optarg, "flow count"); break;
+		case 's': o.scale_flows = parse_count(optarg, "flow count"); break;
+		case 'r': o.repeat = parse_count(optarg, "repeat"); break;
+		case 'n': o.rounds = (int)parse_count(optarg, "round count"); break;
+		default:
+			fprintf(stderr, "usage: bench_classifier [--db FILE] [--export DIR] "
+				"[--flows N] [--scale-flows N] [--repeat N] [--rounds N]\n");
+			return 2;
+		}
+	}
+	if (o.rounds > 15)
+		o.rounds = 15;
+	jo.db = o.db;
+	libbpf_set_print(libbpf_quiet);
+	e = empty_bpf__open_and_load();
+	if (!e) {
+		ret = -errno;
+		fprintf(stderr, "bench: cannot load the empty program: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	c.empty.prog_fd = bpf_program__fd(e->progs.bench_empty);
+	ret = load_and_memory(&c, &jo, &db, &s, &rb);
+	if (ret)
+		goto cleanup;
+	j = juris_side(s, rb);
+	ret = per_packet(&c, &j, s, &db);
+	if (ret)
+		goto cleanup;
+	printf("\nScaling: ns per packet over the empty program, destinations in the database\n"
+	       "(first: %ld new flows; next: 1 hot flow, repeat %ld), load time, geo maps memlock\n\n",
+	       o.scale_flows, o.repeat);
+	printf("%-16s %8s %8s %8s %8s %7s %7s\n", "PREFIXES v4+v6", "v4 first", "v4 next",
+	       "v6 first", "v6 next", "load s", "MiB");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !ret; i++)
+		ret = scale_row(&c, &jo, &db, sizes[i], s, rb);
+cleanup:
+	if (ret && ret != -ENOMEM)
+		fprintf(stderr, "bench: failed: %s\n", strerror(-ret));
+	ring_buffer__free(rb);
+	juris_bpf__destroy(s);
+	empty_bpf__destroy(e);
+	database_free(&db);
+	return ret ? 1 : 0;
+}
