@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: juris against an empty program, nftables and ipset, side by side in one run; prints tables, asserts nothing.
+# make bench: juris against an empty program, nftables and ipset, side by side; prints, asserts nothing.
 #
 # usage: tests/bench/bench.sh        (as root, after make; make bench does both)
 # Environment: BUILD (default build), JURIS_DB (default the default database),

@@ -1,4 +1,4 @@
-/* make bench: per-packet cost, load time and kernel memory of juris's egress classifier, each against an empty program. */
+/* make bench: juris's classifier per packet, load time and map memory, against an empty program. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -578,8 +578,7 @@ out:
 	return ret;
 }
 
-static int per_packet(struct bench_ctx *c, const struct side *j, struct juris_bpf *s,
-		      const struct loaded_db *db)
+static int per_packet(struct bench_ctx *c, const struct side *j, const struct loaded_db *db)
 {
 	static const char *const fam[2] = { "IPv4", "IPv6" };
 	struct dst_set *in = malloc(sizeof(*in)), *out = malloc(sizeof(*out));
@@ -627,7 +626,6 @@ static int per_packet(struct bench_ctx *c, const struct side *j, struct juris_bp
 			fflush(stdout);
 		}
 	}
-	(void)s;
 	free(in);
 	free(out);
 	return ret;
@@ -766,7 +764,7 @@ int main(int argc, char **argv)
 	if (ret)
 		goto cleanup;
 	j = juris_side(s, rb);
-	ret = per_packet(&c, &j, s, &db);
+	ret = per_packet(&c, &j, &db);
 	if (ret)
 		goto cleanup;
 	printf("\nScaling: ns per packet over the empty program, destinations in the database\n"

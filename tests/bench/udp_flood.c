@@ -1,4 +1,4 @@
-/* make bench: sends small UDP datagrams over several connected flows for a bounded time and count; prints packets per second. */
+/* make bench: small UDP datagrams over connected flows, bounded in time and count; prints pps. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
