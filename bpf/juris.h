@@ -129,6 +129,7 @@ enum juris_counter {
 	CNT_PACKETS_BLOCKED,	/* packets dropped on cgroup egress */
 	CNT_NOT_IP,		/* egress packets that are neither IPv4 nor IPv6 */
 	CNT_GW_PACKETS_BLOCKED,	/* forwarded packets dropped in gateway mode */
+	CNT_GW_RESETS_SENT,	/* TCP resets sent back for denied forwarded TCP */
 	CNT_MAX,
 };
 

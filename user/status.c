@@ -161,6 +161,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "not_ip", (double)s->stats.counters[CNT_NOT_IP]);
 	cJSON_AddNumberToObject(c, "gateway_packets_blocked",
 				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
+	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
+				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
 	return root;
 }
 
@@ -215,11 +217,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.flow_table_size,
 	       (unsigned long long)s->stats.flow_evictions,
 	       (unsigned long long)s->stats.counters[CNT_RINGBUF_DROPS]);
-	printf("blocked: %llu connects, %llu datagrams, %llu packets, %llu forwarded packets\n",
+	printf("blocked: %llu connects, %llu datagrams, %llu packets, %llu forwarded packets "
+	       "(%llu TCP resets sent)\n",
 	       (unsigned long long)s->stats.counters[CNT_CONNECT_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_SENDMSG_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED],
-	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
+	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED],
+	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT]);
 }
 
 int cmd_status(const struct juris_opts *o)

@@ -7,7 +7,7 @@
 
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 PORT=7
-JT_TIMEOUT=45
+JT_ECONNREFUSED=45
 
 SENS4=203.0.113.10	# inside --source 203.0.113.0/28
 OTHER4=203.0.113.100	# outside it
@@ -70,10 +70,10 @@ gw_topology() {
 }
 
 # from_is SOURCE ADDR WANT: a TCP connect from SOURCE on the lan host to
-# ADDR:PORT gives WANT (OK, TIMEOUT...). A dropped SYN times out in 1 s.
+# ADDR:PORT gives WANT (OK, ECONNREFUSED...). A dropped SYN times out in 1 s.
 from_is() {
 	local out res
-	out=$(CLIENT_SOURCE=$1 CLIENT_TIMEOUT=1 ns_exec lan "$PY" "$E2E_DIR/client.py" tcp "$2" "$PORT" 2>&1)
+	out=$(CLIENT_SOURCE=$1 CLIENT_ECONNREFUSED=1 ns_exec lan "$PY" "$E2E_DIR/client.py" tcp "$2" "$PORT" 2>&1)
 	read -r res _ <<< "$out"
 	assert_eq "$res" "$3" "TCP connect from $1 to $2"
 }
@@ -143,7 +143,7 @@ ri0_has_clsact() {
 # dropped, to the EU passes, another source to a third country passes.
 check_family() {
 	local sens=$1 other=$2 eu=$3 third=$4
-	from_is "$sens" "$third" TIMEOUT &&
+	from_is "$sens" "$third" ECONNREFUSED 0.2 &&
 	from_is "$sens" "$eu" OK &&
 	from_is "$other" "$third" OK
 }
@@ -153,9 +153,12 @@ test_sensitive_source_is_blocked_to_third_country_ipv4_and_ipv6() {
 	check_family $SENS4 $OTHER4 $EU4 $THIRD4 &&
 	check_family $SENS6 $OTHER6 $EU6 $THIRD6 || return 1
 	# Counters: one flow per blocked destination, one per allowed EU
-	# destination; the other source is not counted at all.
+	# destination; the other source is not counted at all. The reset
+	# ends each blocked connect at its first SYN.
 	assert_eq "$(total third block flows)" 2 "third/block flows" &&
-	assert_num "$(total third block packets)" ">=" 2 "third/block packets" &&
+	assert_eq "$(total third block packets)" 2 "third/block packets" &&
+	assert_eq "$(gw_status | json_get 'd["counters"]["gateway_tcp_resets"]')" 2 \
+		"counters.gateway_tcp_resets" &&
 	assert_eq "$(total eu allow flows)" 2 "eu/allow flows" &&
 	assert_eq "$(total third allow flows)" 0 "third/allow flows (other source)" &&
 	assert_num "$(gw_status | json_get 'd["counters"]["gateway_packets_blocked"]')" ">=" 2 \
@@ -196,7 +199,7 @@ test_stop_removes_only_juris_filters_and_keeps_a_foreign_qdisc() {
 	tc -n "$(ns router)" qdisc add dev ri0 clsact &&
 	tc -n "$(ns router)" filter add dev ri0 ingress prio 60000 handle 7 bpf bytecode "1,6 0 0 0," ||
 		return 1
-	gw_start --mode enforce && from_is $SENS4 $THIRD4 TIMEOUT || return 1
+	gw_start --mode enforce && from_is $SENS4 $THIRD4 ECONNREFUSED || return 1
 	assert_eq "$(ri0_filters | sort | tr '\n' ' ')" "19029 0x4a55 60000 0x7 " "filters with juris" &&
 	assert_ok in_router "$JURIS" stop --pin-dir "$TEST_PIN" || return 1
 	assert_eq "$(ri0_filters | tr '\n' ' ')" "60000 0x7 " "filters after stop" &&
@@ -219,7 +222,7 @@ test_stop_removes_the_qdisc_juris_created_unless_someone_uses_it() {
 test_enforcement_survives_kill_9_and_stop_finds_the_filters() {
 	gw_topology && gw_start --mode enforce || return 1
 	kill -KILL "$JURIS_PID" && sleep 0.2 &&
-	from_is $SENS4 $THIRD4 TIMEOUT &&
+	from_is $SENS4 $THIRD4 ECONNREFUSED &&
 	assert_contains "$(in_router "$JURIS" status --pin-dir "$TEST_PIN")" "tc/ingress" &&
 	assert_ok in_router "$JURIS" stop --pin-dir "$TEST_PIN" &&
 	assert_eq "$(ri0_filters)" "" "filters after stop" &&
@@ -239,7 +242,7 @@ test_vanished_inside_interface_is_logged_and_the_rest_keeps_working() {
 	wait_until 5 grep -q "ri1.*is gone" "$TEST_TMP/juris.log" ||
 		fail "no log line about ri1: $(cat "$TEST_TMP/juris.log")" || return 1
 	kill -0 "$JURIS_PID" || fail "juris run died with the interface" || return 1
-	from_is $SENS4 $THIRD4 TIMEOUT && from_is $SENS4 $EU4 OK &&
+	from_is $SENS4 $THIRD4 ECONNREFUSED && from_is $SENS4 $EU4 OK &&
 	assert_ok in_router "$JURIS" stop --pin-dir "$TEST_PIN"
 }
 
@@ -259,7 +262,7 @@ test_unknown_interface_and_bad_cidr_are_one_line_errors_leaving_juris_untouched(
 		--pin-dir "$TEST_PIN-2" --db "$TEST_DB" --iface ru0 --source 192.0.2.0/24 || return 1
 	assert_eq "$(gw_status | json_get '[d["totals"], d["hooks"], d["daemon_pid"]]')" "$before" \
 		"the running juris after the bad commands" &&
-	from_is $SENS4 $THIRD4 TIMEOUT
+	from_is $SENS4 $THIRD4 ECONNREFUSED
 }
 
 run_tests
