@@ -5,7 +5,9 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/pkt_cls.h>
 #include <linux/socket.h>
+#include <linux/tcp.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "juris.h"
@@ -60,6 +62,39 @@ struct {
 	__type(key, __u32);
 	__type(value, struct juris_config);
 } config SEC(".maps");
+
+/* Gateway mode: the sensitive source ranges (--source)... */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MAX_GW_SOURCES);
+	__type(key, struct geo_key4);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sources_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MAX_GW_SOURCES);
+	__type(key, struct geo_key6);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} sources_v6 SEC(".maps");
+
+/* ...the uplinks (--iface), by ifindex... */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_GW_IFACES);
+	__type(key, __u32);
+	__type(value, __u8);
+} uplinks SEC(".maps");
+
+/* ...and the inside interfaces whose ingress carries the program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_GW_IFACES);
+	__type(key, __u32);
+	__type(value, struct inside_iface);
+} inside SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -311,32 +346,36 @@ static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 pr
 	*dport = p[1];
 }
 
-static __always_inline int parse_ipv4(struct __sk_buff *skb, struct flow_key *k, __u16 *sport)
+/* nh: offset of the network header, 0 on cgroup hooks, the L2 header's
+ * length on tc hooks. */
+static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 nh, struct flow_key *k,
+				      __u16 *sport)
 {
 	struct iphdr ip;
 	__u16 sp = 0, dp = 0;
 
-	if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+	if (bpf_skb_load_bytes(skb, nh, &ip, sizeof(ip)))
 		return -1;
 	k->family = AF_INET;
 	k->proto = ip.protocol;
 	__builtin_memcpy(k->saddr, &ip.saddr, 4);
 	__builtin_memcpy(k->daddr, &ip.daddr, 4);
 	if (!(ip.frag_off & bpf_htons(IP_OFFSET_MASK)))
-		read_ports(skb, ip.ihl * 4, ip.protocol, &sp, &dp);
+		read_ports(skb, nh + ip.ihl * 4, ip.protocol, &sp, &dp);
 	k->dport = dp;
 	*sport = bpf_ntohs(sp);
 	return 0;
 }
 
-static __always_inline int parse_ipv6(struct __sk_buff *skb, struct flow_key *k, __u16 *sport)
+static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 nh, struct flow_key *k,
+				      __u16 *sport)
 {
 	struct ipv6hdr ip6;
-	__u32 off = sizeof(ip6);
+	__u32 off = nh + sizeof(ip6);
 	__u8 nexthdr;
 	__u16 sp = 0, dp = 0;
 
-	if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
+	if (bpf_skb_load_bytes(skb, nh, &ip6, sizeof(ip6)))
 		return -1;
 	k->family = AF_INET6;
 	__builtin_memcpy(k->saddr, &ip6.saddr, 16);
@@ -372,9 +411,9 @@ int juris_egress(struct __sk_buff *skb)
 	int err;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP))
-		err = parse_ipv4(skb, &k, &sport);
+		err = parse_ipv4(skb, 0, &k, &sport);
 	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
-		err = parse_ipv6(skb, &k, &sport);
+		err = parse_ipv6(skb, 0, &k, &sport);
 	else
 		err = -1;
 	if (err) {
@@ -503,4 +542,230 @@ SEC("cgroup/sendmsg6")
 int juris_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return sock_hook(ctx, AF_INET6, HOOK_SENDMSG6, EVENT_SENDMSG, CNT_SENDMSG_BLOCKED);
+}
+
+#ifndef BPF_FIB_LOOKUP_SKIP_NEIGH
+#define BPF_FIB_LOOKUP_SKIP_NEIGH (1U << 2)
+#endif
+
+static __always_inline int is_sensitive_source(const struct flow_key *k)
+{
+	if (k->family == AF_INET) {
+		struct geo_key4 s = { .prefixlen = 32 };
+
+		__builtin_memcpy(s.addr, k->saddr, 4);
+		return bpf_map_lookup_elem(&sources_v4, &s) != NULL;
+	}
+	struct geo_key6 s6 = { .prefixlen = 128 };
+
+	__builtin_memcpy(s6.addr, k->saddr, 16);
+	return bpf_map_lookup_elem(&sources_v6, &s6) != NULL;
+}
+
+/* The kernel's own route lookup for this packet, as the forwarding path
+ * will do it a moment later: true when it leaves through an uplink. The
+ * neighbour is not needed, only the output device. */
+static __always_inline int leaves_by_uplink(struct __sk_buff *skb, const struct flow_key *k,
+					    __u16 sport, __u8 tos)
+{
+	struct bpf_fib_lookup p = {};
+	long rc;
+
+	p.family = k->family;
+	p.l4_protocol = k->proto;
+	p.sport = bpf_htons(sport);
+	p.dport = k->dport;
+	p.ifindex = skb->ingress_ifindex;
+	if (k->family == AF_INET) {
+		p.tos = tos;
+		__builtin_memcpy(&p.ipv4_src, k->saddr, 4);
+		__builtin_memcpy(&p.ipv4_dst, k->daddr, 4);
+	} else {
+		__builtin_memcpy(p.ipv6_src, k->saddr, 16);
+		__builtin_memcpy(p.ipv6_dst, k->daddr, 16);
+	}
+	rc = bpf_fib_lookup(skb, &p, sizeof(p), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	    rc != BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return 0;	/* local delivery, unreachable, forwarding off */
+	return bpf_map_lookup_elem(&uplinks, &p.ifindex) != NULL;
+}
+
+static __always_inline __u16 csum_fold(__s64 sum)
+{
+	__u32 s = (__u32)sum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)~s;
+}
+
+/* The TCP checksum of a 20-byte header without payload, over the
+ * pseudo-header of its addresses (4 or 16 bytes each). */
+static __always_inline __u16 tcp_csum(const void *saddr, const void *daddr, int alen,
+				      struct tcphdr *th)
+{
+	__u32 ph6[10] = {};
+	__s64 sum;
+
+	if (alen == 4) {
+		__u32 ph4[3];
+
+		__builtin_memcpy(&ph4[0], saddr, 4);
+		__builtin_memcpy(&ph4[1], daddr, 4);
+		/* zero, protocol, TCP length: in network order. */
+		ph4[2] = bpf_htonl(IPPROTO_TCP << 16 | sizeof(*th));
+		sum = bpf_csum_diff(NULL, 0, ph4, sizeof(ph4), 0);
+	} else {
+		__builtin_memcpy(&ph6[0], saddr, 16);
+		__builtin_memcpy(&ph6[4], daddr, 16);
+		ph6[8] = bpf_htonl(sizeof(*th));
+		ph6[9] = bpf_htonl(IPPROTO_TCP);
+		sum = bpf_csum_diff(NULL, 0, ph6, sizeof(ph6), 0);
+	}
+	if (sum < 0)
+		return 0;
+	sum = bpf_csum_diff(NULL, 0, (__u32 *)th, sizeof(*th), (__u32)sum);
+	return sum < 0 ? 0 : csum_fold(sum);
+}
+
+/* Fills the reset that answers the TCP segment in (RFC 9293 3.10.7.1:
+ * take the sequence number from its ACK, else acknowledge it). */
+static __always_inline void fill_rst(const struct tcphdr *in, __u32 seg_len, struct tcphdr *out)
+{
+	__builtin_memset(out, 0, sizeof(*out));
+	out->source = in->dest;
+	out->dest = in->source;
+	out->doff = 5;
+	out->rst = 1;
+	if (in->ack) {
+		out->seq = in->ack_seq;
+	} else {
+		out->ack = 1;
+		out->ack_seq = bpf_htonl(bpf_ntohl(in->seq) + seg_len + in->syn + in->fin);
+	}
+}
+
+/* Turns a denied TCP segment into the reset that answers it and sends it
+ * back out of the interface it came in by: the client's connect fails at
+ * once (ECONNREFUSED) instead of retrying SYNs for a minute or more.
+ * Returns the tc verdict: a redirect, or a drop when the packet is not a
+ * plain TCP segment on a link juris knows (IPv4 options, IPv6 extension
+ * headers, GSO, a reset itself). */
+static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const struct flow_key *k)
+{
+	struct ethhdr eth;
+	struct tcphdr in, th;
+	__u32 l4, len;
+
+	if (k->proto != IPPROTO_TCP || (nh != 0 && nh != ETH_HLEN) || skb->gso_size)
+		return TC_ACT_SHOT;
+	if (nh && bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)))
+		return TC_ACT_SHOT;
+	if (k->family == AF_INET) {
+		struct iphdr ip;
+
+		if (bpf_skb_load_bytes(skb, nh, &ip, sizeof(ip)) || ip.ihl != 5 ||
+		    (ip.frag_off & bpf_htons(IP_OFFSET_MASK)))
+			return TC_ACT_SHOT;
+		l4 = nh + sizeof(ip);
+		if (bpf_skb_load_bytes(skb, l4, &in, sizeof(in)) || in.rst)
+			return TC_ACT_SHOT;
+		len = bpf_ntohs(ip.tot_len);
+		if (len < sizeof(ip) + in.doff * 4)
+			return TC_ACT_SHOT;
+		fill_rst(&in, len - sizeof(ip) - in.doff * 4, &th);
+		__builtin_memset(&ip, 0, sizeof(ip));
+		ip.version = 4;
+		ip.ihl = 5;
+		ip.tot_len = bpf_htons(sizeof(ip) + sizeof(th));
+		ip.frag_off = bpf_htons(0x4000);	/* DF */
+		ip.ttl = 64;
+		ip.protocol = IPPROTO_TCP;
+		__builtin_memcpy(&ip.saddr, k->daddr, 4);
+		__builtin_memcpy(&ip.daddr, k->saddr, 4);
+		ip.check = csum_fold(bpf_csum_diff(NULL, 0, (__u32 *)&ip, sizeof(ip), 0));
+		th.check = tcp_csum(&ip.saddr, &ip.daddr, 4, &th);
+		if (bpf_skb_change_tail(skb, l4 + sizeof(th), 0) ||
+		    bpf_skb_store_bytes(skb, nh, &ip, sizeof(ip), 0))
+			return TC_ACT_SHOT;
+	} else {
+		struct ipv6hdr ip6;
+
+		if (bpf_skb_load_bytes(skb, nh, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_TCP)
+			return TC_ACT_SHOT;
+		l4 = nh + sizeof(ip6);
+		if (bpf_skb_load_bytes(skb, l4, &in, sizeof(in)) || in.rst)
+			return TC_ACT_SHOT;
+		len = bpf_ntohs(ip6.payload_len);
+		if (len < in.doff * 4)
+			return TC_ACT_SHOT;
+		fill_rst(&in, len - in.doff * 4, &th);
+		__builtin_memset(&ip6, 0, sizeof(ip6));
+		ip6.version = 6;
+		ip6.payload_len = bpf_htons(sizeof(th));
+		ip6.nexthdr = IPPROTO_TCP;
+		ip6.hop_limit = 64;
+		__builtin_memcpy(&ip6.saddr, k->daddr, 16);
+		__builtin_memcpy(&ip6.daddr, k->saddr, 16);
+		th.check = tcp_csum(&ip6.saddr, &ip6.daddr, 16, &th);
+		if (bpf_skb_change_tail(skb, l4 + sizeof(th), 0) ||
+		    bpf_skb_store_bytes(skb, nh, &ip6, sizeof(ip6), 0))
+			return TC_ACT_SHOT;
+	}
+	if (bpf_skb_store_bytes(skb, l4, &th, sizeof(th), 0))
+		return TC_ACT_SHOT;
+	if (nh) {
+		__u8 mac[ETH_ALEN];
+
+		__builtin_memcpy(mac, eth.h_dest, ETH_ALEN);
+		__builtin_memcpy(eth.h_dest, eth.h_source, ETH_ALEN);
+		__builtin_memcpy(eth.h_source, mac, ETH_ALEN);
+		if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
+			return TC_ACT_SHOT;
+	}
+	count(CNT_GW_RESETS_SENT);
+	return bpf_redirect(skb->ingress_ifindex, 0);
+}
+
+/* Gateway mode, on the ingress of each inside interface: here, before
+ * netfilter, the original source is still visible even when the uplink
+ * masquerades. Returns TC_ACT_UNSPEC for what juris lets pass, so that
+ * the next filter of another tc user still runs. */
+SEC("tc")
+int juris_tc_ingress(struct __sk_buff *skb)
+{
+	__u32 ifindex = skb->ingress_ifindex;
+	const struct inside_iface *in = bpf_map_lookup_elem(&inside, &ifindex);
+	struct flow_key k = {};
+	struct classification c;
+	__u32 nh, len;
+	__u16 sport = 0;
+	__u8 tos = 0;
+	int err;
+
+	if (!in)
+		return TC_ACT_UNSPEC;
+	nh = in->l3_off > 64 ? 64 : in->l3_off;
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		err = parse_ipv4(skb, nh, &k, &sport);
+		if (!err)
+			bpf_skb_load_bytes(skb, nh + 1, &tos, 1);
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		err = parse_ipv6(skb, nh, &k, &sport);
+	} else {
+		return TC_ACT_UNSPEC;	/* ARP and friends: not ours to count */
+	}
+	if (err || !is_sensitive_source(&k) || !leaves_by_uplink(skb, &k, sport, tos))
+		return TC_ACT_UNSPEC;
+	classify(k.family, k.daddr, &c);
+	/* Bytes as the host hooks count them: from the network header. */
+	len = skb->len > nh ? skb->len - nh : 0;
+	if (account_flow(&k, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
+		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
+	if (c.verdict == VERDICT_BLOCK) {
+		count(CNT_GW_PACKETS_BLOCKED);
+		return reply_rst(skb, nh, &k);
+	}
+	return TC_ACT_UNSPEC;
 }

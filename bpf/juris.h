@@ -35,6 +35,7 @@ enum juris_hook {
 	HOOK_CONNECT6,
 	HOOK_SENDMSG4,
 	HOOK_SENDMSG6,
+	HOOK_TC_INGRESS,	/* gateway mode: ingress of an inside interface */
 	HOOK_MAX,
 };
 
@@ -70,6 +71,15 @@ struct juris_config {
 	__u64 started_ns;	/* CLOCK_BOOTTIME when the pins were created */
 };
 
+#define MAX_GW_SOURCES 1024	/* --source prefixes per family */
+#define MAX_GW_IFACES 256	/* uplinks, and inside interfaces */
+
+/* Value of the gateway map "inside": an interface whose ingress juris
+ * watches, and where its packets' network header starts. */
+struct inside_iface {
+	__u32 l3_off;		/* 14 on Ethernet, 0 on devices without L2 header */
+};
+
 /* Flow table key. Addresses in network byte order (IPv4 in the first four
  * bytes, rest zero); dport in network byte order. */
 struct flow_key {
@@ -79,7 +89,7 @@ struct flow_key {
 	__u32 pad0;
 	__u8 saddr[16];
 	__u8 daddr[16];
-	__u64 cgroup_id;
+	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
 };
 
 /* Flow table value; counters in host order, times are CLOCK_BOOTTIME ns. */
@@ -118,6 +128,8 @@ enum juris_counter {
 	CNT_SENDMSG_BLOCKED,	/* sendmsg() refused with EPERM */
 	CNT_PACKETS_BLOCKED,	/* packets dropped on cgroup egress */
 	CNT_NOT_IP,		/* egress packets that are neither IPv4 nor IPv6 */
+	CNT_GW_PACKETS_BLOCKED,	/* forwarded packets dropped in gateway mode */
+	CNT_GW_RESETS_SENT,	/* TCP resets sent back for denied forwarded TCP */
 	CNT_MAX,
 };
 

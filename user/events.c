@@ -58,7 +58,7 @@ static const char *hook_name(int hook)
 {
 	static const char *const names[HOOK_MAX] = {
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
-		"cgroup/sendmsg4", "cgroup/sendmsg6",
+		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";

@@ -22,7 +22,9 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_EXCEPT_V4] = "except_v4", [MAP_EXCEPT_V6] = "except_v6",
 	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
-	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_META] = "meta",
+	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
+	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
+	[MAP_META] = "meta",
 };
 
 /* The ring buffer of a private (lookup) instance: its events are never read. */
@@ -55,6 +57,10 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_COUNTERS: return s->maps.counters;
 	case MAP_EVENTS: return s->maps.events;
 	case MAP_SOCK_OWNERS: return s->maps.sock_owners;
+	case MAP_SOURCES_V4: return s->maps.sources_v4;
+	case MAP_SOURCES_V6: return s->maps.sources_v6;
+	case MAP_UPLINKS: return s->maps.uplinks;
+	case MAP_INSIDE: return s->maps.inside;
 	default: return NULL;
 	}
 }
@@ -214,6 +220,13 @@ static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 	meta->us_adequate = o->us_adequate;
 	for (int i = 0; i < p->n_cgroups; i++)
 		meta->cgroup_ids[i] = p->cgroups[i].id;
+	if (p->gw) {
+		meta->n_uplinks = p->gw->n_uplinks;
+		meta->n_sources = o->n_sources;
+		for (int i = 0; i < p->gw->n_uplinks; i++)
+			snprintf(meta->uplinks[i], sizeof(meta->uplinks[i]), "%s",
+				 p->gw->uplinks[i].name);
+	}
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "meta", sizeof(__u32), sizeof(*meta), 1, NULL);
 	if (fd < 0)
 		return -errno;
@@ -226,14 +239,58 @@ static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 	return fd;
 }
 
-/* Removes every entry of dir (detaching pinned links first), then dir. */
+/* Detaches the tc filters recorded in the pinned meta map. A filter that
+ * cannot be removed keeps its record, and its error is returned. */
+static int detach_tc_hooks(const char *dir)
+{
+	struct juris_meta *meta;
+	char path[4096];
+	__u32 zero = 0;
+	int fd, ret = 0;
+
+	if (pin_path(path, sizeof(path), dir, "", juris_map_names[MAP_META]))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	meta = calloc(1, sizeof(*meta));
+	if (!meta) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, meta)) {
+		ret = -errno;
+		goto out;
+	}
+	for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES; i++) {
+		int err = tc_detach(&meta->tc_hooks[i]);
+
+		if (err)
+			ret = err;
+	}
+	if (!ret && meta->n_tc_hooks) {
+		meta->n_tc_hooks = 0;
+		bpf_map_update_elem(fd, &zero, meta, BPF_ANY);
+	}
+out:
+	free(meta);
+	close(fd);
+	return ret;
+}
+
+/* Removes every entry of dir (detaching tc filters and pinned links
+ * first), then dir. */
 static int remove_dir_pins(const char *dir)
 {
 	char path[4096];
 	struct dirent *d;
-	DIR *dp = opendir(dir);
-	int ret = 0;
+	DIR *dp;
+	int ret = detach_tc_hooks(dir);
 
+	/* A tc filter juris cannot remove must stay findable: keep the pins. */
+	if (ret)
+		return ret;
+	dp = opendir(dir);
 	if (!dp)
 		return errno == ENOENT ? 0 : -errno;
 	while ((d = readdir(dp))) {
@@ -306,6 +363,42 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 	return 0;
 }
 
+/* Gateway mode: pins the tc program and attaches it to the ingress of each
+ * inside interface, recording each filter in meta as soon as it exists so
+ * that a rollback (or juris stop) finds it. */
+static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
+			  int meta_fd, struct juris_meta *meta, char *err, size_t len)
+{
+	struct bpf_program *prog = s->progs.juris_tc_ingress;
+	char path[4096];
+	__u32 zero = 0;
+	int ret;
+
+	ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(prog));
+	if (!ret)
+		ret = bpf_program__pin(prog, path);
+	if (ret)
+		return fail(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+	for (int i = 0; i < p->gw->n_inside; i++) {
+		const struct gw_iface *in = &p->gw->inside[i];
+		struct tc_hook_rec *rec = &meta->tc_hooks[meta->n_tc_hooks];
+
+		ret = tc_attach_ingress(bpf_program__fd(prog), in->ifindex, in->name, rec);
+		if (ret)
+			return fail(err, len, ret, "cannot attach to the tc ingress of %s: %s",
+				    in->name, strerror(-ret));
+		meta->n_tc_hooks++;
+		if (bpf_map_update_elem(meta_fd, &zero, meta, BPF_ANY)) {
+			ret = -errno;
+			tc_detach(rec);
+			meta->n_tc_hooks--;
+			return fail(err, len, ret, "cannot record the tc hook of %s: %s",
+				    in->name, strerror(-ret));
+		}
+	}
+	return 0;
+}
+
 int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
 		 char *err, size_t len)
 {
@@ -330,6 +423,10 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	if (!ret)
 		ret = juris_fill_excepts(bpf_map__fd(s->maps.except_v4),
 					 bpf_map__fd(s->maps.except_v6), o);
+	if (!ret && p->gw)
+		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
+				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),
+				   bpf_map__fd(s->maps.inside));
 	if (ret) {
 		fail(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 		goto out;
@@ -362,6 +459,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		}
 	}
 	ret = attach_and_pin(s, p, dir, err, len);
+	if (!ret && p->gw)
+		ret = attach_gateway(s, p, dir, meta_fd, &meta, err, len);
 	if (ret)
 		goto out;
 	for (int i = 0; i < MAP_COUNT; i++) {
@@ -477,7 +576,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 }
 
 uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
-			   const struct cgroup_target *cg, int n_cg)
+			   const struct cgroup_target *cg, int n_cg, const struct gw_plan *gw)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	struct stat st;
@@ -494,5 +593,11 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
 		h = fnv1a(h, &o->excepts[i], sizeof(o->excepts[i]));
 	for (int i = 0; i < n_cg; i++)
 		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
+	for (int i = 0; i < o->n_sources; i++)
+		h = fnv1a(h, &o->sources[i], sizeof(o->sources[i]));
+	for (int i = 0; gw && i < gw->n_uplinks; i++)
+		h = fnv1a(h, &gw->uplinks[i].ifindex, sizeof(gw->uplinks[i].ifindex));
+	for (int i = 0; gw && i < gw->n_inside; i++)
+		h = fnv1a(h, &gw->inside[i].ifindex, sizeof(gw->inside[i].ifindex));
 	return h;
 }

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include "juris.h"
 #include "compile.h"
+#include "gateway.h"
 #include "options.h"
+#include "tc.h"
 
 /* Userspace-only map "meta", pinned beside the programs' maps: what status
  * needs to describe the state without the daemon. */
@@ -24,11 +26,19 @@ struct juris_meta {
 	__u8 us_adequate;
 	__u8 pad0[7];
 	__u64 cgroup_ids[MAX_CGROUPS];
+	/* Gateway mode. */
+	__u32 n_uplinks;
+	__u32 n_sources;
+	__u32 n_tc_hooks;
+	__u32 pad1;
+	char uplinks[MAX_IFACES][16];
+	struct tc_hook_rec tc_hooks[MAX_GW_IFACES];
 };
 
 enum juris_map {
 	MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_CONFIG, MAP_FLOWS,
-	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_META, MAP_COUNT,
+	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_SOURCES_V4, MAP_SOURCES_V6,
+	MAP_UPLINKS, MAP_INSIDE, MAP_META, MAP_COUNT,
 };
 
 extern const char *const juris_map_names[MAP_COUNT];
@@ -53,6 +63,7 @@ struct juris_plan {
 	const struct geodb_info *db;
 	struct cgroup_target *cgroups;
 	int n_cgroups;
+	const struct gw_plan *gw;	/* NULL: no gateway mode */
 	uint64_t policy_hash;
 };
 
@@ -93,6 +104,6 @@ bool juris_daemon_alive(const char *dir);
 /* Fingerprint of the database file and the policy, to tell whether pinned
  * state was made with the same inputs. */
 uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
-			   const struct cgroup_target *cg, int n_cg);
+			   const struct cgroup_target *cg, int n_cg, const struct gw_plan *gw);
 
 #endif

@@ -9,7 +9,7 @@
 
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
-	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE,
+	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 };
 
 /* Which subcommands take which option. */
@@ -41,6 +41,10 @@ static const struct option_doc option_table[] = {
 	  "always allow this destination prefix (repeatable)" },
 	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, FOR_RUN, "PATH|UNIT",
 	  "watch this cgroup or systemd unit only (repeatable; default: the whole host)" },
+	{ { "iface", required_argument, NULL, OPT_IFACE }, FOR_RUN, "NAME",
+	  "gateway mode: an uplink toward the internet (repeatable; needs --source)" },
+	{ { "source", required_argument, NULL, OPT_SOURCE }, FOR_RUN, "CIDR",
+	  "gateway mode: a sensitive source range forwarded to the uplinks (repeatable)" },
 	{ { "pin-dir", required_argument, NULL, OPT_PIN_DIR }, FOR_ALL, "DIR",
 	  "bpffs directory of the pinned state (default " DEFAULT_PIN_DIR ")" },
 	{ { "events", required_argument, NULL, OPT_EVENTS }, FOR_RUN, "FILE|-",
@@ -164,6 +168,28 @@ static int add_except(struct juris_opts *o, const char *s)
 	return 0;
 }
 
+static int add_source(struct juris_opts *o, const char *s)
+{
+	struct except_cidr *e;
+
+	if (o->n_sources >= MAX_SOURCES) {
+		fprintf(stderr, "juris: too many --source (at most %d)\n", MAX_SOURCES);
+		return -E2BIG;
+	}
+	if (!o->sources) {
+		o->sources = calloc(MAX_SOURCES, sizeof(*o->sources));
+		if (!o->sources)
+			return -ENOMEM;
+	}
+	e = &o->sources[o->n_sources];
+	if (cidr_parse(s, &e->addr, &e->len)) {
+		fprintf(stderr, "juris: invalid --source CIDR: %s\n", s);
+		return -EINVAL;
+	}
+	o->n_sources++;
+	return 0;
+}
+
 static int apply_option(struct juris_opts *o, int c, const char *arg)
 {
 	int z;
@@ -211,6 +237,19 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		}
 		o->cgroups[o->n_cgroups++] = arg;
 		return 0;
+	case OPT_IFACE:
+		if (o->n_ifaces >= MAX_IFACES) {
+			fprintf(stderr, "juris: too many --iface (at most %d)\n", MAX_IFACES);
+			return -E2BIG;
+		}
+		if (!arg[0] || strlen(arg) >= 16 || strchr(arg, '/')) {
+			fprintf(stderr, "juris: invalid --iface name: %s\n", arg);
+			return -EINVAL;
+		}
+		o->ifaces[o->n_ifaces++] = arg;
+		return 0;
+	case OPT_SOURCE:
+		return add_source(o, arg);
 	case OPT_PIN_DIR:
 		if (arg[0] != '/') {
 			fprintf(stderr, "juris: --pin-dir must be an absolute path: %s\n", arg);
@@ -305,6 +344,12 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 		fprintf(stderr, "juris: %s: unexpected argument: %s\n", name, o->args[0]);
 		return -EINVAL;
 	}
+	/* Uplinks without sources would watch nothing; sources without
+	 * uplinks would not say where "the internet" is. */
+	if (!o->n_ifaces != !o->n_sources) {
+		fprintf(stderr, "juris: gateway mode needs both --iface and --source\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -312,4 +357,6 @@ void options_free(struct juris_opts *o)
 {
 	free(o->excepts);
 	o->excepts = NULL;
+	free(o->sources);
+	o->sources = NULL;
 }

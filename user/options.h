@@ -8,6 +8,8 @@
 
 #define MAX_CGROUPS 64
 #define MAX_EXCEPTS 4096
+#define MAX_IFACES 64		/* --iface uplinks */
+#define MAX_SOURCES 1024	/* --source prefixes, both families */
 #define DEFAULT_PIN_DIR "/sys/fs/bpf/juris"
 #define DEFAULT_FLOW_TABLE 65536
 
@@ -42,6 +44,10 @@ struct juris_opts {
 	int n_cgroups;
 	struct except_cidr *excepts;
 	int n_excepts;
+	const char *ifaces[MAX_IFACES];	/* gateway mode: the uplinks */
+	int n_ifaces;
+	struct except_cidr *sources;	/* gateway mode: sensitive sources */
+	int n_sources;
 	char **args;			/* positional arguments left */
 	int n_args;
 };

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,11 @@
 #include "commands.h"
 #include "database.h"
 #include "events.h"
+#include "gateway.h"
 #include "loader.h"
 
 #define POLL_MS 200
+#define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
 #define LOCK_TRIES 10
 
 struct run_ctx {
@@ -27,6 +30,9 @@ struct run_ctx {
 	struct event_writer events;
 	FILE *events_file;
 	char db_path[4096];
+	struct gw_plan gw;
+	bool gateway;
+	bool iface_gone[MAX_GW_IFACES];	/* already reported */
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -34,7 +40,8 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 	char err_path[4096];
 	int ret;
 
-	c->n_cgroups = o->n_cgroups ? o->n_cgroups : 1;
+	/* Gateway mode alone watches forwarded traffic, not this host's. */
+	c->n_cgroups = o->n_cgroups ? o->n_cgroups : o->n_ifaces ? 0 : 1;
 	for (int i = 0; i < c->n_cgroups; i++) {
 		struct cgroup_target *t = &c->cgroups[i];
 
@@ -121,6 +128,7 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct loaded_db db;
 	struct juris_plan plan = {
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.gw = c->gateway ? &c->gw : NULL,
 	};
 	char err[512];
 	int ret;
@@ -205,8 +213,38 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	return 0;
 }
 
+/* An inside interface that disappears takes juris's filter with it; the
+ * others keep working. Say so once, from the record of what juris attached. */
+static void check_ifaces(struct run_ctx *c)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	char name[IF_NAMESIZE];
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta)) {
+		for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES; i++) {
+			const struct tc_hook_rec *r = &meta->tc_hooks[i];
+			bool gone = !if_indextoname(r->ifindex, name) || strcmp(name, r->ifname);
+
+			if (gone && !c->iface_gone[i])
+				fprintf(stderr, "juris: interface %s (ifindex %u) is gone; its tc "
+					"hook went with it, the other hooks keep working\n",
+					r->ifname, r->ifindex);
+			c->iface_gone[i] = gone;
+		}
+		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++)
+			if (!if_nametoindex(meta->uplinks[i]) && !c->iface_gone[MAX_GW_IFACES - 1 - i]) {
+				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
+				c->iface_gone[MAX_GW_IFACES - 1 - i] = true;
+			}
+	}
+	free(meta);
+}
+
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
+	unsigned polls = 0;
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
 	int ret = 0;
 
@@ -216,6 +254,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		return ret;
 	}
 	while (!*exiting) {
+		if (c->gateway && polls++ % IFACE_CHECK_POLLS == 0)
+			check_ifaces(c);
 		ret = ring_buffer__poll(rb, POLL_MS);
 		if (ret == -EINTR) {
 			ret = 0;
@@ -229,6 +269,18 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 	}
 	ring_buffer__free(rb);
 	return ret;
+}
+
+static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
+{
+	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to", o->mode == MODE_ENFORCE
+		? "enforcing" : "auditing", o->n_sources, o->n_sources > 1 ? "s" : "");
+	for (int i = 0; i < c->gw.n_uplinks; i++)
+		fprintf(stderr, " %s", c->gw.uplinks[i].name);
+	fprintf(stderr, "; tc ingress hooks on");
+	for (int i = 0; i < c->gw.n_inside; i++)
+		fprintf(stderr, " %s", c->gw.inside[i].name);
+	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->allow_zone), o->pin_dir);
 }
 
 static void set_daemon_pid(struct run_ctx *c, uint32_t pid)
@@ -258,6 +310,16 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = resolve_cgroups(o, &c);
 	if (ret)
 		goto out;
+	/* Before the pin directory is locked: a bad --iface must leave a
+	 * running juris untouched. */
+	if (o->n_ifaces) {
+		ret = gw_resolve(o, &c.gw, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			goto out;
+		}
+		c.gateway = true;
+	}
 	if (database_path(o, c.db_path, sizeof(c.db_path))) {
 		fprintf(stderr, "juris: no database: %s is missing (run scripts/install-db.sh, "
 			"or give --db FILE)\n", c.db_path);
@@ -270,7 +332,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = lock_pin_dir(o->pin_dir, &c);
 	if (ret)
 		goto out;
-	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups);
+	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups,
+				 c.gateway ? &c.gw : NULL);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
 	if (ret == 0) {
 		ret = adopt_state(o, &c, hash);
@@ -285,11 +348,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret)
 		goto out;
 	set_daemon_pid(&c, (uint32_t)getpid());
-	fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
-		"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
-		c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
-		c.cgroups[0].path, zone_name(o->allow_zone), o->unknown_deny ? "deny" : "allow",
-		o->pin_dir);
+	if (c.n_cgroups)
+		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
+			"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
+			c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
+			c.cgroups[0].path, zone_name(o->allow_zone),
+			o->unknown_deny ? "deny" : "allow", o->pin_dir);
+	if (c.gateway)
+		print_gateway(o, &c);
 	ret = event_loop(&c, exiting);
 	set_daemon_pid(&c, 0);
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "

@@ -13,6 +13,7 @@
 #include "database.h"
 #include "loader.h"
 #include "stats.h"
+#include "tc.h"
 
 #define MAX_HOOKS (MAX_CGROUPS * HOOK_MAX)
 
@@ -29,6 +30,7 @@ struct status {
 	struct hook_info hooks[MAX_HOOKS];
 	int n_hooks;
 	bool daemon_running;
+	bool tc_attached[MAX_GW_IFACES];
 };
 
 static const char *attach_type_name(__u32 t)
@@ -108,6 +110,27 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		cJSON_AddNumberToObject(c, "cgroup_id", (double)s->hooks[i].cgroup_id);
 		cJSON_AddItemToArray(arr, c);
 	}
+	/* Gateway hooks carry an interface, not a cgroup. */
+	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++) {
+		const struct tc_hook_rec *r = &s->meta.tc_hooks[i];
+
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "hook", "tc/ingress");
+		cJSON_AddStringToObject(c, "iface", r->ifname);
+		cJSON_AddNumberToObject(c, "ifindex", r->ifindex);
+		cJSON_AddNumberToObject(c, "handle", r->handle);
+		cJSON_AddNumberToObject(c, "priority", r->priority);
+		cJSON_AddBoolToObject(c, "attached", s->tc_attached[i]);
+		cJSON_AddBoolToObject(c, "created_qdisc", r->created_qdisc);
+		cJSON_AddItemToArray(arr, c);
+	}
+	if (s->meta.n_uplinks) {
+		c = cJSON_AddObjectToObject(root, "gateway");
+		arr = cJSON_AddArrayToObject(c, "uplinks");
+		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(s->meta.uplinks[i]));
+		cJSON_AddNumberToObject(c, "sources", s->meta.n_sources);
+	}
 	arr = cJSON_AddArrayToObject(root, "totals");
 	for (int z = 0; z < ZONE_MAX; z++)
 		for (int v = 0; v < VERDICT_MAX; v++) {
@@ -136,6 +159,10 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "packets_blocked",
 				(double)s->stats.counters[CNT_PACKETS_BLOCKED]);
 	cJSON_AddNumberToObject(c, "not_ip", (double)s->stats.counters[CNT_NOT_IP]);
+	cJSON_AddNumberToObject(c, "gateway_packets_blocked",
+				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
+	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
+				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
 	return root;
 }
 
@@ -163,6 +190,17 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	printf("hooks:\n");
 	for (int i = 0; i < s->n_hooks; i++)
 		printf("  %-18s %s\n", s->hooks[i].name, s->hooks[i].cgroup);
+	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
+		printf("  %-18s %s (handle 0x%x, priority %u)%s\n", "tc/ingress",
+		       s->meta.tc_hooks[i].ifname, s->meta.tc_hooks[i].handle,
+		       s->meta.tc_hooks[i].priority, s->tc_attached[i] ? "" : ", NOT ATTACHED");
+	if (s->meta.n_uplinks) {
+		printf("gateway:   %u source range%s forwarded to", s->meta.n_sources,
+		       s->meta.n_sources == 1 ? "" : "s");
+		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
+			printf(" %s", s->meta.uplinks[i]);
+		printf("\n");
+	}
 	printf("\n%-9s %-12s %12s %14s %8s\n", "ZONE", "VERDICT", "PACKETS", "BYTES", "FLOWS");
 	for (int z = 0; z < ZONE_MAX; z++)
 		for (int v = 0; v < VERDICT_MAX; v++) {
@@ -179,10 +217,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.flow_table_size,
 	       (unsigned long long)s->stats.flow_evictions,
 	       (unsigned long long)s->stats.counters[CNT_RINGBUF_DROPS]);
-	printf("blocked: %llu connects, %llu datagrams, %llu packets\n",
+	printf("blocked: %llu connects, %llu datagrams, %llu packets, %llu forwarded packets "
+	       "(%llu TCP resets sent)\n",
 	       (unsigned long long)s->stats.counters[CNT_CONNECT_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_SENDMSG_BLOCKED],
-	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED]);
+	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED],
+	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED],
+	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT]);
 }
 
 int cmd_status(const struct juris_opts *o)
@@ -217,6 +258,8 @@ int cmd_status(const struct juris_opts *o)
 		goto out;
 	}
 	s->daemon_running = juris_daemon_alive(o->pin_dir);
+	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
+		s->tc_attached[i] = tc_attached(&s->meta.tc_hooks[i]) == 1;
 	if (o->json) {
 		cJSON *j = status_json(o, s);
 		char *line = cJSON_PrintUnformatted(j);

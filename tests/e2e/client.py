@@ -10,6 +10,9 @@ usage: client.py tcp ADDRESS PORT            connect, expect "ok" back
            connect a UDP socket, create the file READY, wait for the file GO
            (at most 20 s), then send 5 datagrams on the connected socket: a
            socket opened before juris started
+
+Environment: CLIENT_SOURCE, an address to send from (gateway tests);
+CLIENT_TIMEOUT, seconds a TCP connect may take (default 3).
 """
 import errno
 import os
@@ -22,9 +25,16 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
+def bind_source(s):
+    src = os.environ.get("CLIENT_SOURCE")
+    if src:
+        s.bind((src, 0))
+
+
 def tcp(addr, port):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.settimeout(3)
+    s.settimeout(float(os.environ.get("CLIENT_TIMEOUT", "3")))
+    bind_source(s)
     t0 = time.perf_counter()
     s.connect((addr, port))
     elapsed = time.perf_counter() - t0
@@ -34,6 +44,7 @@ def tcp(addr, port):
 
 def udp(addr, port, size, count):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    bind_source(s)
     payload = b"x" * size
     t0 = time.perf_counter()
     for _ in range(count):

@@ -139,6 +139,45 @@ static void test_lookup_keeps_addresses_as_arguments(void **state)
 	options_free(&o);
 }
 
+static void test_gateway_takes_repeated_iface_and_source(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run", "--iface", "eth0", "--source", "203.0.113.0/28",
+			       "--iface", "wan1", "--source", "2001:db8:a::/64"),
+			 0);
+	assert_int_equal(o.n_ifaces, 2);
+	assert_string_equal(o.ifaces[1], "wan1");
+	assert_int_equal(o.n_sources, 2);
+	assert_int_equal(o.sources[0].addr.family, AF_INET);
+	assert_int_equal(o.sources[0].len, 28);
+	assert_int_equal(o.sources[1].addr.family, AF_INET6);
+	assert_int_equal(o.sources[1].len, 64);
+	options_free(&o);
+}
+
+static void test_gateway_bad_input_is_refused(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_true(PARSE(&o, "run", "--iface", "eth0", "--source", "203.0.113.0/33") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--iface", "eth0", "--source", "203.0.113.1/24") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--iface", "eth0", "--source", "eth1") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--iface", "eth0") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--source", "203.0.113.0/28") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--iface", "a-name-far-too-long", "--source", "::/0") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "status", "--iface", "eth0") < 0);
+	options_free(&o);
+}
+
 static void test_help_and_version(void **state)
 {
 	struct juris_opts o;
@@ -160,6 +199,8 @@ int main(void)
 		cmocka_unit_test(test_options_of_another_command_are_refused),
 		cmocka_unit_test(test_unknown_command_and_option_are_refused),
 		cmocka_unit_test(test_lookup_keeps_addresses_as_arguments),
+		cmocka_unit_test(test_gateway_takes_repeated_iface_and_source),
+		cmocka_unit_test(test_gateway_bad_input_is_refused),
 		cmocka_unit_test(test_help_and_version),
 	};
 
