@@ -143,6 +143,7 @@ struct classification {
 	__u8 zone;
 	__u8 verdict;
 	__u8 flags;
+	__u32 generation;	/* of the policy that decided */
 };
 
 static __always_inline void count(__u32 idx)
@@ -213,6 +214,7 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->zone = g ? g->zone : ZONE_UNKNOWN;
 	c->flags = g ? g->flags : 0;
 	c->verdict = VERDICT_ALLOW;
+	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg || zone_allowed(cfg, c->zone))
 		return;
 	if (is_excepted(family, daddr)) {
@@ -220,6 +222,30 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 		return;
 	}
 	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+}
+
+/* classify() for a packet of flow k, with a flow cache in front of it: an
+ * entry stamped with the live policy generation keeps its verdict, so an
+ * established flow skips the prefix tries. Returns the entry, or NULL for a
+ * new flow. */
+static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
+						      struct classification *c)
+{
+	__u32 zero = 0;
+	const struct juris_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
+
+	if (v && cfg && v->generation == cfg->generation) {
+		c->cc[0] = v->cc[0];
+		c->cc[1] = v->cc[1];
+		c->zone = v->zone;
+		c->verdict = v->verdict;
+		c->flags = v->flags;
+		c->generation = v->generation;
+		return v;
+	}
+	classify(k->family, k->daddr, c);
+	return v;
 }
 
 static __always_inline void add_totals(const struct classification *c, __u64 packets,
@@ -278,12 +304,12 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 
 /* Accounts one packet (or, with packets == 0, a refused connect) to its
  * flow. Returns 1 when this call created the flow-table entry. */
-static __always_inline int account_flow(const struct flow_key *k, const struct classification *c,
-					__u64 packets, __u64 bytes, __u16 sport,
-					const struct sock_owner *owner, __u32 uid)
+static __always_inline int account_flow(const struct flow_key *k, struct flow_val *v,
+					const struct classification *c, __u64 packets,
+					__u64 bytes, __u16 sport, const struct sock_owner *owner,
+					__u32 uid)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
-	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
 	struct flow_val nv = {};
 	long err;
 
@@ -291,7 +317,13 @@ static __always_inline int account_flow(const struct flow_key *k, const struct c
 		__sync_fetch_and_add(&v->packets, packets);
 		__sync_fetch_and_add(&v->bytes, bytes);
 		v->last_ns = now;
-		v->verdict = c->verdict;	/* a policy change applies to live flows */
+		if (v->generation != c->generation) {
+			/* A policy change applies to live flows. */
+			v->zone = c->zone;
+			v->verdict = c->verdict;
+			v->flags = c->flags;
+			v->generation = c->generation;
+		}
 		add_totals(c, packets, bytes, 0);
 		return 0;
 	}
@@ -311,6 +343,7 @@ static __always_inline int account_flow(const struct flow_key *k, const struct c
 	nv.verdict = c->verdict;
 	nv.sport = sport;
 	nv.flags = c->flags;
+	nv.generation = c->generation;
 	err = bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST);
 	if (err == 0) {
 		add_totals(c, packets, bytes, 1);
@@ -406,6 +439,7 @@ int juris_egress(struct __sk_buff *skb)
 	struct flow_key k = {};
 	struct classification c;
 	struct sock_owner *owner = NULL;
+	struct flow_val *v;
 	struct bpf_sock *sk;
 	__u16 sport = 0;
 	int err;
@@ -421,10 +455,10 @@ int juris_egress(struct __sk_buff *skb)
 		return 1;
 	}
 	k.cgroup_id = bpf_skb_cgroup_id(skb);
-	classify(k.family, k.daddr, &c);
+	v = classify_flow(&k, &c);
 	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
 
-	if (!bpf_map_lookup_elem(&flows, &k)) {
+	if (!v) {
 		/* Attribution is only worth its cost on a new flow. */
 		sk = skb->sk;
 		if (sk)
@@ -432,7 +466,7 @@ int juris_egress(struct __sk_buff *skb)
 		if (sk)
 			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
 	}
-	if (account_flow(&k, &c, 1, skb->len, sport, owner, bpf_get_socket_uid(skb)) &&
+	if (account_flow(&k, v, &c, 1, skb->len, sport, owner, bpf_get_socket_uid(skb)) &&
 	    c.verdict != VERDICT_ALLOW)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS, sport, owner);
 
@@ -515,7 +549,7 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	}
 	/* A refused connect never makes a packet: account it as a flow
 	 * with no bytes so that reports and totals show it. */
-	account_flow(&k, &c, 0, 0, 0, owner, owner->uid);
+	account_flow(&k, bpf_map_lookup_elem(&flows, &k), &c, 0, 0, 0, owner, owner->uid);
 	count(counter);
 	return 0;
 }
@@ -739,6 +773,7 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	const struct inside_iface *in = bpf_map_lookup_elem(&inside, &ifindex);
 	struct flow_key k = {};
 	struct classification c;
+	struct flow_val *v;
 	__u32 nh, len;
 	__u16 sport = 0;
 	__u8 tos = 0;
@@ -758,10 +793,10 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	}
 	if (err || !is_sensitive_source(&k) || !leaves_by_uplink(skb, &k, sport, tos))
 		return TC_ACT_UNSPEC;
-	classify(k.family, k.daddr, &c);
+	v = classify_flow(&k, &c);
 	/* Bytes as the host hooks count them: from the network header. */
 	len = skb->len > nh ? skb->len - nh : 0;
-	if (account_flow(&k, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
+	if (account_flow(&k, v, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_GW_PACKETS_BLOCKED);

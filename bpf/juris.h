@@ -69,6 +69,11 @@ struct juris_config {
 	__u64 policy_hash;	/* fingerprint of database + policy, host order */
 	__u64 db_build_epoch;	/* database build time, seconds since epoch */
 	__u64 started_ns;	/* CLOCK_BOOTTIME when the pins were created */
+	/* Bumped by every change of policy or tables: a flow-table entry
+	 * stamped with the current generation keeps its verdict, so that
+	 * established flows skip the prefix lookup. */
+	__u32 generation;
+	__u32 pad1;
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */
@@ -107,6 +112,8 @@ struct flow_val {
 	__u16 sport;		/* host order, of the first packet */
 	__u8 flags;		/* GEO_F_* */
 	__u8 pad0;
+	__u32 generation;	/* juris_config.generation of zone/verdict */
+	__u32 pad1;
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for

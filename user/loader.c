@@ -406,6 +406,7 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	struct juris_config cfg = {
 		.mode = o->mode, .allow_zone = o->allow_zone, .unknown_deny = o->unknown_deny,
 		.policy_hash = p->policy_hash, .db_build_epoch = p->db->build_epoch,
+		.generation = 1,
 	};
 	struct juris_meta meta;
 	struct juris_bpf *s = NULL;
