@@ -18,6 +18,8 @@
 
 #define POLL_MS 200
 #define LOCK_TRIES 10
+/* How often (in polls) the watched cgroups are checked for removal. */
+#define CGROUP_CHECK_POLLS 10
 
 struct run_ctx {
 	struct juris_maps maps;
@@ -27,6 +29,9 @@ struct run_ctx {
 	struct event_writer events;
 	FILE *events_file;
 	char db_path[4096];
+	uint64_t events_lost;	/* not written since the last write error */
+	bool write_failing;	/* the last event write failed */
+	bool cgroup_gone[MAX_CGROUPS];
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -172,15 +177,56 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	return 0;
 }
 
+/* A full disk must not turn into a line per event on stderr (which may
+ * be the same disk, through the journal): say it once, count what is lost,
+ * and say so again when writing works again. Enforcement never depends on
+ * this: the kernel has already decided. */
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	struct run_ctx *c = ctx;
+	int ret;
 
 	if (len < sizeof(struct juris_event))
 		return 0;
-	if (event_write(&c->events, data))
-		fprintf(stderr, "juris: cannot write event: %s\n", strerror(errno));
+	ret = event_write(&c->events, data);
+	if (ret) {
+		if (!c->write_failing)
+			fprintf(stderr, "juris: cannot write event: %s (further errors are "
+				"counted, not shown)\n", strerror(-ret));
+		c->write_failing = true;
+		c->events_lost++;
+		/* Lets the next event try again from a clean stream. */
+		clearerr(c->events.out);
+		return 0;
+	}
+	if (c->write_failing) {
+		fprintf(stderr, "juris: writing events again; %llu lost while writes failed\n",
+			(unsigned long long)c->events_lost);
+		c->write_failing = false;
+		c->events_lost = 0;
+	}
 	return 0;
+}
+
+/* A watched cgroup removed under us takes its hooks with it: nothing is
+ * left to enforce there. Say so once; the rest goes on, and juris stop
+ * still cleans up. The open fd keeps the old inode: compare it with
+ * what the path names now (absent, or a new cgroup of the same name). */
+static void check_cgroups(struct run_ctx *c)
+{
+	for (int i = 0; i < c->n_cgroups; i++) {
+		struct cgroup_target *t = &c->cgroups[i];
+		struct stat now, held;
+
+		if (c->cgroup_gone[i] || t->fd < 0 || fstat(t->fd, &held))
+			continue;
+		if (!stat(t->path, &now) && now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+			continue;
+		c->cgroup_gone[i] = true;
+		fprintf(stderr, "juris: cgroup %s is gone: nothing is watched there any more "
+			"(a new cgroup of that name is not watched; juris stop lifts the "
+			"pins)\n", t->path);
+	}
 }
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
@@ -215,7 +261,9 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: cannot read the event ring buffer: %s\n", strerror(errno));
 		return ret;
 	}
-	while (!*exiting) {
+	for (unsigned polls = 0; !*exiting; polls++) {
+		if (polls % CGROUP_CHECK_POLLS == 0)
+			check_cgroups(c);
 		ret = ring_buffer__poll(rb, POLL_MS);
 		if (ret == -EINTR) {
 			ret = 0;
