@@ -3,6 +3,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= /var/lib/juris
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 BUILD      ?= build
 
 CC         ?= gcc
@@ -45,7 +46,7 @@ FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(B
 FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr geodb prefix zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 
-.PHONY: all test unit-tests install uninstall clean db deps fuzz fuzz-build
+.PHONY: all test unit-tests install install-unit uninstall clean db deps fuzz fuzz-build
 all: $(BUILD)/juris $(DEFAULT_DB)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
@@ -121,13 +122,20 @@ deps:
 test: all unit-tests
 	tests/run.sh
 
-install: all
+install: all install-unit
 	install -D -m 0755 $(BUILD)/juris $(DESTDIR)$(BINDIR)/juris
 	install -d -m 0755 $(DESTDIR)$(DATADIR)
 	install -m 0644 data/default/* $(DESTDIR)$(DATADIR)/
 
+# The hardened unit, with ExecStart pointing at the installed binary.
+install-unit: contrib/juris.service
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/juris.service > $(DESTDIR)$(UNITDIR)/juris.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/juris.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/juris.service.tmp $(DESTDIR)$(UNITDIR)/juris.service
+
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/juris
+	rm -f $(DESTDIR)$(BINDIR)/juris $(DESTDIR)$(UNITDIR)/juris.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -15,6 +15,7 @@
 #include "database.h"
 #include "events.h"
 #include "loader.h"
+#include "privilege.h"
 
 #define POLL_MS 200
 #define LOCK_TRIES 10
@@ -231,21 +232,29 @@ static void check_cgroups(struct run_ctx *c)
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
 {
+	int fd;
+
 	if (!o->events || !strcmp(o->events, "-")) {
 		c->events_file = NULL;
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
 		return 0;
 	}
-	c->events_file = fopen(o->events, "ae");
+	/* Events name processes, users and destinations: never world-readable,
+	 * not even for the instant between create and chmod. */
+	fd = open(o->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	c->events_file = fd < 0 ? NULL : fdopen(fd, "a");
 	if (!c->events_file) {
 		int ret = -errno;
 
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
-			strerror(errno));
+			strerror(-ret));
 		return ret;
 	}
-	fchmod(fileno(c->events_file), 0640);
+	/* A file that existed already is tightened too. */
+	fchmod(fd, 0640);
 	event_writer_init(&c->events, c->events_file, mode_name(o->mode),
 			  zone_name(o->allow_zone));
 	return 0;
@@ -333,6 +342,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret)
 		goto out;
 	set_daemon_pid(&c, (uint32_t)getpid());
+	/* Attached and pinned: the rest only reads maps and the ring buffer.
+	 * A failure here is worth a warning, not an outage. */
+	if (privilege_drop(err, sizeof(err)))
+		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
 		"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
 		c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
