@@ -42,16 +42,6 @@ static int last_cap(void)
 	return n > 0 ? n : 40;
 }
 
-int privilege_effective(uint64_t *mask)
-{
-	struct __user_cap_data_struct d[2];
-	int ret = caps_get(d);
-
-	if (!ret)
-		*mask = (uint64_t)d[1].effective << 32 | d[0].effective;
-	return ret;
-}
-
 int privilege_drop(char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
