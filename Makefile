@@ -3,6 +3,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= /var/lib/juris
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 BUILD      ?= build
 
 CC         ?= gcc
@@ -32,11 +33,22 @@ USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/
 LIB_OBJS   := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# Fuzz targets (tests/fuzz/fuzz_NAME.c, corpus in tests/fuzz/corpus/NAME):
+# libFuzzer binaries for make fuzz, and replay binaries for make test.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+REPLAY_BINS := $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 60
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
+              -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+# Only what the targets reach: no skeleton, no libbpf.
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr geodb prefix zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
-.PHONY: all test unit-tests bench install uninstall clean db deps
+.PHONY: all test unit-tests bench install install-unit uninstall clean db deps fuzz fuzz-build
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
 all: $(BUILD)/juris $(DEFAULT_DB)
@@ -63,7 +75,41 @@ $(BUILD)/juris: $(USER_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
-unit-tests: $(UNIT_BINS)
+# A replay binary feeds each corpus file to the target, as cmocka tests.
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' \
+		-DTARGET_NAME='"fuzz_$*"' $< tests/fuzz/replay.c $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+unit-tests: $(UNIT_BINS) $(REPLAY_BINS)
+
+$(BUILD)/fuzz/%.o: user/%.c $(wildcard user/*.h) | $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/zones_data.o: $(BUILD)/user/zones_data.c | $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+
+# Keep the instrumented objects between runs.
+.SECONDARY: $(FUZZ_LIB)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Runs each target for FUZZ_SECONDS from its seed corpus; new inputs go to
+# $(BUILD)/fuzz/corpus-NAME, crashes to $(BUILD)/fuzz/crash-NAME-*: copy a
+# crash into tests/fuzz/corpus/NAME once it is fixed, as a regression test.
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_NAMES); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
+			$$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t; \
+	done
+
 
 # Benchmarks (make bench): figures side by side, never timed tests.
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c | $(BUILD)/bench
@@ -78,7 +124,8 @@ $(BUILD)/bench/udp_flood: tests/bench/udp_flood.c | $(BUILD)/bench
 bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
 	BUILD=$(BUILD) tests/bench/bench.sh
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench:
+
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz:
 	mkdir -p $@
 
 $(DEFAULT_DB):
@@ -94,13 +141,20 @@ deps:
 test: all unit-tests
 	BUILD=$(BUILD) tests/run.sh
 
-install: all
+install: all install-unit
 	install -D -m 0755 $(BUILD)/juris $(DESTDIR)$(BINDIR)/juris
 	install -d -m 0755 $(DESTDIR)$(DATADIR)
 	install -m 0644 data/default/* $(DESTDIR)$(DATADIR)/
 
+# The hardened unit, with ExecStart pointing at the installed binary.
+install-unit: contrib/juris.service
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/juris.service > $(DESTDIR)$(UNITDIR)/juris.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/juris.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/juris.service.tmp $(DESTDIR)$(UNITDIR)/juris.service
+
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/juris
+	rm -f $(DESTDIR)$(BINDIR)/juris $(DESTDIR)$(UNITDIR)/juris.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -1,5 +1,6 @@
 /* Reads a MaxMind DB (.mmdb or .mmdb.gz) into lists of networks that have a country. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,15 @@
 /* A depth-first walk holds at most one pending sibling per level. */
 #define STACK_MAX (128 + 2)
 #define NO_NODE UINT64_MAX
+/* libmaxminddb 1.7 skips a map or array it does not look into by
+ * recursion, one call per nesting level (fixed upstream in 1.13): a
+ * record nested a few hundred thousand levels deep overflows an 8 MiB
+ * stack. A level takes at least 2 bytes of data section (a map byte and a
+ * one-byte key), a call about 32 bytes of stack (measured: 1.7.1, x86-64),
+ * so the walk runs on a stack of this many bytes per data-section byte,
+ * reserved but only touched as deep as a record really goes. */
+#define STACK_PER_DATA_BYTE 32
+#define STACK_BASE (8ull << 20)
 
 /* Where each schema keeps the ISO code, in order of preference. */
 static const char *const path_country_code[] = { "country_code", NULL };
@@ -356,6 +366,59 @@ static int walk_tree(struct walk *w)
 	return 0;
 }
 
+struct walk_thread {
+	struct walk *w;
+	int ret;
+};
+
+static void *walk_thread_main(void *arg)
+{
+	struct walk_thread *t = arg;
+
+	t->ret = walk_tree(t->w);
+	return NULL;
+}
+
+/* walk_tree on a stack deep enough for any record the data section can
+ * hold (see STACK_PER_DATA_BYTE). MAP_NORESERVE: the size is address
+ * space, not memory; a guard page below it turns a miscount into a clean
+ * crash rather than a write into whatever lies there. */
+static int walk_on_deep_stack(struct walk *w)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t want = STACK_BASE + w->mmdb->data_section_size * (uint64_t)STACK_PER_DATA_BYTE;
+	size_t size = (size_t)((want + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page);
+	struct walk_thread t = { .w = w };
+	pthread_attr_t attr;
+	pthread_t tid;
+	void *stack;
+	int ret;
+
+	stack = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return errorf(w->err, w->errlen, -ENOMEM, "cannot reserve a stack of %zu MiB "
+			      "for the search tree walk", size >> 20);
+	ret = mprotect(stack, (size_t)page, PROT_NONE) ? -errno : 0;
+	if (!ret)
+		ret = -pthread_attr_init(&attr);
+	if (!ret) {
+		ret = -pthread_attr_setstack(&attr, (char *)stack + page, size);
+		if (!ret)
+			ret = -pthread_create(&tid, &attr, walk_thread_main, &t);
+		pthread_attr_destroy(&attr);
+	}
+	if (!ret) {
+		pthread_join(tid, NULL);
+		ret = t.ret;
+	} else {
+		errorf(w->err, w->errlen, ret, "cannot start the search tree walk: %s",
+		       strerror(-ret));
+	}
+	munmap(stack, size + (size_t)page);
+	return ret;
+}
+
 static int open_file(const char *path, struct stat *st, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -614,7 +677,7 @@ static int read_networks(const MMDB_s *mmdb, struct prefix_list *v4, struct pref
 	ret = cache_grow(&w.cache);
 	if (ret)
 		return errorf(err, errlen, ret, "out of memory");
-	ret = walk_tree(&w);
+	ret = walk_on_deep_stack(&w);
 	free(w.cache.slots);
 	if (ret)
 		return ret;

@@ -512,6 +512,20 @@ err:
 	return ret;
 }
 
+int juris_open_config(const char *dir, struct juris_maps *m)
+{
+	char path[4096];
+	int ret;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		m->fd[i] = -1;
+	ret = pin_path(path, sizeof(path), dir, "", juris_map_names[MAP_CONFIG]);
+	if (ret)
+		return ret;
+	m->fd[MAP_CONFIG] = bpf_obj_get(path);
+	return m->fd[MAP_CONFIG] < 0 ? -errno : 0;
+}
+
 void juris_maps_close(struct juris_maps *m)
 {
 	for (int i = 0; i < MAP_COUNT; i++) {

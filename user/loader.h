@@ -78,6 +78,9 @@ int juris_check_privilege(char *err, size_t errlen);
 
 /* Opens the maps pinned under dir. -ENOENT when nothing is pinned there. */
 int juris_open_pinned(const char *dir, struct juris_maps *m);
+/* Opens the config map alone: enough to find the daemon of pins that are
+ * incomplete (another map removed by hand). -ENOENT when it is gone too. */
+int juris_open_config(const char *dir, struct juris_maps *m);
 void juris_maps_close(struct juris_maps *m);
 
 /* Detaches every pinned link and removes the pins and dir. */

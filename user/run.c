@@ -17,10 +17,13 @@
 #include "events.h"
 #include "gateway.h"
 #include "loader.h"
+#include "privilege.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
 #define LOCK_TRIES 10
+/* How often (in polls) the watched cgroups are checked for removal. */
+#define CGROUP_CHECK_POLLS 10
 
 struct run_ctx {
 	struct juris_maps maps;
@@ -33,6 +36,9 @@ struct run_ctx {
 	struct gw_plan gw;
 	bool gateway;
 	bool iface_gone[MAX_GW_IFACES];	/* already reported */
+	uint64_t events_lost;	/* not written since the last write error */
+	bool write_failing;	/* the last event write failed */
+	bool cgroup_gone[MAX_CGROUPS];
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -180,34 +186,83 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	return 0;
 }
 
+/* A full disk must not turn into a line per event on stderr (which may
+ * be the same disk, through the journal): say it once, count what is lost,
+ * and say so again when writing works again. Enforcement never depends on
+ * this: the kernel has already decided. */
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	struct run_ctx *c = ctx;
+	int ret;
 
 	if (len < sizeof(struct juris_event))
 		return 0;
-	if (event_write(&c->events, data))
-		fprintf(stderr, "juris: cannot write event: %s\n", strerror(errno));
+	ret = event_write(&c->events, data);
+	if (ret) {
+		if (!c->write_failing)
+			fprintf(stderr, "juris: cannot write event: %s (further errors are "
+				"counted, not shown)\n", strerror(-ret));
+		c->write_failing = true;
+		c->events_lost++;
+		/* Lets the next event try again from a clean stream. */
+		clearerr(c->events.out);
+		return 0;
+	}
+	if (c->write_failing) {
+		fprintf(stderr, "juris: writing events again; %llu lost while writes failed\n",
+			(unsigned long long)c->events_lost);
+		c->write_failing = false;
+		c->events_lost = 0;
+	}
 	return 0;
+}
+
+/* A watched cgroup removed under us takes its hooks with it: nothing is
+ * left to enforce there. Say so once; the rest goes on, and juris stop
+ * still cleans up. The open fd keeps the old inode: compare it with
+ * what the path names now (absent, or a new cgroup of the same name). */
+static void check_cgroups(struct run_ctx *c)
+{
+	for (int i = 0; i < c->n_cgroups; i++) {
+		struct cgroup_target *t = &c->cgroups[i];
+		struct stat now, held;
+
+		if (c->cgroup_gone[i] || t->fd < 0 || fstat(t->fd, &held))
+			continue;
+		if (!stat(t->path, &now) && now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+			continue;
+		c->cgroup_gone[i] = true;
+		fprintf(stderr, "juris: cgroup %s is gone: nothing is watched there any more "
+			"(a new cgroup of that name is not watched; juris stop lifts the "
+			"pins)\n", t->path);
+	}
 }
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
 {
+	int fd;
+
 	if (!o->events || !strcmp(o->events, "-")) {
 		c->events_file = NULL;
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
 		return 0;
 	}
-	c->events_file = fopen(o->events, "ae");
+	/* Events name processes, users and destinations: never world-readable,
+	 * not even for the instant between create and chmod. */
+	fd = open(o->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	c->events_file = fd < 0 ? NULL : fdopen(fd, "a");
 	if (!c->events_file) {
 		int ret = -errno;
 
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
-			strerror(errno));
+			strerror(-ret));
 		return ret;
 	}
-	fchmod(fileno(c->events_file), 0640);
+	/* A file that existed already is tightened too. */
+	fchmod(fd, 0640);
 	event_writer_init(&c->events, c->events_file, mode_name(o->mode),
 			  zone_name(o->allow_zone));
 	return 0;
@@ -244,7 +299,6 @@ static void check_ifaces(struct run_ctx *c)
 
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
-	unsigned polls = 0;
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
 	int ret = 0;
 
@@ -253,9 +307,11 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: cannot read the event ring buffer: %s\n", strerror(errno));
 		return ret;
 	}
-	while (!*exiting) {
-		if (c->gateway && polls++ % IFACE_CHECK_POLLS == 0)
+	for (unsigned polls = 0; !*exiting; polls++) {
+		if (c->gateway && polls % IFACE_CHECK_POLLS == 0)
 			check_ifaces(c);
+		if (polls % CGROUP_CHECK_POLLS == 0)
+			check_cgroups(c);
 		ret = ring_buffer__poll(rb, POLL_MS);
 		if (ret == -EINTR) {
 			ret = 0;
@@ -348,6 +404,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret)
 		goto out;
 	set_daemon_pid(&c, (uint32_t)getpid());
+	/* Attached and pinned: the rest only reads maps and the ring buffer.
+	 * A failure here is worth a warning, not an outage. */
+	if (privilege_drop(err, sizeof(err)))
+		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
 			"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",

@@ -34,7 +34,11 @@ int cmd_stop(const struct juris_opts *o)
 		fprintf(stderr, "juris: nothing to stop at %s\n", o->pin_dir);
 		return 0;
 	}
-	/* Incomplete pins (removed by hand) are still removed below. */
+	/* Incomplete pins (a map removed by hand) are still removed below;
+	 * their daemon, found through the config map if that is left, is
+	 * ended first, or it would run on with nothing pinned to show it. */
+	if (ret)
+		ret = juris_open_config(o->pin_dir, &m);
 	if (!ret) {
 		if (!juris_read_config(&m, &cfg))
 			end_daemon(o->pin_dir, cfg.daemon_pid);

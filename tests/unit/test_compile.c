@@ -944,10 +944,103 @@ static void test_merge_preserves_every_answer(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* MaxMind DB encoding, just enough to write a hostile file by hand. */
+static size_t put_str(uint8_t *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	p[0] = (uint8_t)(0x40 | n);		/* utf8_string, n < 29 */
+	memcpy(p + 1, s, n);
+	return n + 1;
+}
+
+static size_t put_u16(uint8_t *p, const char *key, uint8_t v)
+{
+	size_t n = put_str(p, key);
+
+	p[n] = v ? 0xa1 : 0xa0;			/* uint16 of 1 or 0 bytes */
+	p[n + 1] = v;
+	return n + (v ? 2 : 1);
+}
+
+/* An IPv4 database of one node whose two records lead to one data record
+ * {"": {"": ... levels deep ... {}}, "country_code": "FR"}. */
+static int write_deep_db(const char *path, size_t levels)
+{
+	size_t cap = 64 + 2 * levels + 512, n = 0;
+	uint8_t *b = calloc(1, cap);
+	FILE *f;
+	int ret = -1;
+
+	if (!b)
+		return -1;
+	/* Search tree: node_count 1, record_size 24; data at 1 + 16 + 0. */
+	b[2] = 17;
+	b[5] = 17;
+	n = 6 + 16;
+	b[n++] = 0xe2;				/* map of 2 */
+	n += put_str(b + n, "");
+	for (size_t i = 0; i < levels; i++) {
+		b[n++] = 0xe1;			/* map of 1 ... */
+		b[n++] = 0x40;			/* ... whose key is "" */
+	}
+	b[n++] = 0xe0;				/* the innermost, empty map */
+	n += put_str(b + n, "country_code");
+	n += put_str(b + n, "FR");
+	memcpy(b + n, "\xab\xcd\xefMaxMind.com", 14);
+	n += 14;
+	b[n++] = 0xe9;				/* metadata: map of 9 */
+	n += put_str(b + n, "languages");
+	b[n++] = 0x00;				/* empty array (extended type 11) */
+	b[n++] = 0x04;
+	n += put_str(b + n, "description");
+	b[n++] = 0xe0;
+	n += put_u16(b + n, "binary_format_major_version", 2);
+	n += put_u16(b + n, "binary_format_minor_version", 0);
+	n += put_str(b + n, "build_epoch");
+	b[n++] = 0x04;				/* uint64 of 4 bytes (extended type 9) */
+	b[n++] = 0x02;
+	memcpy(b + n, "\x65\x53\xf1\x00", 4);
+	n += 4;
+	n += put_str(b + n, "node_count");
+	b[n++] = 0xc1;				/* uint32 of 1 byte */
+	b[n++] = 1;
+	n += put_u16(b + n, "record_size", 24);
+	n += put_u16(b + n, "ip_version", 4);
+	n += put_str(b + n, "database_type");
+	n += put_str(b + n, "deep");
+	f = fopen(path, "wb");
+	if (f) {
+		ret = fwrite(b, 1, n, f) == n ? 0 : -1;
+		if (fclose(f))
+			ret = -1;
+	}
+	free(b);
+	return ret;
+}
+
+/* libmaxminddb 1.7 skips the "" key's value by recursion, a call per
+ * level: a million levels (2 MB) overflowed an 8 MiB stack (SIGSEGV)
+ * before the walk got a stack sized from the data section. */
+static void test_record_nested_a_million_levels_deep_is_read_without_crashing(void **state)
+{
+	struct fixture *f = *state;
+	char path[512];
+	const struct net_prefix *p;
+
+	snprintf(path, sizeof(path), "%s/deep.mmdb", f->tmp);
+	assert_int_equal(write_deep_db(path, 1000000), 0);
+	assert_int_equal(compile(f, path), 0);
+	p = lpm(f, "192.0.2.1");
+	assert_non_null(p);
+	assert_memory_equal(p->cc, "FR", 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_country_code_schema_gives_every_zone),
+		T(test_record_nested_a_million_levels_deep_is_read_without_crashing),
 		T(test_geolite2_schema_reads_iso_code_and_falls_back_to_registered_country),
 		T(test_nested_network_wins_over_its_parent),
 		T(test_french_overseas_network_is_fr),
