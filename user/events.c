@@ -32,7 +32,7 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 	w->boot_to_real_ns = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_BOOTTIME);
 }
 
-static const char *transport_name(int proto)
+const char *transport_name(int proto)
 {
 	switch (proto) {
 	case IPPROTO_TCP: return "tcp";

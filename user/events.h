@@ -17,5 +17,7 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 /* Returns a malloc'd JSON line (no newline) or NULL on allocation failure. */
 char *event_to_json(const struct event_writer *w, const struct juris_event *e);
 int event_write(struct event_writer *w, const struct juris_event *e);
+/* "tcp", "udp"...: the ECS network.transport name, NULL when unnamed. */
+const char *transport_name(int proto);
 
 #endif

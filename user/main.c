@@ -65,6 +65,9 @@ int main(int argc, char **argv)
 	case CMD_STOP:
 		err = cmd_stop(&o);
 		break;
+	case CMD_REPORT:
+		err = cmd_report(&o);
+		break;
 	}
 	options_free(&o);
 	return err ? 1 : 0;

@@ -9,7 +9,8 @@
 
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
-	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE,
+	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_FORMAT, OPT_BY,
+	OPT_TOP,
 };
 
 /* Which subcommands take which option. */
@@ -17,7 +18,8 @@ enum {
 #define FOR_LOOKUP (1u << CMD_LOOKUP)
 #define FOR_STATUS (1u << CMD_STATUS)
 #define FOR_STOP (1u << CMD_STOP)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP)
+#define FOR_REPORT (1u << CMD_REPORT)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT)
 
 struct option_doc {
 	struct option opt;
@@ -49,6 +51,12 @@ static const struct option_doc option_table[] = {
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
 	  "JSON output, one object per line" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv",
+	  "output format (default table)" },
+	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT,
+	  "zone|country|flow|process|cgroup", "what a row counts (default zone)" },
+	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
+	  "at most N rows, the first in the report order (default all)" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
 	{ { "help", no_argument, NULL, 'h' }, FOR_ALL, NULL, "show this help" },
 };
@@ -63,6 +71,7 @@ static const struct {
 	{ "run", CMD_RUN, "classify, count and (in enforce mode) block egress; stays in the foreground" },
 	{ "lookup", CMD_LOOKUP, "classify ADDRESS... (or addresses on standard input) in the kernel" },
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
+	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process or cgroup" },
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
 };
 
@@ -85,6 +94,29 @@ const char *verdict_name(int verdict)
 const char *mode_name(int mode)
 {
 	return mode == MODE_ENFORCE ? "enforce" : "audit";
+}
+
+static const char *const report_format_names[REPORT_FORMAT_MAX] = { "table", "json", "csv" };
+static const char *const report_by_names[BY_MAX] = {
+	"zone", "country", "flow", "process", "cgroup",
+};
+
+const char *report_format_name(int format)
+{
+	return format >= 0 && format < REPORT_FORMAT_MAX ? report_format_names[format] : "invalid";
+}
+
+const char *report_by_name(int by)
+{
+	return by >= 0 && by < BY_MAX ? report_by_names[by] : "invalid";
+}
+
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
 }
 
 int parse_allow_zone(const char *s)
@@ -227,6 +259,20 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_FORMAT:
+		o->report_format = name_index(report_format_names, REPORT_FORMAT_MAX, arg);
+		if (o->report_format < 0)
+			goto bad;
+		return 0;
+	case OPT_BY:
+		o->report_by = name_index(report_by_names, BY_MAX, arg);
+		if (o->report_by < 0)
+			goto bad;
+		return 0;
+	case OPT_TOP:
+		if (parse_u32(arg, 1, UINT32_MAX, &o->top))
+			goto bad;
 		return 0;
 	case 'v':
 		o->verbose = true;

@@ -1,4 +1,5 @@
 /* Unit tests of the command-line parser. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -150,6 +151,33 @@ static void test_help_and_version(void **state)
 	assert_int_equal(o.cmd, CMD_VERSION);
 }
 
+static void test_report_takes_format_by_and_top(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "report"), 0);
+	assert_int_equal(o.cmd, CMD_REPORT);
+	assert_int_equal(o.report_format, REPORT_TABLE);
+	assert_int_equal(o.report_by, BY_ZONE);
+	assert_int_equal(o.top, 0);
+	assert_int_equal(PARSE(&o, "report", "--format", "csv", "--by", "cgroup", "--top", "5",
+			       "--pin-dir", "/sys/fs/bpf/x"), 0);
+	assert_int_equal(o.report_format, REPORT_CSV);
+	assert_int_equal(o.report_by, BY_CGROUP);
+	assert_int_equal(o.top, 5);
+	assert_string_equal(o.pin_dir, "/sys/fs/bpf/x");
+	assert_int_equal(PARSE(&o, "report", "--format", "json", "--by", "process"), 0);
+	assert_int_equal(o.report_format, REPORT_JSON);
+	assert_int_equal(o.report_by, BY_PROCESS);
+	assert_int_equal(PARSE(&o, "report", "--format", "xml"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--by", "planet"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--top", "0"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--top", "-3"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--format", "json"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "extra"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_command_and_option_are_refused),
 		cmocka_unit_test(test_lookup_keeps_addresses_as_arguments),
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_report_takes_format_by_and_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
