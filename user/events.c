@@ -176,7 +176,9 @@ int event_write(struct event_writer *w, const struct juris_event *e)
 
 	if (!line)
 		return -ENOMEM;
-	if (fprintf(w->out, "%s\n", line) < 0 || fflush(w->out))
+	if (w->rot)
+		ret = rotfile_write_line(w->rot, line);
+	else if (fprintf(w->out, "%s\n", line) < 0 || fflush(w->out))
 		ret = -errno;
 	cJSON_free(line);
 	return ret;

@@ -4,9 +4,11 @@
 
 #include <stdio.h>
 #include "juris.h"
+#include "rotate.h"
 
 struct event_writer {
 	FILE *out;
+	struct rotating_file *rot;	/* when set, lines go there instead of out */
 	char host[256];
 	__s64 boot_to_real_ns;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	const char *mode;

@@ -6,11 +6,12 @@
 #include <string.h>
 #include "juris.h"
 #include "options.h"
+#include "rotate.h"
 
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_FORMAT, OPT_BY,
-	OPT_TOP,
+	OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP,
 };
 
 /* Which subcommands take which option. */
@@ -47,6 +48,10 @@ static const struct option_doc option_table[] = {
 	  "bpffs directory of the pinned state (default " DEFAULT_PIN_DIR ")" },
 	{ { "events", required_argument, NULL, OPT_EVENTS }, FOR_RUN, "FILE|-",
 	  "write events as NDJSON to FILE or standard output" },
+	{ { "events-max-size", required_argument, NULL, OPT_EVENTS_MAX_SIZE }, FOR_RUN,
+	  "BYTES[K|M|G]", "rotate the event file past this size (default 64M)" },
+	{ { "events-keep", required_argument, NULL, OPT_EVENTS_KEEP }, FOR_RUN, "N",
+	  "rotated event files kept as FILE.1.gz... (default 5)" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
@@ -174,6 +179,34 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* BYTES with an optional K, M or G suffix (powers of 1024), at least 1 KiB:
+ * a smaller file would rotate at every event. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v > (UINT64_MAX >> shift) || (v << shift) < 1024)
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
 static int add_except(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -253,6 +286,18 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EVENTS:
 		o->events = arg;
 		return 0;
+	case OPT_EVENTS_MAX_SIZE:
+		if (parse_size(arg, &o->events_max_size))
+			goto bad;
+		return 0;
+	case OPT_EVENTS_KEEP: {
+		uint32_t keep;
+
+		if (parse_u32(arg, 0, MAX_EVENTS_KEEP, &keep))
+			goto bad;
+		o->events_keep = (int)keep;
+		return 0;
+	}
 	case OPT_FLOW_TABLE:
 		if (parse_u32(arg, 1024, 1u << 26, &o->flow_table))
 			goto bad;
@@ -295,6 +340,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->mode = MODE_AUDIT;
 	o->allow_zone = ZONE_EU;
 	o->flow_table = DEFAULT_FLOW_TABLE;
+	o->events_max_size = DEFAULT_EVENTS_MAX_SIZE;
+	o->events_keep = DEFAULT_EVENTS_KEEP;
 	if (argc < 2) {
 		usage(NULL);
 		return -EINVAL;

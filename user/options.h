@@ -47,6 +47,8 @@ struct juris_opts {
 	const char *db;			/* NULL: the default database */
 	const char *pin_dir;
 	const char *events;		/* NULL, a file name or "-" */
+	uint64_t events_max_size;	/* rotate the event file past this size */
+	int events_keep;		/* old event files kept, gzipped */
 	int mode;			/* enum juris_mode */
 	int allow_zone;			/* enum juris_zone */
 	bool unknown_deny;

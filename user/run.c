@@ -25,7 +25,7 @@ struct run_ctx {
 	int n_cgroups;
 	int lock_fd;
 	struct event_writer events;
-	FILE *events_file;
+	struct rotating_file events_file;
 	char db_path[4096];
 };
 
@@ -178,30 +178,31 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(struct juris_event))
 		return 0;
-	if (event_write(&c->events, data))
-		fprintf(stderr, "juris: cannot write event: %s\n", strerror(errno));
+	int ret = event_write(&c->events, data);
+
+	if (ret)
+		fprintf(stderr, "juris: event file: %s\n", strerror(-ret));
 	return 0;
 }
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
 {
+	int ret;
+
 	if (!o->events || !strcmp(o->events, "-")) {
-		c->events_file = NULL;
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
 		return 0;
 	}
-	c->events_file = fopen(o->events, "ae");
-	if (!c->events_file) {
-		int ret = -errno;
-
+	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
+	if (ret) {
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
-			strerror(errno));
+			strerror(-ret));
 		return ret;
 	}
-	fchmod(fileno(c->events_file), 0640);
-	event_writer_init(&c->events, c->events_file, mode_name(o->mode),
+	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
 			  zone_name(o->allow_zone));
+	c->events.rot = &c->events_file;
 	return 0;
 }
 
@@ -299,8 +300,7 @@ out:
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)
 			close(c.cgroups[i].fd);
-	if (c.events_file)
-		fclose(c.events_file);
+	rotfile_close(&c.events_file);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	return ret;

@@ -178,6 +178,28 @@ static void test_report_takes_format_by_and_top(void **state)
 	assert_int_equal(PARSE(&o, "report", "extra"), -EINVAL);
 }
 
+static void test_events_rotation_sizes_and_keep(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run"), 0);
+	assert_int_equal(o.events_max_size, 64ull << 20);
+	assert_int_equal(o.events_keep, 5);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "2048", "--events-keep", "0"), 0);
+	assert_int_equal(o.events_max_size, 2048);
+	assert_int_equal(o.events_keep, 0);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "10M"), 0);
+	assert_int_equal(o.events_max_size, 10ull << 20);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "1G"), 0);
+	assert_int_equal(o.events_max_size, 1ull << 30);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "100"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "-1"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "5T"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-keep", "1001"), -EINVAL);
+	assert_int_equal(PARSE(&o, "status", "--events-keep", "2"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_keeps_addresses_as_arguments),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_report_takes_format_by_and_top),
+		cmocka_unit_test(test_events_rotation_sizes_and_keep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
