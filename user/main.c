@@ -8,10 +8,6 @@
 #include "commands.h"
 #include "options.h"
 
-#ifndef JURIS_VERSION
-#define JURIS_VERSION "0.1.0"
-#endif
-
 static volatile sig_atomic_t exiting;
 static int verbose;
 

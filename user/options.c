@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "juris.h"
+#include "metrics.h"
 #include "options.h"
 #include "rotate.h"
 
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_FORMAT, OPT_BY,
-	OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP,
+	OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
 };
 
 /* Which subcommands take which option. */
@@ -52,6 +53,8 @@ static const struct option_doc option_table[] = {
 	  "BYTES[K|M|G]", "rotate the event file past this size (default 64M)" },
 	{ { "events-keep", required_argument, NULL, OPT_EVENTS_KEEP }, FOR_RUN, "N",
 	  "rotated event files kept as FILE.1.gz... (default 5)" },
+	{ { "metrics", required_argument, NULL, OPT_METRICS }, FOR_RUN, "[ADDR:]PORT",
+	  "serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
@@ -296,6 +299,15 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		if (parse_u32(arg, 0, MAX_EVENTS_KEEP, &keep))
 			goto bad;
 		o->events_keep = (int)keep;
+		return 0;
+	}
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (metrics_parse_addr(arg, &ss, &len))
+			goto bad;
+		o->metrics = arg;
 		return 0;
 	}
 	case OPT_FLOW_TABLE:

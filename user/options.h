@@ -47,6 +47,7 @@ struct juris_opts {
 	const char *db;			/* NULL: the default database */
 	const char *pin_dir;
 	const char *events;		/* NULL, a file name or "-" */
+	const char *metrics;		/* NULL or the --metrics ADDR:PORT */
 	uint64_t events_max_size;	/* rotate the event file past this size */
 	int events_keep;		/* old event files kept, gzipped */
 	int mode;			/* enum juris_mode */

@@ -15,6 +15,7 @@
 #include "database.h"
 #include "events.h"
 #include "loader.h"
+#include "metrics.h"
 
 #define POLL_MS 200
 #define LOCK_TRIES 10
@@ -26,6 +27,7 @@ struct run_ctx {
 	int lock_fd;
 	struct event_writer events;
 	struct rotating_file events_file;
+	struct metrics_server metrics;
 	char db_path[4096];
 };
 
@@ -271,6 +273,18 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = lock_pin_dir(o->pin_dir, &c);
 	if (ret)
 		goto out;
+	/* Before anything is attached: a busy port must leave no trace. */
+	if (o->metrics) {
+		ret = metrics_start(&c.metrics, o->metrics, o->pin_dir, JURIS_VERSION, err,
+				    sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			rmdir(o->pin_dir);	/* only if we left it empty */
+			goto out;
+		}
+		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
+			o->metrics);
+	}
 	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
 	if (ret == 0) {
@@ -296,6 +310,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	metrics_stop(&c.metrics);
 	juris_maps_close(&c.maps);
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)
