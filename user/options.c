@@ -12,7 +12,7 @@
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_FORMAT, OPT_BY,
-	OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
+	OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS, OPT_SYSLOG,
 };
 
 /* Which subcommands take which option. */
@@ -55,6 +55,8 @@ static const struct option_doc option_table[] = {
 	  "rotated event files kept as FILE.1.gz... (default 5)" },
 	{ { "metrics", required_argument, NULL, OPT_METRICS }, FOR_RUN, "[ADDR:]PORT",
 	  "serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)" },
+	{ { "syslog", no_argument, NULL, OPT_SYSLOG }, FOR_RUN, NULL,
+	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
@@ -316,6 +318,9 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_SYSLOG:
+		o->syslog = true;
 		return 0;
 	case OPT_FORMAT:
 		o->report_format = name_index(report_format_names, REPORT_FORMAT_MAX, arg);

@@ -56,6 +56,7 @@ struct juris_opts {
 	bool us_adequate;
 	bool json;
 	bool verbose;
+	bool syslog;			/* alerts to syslog(3) */
 	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except seen */
 	uint32_t flow_table;
 	int report_format;		/* enum report_format */

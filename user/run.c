@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "alerts.h"
 #include "cgroup.h"
 #include "commands.h"
 #include "database.h"
@@ -28,6 +30,7 @@ struct run_ctx {
 	struct event_writer events;
 	struct rotating_file events_file;
 	struct metrics_server metrics;
+	struct alerter alerts;		/* slots NULL without --syslog */
 	char db_path[4096];
 };
 
@@ -177,11 +180,13 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	struct run_ctx *c = ctx;
+	int ret;
 
 	if (len < sizeof(struct juris_event))
 		return 0;
-	int ret = event_write(&c->events, data);
-
+	if (c->alerts.slots)
+		alerter_event(&c->alerts, data);
+	ret = event_write(&c->events, data);
 	if (ret)
 		fprintf(stderr, "juris: event file: %s\n", strerror(-ret));
 	return 0;
@@ -299,6 +304,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	}
 	if (ret)
 		goto out;
+	if (o->syslog) {
+		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog, NULL);
+		if (ret) {
+			fprintf(stderr, "juris: cannot set up alerts: %s\n", strerror(-ret));
+			goto out;
+		}
+		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
 	set_daemon_pid(&c, (uint32_t)getpid());
 	fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
 		"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
@@ -311,6 +324,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
 	metrics_stop(&c.metrics);
+	if (c.alerts.slots) {
+		closelog();
+		alerter_free(&c.alerts);
+	}
 	juris_maps_close(&c.maps);
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)

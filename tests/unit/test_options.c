@@ -200,6 +200,24 @@ static void test_events_rotation_sizes_and_keep(void **state)
 	assert_int_equal(PARSE(&o, "status", "--events-keep", "2"), -EINVAL);
 }
 
+static void test_metrics_and_syslog_are_run_options(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run"), 0);
+	assert_null(o.metrics);
+	assert_false(o.syslog);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "9464", "--syslog"), 0);
+	assert_string_equal(o.metrics, "9464");
+	assert_true(o.syslog);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "[::1]:9464"), 0);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "localhost:9464"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "99999"), -EINVAL);
+	assert_int_equal(PARSE(&o, "status", "--metrics", "9464"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--syslog"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_report_takes_format_by_and_top),
 		cmocka_unit_test(test_events_rotation_sizes_and_keep),
+		cmocka_unit_test(test_metrics_and_syslog_are_run_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
