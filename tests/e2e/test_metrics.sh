@@ -112,4 +112,30 @@ YML
 	assert_eq "$v" "$(total fr allow packets)" "$q in prometheus vs juris status"
 }
 
+test_contrib_alerting_rules_pass_promtool() {
+	require_cmd promtool
+	assert_ok promtool check rules "$JT_TOP/contrib/prometheus/juris-alerts.yml"
+}
+
+test_contrib_dashboard_and_rules_query_only_metrics_juris_serves() {
+	local port body missing
+	port=$(free_port)
+	topology && juris_start --metrics "$port" || return 1
+	body=$(http_get "http://127.0.0.1:$port/metrics") || fail "GET /metrics failed" || return 1
+	printf '%s\n' "$body" > "$TEST_TMP/metrics.txt"
+	missing=$($PY - "$JT_TOP/contrib" "$TEST_TMP/metrics.txt" <<'PY'
+import json, re, sys
+top = sys.argv[1]
+served = {l.split()[2] for l in open(sys.argv[2]) if l.startswith("# TYPE ")}
+dash = json.load(open(top + "/grafana/juris-dashboard.json"))
+exprs = [t["expr"] for p in dash["panels"] for t in p.get("targets", [])]
+exprs += [l for l in open(top + "/prometheus/juris-alerts.yml") if "expr:" in l]
+used = {m for e in exprs for m in re.findall(r"juris_[a-z0-9_]+", e)}
+assert len(used) >= 10, used
+print(" ".join(sorted(used - served)))
+PY
+)
+	assert_eq "$missing" "" "metrics queried by contrib/ but not served"
+}
+
 run_tests
