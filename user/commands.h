@@ -15,5 +15,6 @@ int cmd_lookup(const struct juris_opts *o);
 int cmd_status(const struct juris_opts *o);
 int cmd_stop(const struct juris_opts *o);
 int cmd_report(const struct juris_opts *o);
+int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 
 #endif

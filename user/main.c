@@ -64,6 +64,9 @@ int main(int argc, char **argv)
 	case CMD_REPORT:
 		err = cmd_report(&o);
 		break;
+	case CMD_TOP:
+		err = cmd_top(&o, &exiting);
+		break;
 	}
 	options_free(&o);
 	return err ? 1 : 0;

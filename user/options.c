@@ -21,7 +21,8 @@ enum {
 #define FOR_STATUS (1u << CMD_STATUS)
 #define FOR_STOP (1u << CMD_STOP)
 #define FOR_REPORT (1u << CMD_REPORT)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT)
+#define FOR_TOP (1u << CMD_TOP)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP)
 
 struct option_doc {
 	struct option opt;
@@ -63,8 +64,8 @@ static const struct option_doc option_table[] = {
 	  "JSON output, one object per line" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv",
 	  "output format (default table)" },
-	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT,
-	  "zone|country|flow|process|cgroup", "what a row counts (default zone)" },
+	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
+	  "zone|country|flow|process|cgroup", "what a row counts (report: zone, top: flow)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all)" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
@@ -82,6 +83,7 @@ static const struct {
 	{ "lookup", CMD_LOOKUP, "classify ADDRESS... (or addresses on standard input) in the kernel" },
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
 	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process or cgroup" },
+	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
 };
 

@@ -17,6 +17,7 @@ enum juris_command {
 	CMD_STATUS,
 	CMD_STOP,
 	CMD_REPORT,
+	CMD_TOP,
 	CMD_HELP,
 	CMD_VERSION,
 };

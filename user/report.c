@@ -279,14 +279,16 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct report_row *a = pa, *b = pb;
 	const struct report *r = arg;
-	int bytes = col_index(r, "bytes"), packets = col_index(r, "packets");
+	int first = col_index(r, r->sort), bytes = col_index(r, "bytes");
 	int d;
 
 	if (a->verdict != b->verdict)
 		return b->verdict - a->verdict;
-	d = cmp_u64_desc(a->num[bytes], b->num[bytes]);
+	if (first < 0)
+		first = bytes;
+	d = cmp_u64_desc(a->num[first], b->num[first]);
 	if (!d)
-		d = cmp_u64_desc(a->num[packets], b->num[packets]);
+		d = cmp_u64_desc(a->num[bytes], b->num[bytes]);
 	for (int c = 0; !d && c < r->n_cols; c++) {
 		if (r->cols[c].kind == COL_TEXT)
 			d = strcmp(a->text[c], b->text[c]);
@@ -314,6 +316,7 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 	r->meta = meta;
 	r->by = by;
 	r->meta.from_flow_table = by != BY_ZONE;
+	r->sort = in->sort ? in->sort : "bytes";
 	switch (by) {
 	case BY_ZONE:
 		r->cols = zone_cols;

@@ -60,6 +60,7 @@ struct report {
 	struct report_row *rows;
 	size_t n_rows;
 	size_t total_rows;		/* before --top */
+	const char *sort;		/* the column that orders rows of a verdict */
 };
 
 /* Where report_build reads: the exact totals for --by zone, the flow table
@@ -69,10 +70,12 @@ struct report_input {
 	const struct flow_entry *flows;
 	size_t n_flows;
 	int (*cgroup_path)(uint64_t id, char *buf, size_t len);
+	const char *sort;			/* NULL: "bytes"; or "packets" */
 };
 
 /* Aggregates in into r by `by`, flows outside the policy first then by
- * bytes, keeping at most top rows (0: all). Returns 0 or -ENOMEM. */
+ * bytes (or in->sort), keeping at most top rows (0: all). Returns 0 or
+ * -ENOMEM. */
 int report_build(struct report *r, enum report_by by, const struct report_input *in,
 		 uint32_t top);
 void report_free(struct report *r);
