@@ -6,9 +6,15 @@
 #include <signal.h>
 #include "options.h"
 
+#ifndef JURIS_VERSION
+#define JURIS_VERSION "0.1.0"
+#endif
+
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_lookup(const struct juris_opts *o);
 int cmd_status(const struct juris_opts *o);
 int cmd_stop(const struct juris_opts *o);
+int cmd_report(const struct juris_opts *o);
+int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 
 #endif

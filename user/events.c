@@ -32,7 +32,7 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 	w->boot_to_real_ns = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_BOOTTIME);
 }
 
-static const char *transport_name(int proto)
+const char *transport_name(int proto)
 {
 	switch (proto) {
 	case IPPROTO_TCP: return "tcp";
@@ -176,7 +176,9 @@ int event_write(struct event_writer *w, const struct juris_event *e)
 
 	if (!line)
 		return -ENOMEM;
-	if (fprintf(w->out, "%s\n", line) < 0 || fflush(w->out))
+	if (w->rot)
+		ret = rotfile_write_line(w->rot, line);
+	else if (fprintf(w->out, "%s\n", line) < 0 || fflush(w->out))
 		ret = -errno;
 	cJSON_free(line);
 	return ret;

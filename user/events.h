@@ -4,9 +4,11 @@
 
 #include <stdio.h>
 #include "juris.h"
+#include "rotate.h"
 
 struct event_writer {
 	FILE *out;
+	struct rotating_file *rot;	/* when set, lines go there instead of out */
 	char host[256];
 	__s64 boot_to_real_ns;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	const char *mode;
@@ -17,5 +19,7 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 /* Returns a malloc'd JSON line (no newline) or NULL on allocation failure. */
 char *event_to_json(const struct event_writer *w, const struct juris_event *e);
 int event_write(struct event_writer *w, const struct juris_event *e);
+/* "tcp", "udp"...: the ECS network.transport name, NULL when unnamed. */
+const char *transport_name(int proto);
 
 #endif

@@ -8,10 +8,6 @@
 #include "commands.h"
 #include "options.h"
 
-#ifndef JURIS_VERSION
-#define JURIS_VERSION "0.1.0"
-#endif
-
 static volatile sig_atomic_t exiting;
 static int verbose;
 
@@ -64,6 +60,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_STOP:
 		err = cmd_stop(&o);
+		break;
+	case CMD_REPORT:
+		err = cmd_report(&o);
+		break;
+	case CMD_TOP:
+		err = cmd_top(&o, &exiting);
 		break;
 	}
 	options_free(&o);

@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "juris.h"
+#include "metrics.h"
 #include "options.h"
+#include "rotate.h"
 
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
+	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
+	OPT_SYSLOG,
 };
 
 /* Which subcommands take which option. */
@@ -17,7 +21,9 @@ enum {
 #define FOR_LOOKUP (1u << CMD_LOOKUP)
 #define FOR_STATUS (1u << CMD_STATUS)
 #define FOR_STOP (1u << CMD_STOP)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP)
+#define FOR_REPORT (1u << CMD_REPORT)
+#define FOR_TOP (1u << CMD_TOP)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP)
 
 struct option_doc {
 	struct option opt;
@@ -49,10 +55,24 @@ static const struct option_doc option_table[] = {
 	  "bpffs directory of the pinned state (default " DEFAULT_PIN_DIR ")" },
 	{ { "events", required_argument, NULL, OPT_EVENTS }, FOR_RUN, "FILE|-",
 	  "write events as NDJSON to FILE or standard output" },
+	{ { "events-max-size", required_argument, NULL, OPT_EVENTS_MAX_SIZE }, FOR_RUN,
+	  "BYTES[K|M|G]", "rotate the event file past this size (default 64M)" },
+	{ { "events-keep", required_argument, NULL, OPT_EVENTS_KEEP }, FOR_RUN, "N",
+	  "rotated event files kept as FILE.1.gz... (default 5)" },
+	{ { "metrics", required_argument, NULL, OPT_METRICS }, FOR_RUN, "[ADDR:]PORT",
+	  "serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)" },
+	{ { "syslog", no_argument, NULL, OPT_SYSLOG }, FOR_RUN, NULL,
+	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
 	  "JSON output, one object per line" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv",
+	  "output format (default table)" },
+	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
+	  "zone|country|flow|process|cgroup", "what a row counts (report: zone, top: flow)" },
+	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
+	  "at most N rows, the first in the report order (default all)" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
 	{ { "help", no_argument, NULL, 'h' }, FOR_ALL, NULL, "show this help" },
 };
@@ -67,6 +87,8 @@ static const struct {
 	{ "run", CMD_RUN, "classify, count and (in enforce mode) block egress; stays in the foreground" },
 	{ "lookup", CMD_LOOKUP, "classify ADDRESS... (or addresses on standard input) in the kernel" },
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
+	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process or cgroup" },
+	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
 };
 
@@ -89,6 +111,29 @@ const char *verdict_name(int verdict)
 const char *mode_name(int mode)
 {
 	return mode == MODE_ENFORCE ? "enforce" : "audit";
+}
+
+static const char *const report_format_names[REPORT_FORMAT_MAX] = { "table", "json", "csv" };
+static const char *const report_by_names[BY_MAX] = {
+	"zone", "country", "flow", "process", "cgroup",
+};
+
+const char *report_format_name(int format)
+{
+	return format >= 0 && format < REPORT_FORMAT_MAX ? report_format_names[format] : "invalid";
+}
+
+const char *report_by_name(int by)
+{
+	return by >= 0 && by < BY_MAX ? report_by_names[by] : "invalid";
+}
+
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
 }
 
 int parse_allow_zone(const char *s)
@@ -143,6 +188,34 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	if (errno || *end || end == s || v < min || v > max)
 		return -EINVAL;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* BYTES with an optional K, M or G suffix (powers of 1024), at least 1 KiB:
+ * a smaller file would rotate at every event. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v > (UINT64_MAX >> shift) || (v << shift) < 1024)
+		return -EINVAL;
+	*out = v << shift;
 	return 0;
 }
 
@@ -260,12 +333,50 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EVENTS:
 		o->events = arg;
 		return 0;
+	case OPT_EVENTS_MAX_SIZE:
+		if (parse_size(arg, &o->events_max_size))
+			goto bad;
+		return 0;
+	case OPT_EVENTS_KEEP: {
+		uint32_t keep;
+
+		if (parse_u32(arg, 0, MAX_EVENTS_KEEP, &keep))
+			goto bad;
+		o->events_keep = (int)keep;
+		return 0;
+	}
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (metrics_parse_addr(arg, &ss, &len))
+			goto bad;
+		o->metrics = arg;
+		return 0;
+	}
 	case OPT_FLOW_TABLE:
 		if (parse_u32(arg, 1024, 1u << 26, &o->flow_table))
 			goto bad;
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_SYSLOG:
+		o->syslog = true;
+		return 0;
+	case OPT_FORMAT:
+		o->report_format = name_index(report_format_names, REPORT_FORMAT_MAX, arg);
+		if (o->report_format < 0)
+			goto bad;
+		return 0;
+	case OPT_BY:
+		o->report_by = name_index(report_by_names, BY_MAX, arg);
+		if (o->report_by < 0)
+			goto bad;
+		return 0;
+	case OPT_TOP:
+		if (parse_u32(arg, 1, UINT32_MAX, &o->top))
+			goto bad;
 		return 0;
 	case 'v':
 		o->verbose = true;
@@ -288,6 +399,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->mode = MODE_AUDIT;
 	o->allow_zone = ZONE_EU;
 	o->flow_table = DEFAULT_FLOW_TABLE;
+	o->events_max_size = DEFAULT_EVENTS_MAX_SIZE;
+	o->events_keep = DEFAULT_EVENTS_KEEP;
 	if (argc < 2) {
 		usage(NULL);
 		return -EINVAL;

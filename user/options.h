@@ -18,8 +18,26 @@ enum juris_command {
 	CMD_LOOKUP,
 	CMD_STATUS,
 	CMD_STOP,
+	CMD_REPORT,
+	CMD_TOP,
 	CMD_HELP,
 	CMD_VERSION,
+};
+
+enum report_format {
+	REPORT_TABLE,
+	REPORT_JSON,
+	REPORT_CSV,
+	REPORT_FORMAT_MAX,
+};
+
+enum report_by {
+	BY_ZONE,
+	BY_COUNTRY,
+	BY_FLOW,
+	BY_PROCESS,
+	BY_CGROUP,
+	BY_MAX,
 };
 
 struct except_cidr {
@@ -32,14 +50,21 @@ struct juris_opts {
 	const char *db;			/* NULL: the default database */
 	const char *pin_dir;
 	const char *events;		/* NULL, a file name or "-" */
+	const char *metrics;		/* NULL or the --metrics ADDR:PORT */
+	uint64_t events_max_size;	/* rotate the event file past this size */
+	int events_keep;		/* old event files kept, gzipped */
 	int mode;			/* enum juris_mode */
 	int allow_zone;			/* enum juris_zone */
 	bool unknown_deny;
 	bool us_adequate;
 	bool json;
 	bool verbose;
+	bool syslog;			/* alerts to syslog(3) */
 	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except seen */
 	uint32_t flow_table;
+	int report_format;		/* enum report_format */
+	int report_by;			/* enum report_by */
+	uint32_t top;			/* rows of juris report, 0: all */
 	const char *cgroups[MAX_CGROUPS];
 	int n_cgroups;
 	struct except_cidr *excepts;
@@ -61,6 +86,8 @@ void usage(const char *command);
 const char *zone_name(int zone);
 const char *verdict_name(int verdict);
 const char *mode_name(int mode);
+const char *report_format_name(int format);
+const char *report_by_name(int by);
 /* Parses "fr", "eu", "eea", "adequate": returns the zone or -EINVAL. */
 int parse_allow_zone(const char *s);
 

@@ -9,14 +9,17 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "alerts.h"
 #include "cgroup.h"
 #include "commands.h"
 #include "database.h"
 #include "events.h"
 #include "gateway.h"
 #include "loader.h"
+#include "metrics.h"
 #include "privilege.h"
 
 #define POLL_MS 200
@@ -31,7 +34,9 @@ struct run_ctx {
 	int n_cgroups;
 	int lock_fd;
 	struct event_writer events;
-	FILE *events_file;
+	struct rotating_file events_file;
+	struct metrics_server metrics;
+	struct alerter alerts;		/* slots NULL without --syslog */
 	char db_path[4096];
 	struct gw_plan gw;
 	bool gateway;
@@ -197,6 +202,8 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(struct juris_event))
 		return 0;
+	if (c->alerts.slots)
+		alerter_event(&c->alerts, data);
 	ret = event_write(&c->events, data);
 	if (ret) {
 		if (!c->write_failing)
@@ -240,31 +247,22 @@ static void check_cgroups(struct run_ctx *c)
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
 {
-	int fd;
+	int ret;
 
 	if (!o->events || !strcmp(o->events, "-")) {
-		c->events_file = NULL;
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
 		return 0;
 	}
-	/* Events name processes, users and destinations: never world-readable,
-	 * not even for the instant between create and chmod. */
-	fd = open(o->events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	c->events_file = fd < 0 ? NULL : fdopen(fd, "a");
-	if (!c->events_file) {
-		int ret = -errno;
-
-		if (fd >= 0)
-			close(fd);
+	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
+	if (ret) {
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
 			strerror(-ret));
 		return ret;
 	}
-	/* A file that existed already is tightened too. */
-	fchmod(fd, 0640);
-	event_writer_init(&c->events, c->events_file, mode_name(o->mode),
+	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
 			  zone_name(o->allow_zone));
+	c->events.rot = &c->events_file;
 	return 0;
 }
 
@@ -388,6 +386,18 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = lock_pin_dir(o->pin_dir, &c);
 	if (ret)
 		goto out;
+	/* Before anything is attached: a busy port must leave no trace. */
+	if (o->metrics) {
+		ret = metrics_start(&c.metrics, o->metrics, o->pin_dir, JURIS_VERSION, err,
+				    sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			rmdir(o->pin_dir);	/* only if we left it empty */
+			goto out;
+		}
+		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
+			o->metrics);
+	}
 	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups,
 				 c.gateway ? &c.gw : NULL);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
@@ -403,6 +413,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	}
 	if (ret)
 		goto out;
+	if (o->syslog) {
+		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog, NULL);
+		if (ret) {
+			fprintf(stderr, "juris: cannot set up alerts: %s\n", strerror(-ret));
+			goto out;
+		}
+		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
 	set_daemon_pid(&c, (uint32_t)getpid());
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
@@ -421,12 +439,16 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	metrics_stop(&c.metrics);
+	if (c.alerts.slots) {
+		closelog();
+		alerter_free(&c.alerts);
+	}
 	juris_maps_close(&c.maps);
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)
 			close(c.cgroups[i].fd);
-	if (c.events_file)
-		fclose(c.events_file);
+	rotfile_close(&c.events_file);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	return ret;

@@ -1,4 +1,5 @@
 /* Unit tests of the command-line parser. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -189,6 +190,73 @@ static void test_help_and_version(void **state)
 	assert_int_equal(o.cmd, CMD_VERSION);
 }
 
+static void test_report_takes_format_by_and_top(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "report"), 0);
+	assert_int_equal(o.cmd, CMD_REPORT);
+	assert_int_equal(o.report_format, REPORT_TABLE);
+	assert_int_equal(o.report_by, BY_ZONE);
+	assert_int_equal(o.top, 0);
+	assert_int_equal(PARSE(&o, "report", "--format", "csv", "--by", "cgroup", "--top", "5",
+			       "--pin-dir", "/sys/fs/bpf/x"), 0);
+	assert_int_equal(o.report_format, REPORT_CSV);
+	assert_int_equal(o.report_by, BY_CGROUP);
+	assert_int_equal(o.top, 5);
+	assert_string_equal(o.pin_dir, "/sys/fs/bpf/x");
+	assert_int_equal(PARSE(&o, "report", "--format", "json", "--by", "process"), 0);
+	assert_int_equal(o.report_format, REPORT_JSON);
+	assert_int_equal(o.report_by, BY_PROCESS);
+	assert_int_equal(PARSE(&o, "report", "--format", "xml"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--by", "planet"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--top", "0"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--top", "-3"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--format", "json"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "extra"), -EINVAL);
+}
+
+static void test_events_rotation_sizes_and_keep(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run"), 0);
+	assert_int_equal(o.events_max_size, 64ull << 20);
+	assert_int_equal(o.events_keep, 5);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "2048", "--events-keep", "0"), 0);
+	assert_int_equal(o.events_max_size, 2048);
+	assert_int_equal(o.events_keep, 0);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "10M"), 0);
+	assert_int_equal(o.events_max_size, 10ull << 20);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "1G"), 0);
+	assert_int_equal(o.events_max_size, 1ull << 30);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "100"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "-1"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-max-size", "5T"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--events-keep", "1001"), -EINVAL);
+	assert_int_equal(PARSE(&o, "status", "--events-keep", "2"), -EINVAL);
+}
+
+static void test_metrics_and_syslog_are_run_options(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run"), 0);
+	assert_null(o.metrics);
+	assert_false(o.syslog);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "9464", "--syslog"), 0);
+	assert_string_equal(o.metrics, "9464");
+	assert_true(o.syslog);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "[::1]:9464"), 0);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "localhost:9464"), -EINVAL);
+	assert_int_equal(PARSE(&o, "run", "--metrics", "99999"), -EINVAL);
+	assert_int_equal(PARSE(&o, "status", "--metrics", "9464"), -EINVAL);
+	assert_int_equal(PARSE(&o, "report", "--syslog"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +270,9 @@ int main(void)
 		cmocka_unit_test(test_gateway_takes_repeated_iface_and_source),
 		cmocka_unit_test(test_gateway_bad_input_is_refused),
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_report_takes_format_by_and_top),
+		cmocka_unit_test(test_events_rotation_sizes_and_keep),
+		cmocka_unit_test(test_metrics_and_syslog_are_run_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

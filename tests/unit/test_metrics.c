@@ -1,0 +1,121 @@
+/* Unit tests of the Prometheus exposition and of the --metrics address. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include "metrics.h"
+
+static char *render(const struct metrics_input *in)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(metrics_render(f, in), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_totals_are_counters_by_zone_and_verdict(void **state)
+{
+	static struct juris_stats st;
+	struct juris_config cfg = { .mode = MODE_ENFORCE, .allow_zone = ZONE_EU,
+				    .db_build_epoch = 1000 };
+	struct metrics_input in = { .stats = &st, .cfg = &cfg, .now = 4600, .version = "1.2\"x" };
+	char *out;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.totals[TOTALS_INDEX(ZONE_THIRD, VERDICT_BLOCK)] =
+		(struct juris_totals){ .packets = 3, .bytes = 5000000000000ull, .flows = 2 };
+	st.counters[CNT_RINGBUF_DROPS] = 7;
+	st.flows_in_table = 2;
+	st.flow_table_size = 65536;
+	out = render(&in);
+	assert_non_null(strstr(out, "# TYPE juris_packets_total counter\n"));
+	assert_non_null(strstr(out, "juris_packets_total{zone=\"third\",verdict=\"block\"} 3\n"));
+	assert_non_null(strstr(out, "juris_bytes_total{zone=\"third\",verdict=\"block\"} "
+				    "5000000000000\n"));
+	assert_non_null(strstr(out, "juris_flows_total{zone=\"fr\",verdict=\"allow\"} 0\n"));
+	assert_non_null(strstr(out, "juris_ringbuf_drops_total 7\n"));
+	assert_non_null(strstr(out, "juris_flow_table_size 65536\n"));
+	assert_non_null(strstr(out, "juris_database_age_seconds 3600\n"));
+	assert_non_null(strstr(out, "juris_policy_info{mode=\"enforce\",allow=\"eu\","
+				    "unknown=\"allow\"} 1\n"));
+	/* Label values are escaped. */
+	assert_non_null(strstr(out, "juris_build_info{version=\"1.2\\\"x\"} 1\n"));
+	free(out);
+}
+
+static void test_countries_come_from_the_flow_table_as_gauges(void **state)
+{
+	static struct juris_stats st;
+	struct juris_config cfg = {};
+	struct flow_entry f[2] = {};
+	struct report_input rin = { .flows = f, .n_flows = 2 };
+	struct report r = {};
+	struct metrics_input in = { .stats = &st, .cfg = &cfg, .by_country = &r, .version = "0" };
+	char *out;
+
+	(void)state;
+	memcpy(f[0].v.cc, "US", 2);
+	f[0].v.zone = ZONE_THIRD;
+	f[0].v.verdict = VERDICT_WOULD_BLOCK;
+	f[0].v.bytes = 123;
+	f[1].v.zone = ZONE_UNKNOWN;
+	f[1].v.bytes = 7;
+	assert_int_equal(report_build(&r, BY_COUNTRY, &rin, 0), 0);
+	out = render(&in);
+	assert_non_null(strstr(out, "# TYPE juris_flow_table_country_bytes gauge\n"));
+	assert_non_null(strstr(out, "juris_flow_table_country_bytes{country=\"US\",zone=\"third\","
+				    "verdict=\"would_block\"} 123\n"));
+	assert_non_null(strstr(out, "juris_flow_table_country_bytes{country=\"unknown\","
+				    "zone=\"unknown\",verdict=\"allow\"} 7\n"));
+	free(out);
+	report_free(&r);
+}
+
+static void test_metrics_address_defaults_to_loopback(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(metrics_parse_addr("9464", &ss, &len), 0);
+	assert_int_equal(a4->sin_family, AF_INET);
+	assert_int_equal(ntohs(a4->sin_port), 9464);
+	assert_string_equal(inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof(buf)), "127.0.0.1");
+	assert_int_equal(metrics_parse_addr("0.0.0.0:80", &ss, &len), 0);
+	assert_string_equal(inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof(buf)), "0.0.0.0");
+	assert_int_equal(metrics_parse_addr("[::1]:9464", &ss, &len), 0);
+	assert_int_equal(a6->sin6_family, AF_INET6);
+	assert_int_equal(len, sizeof(*a6));
+	assert_int_equal(metrics_parse_addr("", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("0", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("65536", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("localhost:80", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("::1:80", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("127.0.0.1:", &ss, &len), -EINVAL);
+	assert_int_equal(metrics_parse_addr("127.0.0.1:+80", &ss, &len), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_totals_are_counters_by_zone_and_verdict),
+		cmocka_unit_test(test_countries_come_from_the_flow_table_as_gauges),
+		cmocka_unit_test(test_metrics_address_defaults_to_loopback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

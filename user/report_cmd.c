@@ -1,0 +1,106 @@
+/* juris report: reads the pinned maps (with or without a daemon), builds the
+ * report and hands it to the printer of the chosen format. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "commands.h"
+#include "loader.h"
+#include "report.h"
+#include "stats.h"
+
+#define DEFAULT_WIDTH 80
+
+static const report_printer printers[REPORT_FORMAT_MAX] = {
+	[REPORT_TABLE] = report_print_table,
+	[REPORT_JSON] = report_print_json,
+	[REPORT_CSV] = report_print_csv,
+};
+
+static int cgroup_path(uint64_t id, char *buf, size_t len)
+{
+	return cgroup_path_of_id(NULL, id, buf, len);
+}
+
+/* The terminal's width; 80 for a pipe or a file, so that output saved by a
+ * script does not depend on the window it ran in. */
+static int terminal_width(void)
+{
+	struct winsize ws;
+
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
+		return ws.ws_col;
+	return DEFAULT_WIDTH;
+}
+
+static int read_and_print(const struct juris_opts *o, const struct juris_maps *m)
+{
+	struct juris_stats *st = calloc(1, sizeof(*st));
+	struct report_input in = { .cgroup_path = cgroup_path };
+	struct flow_entry *flows = NULL;
+	struct report r = {};
+	const char *what = "counters";
+	int ret;
+
+	if (!st)
+		return -ENOMEM;
+	ret = stats_read(m, st);
+	if (!ret && o->report_by != BY_ZONE) {
+		what = "flow table";
+		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
+					&in.n_flows);
+	}
+	if (ret) {
+		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what, o->pin_dir,
+			strerror(-ret));
+		goto out;
+	}
+	in.totals = st->totals;
+	in.flows = flows;
+	r.meta = (struct report_meta){
+		.pin_dir = o->pin_dir,
+		.generated = time(NULL),
+		.daemon_running = juris_daemon_alive(o->pin_dir),
+		.flows_in_table = st->flows_in_table,
+		.flow_table_size = st->flow_table_size,
+		.flow_evictions = st->flow_evictions,
+		.ringbuf_drops = st->counters[CNT_RINGBUF_DROPS],
+	};
+	ret = report_build(&r, o->report_by, &in, o->top);
+	if (ret) {
+		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));
+		goto out;
+	}
+	ret = printers[o->report_format](stdout, &r, terminal_width());
+	if (!ret && fflush(stdout))
+		ret = -errno;
+	if (ret)
+		fprintf(stderr, "juris: cannot write the report: %s\n", strerror(-ret));
+	report_free(&r);
+out:
+	free(flows);
+	free(st);
+	return ret;
+}
+
+int cmd_report(const struct juris_opts *o)
+{
+	struct juris_maps m;
+	int ret = juris_open_pinned(o->pin_dir, &m);
+
+	if (ret == -ENOENT) {
+		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n", o->pin_dir);
+		return ret;
+	}
+	if (ret) {
+		fprintf(stderr, "juris: the pins at %s are incomplete or unreadable (%s)\n",
+			o->pin_dir, strerror(-ret));
+		return ret;
+	}
+	ret = read_and_print(o, &m);
+	juris_maps_close(&m);
+	return ret;
+}
