@@ -11,6 +11,7 @@
 #include <net/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
+#include "errmsg.h"
 #include "gateway.h"
 #include "netlink.h"
 
@@ -154,19 +155,6 @@ static int link_l3_offset(int sock, const char *name, __u32 *off, bool *loopback
 	}
 }
 
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 static bool is_uplink(const struct gw_plan *g, __u32 ifindex)
 {
 	for (int i = 0; i < g->n_uplinks; i++)
@@ -190,7 +178,7 @@ static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *
 			continue;	/* gone since the dump */
 		ret = link_l3_offset(sock, in->name, &in->l3_off, &loopback);
 		if (ret == -EOPNOTSUPP)
-			return fail(err, len, ret, "interface %s routes a --source range but "
+			return errorf(err, len, ret, "interface %s routes a --source range but "
 				    "its link type is not supported", in->name);
 		if (ret || loopback)
 			continue;
@@ -200,7 +188,7 @@ static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *
 		if (loopback)
 			continue;
 		if (g->n_inside >= MAX_GW_IFACES)
-			return fail(err, len, -E2BIG, "more than %d inside interfaces",
+			return errorf(err, len, -E2BIG, "more than %d inside interfaces",
 				    MAX_GW_IFACES);
 		in->ifindex = r->oifs[i];
 		g->n_inside++;
@@ -217,19 +205,19 @@ int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t 
 	memset(g, 0, sizeof(*g));
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
-		return fail(err, len, -errno, "cannot open a socket: %s", strerror(errno));
+		return errorf(err, len, -errno, "cannot open a socket: %s", strerror(errno));
 	for (int i = 0; i < o->n_ifaces; i++) {
 		struct gw_iface *u = &g->uplinks[g->n_uplinks];
 		bool loopback;
 
 		u->ifindex = if_nametoindex(o->ifaces[i]);
 		if (!u->ifindex) {
-			ret = fail(err, len, -ENODEV, "unknown interface: %s", o->ifaces[i]);
+			ret = errorf(err, len, -ENODEV, "unknown interface: %s", o->ifaces[i]);
 			goto out;
 		}
 		snprintf(u->name, sizeof(u->name), "%s", o->ifaces[i]);
 		if (link_l3_offset(sock, u->name, &u->l3_off, &loopback) == 0 && loopback) {
-			ret = fail(err, len, -EINVAL, "--iface %s is the loopback interface",
+			ret = errorf(err, len, -EINVAL, "--iface %s is the loopback interface",
 				   u->name);
 			goto out;
 		}
@@ -246,7 +234,7 @@ int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t 
 		r.n_oifs = 0;
 		ret = scan_routes(&r, families[f]);
 		if (ret) {
-			ret = fail(err, len, ret, "cannot read the routing table: %s",
+			ret = errorf(err, len, ret, "cannot read the routing table: %s",
 				   strerror(-ret));
 			goto out;
 		}
@@ -255,7 +243,7 @@ int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t 
 			goto out;
 	}
 	if (!g->n_inside)
-		ret = fail(err, len, -ENOENT, "no interface but the uplinks routes the --source "
+		ret = errorf(err, len, -ENOENT, "no interface but the uplinks routes the --source "
 			   "ranges: nothing to watch");
 out:
 	close(sock);

@@ -12,6 +12,7 @@
 #include <maxminddb.h>
 #include <zlib.h>
 #include "compile.h"
+#include "errmsg.h"
 
 #define MIB (1ull << 20)
 #define GZ_CHUNK (1u << 20)
@@ -82,17 +83,6 @@ struct pending {
 	uint64_t node;
 	uint8_t len;
 };
-
-__attribute__((format(printf, 4, 5)))
-static int errorf(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static const char *mmdb_reason(int status)
 {

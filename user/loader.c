@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
+#include "errmsg.h"
 #include "loader.h"
 
 const char *const juris_map_names[MAP_COUNT] = {
@@ -30,19 +31,6 @@ const char *const juris_map_names[MAP_COUNT] = {
 /* The ring buffer of a private (lookup) instance: its events are never read. */
 #define PRIVATE_RINGBUF_BYTES (16 * 1024)
 #define PRIVATE_FLOW_TABLE 4096
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 {
@@ -125,7 +113,7 @@ static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t 
 	int ret;
 
 	if (!s)
-		return fail(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+		return errorf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
 	bpf_map__set_max_entries(s->maps.geo_v4, max_size(n4));
 	bpf_map__set_max_entries(s->maps.geo_v6, max_size(n6));
 	bpf_map__set_max_entries(s->maps.flows, flows);
@@ -136,7 +124,7 @@ static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t 
 			if (reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
 				ret = -errno;
 				juris_bpf__destroy(s);
-				return fail(err, len, ret, "cannot reuse pinned map %s",
+				return errorf(err, len, ret, "cannot reuse pinned map %s",
 					    juris_map_names[m]);
 			}
 	}
@@ -144,10 +132,10 @@ static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t 
 	if (ret) {
 		juris_bpf__destroy(s);
 		if (ret == -EPERM || ret == -EACCES)
-			return fail(err, len, ret,
+			return errorf(err, len, ret,
 				    "no permission to load BPF programs (run as root, or with "
 				    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
-		return fail(err, len, ret, "cannot load the BPF programs: %s (run with --verbose)",
+		return errorf(err, len, ret, "cannot load the BPF programs: %s (run with --verbose)",
 			    strerror(-ret));
 	}
 	*out = s;
@@ -164,10 +152,10 @@ int juris_check_privilege(char *err, size_t len)
 		return 0;
 	}
 	if (errno == EPERM || errno == EACCES)
-		return fail(err, len, -errno,
+		return errorf(err, len, -errno,
 			    "no permission to load BPF programs (run as root, or with "
 			    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
-	return fail(err, len, -errno, "the kernel refuses BPF maps: %s", strerror(errno));
+	return errorf(err, len, -errno, "the kernel refuses BPF maps: %s", strerror(errno));
 }
 
 int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
@@ -188,7 +176,7 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 					 bpf_map__fd(s->maps.except_v6), o);
 	if (ret) {
 		juris_bpf__destroy(s);
-		return fail(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+		return errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 	}
 	*out = s;
 	return 0;
@@ -337,13 +325,13 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 		if (!ret)
 			ret = bpf_program__pin(progs[i], path);
 		if (ret)
-			return fail(err, len, ret, "cannot pin program in %s: %s", dir,
+			return errorf(err, len, ret, "cannot pin program in %s: %s", dir,
 				    strerror(-ret));
 		for (int c = 0; c < p->n_cgroups; c++) {
 			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->cgroups[c].fd);
 
 			if (!l)
-				return fail(err, len, -errno, "cannot attach %s to cgroup %s: %s",
+				return errorf(err, len, -errno, "cannot attach %s to cgroup %s: %s",
 					    hook_short_name(progs[i]), p->cgroups[c].path,
 					    strerror(errno));
 			snprintf(name, sizeof(name), "%s_%llu", hook_short_name(progs[i]),
@@ -356,7 +344,7 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 			 * must find nothing attached. */
 			bpf_link__destroy(l);
 			if (ret)
-				return fail(err, len, ret, "cannot pin link in %s: %s", dir,
+				return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
 					    strerror(-ret));
 		}
 	}
@@ -378,21 +366,21 @@ static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const
 	if (!ret)
 		ret = bpf_program__pin(prog, path);
 	if (ret)
-		return fail(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+		return errorf(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
 	for (int i = 0; i < p->gw->n_inside; i++) {
 		const struct gw_iface *in = &p->gw->inside[i];
 		struct tc_hook_rec *rec = &meta->tc_hooks[meta->n_tc_hooks];
 
 		ret = tc_attach_ingress(bpf_program__fd(prog), in->ifindex, in->name, rec);
 		if (ret)
-			return fail(err, len, ret, "cannot attach to the tc ingress of %s: %s",
+			return errorf(err, len, ret, "cannot attach to the tc ingress of %s: %s",
 				    in->name, strerror(-ret));
 		meta->n_tc_hooks++;
 		if (bpf_map_update_elem(meta_fd, &zero, meta, BPF_ANY)) {
 			ret = -errno;
 			tc_detach(rec);
 			meta->n_tc_hooks--;
-			return fail(err, len, ret, "cannot record the tc hook of %s: %s",
+			return errorf(err, len, ret, "cannot record the tc hook of %s: %s",
 				    in->name, strerror(-ret));
 		}
 	}
@@ -429,22 +417,22 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),
 				   bpf_map__fd(s->maps.inside));
 	if (ret) {
-		fail(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+		errorf(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 		goto out;
 	}
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	cfg.started_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, BPF_ANY)) {
-		ret = fail(err, len, -errno, "cannot write the policy map: %s", strerror(errno));
+		ret = errorf(err, len, -errno, "cannot write the policy map: %s", strerror(errno));
 		goto out;
 	}
 	meta_fd = create_meta(p, &meta);
 	if (meta_fd < 0) {
-		ret = fail(err, len, meta_fd, "cannot create the meta map: %s", strerror(-meta_fd));
+		ret = errorf(err, len, meta_fd, "cannot create the meta map: %s", strerror(-meta_fd));
 		goto out;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		ret = fail(err, len, -errno, "cannot create pin directory %s: %s", dir,
+		ret = errorf(err, len, -errno, "cannot create pin directory %s: %s", dir,
 			   strerror(errno));
 		goto out;
 	}
@@ -454,7 +442,7 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 			ret = i == MAP_META ? (bpf_obj_pin(meta_fd, path) ? -errno : 0)
 					    : bpf_map__pin(skel_map(s, i), path);
 		if (ret) {
-			fail(err, len, ret, "cannot pin map %s in %s: %s", juris_map_names[i], dir,
+			errorf(err, len, ret, "cannot pin map %s in %s: %s", juris_map_names[i], dir,
 			     strerror(-ret));
 			goto out;
 		}
@@ -467,7 +455,7 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	for (int i = 0; i < MAP_COUNT; i++) {
 		m->fd[i] = i == MAP_META ? dup(meta_fd) : dup(bpf_map__fd(skel_map(s, i)));
 		if (m->fd[i] < 0) {
-			ret = fail(err, len, -errno, "cannot keep map descriptors: %s",
+			ret = errorf(err, len, -errno, "cannot keep map descriptors: %s",
 				   strerror(errno));
 			goto out;
 		}
@@ -540,7 +528,7 @@ int juris_remove_pins(const char *dir, char *err, size_t len)
 	int ret = remove_dir_pins(dir);
 
 	if (ret)
-		return fail(err, len, ret, "cannot remove pins in %s: %s", dir, strerror(-ret));
+		return errorf(err, len, ret, "cannot remove pins in %s: %s", dir, strerror(-ret));
 	return 0;
 }
 
