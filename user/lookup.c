@@ -2,10 +2,6 @@
  * run on one synthetic packet per address through BPF_PROG_TEST_RUN. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +13,7 @@
 #include "commands.h"
 #include "database.h"
 #include "loader.h"
+#include "synth_packet.h"
 
 struct lookup_result {
 	char country[3];
@@ -24,46 +21,12 @@ struct lookup_result {
 	int verdict;
 };
 
-/* Builds Ethernet + IP + UDP toward dst:443; returns its length. */
-static size_t build_packet(unsigned char *pkt, int family, const unsigned char *dst)
-{
-	struct ethhdr *eth = (struct ethhdr *)pkt;
-	struct udphdr *udp;
-
-	memset(pkt, 0, 128);
-	if (family == AF_INET) {
-		struct iphdr *ip = (struct iphdr *)(eth + 1);
-
-		eth->h_proto = htons(ETH_P_IP);
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP;
-		ip->tot_len = htons(sizeof(*ip) + sizeof(*udp));
-		ip->saddr = htonl(0xc0000201);	/* 192.0.2.1, a documentation address */
-		memcpy(&ip->daddr, dst, 4);
-		udp = (struct udphdr *)(ip + 1);
-	} else {
-		struct ipv6hdr *ip6 = (struct ipv6hdr *)(eth + 1);
-
-		eth->h_proto = htons(ETH_P_IPV6);
-		ip6->version = 6;
-		ip6->hop_limit = 64;
-		ip6->nexthdr = IPPROTO_UDP;
-		ip6->payload_len = htons(sizeof(*udp));
-		inet_pton(AF_INET6, "2001:db8::1", &ip6->saddr);
-		memcpy(&ip6->daddr, dst, 16);
-		udp = (struct udphdr *)(ip6 + 1);
-	}
-	udp->source = htons(40000);
-	udp->dest = htons(443);
-	udp->len = htons(sizeof(*udp));
-	return (unsigned char *)(udp + 1) - pkt;
-}
-
 static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
 {
-	unsigned char pkt[128], dst[16];
+	/* Documentation addresses: the source of a packet that is never sent. */
+	static const unsigned char doc_src4[4] = { 192, 0, 2, 1 };
+	static const unsigned char doc_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	unsigned char pkt[SYNTH_PACKET_MAX], dst[16];
 	struct __sk_buff ctx = {};
 	int family = AF_INET;
 	__u32 cb;
@@ -78,7 +41,8 @@ static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
 		if (inet_pton(AF_INET6, text, dst) != 1)
 			return -EINVAL;
 	}
-	opts.data_size_in = build_packet(pkt, family, dst);
+	opts.data_size_in = synth_udp_packet(pkt, family,
+					     family == AF_INET ? doc_src4 : doc_src6, dst, 443);
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
 		return -errno;
 	cb = ctx.cb[0];

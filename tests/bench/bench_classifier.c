@@ -2,10 +2,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +13,14 @@
 #include "empty.skel.h"
 #include "database.h"
 #include "loader.h"
+#include "synth_packet.h"
 
 #define N_DSTS		4096	/* distinct destinations per first-packet case */
 #define EST_DSTS	2	/* destinations of the established-flow runs */
 #define LIVE_FLOWS	2048	/* established flows cycled through, below the flow table's 4096 */
 #define BLOCK		4096	/* first-packet runs per side before switching */
 #define DRAIN_EVERY	64	/* runs between two ring-buffer drains (16 KiB buffer) */
-#define PKT_MAX		128
+#define PKT_MAX		SYNTH_PACKET_MAX
 
 struct bench_opts {
 	const char *db;
@@ -75,44 +72,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Ethernet + IP + UDP from src to dst:dport, as juris lookup builds it. */
-static size_t build_packet(unsigned char *pkt, int family, const unsigned char *src,
-			   const unsigned char *dst, __u16 dport)
-{
-	struct ethhdr *eth = (struct ethhdr *)pkt;
-	struct udphdr *udp;
-
-	memset(pkt, 0, PKT_MAX);
-	if (family == AF_INET) {
-		struct iphdr *ip = (struct iphdr *)(eth + 1);
-
-		eth->h_proto = htons(ETH_P_IP);
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP;
-		ip->tot_len = htons(sizeof(*ip) + sizeof(*udp));
-		memcpy(&ip->saddr, src, 4);
-		memcpy(&ip->daddr, dst, 4);
-		udp = (struct udphdr *)(ip + 1);
-	} else {
-		struct ipv6hdr *ip6 = (struct ipv6hdr *)(eth + 1);
-
-		eth->h_proto = htons(ETH_P_IPV6);
-		ip6->version = 6;
-		ip6->hop_limit = 64;
-		ip6->nexthdr = IPPROTO_UDP;
-		ip6->payload_len = htons(sizeof(*udp));
-		memcpy(&ip6->saddr, src, 16);
-		memcpy(&ip6->daddr, dst, 16);
-		udp = (struct udphdr *)(ip6 + 1);
-	}
-	udp->source = htons(40000);
-	udp->dest = htons(dport);
-	udp->len = htons(sizeof(*udp));
-	return (unsigned char *)(udp + 1) - pkt;
-}
-
 /* Source of flow i: the flow key has no source port, so a new flow takes a
  * new (source address, destination port): 192.0.2.x or 2001:db8::x. */
 static void flow_source(int family, uint64_t i, unsigned char *src, __u16 *dport)
@@ -155,7 +114,7 @@ static int zone_of(int prog_fd, int family, const unsigned char *dst, int *zone)
 
 	if (family == AF_INET6)
 		inet_pton(AF_INET6, "2001:db8:ffff::1", src);
-	ret = test_run(prog_fd, pkt, build_packet(pkt, family, src, dst, 443), 1, &d, &cb);
+	ret = test_run(prog_fd, pkt, synth_udp_packet(pkt, family, src, dst, 443), 1, &d, &cb);
 	*zone = cb & 0xff;
 	return ret;
 }
@@ -235,7 +194,7 @@ static int run_first(struct bench_ctx *c, const struct side *s, const struct dst
 
 		flow_source(d->family, f, src, &dport);
 		ret = test_run(s->prog_fd, pkt,
-			       build_packet(pkt, d->family, src, d->a[f % d->n], dport), 1,
+			       synth_udp_packet(pkt, d->family, src, d->a[f % d->n], dport), 1,
 			       &dur, NULL);
 		if (ret)
 			return ret;
@@ -292,7 +251,7 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 	r->empty = r->juris = 0;
 	for (int k = 0; k < EST_DSTS; k++) {
 		flow_source(d->family, c->next_flow++, src, &dport);
-		len = build_packet(pkt, d->family, src, d->a[(size_t)k * 997 % d->n], dport);
+		len = synth_udp_packet(pkt, d->family, src, d->a[(size_t)k * 997 % d->n], dport);
 		ret = test_run(j->prog_fd, pkt, len, 1, &dur, NULL);
 		for (int i = 0; i < o->rounds && !ret; i++) {
 			ret = test_run(c->empty.prog_fd, pkt, len, o->repeat, &dur, NULL);
@@ -330,7 +289,7 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 		return -ENOMEM;
 	for (int i = 0; i < LIVE_FLOWS && !ret; i++) {
 		flow_source(d->family, c->next_flow++, src, &dport);
-		len[i] = build_packet(pkts[i], d->family, src, d->a[i % d->n], dport);
+		len[i] = synth_udp_packet(pkts[i], d->family, src, d->a[i % d->n], dport);
 		ret = test_run(j->prog_fd, pkts[i], len[i], 1, &dur, NULL);
 		if (i % DRAIN_EVERY == 0)
 			ring_buffer__consume(j->rb);

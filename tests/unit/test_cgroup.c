@@ -59,13 +59,13 @@ static void test_cgroup2_mount_point_is_unescaped(void **state)
 static void test_first_cgroup2_mount_wins(void **state)
 {
 	const char *mounts =
-		"cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n"
+		"cgroup2 /run/cg2 cgroup2 rw 0 0\n"
 		"cgroup2 /container/sys/fs/cgroup cgroup2 rw 0 0\n";
 	char buf[PATH_MAX];
 
 	(void)state;
 	assert_int_equal(mount_of(mounts, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "/sys/fs/cgroup");
+	assert_string_equal(buf, "/run/cg2");
 }
 
 static void test_no_cgroup2_mount_is_enoent(void **state)
@@ -88,7 +88,7 @@ static void test_cgroup2_mount_too_long_for_buffer_is_enametoolong(void **state)
 	char buf[8];
 
 	(void)state;
-	assert_int_equal(mount_of("cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n", buf, sizeof(buf)),
+	assert_int_equal(mount_of("cgroup2 /run/cg2 cgroup2 rw 0 0\n", buf, sizeof(buf)),
 			 -ENAMETOOLONG);
 	assert_int_equal(mount_of("cgroup2 /sys/fs cgroup2 rw 0 0\n", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/sys/fs");
