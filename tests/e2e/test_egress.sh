@@ -87,6 +87,28 @@ test_socket_opened_before_juris_is_stopped_at_packet_level() {
 	assert_num "$(total third block packets)" ">=" 1 "third/block packets"
 }
 
+# ICMP echo: counted and refused like any other protocol (by the socket
+# hooks for ping sockets, by the packet hook for raw ones).
+test_icmp_echo_to_third_country_is_refused_and_counted() {
+	local p
+	require_cmd ping
+	topology && juris_start --mode enforce || return 1
+	in_cg_ns client ping -n -c 2 -i 0.2 -W 1 "$EU4" > /dev/null 2>&1 ||
+		fail "ping to the EU address failed under enforce" || return 1
+	if in_cg_ns client ping -n -c 2 -i 0.2 -W 1 "$THIRD4" > /dev/null 2>&1; then
+		fail "ping to a third country got an answer under enforce"
+		return 1
+	fi
+	in_cg_ns client ping -6 -n -c 1 -W 1 "$THIRD6" > /dev/null 2>&1 &&
+		{ fail "IPv6 ping to a third country got an answer under enforce"; return 1; }
+	p=$(total eu allow packets) || return 1
+	juris_status_json | json_get 'd["counters"]' >&2
+	assert_num "$p" ">=" 2 "eu/allow packets (echo requests)" &&
+	assert_num "$(total third block flows)" ">=" 2 "third/block flows (IPv4 and IPv6)" &&
+	assert_num $(($(counter packets_blocked) + $(counter sendmsg_blocked) + $(counter connect_blocked))) \
+		">=" 2 "echo sockets or packets refused (IPv4 and IPv6)"
+}
+
 # bytes_counted FAMILY_OVERHEAD ADDR: sends 20 datagrams of 1000 bytes to an
 # allowed ADDR; the fr/allow totals show exactly those.
 bytes_counted() {
