@@ -1,7 +1,6 @@
 /* Gateway mode: which interfaces are uplinks, which carry the sensitive
  * sources (found in the routing table), and the maps that say so. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <bpf/bpf.h>
 #include "errmsg.h"
 #include "gateway.h"
+#include "loader.h"
 #include "netlink.h"
 
 #ifndef ARPHRD_RAWIP
@@ -250,36 +250,11 @@ out:
 	return ret;
 }
 
-static int fill_prefixes(const struct juris_opts *o, int fd4, int fd6)
-{
-	__u8 one = 1;
-
-	for (int i = 0; i < o->n_sources; i++) {
-		const struct except_cidr *s = &o->sources[i];
-		int err;
-
-		if (s->addr.family == AF_INET) {
-			struct geo_key4 k = { .prefixlen = s->len };
-
-			memcpy(k.addr, s->addr.a, 4);
-			err = bpf_map_update_elem(fd4, &k, &one, BPF_ANY);
-		} else {
-			struct geo_key6 k = { .prefixlen = s->len };
-
-			memcpy(k.addr, s->addr.a, 16);
-			err = bpf_map_update_elem(fd6, &k, &one, BPF_ANY);
-		}
-		if (err)
-			return -errno;
-	}
-	return 0;
-}
-
 int gw_fill_maps(const struct juris_opts *o, const struct gw_plan *g, int src4, int src6,
 		 int uplinks, int inside)
 {
 	__u8 one = 1;
-	int ret = fill_prefixes(o, src4, src6);
+	int ret = juris_fill_cidrs(src4, src6, o->sources, o->n_sources);
 
 	for (int i = 0; !ret && i < g->n_uplinks; i++)
 		if (bpf_map_update_elem(uplinks, &g->uplinks[i].ifindex, &one, BPF_ANY))

@@ -76,12 +76,12 @@ static int fill_geo(int fd4, int fd6, const struct prefix_list *v4, const struct
 	return 0;
 }
 
-int juris_fill_excepts(int fd4, int fd6, const struct juris_opts *o)
+int juris_fill_cidrs(int fd4, int fd6, const struct except_cidr *v, int n)
 {
 	__u8 one = 1;
 
-	for (int i = 0; i < o->n_excepts; i++) {
-		const struct except_cidr *e = &o->excepts[i];
+	for (int i = 0; i < n; i++) {
+		const struct except_cidr *e = &v[i];
 		int err;
 
 		if (e->addr.family == AF_INET) {
@@ -172,8 +172,8 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 	if (!reuse)
 		ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), v4, v6);
 	if (!ret && (!reuse || reuse->fd[MAP_EXCEPT_V4] < 0))
-		ret = juris_fill_excepts(bpf_map__fd(s->maps.except_v4),
-					 bpf_map__fd(s->maps.except_v6), o);
+		ret = juris_fill_cidrs(bpf_map__fd(s->maps.except_v4),
+				       bpf_map__fd(s->maps.except_v6), o->excepts, o->n_excepts);
 	if (ret) {
 		juris_bpf__destroy(s);
 		return errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
@@ -410,8 +410,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		return ret;
 	ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), p->v4, p->v6);
 	if (!ret)
-		ret = juris_fill_excepts(bpf_map__fd(s->maps.except_v4),
-					 bpf_map__fd(s->maps.except_v6), o);
+		ret = juris_fill_cidrs(bpf_map__fd(s->maps.except_v4),
+				       bpf_map__fd(s->maps.except_v6), o->excepts, o->n_excepts);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),

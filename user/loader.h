@@ -98,8 +98,9 @@ int juris_read_config(const struct juris_maps *m, struct juris_config *c);
 int juris_write_config(const struct juris_maps *m, const struct juris_config *c);
 int juris_read_meta(const struct juris_maps *m, struct juris_meta *meta);
 
-/* Fills the exception tries from the --except list. */
-int juris_fill_excepts(int fd4, int fd6, const struct juris_opts *o);
+/* Puts each prefix of v (the --except or --source list) in the IPv4 or
+ * IPv6 LPM trie, with the value 1. */
+int juris_fill_cidrs(int fd4, int fd6, const struct except_cidr *v, int n);
 
 /* True while a juris run daemon owns the pin directory. */
 bool juris_daemon_alive(const char *dir);
