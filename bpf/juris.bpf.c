@@ -23,45 +23,84 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Sizes are placeholders: the loader sets them before load. */
-struct {
+/* The tables of a policy slot are LPM tries that userspace creates at the
+ * size of each compiled table and installs in these arrays of maps, one
+ * element per slot (see POLICY_SLOTS). Sizes rather than types: clang
+ * emits only a forward declaration of a type seen through an inner map. */
+struct geo_trie4 {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 1);
-	__type(key, struct geo_key4);
-	__type(value, struct geo_val);
+	__uint(key_size, sizeof(struct geo_key4));
+	__uint(value_size, sizeof(struct geo_val));
 	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct geo_trie6 {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct geo_key6));
+	__uint(value_size, sizeof(struct geo_val));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct cidr_trie4 {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct geo_key4));
+	__uint(value_size, sizeof(__u8));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct cidr_trie6 {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct geo_key6));
+	__uint(value_size, sizeof(__u8));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct geo_trie4);
 } geo_v4 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 1);
-	__type(key, struct geo_key6);
-	__type(value, struct geo_val);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct geo_trie6);
 } geo_v6 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 4096);
-	__type(key, struct geo_key4);
-	__type(value, __u8);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct cidr_trie4);
 } except_v4 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 4096);
-	__type(key, struct geo_key6);
-	__type(value, __u8);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct cidr_trie6);
 } except_v6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, POLICY_SLOTS);
 	__type(key, __u32);
 	__type(value, struct juris_config);
 } config SEC(".maps");
+
+/* Index of the live slot, flipped by a reload. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} active SEC(".maps");
 
 /* Gateway mode: the sensitive source ranges (--source)... */
 struct {
@@ -159,32 +198,44 @@ static __always_inline int is_v4_mapped(const __u32 *a)
 	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff);
 }
 
-static __always_inline const struct geo_val *lookup_geo(int family, const __u8 *daddr)
+/* The live policy: the active slot's index, read once, and its config. */
+static __always_inline const struct juris_config *live_policy(__u32 *slot)
 {
-	if (family == AF_INET) {
-		struct geo_key4 k = { .prefixlen = 32 };
+	__u32 zero = 0;
+	const __u32 *a = bpf_map_lookup_elem(&active, &zero);
 
-		__builtin_memcpy(k.addr, daddr, 4);
-		return bpf_map_lookup_elem(&geo_v4, &k);
-	}
-	struct geo_key6 k6 = { .prefixlen = 128 };
-
-	__builtin_memcpy(k6.addr, daddr, 16);
-	return bpf_map_lookup_elem(&geo_v6, &k6);
+	*slot = a ? *a & (POLICY_SLOTS - 1) : 0;
+	return bpf_map_lookup_elem(&config, slot);
 }
 
-static __always_inline int is_excepted(int family, const __u8 *daddr)
+/* Longest-prefix match of daddr in the slot's table of outer (an array of
+ * IPv4 or IPv6 tries). Sets *missing when the slot has no table: a reload
+ * removed it after this packet read the old index (see juris_switch()). */
+static __always_inline void *lookup_slot(void *outer4, void *outer6, __u32 slot, int family,
+					 const __u8 *daddr, int *missing)
 {
+	void *trie;
+
 	if (family == AF_INET) {
 		struct geo_key4 k = { .prefixlen = 32 };
 
+		trie = bpf_map_lookup_elem(outer4, &slot);
+		if (!trie) {
+			*missing = 1;
+			return NULL;
+		}
 		__builtin_memcpy(k.addr, daddr, 4);
-		return bpf_map_lookup_elem(&except_v4, &k) != NULL;
+		return bpf_map_lookup_elem(trie, &k);
 	}
 	struct geo_key6 k6 = { .prefixlen = 128 };
 
+	trie = bpf_map_lookup_elem(outer6, &slot);
+	if (!trie) {
+		*missing = 1;
+		return NULL;
+	}
 	__builtin_memcpy(k6.addr, daddr, 16);
-	return bpf_map_lookup_elem(&except_v6, &k6) != NULL;
+	return bpf_map_lookup_elem(trie, &k6);
 }
 
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
@@ -200,26 +251,36 @@ static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zon
  * the first four are read. IPv4-mapped IPv6 destinations are IPv4. */
 static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
 {
-	__u32 zero = 0;
-	const struct juris_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	__u32 slot;
+	const struct juris_config *cfg = live_policy(&slot);
 	const struct geo_val *g;
+	int missing = 0;
 
 	if (family == AF_INET6 && is_v4_mapped((const __u32 *)daddr)) {
 		family = AF_INET;
 		daddr += 12;
 	}
-	g = lookup_geo(family, daddr);
+	g = lookup_slot(&geo_v4, &geo_v6, slot, family, daddr, &missing);
 	c->cc[0] = g ? g->cc[0] : 0;
 	c->cc[1] = g ? g->cc[1] : 0;
 	c->zone = g ? g->zone : ZONE_UNKNOWN;
 	c->flags = g ? g->flags : 0;
 	c->verdict = VERDICT_ALLOW;
 	c->generation = cfg ? cfg->generation : 0;
-	if (!cfg || zone_allowed(cfg, c->zone))
+	if (!cfg)
 		return;
-	if (is_excepted(family, daddr)) {
-		c->flags |= GEO_F_EXCEPTION;
-		return;
+	if (!missing) {
+		if (zone_allowed(cfg, c->zone))
+			return;
+		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing)) {
+			c->flags |= GEO_F_EXCEPTION;
+			return;
+		}
+	}
+	if (missing) {
+		/* Fail closed, and keep the verdict out of the flow cache. */
+		count(CNT_SLOT_MISSING);
+		c->generation = 0;
 	}
 	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
 }
@@ -231,8 +292,8 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
 						      struct classification *c)
 {
-	__u32 zero = 0;
-	const struct juris_config *cfg = bpf_map_lookup_elem(&config, &zero);
+	__u32 slot;
+	const struct juris_config *cfg = live_policy(&slot);
 	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
 
 	if (v && cfg && v->generation == cfg->generation) {

@@ -58,8 +58,13 @@ struct geo_val {
 	__u8 flags;		/* GEO_F_* */
 };
 
-/* Live policy, one element of the config array; read once per packet so
- * that a policy change is a single map update. */
+/* The policy lives in two slots: the programs read the active slot's index
+ * once per packet, then that slot's config and tables only. A reload fills
+ * the other slot beside the live one and flips the index: a packet is
+ * judged by the old policy or the new, never by a half-loaded table. */
+#define POLICY_SLOTS 2
+
+/* Policy of one slot, one element of the config array. */
 struct juris_config {
 	__u8 mode;		/* enum juris_mode */
 	__u8 allow_zone;	/* widest allowed zone, ZONE_FR..ZONE_ADEQUATE */
@@ -74,6 +79,9 @@ struct juris_config {
 	 * established flows skip the prefix lookup. */
 	__u32 generation;
 	__u32 pad1;
+	/* Fingerprint of what a reload cannot change (cgroups, gateway,
+	 * flow table): a restart with the same layout adopts the pins. */
+	__u64 layout_hash;
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */
@@ -137,6 +145,7 @@ enum juris_counter {
 	CNT_NOT_IP,		/* egress packets that are neither IPv4 nor IPv6 */
 	CNT_GW_PACKETS_BLOCKED,	/* forwarded packets dropped in gateway mode */
 	CNT_GW_RESETS_SENT,	/* TCP resets sent back for denied forwarded TCP */
+	CNT_SLOT_MISSING,	/* a policy table was missing mid-switch: judged outside */
 	CNT_MAX,
 };
 

@@ -17,6 +17,7 @@
 #include "juris.skel.h"
 #include "errmsg.h"
 #include "loader.h"
+#include "slots.h"
 
 const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_GEO_V4] = "geo_v4", [MAP_GEO_V6] = "geo_v6",
@@ -25,7 +26,7 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
 	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
-	[MAP_META] = "meta",
+	[MAP_ACTIVE] = "active", [MAP_META] = "meta",
 };
 
 /* The ring buffer of a private (lookup) instance: its events are never read. */
@@ -49,31 +50,9 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_SOURCES_V6: return s->maps.sources_v6;
 	case MAP_UPLINKS: return s->maps.uplinks;
 	case MAP_INSIDE: return s->maps.inside;
+	case MAP_ACTIVE: return s->maps.active;
 	default: return NULL;
 	}
-}
-
-static int fill_geo(int fd4, int fd6, const struct prefix_list *v4, const struct prefix_list *v6)
-{
-	for (size_t i = 0; i < v4->n; i++) {
-		const struct net_prefix *p = &v4->v[i];
-		struct geo_key4 k = { .prefixlen = p->len };
-		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
-
-		memcpy(k.addr, p->addr, 4);
-		if (bpf_map_update_elem(fd4, &k, &v, BPF_ANY))
-			return -errno;
-	}
-	for (size_t i = 0; i < v6->n; i++) {
-		const struct net_prefix *p = &v6->v[i];
-		struct geo_key6 k = { .prefixlen = p->len };
-		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
-
-		memcpy(k.addr, p->addr, 16);
-		if (bpf_map_update_elem(fd6, &k, &v, BPF_ANY))
-			return -errno;
-	}
-	return 0;
 }
 
 int juris_fill_cidrs(int fd4, int fd6, const struct except_cidr *v, int n)
@@ -101,27 +80,26 @@ int juris_fill_cidrs(int fd4, int fd6, const struct except_cidr *v, int n)
 	return 0;
 }
 
-static size_t max_size(size_t n)
+/* The maps a private instance may share with the pinned ones. */
+static bool shareable(int m)
 {
-	return n ? n : 1;
+	return (m >= MAP_GEO_V4 && m <= MAP_EXCEPT_V6) || m == MAP_ACTIVE;
 }
 
-static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t flows,
-			 uint32_t ringbuf, const struct juris_maps *reuse, char *err, size_t len)
+static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,
+			 const struct juris_maps *reuse, char *err, size_t len)
 {
 	struct juris_bpf *s = juris_bpf__open();
 	int ret;
 
 	if (!s)
 		return errorf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
-	bpf_map__set_max_entries(s->maps.geo_v4, max_size(n4));
-	bpf_map__set_max_entries(s->maps.geo_v6, max_size(n6));
 	bpf_map__set_max_entries(s->maps.flows, flows);
 	if (ringbuf)
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 	if (reuse) {
-		for (int m = MAP_GEO_V4; m <= MAP_EXCEPT_V6; m++)
-			if (reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
+		for (int m = 0; m < MAP_COUNT; m++)
+			if (shareable(m) && reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
 				ret = -errno;
 				juris_bpf__destroy(s);
 				return errorf(err, len, ret, "cannot reuse pinned map %s",
@@ -165,15 +143,24 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 	struct juris_bpf *s;
 	int ret;
 
-	ret = open_and_load(&s, v4 ? v4->n : 1, v6 ? v6->n : 1, PRIVATE_FLOW_TABLE,
-			    PRIVATE_RINGBUF_BYTES, reuse, err, errlen);
+	ret = open_and_load(&s, PRIVATE_FLOW_TABLE, PRIVATE_RINGBUF_BYTES, reuse, err, errlen);
 	if (ret)
 		return ret;
-	if (!reuse)
-		ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), v4, v6);
-	if (!ret && (!reuse || reuse->fd[MAP_EXCEPT_V4] < 0))
-		ret = juris_fill_cidrs(bpf_map__fd(s->maps.except_v4),
-				       bpf_map__fd(s->maps.except_v6), o->excepts, o->n_excepts);
+	if (!reuse) {
+		struct slot_tables t = { .v4 = v4, .v6 = v6, .excepts = o->excepts,
+					 .n_excepts = o->n_excepts };
+
+		ret = slot_install(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6),
+				   bpf_map__fd(s->maps.except_v4), bpf_map__fd(s->maps.except_v6),
+				   0, &t);
+	} else if (reuse->fd[MAP_EXCEPT_V4] < 0) {
+		/* Own exceptions beside the running juris's tables: in both
+		 * slots, whichever is live. */
+		for (__u32 slot = 0; slot < POLICY_SLOTS && !ret; slot++)
+			ret = slot_install_cidrs(bpf_map__fd(s->maps.except_v4),
+						 bpf_map__fd(s->maps.except_v6), slot,
+						 o->excepts, o->n_excepts);
+	}
 	if (ret) {
 		juris_bpf__destroy(s);
 		return errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
@@ -189,6 +176,26 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *prefix, 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+void juris_meta_policy(struct juris_meta *meta, const struct juris_opts *o, const char *db_path,
+		       const struct geodb_info *db, size_t n4, size_t n6)
+{
+	snprintf(meta->db_path, sizeof(meta->db_path), "%s", db_path);
+	snprintf(meta->db_type, sizeof(meta->db_type), "%s", db->type);
+	meta->db_build_epoch = db->build_epoch;
+	meta->db_file_size = db->file_size;
+	meta->prefixes_v4 = n4;
+	meta->prefixes_v6 = n6;
+	meta->n_excepts = o->n_excepts;
+	meta->us_adequate = o->us_adequate;
+}
+
+int juris_write_meta(const struct juris_maps *m, const struct juris_meta *meta)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->fd[MAP_META], &zero, meta, BPF_ANY) ? -errno : 0;
+}
+
 static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 {
 	const struct juris_opts *o = p->opts;
@@ -196,16 +203,9 @@ static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 	int fd;
 
 	memset(meta, 0, sizeof(*meta));
-	snprintf(meta->db_path, sizeof(meta->db_path), "%s", p->db_path);
-	snprintf(meta->db_type, sizeof(meta->db_type), "%s", p->db->type);
-	meta->db_build_epoch = p->db->build_epoch;
-	meta->db_file_size = p->db->file_size;
-	meta->prefixes_v4 = p->v4->n;
-	meta->prefixes_v6 = p->v6->n;
+	juris_meta_policy(meta, o, p->db_path, p->db, p->v4->n, p->v6->n);
 	meta->started_realtime = (__u64)time(NULL);
 	meta->n_cgroups = p->n_cgroups;
-	meta->n_excepts = o->n_excepts;
-	meta->us_adequate = o->us_adequate;
 	for (int i = 0; i < p->n_cgroups; i++)
 		meta->cgroup_ids[i] = p->cgroups[i].id;
 	if (p->gw) {
@@ -394,8 +394,10 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	struct juris_config cfg = {
 		.mode = o->mode, .allow_zone = o->allow_zone, .unknown_deny = o->unknown_deny,
 		.policy_hash = p->policy_hash, .db_build_epoch = p->db->build_epoch,
-		.generation = 1,
+		.generation = 1, .layout_hash = p->layout_hash,
 	};
+	struct slot_tables t = { .v4 = p->v4, .v6 = p->v6, .excepts = o->excepts,
+				 .n_excepts = o->n_excepts };
 	struct juris_meta meta;
 	struct juris_bpf *s = NULL;
 	struct timespec ts;
@@ -405,13 +407,11 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 
 	for (int i = 0; i < MAP_COUNT; i++)
 		m->fd[i] = -1;
-	ret = open_and_load(&s, p->v4->n, p->v6->n, o->flow_table, 0, NULL, err, len);
+	ret = open_and_load(&s, o->flow_table, 0, NULL, err, len);
 	if (ret)
 		return ret;
-	ret = fill_geo(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6), p->v4, p->v6);
-	if (!ret)
-		ret = juris_fill_cidrs(bpf_map__fd(s->maps.except_v4),
-				       bpf_map__fd(s->maps.except_v6), o->excepts, o->n_excepts);
+	ret = slot_install(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6),
+			   bpf_map__fd(s->maps.except_v4), bpf_map__fd(s->maps.except_v6), 0, &t);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),
@@ -511,7 +511,11 @@ int juris_open_config(const char *dir, struct juris_maps *m)
 	if (ret)
 		return ret;
 	m->fd[MAP_CONFIG] = bpf_obj_get(path);
-	return m->fd[MAP_CONFIG] < 0 ? -errno : 0;
+	if (m->fd[MAP_CONFIG] < 0)
+		return -errno;
+	if (!pin_path(path, sizeof(path), dir, "", juris_map_names[MAP_ACTIVE]))
+		m->fd[MAP_ACTIVE] = bpf_obj_get(path);	/* optional: slot 0 without */
+	return 0;
 }
 
 void juris_maps_close(struct juris_maps *m)
@@ -532,18 +536,41 @@ int juris_remove_pins(const char *dir, char *err, size_t len)
 	return 0;
 }
 
-int juris_read_config(const struct juris_maps *m, struct juris_config *c)
+/* Without the active map (juris_open_config), slot 0. */
+static __u32 live_slot(const struct juris_maps *m)
 {
-	__u32 zero = 0;
+	__u32 slot = 0;
 
-	return bpf_map_lookup_elem(m->fd[MAP_CONFIG], &zero, c) ? -errno : 0;
+	if (m->fd[MAP_ACTIVE] >= 0 && slot_active(m, &slot))
+		slot = 0;
+	return slot;
 }
 
-int juris_write_config(const struct juris_maps *m, const struct juris_config *c)
+int juris_read_config(const struct juris_maps *m, struct juris_config *c)
 {
-	__u32 zero = 0;
+	__u32 slot = live_slot(m);
 
-	return bpf_map_update_elem(m->fd[MAP_CONFIG], &zero, c, BPF_ANY) ? -errno : 0;
+	return bpf_map_lookup_elem(m->fd[MAP_CONFIG], &slot, c) ? -errno : 0;
+}
+
+int juris_set_daemon_pid(const struct juris_maps *m, __u32 pid)
+{
+	int ret = 0;
+
+	/* Both slots, so that it survives a reload and reads the same from
+	 * either slot. */
+	for (__u32 slot = 0; slot < POLICY_SLOTS; slot++) {
+		struct juris_config c;
+
+		if (bpf_map_lookup_elem(m->fd[MAP_CONFIG], &slot, &c)) {
+			ret = -errno;
+			continue;
+		}
+		c.daemon_pid = pid;
+		if (bpf_map_update_elem(m->fd[MAP_CONFIG], &slot, &c, BPF_ANY))
+			ret = -errno;
+	}
+	return ret;
 }
 
 int juris_read_meta(const struct juris_maps *m, struct juris_meta *meta)
@@ -578,8 +605,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
-			   const struct cgroup_target *cg, int n_cg, const struct gw_plan *gw)
+uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	struct stat st;
@@ -591,9 +617,17 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
 		h = fnv1a(h, &st.st_mtim, sizeof(st.st_mtim));
 	}
 	h = fnv1a(h, policy, sizeof(policy));
-	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
 	for (int i = 0; i < o->n_excepts; i++)
 		h = fnv1a(h, &o->excepts[i], sizeof(o->excepts[i]));
+	return h;
+}
+
+uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_target *cg, int n_cg,
+			   const struct gw_plan *gw)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
 	for (int i = 0; i < n_cg; i++)
 		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
 	for (int i = 0; i < o->n_sources; i++)

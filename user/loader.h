@@ -33,12 +33,16 @@ struct juris_meta {
 	__u32 pad1;
 	char uplinks[MAX_IFACES][16];
 	struct tc_hook_rec tc_hooks[MAX_GW_IFACES];
+	/* The last juris reload, answered by the daemon to the command. */
+	__u32 reload_seq;		/* bumped when a reload ends */
+	__s32 reload_status;		/* 0 or a negative errno */
+	char reload_msg[512];		/* one line: what changed, or why not */
 };
 
 enum juris_map {
 	MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_CONFIG, MAP_FLOWS,
 	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_SOURCES_V4, MAP_SOURCES_V6,
-	MAP_UPLINKS, MAP_INSIDE, MAP_META, MAP_COUNT,
+	MAP_UPLINKS, MAP_INSIDE, MAP_ACTIVE, MAP_META, MAP_COUNT,
 };
 
 extern const char *const juris_map_names[MAP_COUNT];
@@ -65,6 +69,7 @@ struct juris_plan {
 	int n_cgroups;
 	const struct gw_plan *gw;	/* NULL: no gateway mode */
 	uint64_t policy_hash;
+	uint64_t layout_hash;
 };
 
 /* Creates the programs and maps, fills them, attaches to every cgroup and
@@ -94,8 +99,13 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 		       const struct prefix_list *v6, const struct juris_maps *reuse,
 		       struct juris_bpf **out, char *err, size_t errlen);
 
+/* The config of the live slot. */
 int juris_read_config(const struct juris_maps *m, struct juris_config *c);
-int juris_write_config(const struct juris_maps *m, const struct juris_config *c);
+/* The database and policy part of meta. */
+void juris_meta_policy(struct juris_meta *meta, const struct juris_opts *o, const char *db_path,
+		       const struct geodb_info *db, size_t n4, size_t n6);
+int juris_write_meta(const struct juris_maps *m, const struct juris_meta *meta);
+int juris_set_daemon_pid(const struct juris_maps *m, __u32 pid);
 int juris_read_meta(const struct juris_maps *m, struct juris_meta *meta);
 
 /* Puts each prefix of v (the --except or --source list) in the IPv4 or
@@ -107,7 +117,9 @@ bool juris_daemon_alive(const char *dir);
 
 /* Fingerprint of the database file and the policy, to tell whether pinned
  * state was made with the same inputs. */
-uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path,
-			   const struct cgroup_target *cg, int n_cg, const struct gw_plan *gw);
+uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path);
+/* Fingerprint of what only a restart changes: cgroups, gateway, flow table. */
+uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_target *cg, int n_cg,
+			   const struct gw_plan *gw);
 
 #endif

@@ -132,7 +132,6 @@ int cmd_lookup(const struct juris_opts *o)
 	struct juris_bpf *skel = NULL;
 	struct juris_config cfg;
 	char err[512];
-	__u32 zero = 0;
 	int ret = 0, prog_fd;
 
 	/* Validate arguments before any slow work. */
@@ -174,11 +173,14 @@ int cmd_lookup(const struct juris_opts *o)
 		goto out;
 	}
 	lookup_config(o, reuse, &cfg);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY)) {
-		ret = -errno;
-		fprintf(stderr, "juris: cannot write the policy map: %s\n", strerror(errno));
-		goto out;
-	}
+	/* Both slots: a shared active index may point at either. */
+	for (__u32 slot = 0; slot < POLICY_SLOTS; slot++)
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &slot, &cfg, BPF_ANY)) {
+			ret = -errno;
+			fprintf(stderr, "juris: cannot write the policy map: %s\n",
+				strerror(errno));
+			goto out;
+		}
 	prog_fd = bpf_program__fd(skel->progs.juris_egress);
 	if (!o->json)
 		printf("%-39s  %-7s  %-8s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT");

@@ -67,6 +67,12 @@ int main(int argc, char **argv)
 	case CMD_TOP:
 		err = cmd_top(&o, &exiting);
 		break;
+	case CMD_CHECK:
+		err = cmd_check(&o);
+		break;
+	case CMD_RELOAD:
+		err = cmd_reload(&o);
+		break;
 	}
 	options_free(&o);
 	return err ? 1 : 0;

@@ -1,9 +1,11 @@
 /* Command-line parsing: one option table, validated per subcommand. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "juris.h"
 #include "metrics.h"
 #include "options.h"
@@ -13,7 +15,7 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG,
+	OPT_SYSLOG, OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -23,7 +25,8 @@ enum {
 #define FOR_STOP (1u << CMD_STOP)
 #define FOR_REPORT (1u << CMD_REPORT)
 #define FOR_TOP (1u << CMD_TOP)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP)
+#define FOR_RELOAD (1u << CMD_RELOAD)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD)
 
 struct option_doc {
 	struct option opt;
@@ -73,6 +76,8 @@ static const struct option_doc option_table[] = {
 	  "zone|country|flow|process|cgroup", "what a row counts (report: zone, top: flow)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all)" },
+	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",
+	  "policy file (default " DEFAULT_CONFIG " when it exists); flags override it" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
 	{ { "help", no_argument, NULL, 'h' }, FOR_ALL, NULL, "show this help" },
 };
@@ -90,6 +95,8 @@ static const struct {
 	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process or cgroup" },
 	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
+	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
+	{ "reload", CMD_RELOAD, "make the running juris re-read its policy file and databases" },
 };
 
 static const char *const zone_names[ZONE_MAX] = {
@@ -153,8 +160,8 @@ void usage(const char *command)
 		if (command && strcmp(command, commands[i].name))
 			continue;
 		printf("  juris %-7s %s\n", commands[i].name, commands[i].synopsis);
-		if (command)
-			mask = 1u << commands[i].cmd;
+		if (command)	/* check takes the options of run */
+			mask = 1u << (commands[i].cmd == CMD_CHECK ? CMD_RUN : commands[i].cmd);
 	}
 	printf("\nOptions:\n");
 	for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -168,6 +175,31 @@ void usage(const char *command)
 		printf("  %-30s %s\n", left, d->help);
 	}
 	printf("\nSee README.md for zones, modes and examples.\n");
+}
+
+/* "FILE:LINE" while the policy file is applied, NULL for the command line. */
+static const char *err_where;
+
+static char last_error[1024];
+
+const char *options_last_error(void)
+{
+	return last_error;
+}
+
+/* Prints "juris: [FILE:LINE: ]reason" and keeps it for juris reload. */
+static void opt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void opt_error(const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(last_error, sizeof(last_error), "%s%s%s", err_where ? err_where : "",
+		 err_where ? ": " : "", msg);
+	fprintf(stderr, "juris: %s\n", last_error);
 }
 
 static const struct option_doc *find_doc(int val)
@@ -224,7 +256,7 @@ static int add_except(struct juris_opts *o, const char *s)
 	struct except_cidr *e;
 
 	if (o->n_excepts >= MAX_EXCEPTS) {
-		fprintf(stderr, "juris: too many --except (at most %d)\n", MAX_EXCEPTS);
+		opt_error("too many --except (at most %d)", MAX_EXCEPTS);
 		return -E2BIG;
 	}
 	if (!o->excepts) {
@@ -234,7 +266,7 @@ static int add_except(struct juris_opts *o, const char *s)
 	}
 	e = &o->excepts[o->n_excepts];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		fprintf(stderr, "juris: invalid --except CIDR: %s\n", s);
+		opt_error("invalid --except CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->n_excepts++;
@@ -246,7 +278,7 @@ static int add_source(struct juris_opts *o, const char *s)
 	struct except_cidr *e;
 
 	if (o->n_sources >= MAX_SOURCES) {
-		fprintf(stderr, "juris: too many --source (at most %d)\n", MAX_SOURCES);
+		opt_error("too many --source (at most %d)", MAX_SOURCES);
 		return -E2BIG;
 	}
 	if (!o->sources) {
@@ -256,7 +288,7 @@ static int add_source(struct juris_opts *o, const char *s)
 	}
 	e = &o->sources[o->n_sources];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		fprintf(stderr, "juris: invalid --source CIDR: %s\n", s);
+		opt_error("invalid --source CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->n_sources++;
@@ -305,18 +337,18 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return add_except(o, arg);
 	case OPT_CGROUP:
 		if (o->n_cgroups >= MAX_CGROUPS) {
-			fprintf(stderr, "juris: too many --cgroup (at most %d)\n", MAX_CGROUPS);
+			opt_error("too many --cgroup (at most %d)", MAX_CGROUPS);
 			return -E2BIG;
 		}
 		o->cgroups[o->n_cgroups++] = arg;
 		return 0;
 	case OPT_IFACE:
 		if (o->n_ifaces >= MAX_IFACES) {
-			fprintf(stderr, "juris: too many --iface (at most %d)\n", MAX_IFACES);
+			opt_error("too many --iface (at most %d)", MAX_IFACES);
 			return -E2BIG;
 		}
 		if (!arg[0] || strlen(arg) >= 16 || strchr(arg, '/')) {
-			fprintf(stderr, "juris: invalid --iface name: %s\n", arg);
+			opt_error("invalid --iface name: %s", arg);
 			return -EINVAL;
 		}
 		o->ifaces[o->n_ifaces++] = arg;
@@ -325,7 +357,7 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return add_source(o, arg);
 	case OPT_PIN_DIR:
 		if (arg[0] != '/') {
-			fprintf(stderr, "juris: --pin-dir must be an absolute path: %s\n", arg);
+			opt_error("--pin-dir must be an absolute path: %s", arg);
 			return -EINVAL;
 		}
 		o->pin_dir = arg;
@@ -381,17 +413,123 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case 'v':
 		o->verbose = true;
 		return 0;
+	case OPT_CONFIG:
+		return 0;	/* read before the other options */
 	}
 	return -EINVAL;
 bad:
-	fprintf(stderr, "juris: invalid --%s: %s\n", find_doc(c)->opt.name, arg);
+	opt_error("invalid --%s: %s", find_doc(c)->opt.name, arg);
 	return -EINVAL;
+}
+
+/* The command a row's mask is checked against: check takes run's options. */
+static unsigned command_bit(enum juris_command cmd)
+{
+	return 1u << (cmd == CMD_CHECK ? CMD_RUN : cmd);
+}
+
+static const struct option_doc *find_doc_by_name(const char *name)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (!strcmp(option_table[i].opt.name, name))
+			return &option_table[i];
+	return NULL;
+}
+
+/* The policy file given with -c/--config, else the default when present. */
+static const char *config_path(int argc, char **argv, bool *explicit)
+{
+	*explicit = true;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(a, "--config=", 9))
+			return a + 9;
+		if (!strncmp(a, "-c", 2) && a[2])
+			return a + 2;
+	}
+	*explicit = false;
+	return access(DEFAULT_CONFIG, F_OK) ? NULL : DEFAULT_CONFIG;
+}
+
+/* Options that are not policy: never in the file. */
+static bool file_key_allowed(const struct option_doc *d)
+{
+	return (d->commands & FOR_RUN) && d->opt.val != OPT_CONFIG && d->opt.val != 'h';
+}
+
+static int apply_file_entry(struct juris_opts *o, const struct config_entry *e)
+{
+	const struct option_doc *d = find_doc_by_name(e->key);
+
+	if (!d || !file_key_allowed(d)) {
+		opt_error("unknown key: %s", e->key);
+		return -EINVAL;
+	}
+	/* A key for another command (events for juris lookup) is skipped. */
+	if (!(d->commands & command_bit(o->cmd)))
+		return 0;
+	if (d->opt.has_arg == no_argument) {
+		const char *v = e->value;
+
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+			return apply_option(o, d->opt.val, NULL);
+		if (strcmp(v, "no") && strcmp(v, "false") && strcmp(v, "off")) {
+			opt_error("invalid %s: %s (yes or no)", e->key, v);
+			return -EINVAL;
+		}
+		return 0;	/* the default of every flag is "no" */
+	}
+	return apply_option(o, d->opt.val, e->value);
+}
+
+static int apply_file(struct juris_opts *o, const char *path, bool explicit)
+{
+	char err[512], where[4200];
+	int ret;
+
+	ret = config_file_read(path, &o->file, err, sizeof(err));
+	if (ret) {
+		opt_error("%s%s", err, explicit || ret != -ENOENT ? "" : " (the default policy file)");
+		return ret;
+	}
+	for (int i = 0; i < o->file.n && !ret; i++) {
+		snprintf(where, sizeof(where), "%s:%d", path, o->file.v[i].line);
+		err_where = where;
+		ret = apply_file_entry(o, &o->file.v[i]);
+	}
+	err_where = NULL;
+	return ret;
+}
+
+/* On the command line, a repeatable option replaces the file's list. */
+static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
+{
+	unsigned bit = 1u << (c - OPT_DB);
+
+	if (*forgotten & bit)
+		return;
+	*forgotten |= bit;
+	if (c == OPT_EXCEPT)
+		o->n_excepts = 0;
+	else if (c == OPT_CGROUP)
+		o->n_cgroups = 0;
+	else if (c == OPT_IFACE)
+		o->n_ifaces = 0;
+	else if (c == OPT_SOURCE)
+		o->n_sources = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
 {
 	struct option longopts[N_OPTIONS + 1];
-	const char *name;
+	const char *name, *path;
+	unsigned forgotten = 0;
+	bool explicit;
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
@@ -401,6 +539,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->flow_table = DEFAULT_FLOW_TABLE;
 	o->events_max_size = DEFAULT_EVENTS_MAX_SIZE;
 	o->events_keep = DEFAULT_EVENTS_KEEP;
+	o->argc = argc;
+	o->argv = argv;
 	if (argc < 2) {
 		usage(NULL);
 		return -EINVAL;
@@ -426,9 +566,16 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 		longopts[i] = option_table[i].opt;
 	memset(&longopts[N_OPTIONS], 0, sizeof(longopts[0]));
 
+	/* The file first, so that the flags override it. */
+	path = config_path(argc, argv, &explicit);
+	if (path) {
+		err = apply_file(o, path, explicit);
+		if (err)
+			return err;
+	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "+:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "+:vhc:", longopts, NULL)) != -1) {
 		const struct option_doc *d = find_doc(c);
 
 		if (c == '?' || c == ':') {
@@ -443,10 +590,12 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			o->cmd = CMD_HELP;
 			return 1;
 		}
-		if (d && !(d->commands & (1u << o->cmd))) {
+		if (d && !(d->commands & command_bit(o->cmd))) {
 			fprintf(stderr, "juris: %s does not take --%s\n", name, d->opt.name);
 			return -EINVAL;
 		}
+		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE)
+			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
 			return err;
@@ -472,4 +621,89 @@ void options_free(struct juris_opts *o)
 	o->excepts = NULL;
 	free(o->sources);
 	o->sources = NULL;
+	config_file_free(&o->file);
+}
+
+static void print_cidrs(FILE *out, const char *key, const struct except_cidr *v, int n)
+{
+	char buf[64];
+
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s = %s/%d\n", key, addr_format(v[i].addr.family, v[i].addr.a, buf,
+							      sizeof(buf)), v[i].len);
+	if (!n)
+		fprintf(out, "# %s = (none)\n", key);
+}
+
+static void print_list(FILE *out, const char *key, const char *const *v, int n, const char *none)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s = %s\n", key, v[i]);
+	if (!n)
+		fprintf(out, "# %s = (%s)\n", key, none);
+}
+
+void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_path)
+{
+	fprintf(out, "db = %s\n", db_path);
+	fprintf(out, "mode = %s\n", mode_name(o->mode));
+	fprintf(out, "allow = %s\n", zone_name(o->allow_zone));
+	fprintf(out, "unknown = %s\n", o->unknown_deny ? "deny" : "allow");
+	fprintf(out, "us-adequate = %s\n", o->us_adequate ? "yes" : "no");
+	print_cidrs(out, "except", o->excepts, o->n_excepts);
+	print_list(out, "cgroup", o->cgroups, o->n_cgroups,
+		   o->n_ifaces ? "none: gateway only" : "none: the whole host");
+	print_list(out, "iface", o->ifaces, o->n_ifaces, "none: no gateway mode");
+	print_cidrs(out, "source", o->sources, o->n_sources);
+	fprintf(out, "pin-dir = %s\n", o->pin_dir);
+	if (o->events)
+		fprintf(out, "events = %s\n", o->events);
+	else
+		fprintf(out, "# events = (none: only to standard error)\n");
+	fprintf(out, "events-max-size = %llu\n", (unsigned long long)o->events_max_size);
+	fprintf(out, "events-keep = %d\n", o->events_keep);
+	if (o->metrics)
+		fprintf(out, "metrics = %s\n", o->metrics);
+	else
+		fprintf(out, "# metrics = (none)\n");
+	fprintf(out, "syslog = %s\n", o->syslog ? "yes" : "no");
+	fprintf(out, "flow-table = %u\n", o->flow_table);
+}
+
+static bool str_differ(const char *a, const char *b)
+{
+	return (!a != !b) || (a && strcmp(a, b));
+}
+
+static bool lists_differ(const char *const *a, int na, const char *const *b, int nb)
+{
+	if (na != nb)
+		return true;
+	for (int i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return true;
+	return false;
+}
+
+const char *options_fixed_difference(const struct juris_opts *a, const struct juris_opts *b)
+{
+	if (lists_differ(a->cgroups, a->n_cgroups, b->cgroups, b->n_cgroups))
+		return "cgroup";
+	if (lists_differ(a->ifaces, a->n_ifaces, b->ifaces, b->n_ifaces))
+		return "iface";
+	if (a->n_sources != b->n_sources ||
+	    (a->n_sources && memcmp(a->sources, b->sources, a->n_sources * sizeof(*a->sources))))
+		return "source";
+	if (strcmp(a->pin_dir, b->pin_dir))
+		return "pin-dir";
+	if (a->flow_table != b->flow_table)
+		return "flow-table";
+	if (str_differ(a->events, b->events) || a->events_max_size != b->events_max_size ||
+	    a->events_keep != b->events_keep)
+		return "events";
+	if (str_differ(a->metrics, b->metrics))
+		return "metrics";
+	if (a->syslog != b->syslog)
+		return "syslog";
+	return NULL;
 }

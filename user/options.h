@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "addr.h"
+#include "config_file.h"
 
 #define MAX_CGROUPS 64
 #define MAX_EXCEPTS 4096
@@ -20,6 +22,8 @@ enum juris_command {
 	CMD_STOP,
 	CMD_REPORT,
 	CMD_TOP,
+	CMD_CHECK,
+	CMD_RELOAD,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -75,12 +79,24 @@ struct juris_opts {
 	int n_sources;
 	char **args;			/* positional arguments left */
 	int n_args;
+	struct config_file file;	/* the policy file read, if any (file.text) */
+	int argc;			/* the command line, for juris run to re-read */
+	char **argv;			/* the file and flags on reload */
 };
 
 /* Parses argv into o. On error prints one line "juris: ..." and returns
  * a negative errno; --help and --version set o->cmd accordingly. */
 int options_parse(int argc, char **argv, struct juris_opts *o);
 void options_free(struct juris_opts *o);
+/* The reason of the last error options_parse printed about the file or a
+ * value, without the "juris: " prefix. */
+const char *options_last_error(void);
+/* Prints the effective options of juris run as a policy file that reads
+ * back to the same policy; db_path is the database in force. */
+void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_path);
+/* Name of the first option that juris reload cannot change between a and
+ * b (cgroups, gateway, outputs, flow table), or NULL. */
+const char *options_fixed_difference(const struct juris_opts *a, const struct juris_opts *b);
 void usage(const char *command);
 
 const char *zone_name(int zone);

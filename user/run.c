@@ -20,7 +20,9 @@
 #include "gateway.h"
 #include "loader.h"
 #include "metrics.h"
+#include "policy_switch.h"
 #include "privilege.h"
+#include "slots.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
@@ -29,6 +31,9 @@
 #define CGROUP_CHECK_POLLS 10
 
 struct run_ctx {
+	const struct juris_opts *o;	/* the policy in force */
+	struct juris_opts reloaded;	/* owns it after a reload (file.text) */
+	bool has_reloaded;
 	struct juris_maps maps;
 	struct cgroup_target cgroups[MAX_CGROUPS];
 	int n_cgroups;
@@ -134,11 +139,13 @@ static bool dir_is_empty(const char *dir)
 	return empty;
 }
 
-static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash)
+static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
+			uint64_t layout)
 {
 	struct loaded_db db;
 	struct juris_plan plan = {
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
 	};
 	char err[512];
@@ -170,25 +177,94 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	return ret;
 }
 
-/* Takes over the pinned state of a juris that is gone, if it was made
- * with the same database and policy: counters and enforcement carry on. */
-static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash)
+/* Takes over the pinned state of a juris that is gone when it watches the
+ * same cgroups and interfaces: counters and enforcement carry on. Under
+ * another database or policy, the pins are switched to it atomically. */
+static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
+		       uint64_t layout)
 {
 	struct juris_config cfg;
+	char msg[1024];
+	__u32 live;
 	int ret = juris_read_config(&c->maps, &cfg);
 
+	if (!ret)
+		ret = slot_active(&c->maps, &live);
 	if (ret) {
 		fprintf(stderr, "juris: cannot read pinned policy in %s: %s\n", o->pin_dir,
 			strerror(-ret));
 		return ret;
 	}
-	if (cfg.policy_hash != hash) {
-		fprintf(stderr, "juris: the state pinned at %s was made with another database "
-			"or policy; run juris stop --pin-dir %s first\n", o->pin_dir, o->pin_dir);
+	if (cfg.layout_hash != layout) {
+		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
+			"interfaces (or has another flow-table size); run juris stop --pin-dir "
+			"%s first\n", o->pin_dir, o->pin_dir);
 		return -EEXIST;
+	}
+	/* Tables a reload killed half-way left in the idle slot. */
+	slot_clear(&c->maps, live ^ 1);
+	if (cfg.policy_hash != hash) {
+		ret = policy_switch(&c->maps, o, msg, sizeof(msg));
+		fprintf(stderr, "juris: %s\n", msg);
+		if (ret)
+			return ret;
 	}
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
 	return 0;
+}
+
+static void answer_reload(struct run_ctx *c, int status, const char *msg)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta)) {
+		meta->reload_seq++;
+		meta->reload_status = status;
+		snprintf(meta->reload_msg, sizeof(meta->reload_msg), "%s", msg);
+		juris_write_meta(&c->maps, meta);
+	}
+	free(meta);
+}
+
+/* SIGHUP or juris reload: the same file and flags as at start, read again. */
+static void reload(struct run_ctx *c)
+{
+	struct juris_opts next;
+	char msg[1024];
+	const char *fixed;
+	int ret = options_parse(c->o->argc, c->o->argv, &next);
+
+	if (ret) {
+		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s",
+			 options_last_error());
+		goto fail;
+	}
+	fixed = options_fixed_difference(c->o, &next);
+	if (fixed) {
+		ret = -EINVAL;
+		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s cannot "
+			 "change on reload (restart juris run for that)", fixed);
+		goto fail;
+	}
+	ret = policy_switch(&c->maps, &next, msg, sizeof(msg));
+	if (ret)
+		goto fail;
+	fprintf(stderr, "juris: %s\n", msg);
+	c->events.mode = mode_name(next.mode);
+	c->events.policy = zone_name(next.allow_zone);
+	if (c->has_reloaded)
+		options_free(&c->reloaded);
+	c->reloaded = next;
+	c->has_reloaded = true;
+	c->o = &c->reloaded;
+	answer_reload(c, 0, msg);
+	return;
+fail:
+	fprintf(stderr, "juris: %s\n", msg);
+	options_free(&next);
+	answer_reload(c, ret, msg);
 }
 
 /* A full disk must not turn into a line per event on stderr (which may
@@ -295,6 +371,14 @@ static void check_ifaces(struct run_ctx *c)
 	free(meta);
 }
 
+static volatile sig_atomic_t reload_requested;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
@@ -310,6 +394,10 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			check_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_cgroups(c);
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(c);
+		}
 		ret = ring_buffer__poll(rb, POLL_MS);
 		if (ret == -EINTR) {
 			ret = 0;
@@ -337,21 +425,12 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->allow_zone), o->pin_dir);
 }
 
-static void set_daemon_pid(struct run_ctx *c, uint32_t pid)
-{
-	struct juris_config cfg;
-
-	if (!juris_read_config(&c->maps, &cfg)) {
-		cfg.daemon_pid = pid;
-		juris_write_config(&c->maps, &cfg);
-	}
-}
-
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1 };
+	struct run_ctx c = { .lock_fd = -1, .o = o };
+	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
-	uint64_t hash;
+	uint64_t hash, layout;
 	int ret;
 
 	for (int i = 0; i < MAP_COUNT; i++)
@@ -398,13 +477,13 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
 			o->metrics);
 	}
-	hash = juris_policy_hash(o, c.db_path, c.cgroups, c.n_cgroups,
-				 c.gateway ? &c.gw : NULL);
+	hash = juris_policy_hash(o, c.db_path);
+	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
 	if (ret == 0) {
-		ret = adopt_state(o, &c, hash);
+		ret = adopt_state(o, &c, hash, layout);
 	} else if (ret == -ENOENT) {
-		ret = create_state(o, &c, hash);
+		ret = create_state(o, &c, hash, layout);
 		if (ret)
 			rmdir(o->pin_dir);	/* only if we left it empty */
 	} else {
@@ -421,7 +500,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		}
 		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	}
-	set_daemon_pid(&c, (uint32_t)getpid());
+	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
 	if (privilege_drop(err, sizeof(err)))
@@ -435,7 +515,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (c.gateway)
 		print_gateway(o, &c);
 	ret = event_loop(&c, exiting);
-	set_daemon_pid(&c, 0);
+	juris_set_daemon_pid(&c.maps, 0);
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
@@ -451,5 +531,7 @@ out:
 	rotfile_close(&c.events_file);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
+	if (c.has_reloaded)
+		options_free(&c.reloaded);
 	return ret;
 }

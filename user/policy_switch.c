@@ -1,0 +1,88 @@
+/* juris reload (and adoption under a new policy): see policy_switch.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "database.h"
+#include "errmsg.h"
+#include "loader.h"
+#include "policy_switch.h"
+#include "slots.h"
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+		  size_t len)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	struct juris_config cfg;
+	struct loaded_db db;
+	struct slot_tables t;
+	struct timespec t0;
+	char err[512];
+	__u32 live, idle;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!meta)
+		return errorf(msg, len, -ENOMEM, "reload: out of memory");
+	ret = database_load(next, &db, err, sizeof(err));
+	if (ret) {
+		free(meta);
+		return errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
+	}
+	ret = slot_active(m, &live);
+	if (!ret)
+		ret = juris_read_config(m, &cfg);
+	if (!ret)
+		ret = juris_read_meta(m, meta);
+	if (ret) {
+		errorf(msg, len, ret, "reload: cannot read the pinned state: %s", strerror(-ret));
+		goto out;
+	}
+	idle = live ^ 1;
+	/* A reload killed half-way may have left tables in the idle slot. */
+	slot_clear(m, idle);
+	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
+				  .n_excepts = next->n_excepts };
+	ret = slot_install(m->fd[MAP_GEO_V4], m->fd[MAP_GEO_V6], m->fd[MAP_EXCEPT_V4],
+			   m->fd[MAP_EXCEPT_V6], idle, &t);
+	if (ret) {
+		errorf(msg, len, ret, "reload refused, the live policy stays: cannot fill the "
+		       "kernel maps: %s", strerror(-ret));
+		goto out;
+	}
+	cfg.mode = (__u8)next->mode;
+	cfg.allow_zone = (__u8)next->allow_zone;
+	cfg.unknown_deny = next->unknown_deny;
+	cfg.policy_hash = juris_policy_hash(next, db.path);
+	cfg.db_build_epoch = db.info.build_epoch;
+	cfg.generation++;
+	/* Meta first: a crash between the two leaves meta describing the
+	 * policy being switched to, and the next start switches again. */
+	juris_meta_policy(meta, next, db.path, &db.info, db.v4.n, db.v6.n);
+	ret = juris_write_meta(m, meta);
+	if (!ret)
+		ret = slot_switch(m, idle, &cfg);
+	if (ret) {
+		slot_clear(m, idle);
+		errorf(msg, len, ret, "reload: cannot switch the policy: %s", strerror(-ret));
+		goto out;
+	}
+	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
+		 "prefixes), %s, allow %s, unknown %s, %d exception%s", seconds_since(&t0),
+		 db.path, db.v4.n, db.v6.n, mode_name(next->mode), zone_name(next->allow_zone),
+		 next->unknown_deny ? "deny" : "allow", next->n_excepts,
+		 next->n_excepts == 1 ? "" : "s");
+out:
+	database_free(&db);
+	free(meta);
+	return ret;
+}

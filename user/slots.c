@@ -1,0 +1,156 @@
+/* Policy slots: see slots.h and POLICY_SLOTS in bpf/juris.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+#include "slots.h"
+
+static int new_trie(const char *name, size_t key_size, size_t value_size, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, name, key_size, value_size,
+				n ? n : 1, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int fill_geo4(int fd, const struct prefix_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct net_prefix *p = &l->v[i];
+		struct geo_key4 k = { .prefixlen = p->len };
+		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
+
+		memcpy(k.addr, p->addr, 4);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int fill_geo6(int fd, const struct prefix_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct net_prefix *p = &l->v[i];
+		struct geo_key6 k = { .prefixlen = p->len };
+		struct geo_val v = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
+
+		memcpy(k.addr, p->addr, 16);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* Puts inner in outer[slot]; the outer map keeps its own reference. */
+static int install(int outer, __u32 slot, int inner)
+{
+	return bpf_map_update_elem(outer, &slot, &inner, BPF_ANY) ? -errno : 0;
+}
+
+static int count_family(const struct except_cidr *v, int n, int family)
+{
+	int c = 0;
+
+	for (int i = 0; i < n; i++)
+		c += v[i].addr.family == family;
+	return c;
+}
+
+int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_cidr *v, int n)
+{
+	int fd4 = new_trie("juris_except4", sizeof(struct geo_key4), 1,
+			   count_family(v, n, AF_INET));
+	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_except6", sizeof(struct geo_key6), 1,
+					   count_family(v, n, AF_INET6));
+	int ret = fd6 < 0 ? fd6 : juris_fill_cidrs(fd4, fd6, v, n);
+
+	if (!ret)
+		ret = install(outer4, slot, fd4);
+	if (!ret)
+		ret = install(outer6, slot, fd6);
+	if (fd4 >= 0)
+		close(fd4);
+	if (fd6 >= 0)
+		close(fd6);
+	return ret;
+}
+
+int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
+		 const struct slot_tables *t)
+{
+	int fd4 = new_trie("juris_geo4", sizeof(struct geo_key4), sizeof(struct geo_val), t->v4->n);
+	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_geo6", sizeof(struct geo_key6),
+					   sizeof(struct geo_val), t->v6->n);
+	int ret = fd6 < 0 ? fd6 : fill_geo4(fd4, t->v4);
+
+	if (!ret)
+		ret = fill_geo6(fd6, t->v6);
+	if (!ret)
+		ret = slot_install_cidrs(except4, except6, slot, t->excepts, t->n_excepts);
+	if (!ret)
+		ret = install(geo4, slot, fd4);
+	if (!ret)
+		ret = install(geo6, slot, fd6);
+	if (ret) {
+		bpf_map_delete_elem(geo4, &slot);
+		bpf_map_delete_elem(geo6, &slot);
+		bpf_map_delete_elem(except4, &slot);
+		bpf_map_delete_elem(except6, &slot);
+	}
+	if (fd4 >= 0)
+		close(fd4);
+	if (fd6 >= 0)
+		close(fd6);
+	return ret;
+}
+
+void slot_clear(const struct juris_maps *m, __u32 slot)
+{
+	static const int outer[] = { MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6 };
+
+	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++)
+		bpf_map_delete_elem(m->fd[outer[i]], &slot);
+}
+
+int slot_active(const struct juris_maps *m, __u32 *slot)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->fd[MAP_ACTIVE], &zero, slot))
+		return -errno;
+	*slot &= POLICY_SLOTS - 1;
+	return 0;
+}
+
+/* Returns once every BPF program that may have read the old slot index
+ * has finished: they run inside RCU read-side sections, and
+ * MEMBARRIER_CMD_GLOBAL is a synchronize_rcu() (except on one CPU, where
+ * it returns at once, or with nohz_full, where it is refused). */
+static void wait_for_readers(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		sleep(1);
+}
+
+int slot_switch(const struct juris_maps *m, __u32 slot, const struct juris_config *cfg)
+{
+	__u32 zero = 0, old;
+	int ret = slot_active(m, &old);
+
+	if (ret)
+		return ret;
+	if (bpf_map_update_elem(m->fd[MAP_CONFIG], &slot, cfg, BPF_ANY))
+		return -errno;
+	/* The switch: one aligned 32-bit store the programs read once. */
+	if (bpf_map_update_elem(m->fd[MAP_ACTIVE], &zero, &slot, BPF_ANY))
+		return -errno;
+	if (old != slot) {
+		wait_for_readers();
+		slot_clear(m, old);
+	}
+	return 0;
+}
