@@ -262,14 +262,14 @@ bpffs_mount() {
 }
 
 # juris_start [RUN OPTIONS...]: starts "juris run" in the background on this
-# test's pin directory and cgroup (with the test database unless --db is
-# given), logging to $TEST_TMP/juris.log. Waits until it is ready: juris
+# test's pin directory and cgroup (with the test database unless --db or a
+# policy file is given), logging to $TEST_TMP/juris.log. Waits until it is ready: juris
 # status exits 0 and names this daemon. Sets JURIS_PID.
 juris_start() {
 	local db=(--db "$TEST_DB") a pid
 	[ -n "$TEST_CG" ] || fail "juris_start: cg_create first (never watch the host)" || return 1
 	for a; do
-		[ "$a" = --db ] && db=()
+		case $a in --db | -c | --config) db=() ;; esac
 	done
 	bg_run "$JURIS" run --pin-dir "$TEST_PIN" --cgroup "$TEST_CG" "${db[@]}" "$@" \
 		>> "$TEST_TMP/juris.log" 2>&1

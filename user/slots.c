@@ -85,16 +85,20 @@ int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
 	int fd4 = new_trie("juris_geo4", sizeof(struct geo_key4), sizeof(struct geo_val), t->v4->n);
 	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_geo6", sizeof(struct geo_key6),
 					   sizeof(struct geo_val), t->v6->n);
-	int ret = fd6 < 0 ? fd6 : fill_geo4(fd4, t->v4);
+	int ret = fd6 < 0 ? fd6 : 0;
 
-	if (!ret)
-		ret = fill_geo6(fd6, t->v6);
-	if (!ret)
-		ret = slot_install_cidrs(except4, except6, slot, t->excepts, t->n_excepts);
+	/* In the idle slot from the start, where no program looks: a reload
+	 * cut short shows in the pins, and the next start clears it. */
 	if (!ret)
 		ret = install(geo4, slot, fd4);
 	if (!ret)
 		ret = install(geo6, slot, fd6);
+	if (!ret)
+		ret = fill_geo4(fd4, t->v4);
+	if (!ret)
+		ret = fill_geo6(fd6, t->v6);
+	if (!ret)
+		ret = slot_install_cidrs(except4, except6, slot, t->excepts, t->n_excepts);
 	if (ret) {
 		bpf_map_delete_elem(geo4, &slot);
 		bpf_map_delete_elem(geo6, &slot);

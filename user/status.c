@@ -93,6 +93,13 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(root, "daemon_pid", s->daemon_running ? s->cfg.daemon_pid : 0);
 	cJSON_AddBoolToObject(root, "daemon_running", s->daemon_running);
 	cJSON_AddNumberToObject(root, "started", (double)s->meta.started_realtime);
+	cJSON_AddNumberToObject(root, "policy_generation", s->cfg.generation);
+	cJSON_AddNumberToObject(root, "reloads", s->meta.reload_seq);
+	if (s->meta.reload_seq) {
+		c = cJSON_AddObjectToObject(root, "last_reload");
+		cJSON_AddBoolToObject(c, "ok", s->meta.reload_status == 0);
+		cJSON_AddStringToObject(c, "message", s->meta.reload_msg);
+	}
 	db = cJSON_AddObjectToObject(root, "database");
 	cJSON_AddStringToObject(db, "path", s->meta.db_path);
 	cJSON_AddStringToObject(db, "type", s->meta.db_type);
@@ -163,6 +170,7 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
 	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
 				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
+	cJSON_AddNumberToObject(c, "slot_missing", (double)s->stats.counters[CNT_SLOT_MISSING]);
 	return root;
 }
 
@@ -187,6 +195,9 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	printf("database:  %s (built %s, %ld days old%s; %llu IPv4 / %llu IPv6 prefixes)\n",
 	       s->meta.db_path, date, age, age > DB_MAX_AGE_DAYS ? ", STALE" : "",
 	       (unsigned long long)s->meta.prefixes_v4, (unsigned long long)s->meta.prefixes_v6);
+	if (s->meta.reload_seq)
+		printf("reloads:   %u; last: %s%s\n", s->meta.reload_seq,
+		       s->meta.reload_status ? "FAILED: " : "", s->meta.reload_msg);
 	printf("hooks:\n");
 	for (int i = 0; i < s->n_hooks; i++)
 		printf("  %-18s %s\n", s->hooks[i].name, s->hooks[i].cgroup);

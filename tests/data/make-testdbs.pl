@@ -171,3 +171,13 @@ write_tree('test-noalias.mmdb',
 
 # A database without a single network.
 write_tree('test-no-networks.mmdb', new_tree());
+
+# test-country.mmdb with one range moved: 192.0.2.128/26 and
+# 2001:db8:2::/48 are US instead of DE. The reload tests switch between
+# the two: every packet to those ranges is judged by one database or the
+# other.
+write_tree('test-reload-b.mmdb', fill(new_tree(), sub {
+	my ($cc, $net) = @_;
+	return { country_code => ($net eq '192.0.2.128/26' || $net eq '2001:db8:2::/48')
+		 ? 'US' : $cc };
+}));

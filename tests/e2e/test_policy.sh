@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# End to end: the policy file (-c), juris check, and live reload (juris
+# reload and SIGHUP): the switch is atomic under traffic, a bad file or
+# database is refused with the live policy untouched, and a kill -9 in the
+# middle of a reload leaves enforcement intact and a state the next start
+# adopts.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/egress.bash"
+JT_TIMEOUT=120
+
+DB_B=$JURIS_TESTDATA/test-reload-b.mmdb	# EU4 and EU6 are US there
+DEFAULT_DB=$JT_TOP/data/default/geo-whois-asn-country.mmdb
+
+# policy KEY=VALUE...: writes the test's policy file $TEST_TMP/juris.conf.
+policy() {
+	local kv
+	{
+		echo "# juris test policy"
+		for kv; do
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+		done
+	} > "$TEST_TMP/juris.conf.tmp" && mv "$TEST_TMP/juris.conf.tmp" "$TEST_TMP/juris.conf"
+}
+
+start_with_policy() {
+	topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+}
+
+status_field() {
+	juris_status_json | json_get "$1"
+}
+
+test_check_prints_the_effective_policy_and_it_reads_back() {
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	cat > "$TEST_TMP/juris.conf" <<-EOF
+	# A commented policy.
+	db = "$TEST_DB"
+	mode = enforce   # comments may follow a value
+	allow = fr
+	unknown_deny_is_not_a_key_but_unknown_is = no
+	EOF
+	sed -i '/not_a_key/d' "$TEST_TMP/juris.conf"
+	cat >> "$TEST_TMP/juris.conf" <<-EOF
+	unknown = deny
+	except = 198.51.100.0/24
+	except = 2001:db8:3::/48
+	us_adequate = yes
+	events-keep = 3
+	EOF
+	"$JURIS" check -c "$TEST_TMP/juris.conf" > "$TEST_TMP/effective" || return 1
+	assert_contains "$(cat "$TEST_TMP/effective")" "mode = enforce" "effective policy" &&
+	assert_contains "$(cat "$TEST_TMP/effective")" "allow = fr" "effective policy" &&
+	assert_contains "$(cat "$TEST_TMP/effective")" "unknown = deny" "effective policy" &&
+	assert_contains "$(cat "$TEST_TMP/effective")" "except = 2001:db8:3::/48" "effective policy" &&
+	assert_contains "$(cat "$TEST_TMP/effective")" "us-adequate = yes" "effective policy" &&
+	assert_contains "$(cat "$TEST_TMP/effective")" "events-keep = 3" "effective policy" || return 1
+	# What check prints is itself a policy file that reads back the same.
+	"$JURIS" check -c "$TEST_TMP/effective" > "$TEST_TMP/again" || return 1
+	assert_eq "$(grep -v '^# policy file' "$TEST_TMP/again")" \
+		"$(grep -v '^# policy file' "$TEST_TMP/effective")" "check of check's output"
+}
+
+test_flags_override_the_file_and_replace_its_lists() {
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=fr except=198.51.100.0/24 except=192.0.2.0/28
+	out=$("$JURIS" check -c "$TEST_TMP/juris.conf" --allow eea --except 203.0.113.0/25) || return 1
+	assert_contains "$out" "allow = eea" "check output" &&
+	assert_contains "$out" "mode = enforce" "check output" &&
+	assert_contains "$out" "except = 203.0.113.0/25" "check output" &&
+	assert_eq "$(printf '%s\n' "$out" | grep -c '^except = ')" 1 "except lines (the flag replaces the file's list)"
+}
+
+test_check_names_the_file_line_and_problem() {
+	local f
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	f=$TEST_TMP/bad.conf
+	printf 'mode = enforce\n\nallow = world\n' > "$f"
+	expect_one_line_error "$f:3: invalid --allow: world" "$JURIS" check -c "$f" || return 1
+	printf '# ok\ncolour = blue\n' > "$f"
+	expect_one_line_error "$f:2: unknown key: colour" "$JURIS" check -c "$f" || return 1
+	printf 'mode enforce\n' > "$f"
+	expect_one_line_error "$f:1: expected key = value" "$JURIS" check -c "$f" || return 1
+	printf 'except = 192.0.2.1/24\n' > "$f"
+	expect_one_line_error "$f:1: invalid --except CIDR" "$JURIS" check -c "$f" || return 1
+	printf 'syslog = maybe\n' > "$f"
+	expect_one_line_error "$f:1: invalid syslog: maybe" "$JURIS" check -c "$f" || return 1
+	printf 'mode = "enforce\n' > "$f"
+	expect_one_line_error "$f:1: unbalanced quote" "$JURIS" check -c "$f" || return 1
+	printf 'db = %s/missing.mmdb\n' "$TEST_TMP" > "$f"
+	expect_one_line_error "missing.mmdb" "$JURIS" check -c "$f" || return 1
+	printf 'cgroup = /no/such/juris/cgroup\n' > "$f"
+	expect_one_line_error "unknown cgroup" "$JURIS" check -c "$f" || return 1
+	expect_one_line_error "$TEST_TMP/absent.conf" "$JURIS" check -c "$TEST_TMP/absent.conf"
+}
+
+test_run_takes_its_policy_from_the_file() {
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=fr
+	start_with_policy || return 1
+	connect_is "$FR4" OK && connect_is "$EU4" EPERM && connect_is "$THIRD4" EPERM &&
+	assert_eq "$(status_field 'd["allow"]')" fr "status allow"
+}
+
+test_reload_switches_the_policy_and_keeps_the_counters() {
+	local p1 out
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=eu
+	start_with_policy || return 1
+	connect_is "$EU4" OK && udp_is "$FR4" OK 100 10 || return 1
+	p1=$(total fr allow packets)
+	policy "db=$TEST_DB" mode=enforce allow=fr
+	out=$("$JURIS" reload --pin-dir "$TEST_PIN" 2>&1) || fail "juris reload failed: $out" || return 1
+	assert_contains "$out" "allow fr" "juris reload output" &&
+	connect_is "$EU4" EPERM && connect_is "$FR4" OK &&
+	assert_eq "$(status_field 'd["allow"]')" fr "status allow after reload" &&
+	assert_num "$(total fr allow packets)" ">=" "$p1" "fr/allow packets kept across the reload" &&
+	assert_eq "$(status_field 'd["reloads"]')" 1 "reloads" || return 1
+	# SIGHUP does the same, as systemd's ExecReload sends it.
+	policy "db=$DB_B" mode=enforce allow=eu
+	kill -HUP "$JURIS_PID"
+	wait_until 10 sh -c "'$JURIS' status --json --pin-dir '$TEST_PIN' | grep -q '\"reloads\":2'" ||
+		fail "no reload after SIGHUP" || return 1
+	connect_is "$EU4" EPERM && connect_is "$FR4" OK &&
+	assert_eq "$(status_field 'd["database"]["path"]')" "$DB_B" "database after SIGHUP" &&
+	assert_eq "$(status_field 'd["daemon_pid"]')" "$JURIS_PID" "daemon pid"
+}
+
+# reload_refused SUBSTRING: juris reload of the current file fails with one
+# line naming SUBSTRING, and the live policy is as it was.
+reload_refused() {
+	local before
+	before=$(juris_snapshot)
+	expect_one_line_error "$1" "$JURIS" reload --pin-dir "$TEST_PIN" || return 1
+	assert_eq "$(juris_snapshot)" "$before" "status after the refused reload" &&
+	assert_eq "$(status_field 'd["last_reload"]["ok"]')" false "last_reload.ok" &&
+	connect_is "$EU4" OK && connect_is "$THIRD4" EPERM
+}
+
+test_bad_reload_is_refused_and_the_live_policy_stays() {
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=eu
+	start_with_policy || return 1
+	connect_is "$EU4" OK || return 1
+	printf 'mode = enforce\nallow = nowhere\n' > "$TEST_TMP/juris.conf"
+	reload_refused "juris.conf:2: invalid --allow: nowhere" || return 1
+	policy "db=$JURIS_TESTDATA/test-unknown-schema.mmdb" mode=enforce allow=fr
+	reload_refused "unknown schema" || return 1
+	head -c 300 "$TEST_DB" > "$TEST_TMP/truncated.mmdb"
+	policy "db=$TEST_TMP/truncated.mmdb" mode=enforce allow=fr
+	reload_refused "reload refused" || return 1
+	policy "db=$TEST_DB" mode=enforce allow=fr syslog=yes
+	reload_refused "syslog cannot change on reload" || return 1
+	policy "db=$TEST_DB" mode=enforce allow=fr flow-table=2048
+	reload_refused "flow-table cannot change on reload" || return 1
+	kill -0 "$JURIS_PID" || fail "juris run died" || return 1
+	assert_eq "$(status_field 'd["counters"]["slot_missing"]')" 0 "slot_missing"
+}
+
+test_reload_without_a_daemon_is_refused() {
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce
+	start_with_policy || return 1
+	kill -KILL "$JURIS_PID"
+	juris_wait_exit || return 1
+	expect_one_line_error "no juris run daemon" "$JURIS" reload --pin-dir "$TEST_PIN" &&
+	connect_is "$THIRD4" EPERM
+}
+
+# 50 reloads between two databases that disagree on EU4 only, while a client
+# sends datagrams round-robin to FR4 (both allow), EU4 (A allows, B denies)
+# and THIRD4 (both deny). Each datagram meets the sendmsg hook, then (if it
+# passed) the packet hook: every judgement is one database's, so FR4 always
+# passes, THIRD4 never does, and for EU4 the packet hook's count of what it
+# let through (eu/allow) plus what it stopped (third/block) is every
+# datagram sendmsg passed, and the server received exactly eu/allow.
+test_50_reloads_under_traffic_judge_every_packet_by_one_database() {
+	local i sent got eu_allow third_block fr_allow slot_missing
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=eu
+	start_with_policy || return 1
+	bg_run ns_exec server "$PY" "$E2E_DIR/udp_count.py" recv 9 "$TEST_TMP/recv.stop" \
+		"$TEST_TMP/recv.json" "$FR4" "$EU4" "$THIRD4"
+	wait_until 5 test -e "$TEST_TMP/recv.json.ready" || fail "receiver did not start" || return 1
+	in_cg_ns_bg client "$PY" "$E2E_DIR/udp_count.py" send 9 "$TEST_TMP/stop" \
+		"$TEST_TMP/sent.json" "$FR4" "$EU4" "$THIRD4"
+	local send_pid=$BG_PID
+	for i in $(seq 50); do
+		if [ $((i % 2)) = 1 ]; then
+			policy "db=$DB_B" mode=enforce allow=eu
+		else
+			policy "db=$TEST_DB" mode=enforce allow=eu
+		fi
+		"$JURIS" reload --pin-dir "$TEST_PIN" > /dev/null 2> "$TEST_TMP/reload.err" ||
+			fail "reload $i failed: $(cat "$TEST_TMP/reload.err")" || return 1
+		sleep 0.02
+	done
+	touch "$TEST_TMP/stop"
+	wait_until 10 test -e "$TEST_TMP/sent.json" || fail "sender did not finish" || return 1
+	wait "$send_pid" 2>/dev/null
+	sleep 0.3	# the last datagrams reach the receiver
+	touch "$TEST_TMP/recv.stop"
+	wait_until 5 test -e "$TEST_TMP/recv.json" || fail "receiver did not finish" || return 1
+	sent=$(cat "$TEST_TMP/sent.json")
+	got=$(cat "$TEST_TMP/recv.json")
+	echo "sent $sent; received $got"
+	eu_allow=$(total eu allow packets)
+	third_block=$(total third block packets)
+	fr_allow=$(total fr allow packets)
+	slot_missing=$(status_field 'd["counters"]["slot_missing"]')
+	echo "packet hook: eu/allow $eu_allow, third/block $third_block, fr/allow $fr_allow"
+	assert_eq "$(status_field 'd["reloads"]')" 50 "reloads" &&
+	assert_eq "$slot_missing" 0 "packets judged with a table missing" &&
+	assert_eq "$(json_get 'd[a[0]]["eperm"]' "$FR4" <<< "$sent")" 0 "FR4 refusals" &&
+	assert_eq "$(json_get 'd[a[0]]' "$THIRD4" <<< "$got")" 0 "THIRD4 datagrams received" &&
+	assert_eq "$(json_get 'd[a[0]]["ok"]' "$THIRD4" <<< "$sent")" 0 "THIRD4 datagrams sendmsg let pass" &&
+	assert_num "$(json_get 'd[a[0]]["ok"]' "$EU4" <<< "$sent")" ">" 0 "EU4 datagrams passed" &&
+	assert_num "$(json_get 'd[a[0]]["eperm"]' "$EU4" <<< "$sent")" ">" 0 "EU4 datagrams refused" &&
+	assert_eq "$((eu_allow + third_block))" "$(json_get 'd[a[0]]["ok"]' "$EU4" <<< "$sent")" \
+		"EU4 datagrams judged by the packet hook (eu/allow + third/block)" &&
+	assert_eq "$(json_get 'd[a[0]]' "$EU4" <<< "$got")" "$eu_allow" "EU4 datagrams received" &&
+	assert_eq "$(json_get 'd[a[0]]' "$FR4" <<< "$got")" "$fr_allow" "FR4 datagrams received"
+}
+
+# Pinned tables of the idle slot: entries of the outer geo_v4 array.
+slots_filled() {
+	bpftool -j map dump pinned "$TEST_PIN/geo_v4" 2>/dev/null | json_get 'len(d)'
+}
+
+test_kill_9_in_the_middle_of_a_reload_keeps_enforcement_and_the_restart_adopts() {
+	local filled
+	[ -f "$DEFAULT_DB" ] || skip "no default database (scripts/install-db.sh)"
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce allow=eu
+	start_with_policy || return 1
+	connect_is "$THIRD4" EPERM && connect_is "$EU4" OK || return 1
+	# The default database takes seconds to load: kill while it fills.
+	policy "db=$DEFAULT_DB" mode=enforce allow=eu
+	kill -HUP "$JURIS_PID"
+	wait_until 10 sh -c "[ \"\$(bpftool -j map dump pinned '$TEST_PIN/geo_v4' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = 2 ]" ||
+		fail "the reload never filled the idle slot" || return 1
+	sleep 0.3
+	kill -KILL "$JURIS_PID"
+	juris_wait_exit || return 1
+	filled=$(slots_filled)
+	echo "slots filled at the kill: $filled"
+	assert_eq "$(status_field 'd["database"]["path"]')" "$TEST_DB" "database in force after the kill" &&
+	connect_is "$THIRD4" EPERM && connect_is "$EU4" OK && connect_is "$FR4" OK || return 1
+	# The next start (same file: the default database) adopts and switches.
+	juris_start -c "$TEST_TMP/juris.conf" || return 1
+	assert_contains "$(cat "$TEST_TMP/juris.log")" "adopting the state" "juris.log" &&
+	assert_eq "$(status_field 'd["database"]["path"]')" "$DEFAULT_DB" "database after the restart" &&
+	assert_eq "$(slots_filled)" 1 "slots holding tables after the restart" &&
+	hooks_attached_once &&
+	assert_eq "$(status_field 'd["counters"]["slot_missing"]')" 0 "slot_missing"
+}
+
+run_tests
