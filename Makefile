@@ -4,6 +4,7 @@ DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= /var/lib/juris
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
 BUILD      ?= build
 
 CC         ?= gcc
@@ -43,12 +44,13 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr errmsg geodb prefix zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr config_file errmsg geodb metrics options prefix \
+              zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
-.PHONY: all test unit-tests bench install install-unit uninstall clean db deps fuzz fuzz-build
+.PHONY: all test unit-tests bench install install-unit install-conf uninstall clean db deps fuzz fuzz-build
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
 all: $(BUILD)/juris $(DEFAULT_DB)
@@ -141,10 +143,16 @@ deps:
 test: all unit-tests
 	BUILD=$(BUILD) tests/run.sh
 
-install: all install-unit
+install: all install-unit install-conf
 	install -D -m 0755 $(BUILD)/juris $(DESTDIR)$(BINDIR)/juris
 	install -d -m 0755 $(DESTDIR)$(DATADIR)
 	install -m 0644 data/default/* $(DESTDIR)$(DATADIR)/
+
+# The commented example policy, never over a policy already there.
+install-conf: contrib/juris.conf
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/juris
+	[ -e $(DESTDIR)$(SYSCONFDIR)/juris/juris.conf ] || \
+		install -m 0640 contrib/juris.conf $(DESTDIR)$(SYSCONFDIR)/juris/juris.conf
 
 # The hardened unit, with ExecStart pointing at the installed binary.
 install-unit: contrib/juris.service

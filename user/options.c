@@ -436,7 +436,8 @@ static const struct option_doc *find_doc_by_name(const char *name)
 	return NULL;
 }
 
-/* The policy file given with -c/--config, else the default when present. */
+/* The policy file given with -c/--config, else $JURIS_CONFIG, else the
+ * default when present. */
 static const char *config_path(int argc, char **argv, bool *explicit)
 {
 	*explicit = true;
@@ -452,6 +453,8 @@ static const char *config_path(int argc, char **argv, bool *explicit)
 		if (!strncmp(a, "-c", 2) && a[2])
 			return a + 2;
 	}
+	if (getenv("JURIS_CONFIG") && *getenv("JURIS_CONFIG"))
+		return getenv("JURIS_CONFIG");
 	*explicit = false;
 	return access(DEFAULT_CONFIG, F_OK) ? NULL : DEFAULT_CONFIG;
 }
@@ -609,7 +612,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	/* Uplinks without sources would watch nothing; sources without
 	 * uplinks would not say where "the internet" is. */
 	if (!o->n_ifaces != !o->n_sources) {
-		fprintf(stderr, "juris: gateway mode needs both --iface and --source\n");
+		opt_error("gateway mode needs both --iface and --source");
 		return -EINVAL;
 	}
 	return 0;
@@ -635,17 +638,29 @@ static void print_cidrs(FILE *out, const char *key, const struct except_cidr *v,
 		fprintf(out, "# %s = (none)\n", key);
 }
 
+/* key = value, quoted when the value would not read back whole: blanks at
+ * its ends, a comment sign after a blank, a quote. */
+static void print_value(FILE *out, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	bool quote = n && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t' ||
+			   v[n - 1] == '\r' || strchr(v, '"') || strstr(v, " #") ||
+			   strstr(v, "\t#") || v[0] == '#');
+
+	fprintf(out, quote ? "%s = \"%s\"\n" : "%s = %s\n", key, v);
+}
+
 static void print_list(FILE *out, const char *key, const char *const *v, int n, const char *none)
 {
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%s = %s\n", key, v[i]);
+		print_value(out, key, v[i]);
 	if (!n)
 		fprintf(out, "# %s = (%s)\n", key, none);
 }
 
 void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_path)
 {
-	fprintf(out, "db = %s\n", db_path);
+	print_value(out, "db", db_path);
 	fprintf(out, "mode = %s\n", mode_name(o->mode));
 	fprintf(out, "allow = %s\n", zone_name(o->allow_zone));
 	fprintf(out, "unknown = %s\n", o->unknown_deny ? "deny" : "allow");
@@ -655,15 +670,15 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 		   o->n_ifaces ? "none: gateway only" : "none: the whole host");
 	print_list(out, "iface", o->ifaces, o->n_ifaces, "none: no gateway mode");
 	print_cidrs(out, "source", o->sources, o->n_sources);
-	fprintf(out, "pin-dir = %s\n", o->pin_dir);
+	print_value(out, "pin-dir", o->pin_dir);
 	if (o->events)
-		fprintf(out, "events = %s\n", o->events);
+		print_value(out, "events", o->events);
 	else
 		fprintf(out, "# events = (none: only to standard error)\n");
 	fprintf(out, "events-max-size = %llu\n", (unsigned long long)o->events_max_size);
 	fprintf(out, "events-keep = %d\n", o->events_keep);
 	if (o->metrics)
-		fprintf(out, "metrics = %s\n", o->metrics);
+		print_value(out, "metrics", o->metrics);
 	else
 		fprintf(out, "# metrics = (none)\n");
 	fprintf(out, "syslog = %s\n", o->syslog ? "yes" : "no");
