@@ -59,12 +59,43 @@ struct cidr_trie6 {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 };
 
+struct oper_trie4 {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct geo_key4));
+	__uint(value_size, sizeof(struct oper_val));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct oper_trie6 {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct geo_key6));
+	__uint(value_size, sizeof(struct oper_val));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, POLICY_SLOTS);
 	__type(key, __u32);
 	__array(values, struct geo_trie4);
 } geo_v4 SEC(".maps");
+
+/* The operator overlay of a slot (when juris_config.overlay is set). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct oper_trie4);
+} oper_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct oper_trie6);
+} oper_v6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -182,6 +213,8 @@ struct classification {
 	__u8 zone;
 	__u8 verdict;
 	__u8 flags;
+	char op_cc[2];
+	__u32 asn;
 	__u32 generation;	/* of the policy that decided */
 };
 
@@ -247,6 +280,25 @@ static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zon
 	return zone >= ZONE_FR && zone <= cfg->allow_zone;
 }
 
+/* The operator overlay: sets c's operator and GEO_F_FOREIGN_OP. */
+static __always_inline void lookup_operator(const struct juris_config *cfg, __u32 slot,
+					    int family, const __u8 *daddr,
+					    struct classification *c, int *missing)
+{
+	const struct oper_val *op;
+
+	if (!cfg->overlay)
+		return;
+	op = lookup_slot(&oper_v4, &oper_v6, slot, family, daddr, missing);
+	if (!op)
+		return;
+	c->asn = op->asn;
+	c->op_cc[0] = op->home_cc[0];
+	c->op_cc[1] = op->home_cc[1];
+	if (op->foreign)
+		c->flags |= GEO_F_FOREIGN_OP;
+}
+
 /* The one classifier every hook calls. daddr is 16 bytes; for AF_INET only
  * the first four are read. IPv4-mapped IPv6 destinations are IPv4. */
 static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
@@ -254,7 +306,7 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
 	const struct geo_val *g;
-	int missing = 0;
+	int missing = 0, foreign;
 
 	if (family == AF_INET6 && is_v4_mapped((const __u32 *)daddr)) {
 		family = AF_INET;
@@ -266,12 +318,21 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->zone = g ? g->zone : ZONE_UNKNOWN;
 	c->flags = g ? g->flags : 0;
 	c->verdict = VERDICT_ALLOW;
+	c->asn = 0;
+	c->op_cc[0] = 0;
+	c->op_cc[1] = 0;
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg)
 		return;
+	lookup_operator(cfg, slot, family, daddr, c, &missing);
+	foreign = c->flags & GEO_F_FOREIGN_OP;
 	if (!missing) {
-		if (zone_allowed(cfg, c->zone))
+		if (zone_allowed(cfg, c->zone) && !(foreign && cfg->foreign_op == FOREIGN_OP_DENY)) {
+			/* Audit of foreign operators: reported, never blocked. */
+			if (foreign && cfg->foreign_op == FOREIGN_OP_AUDIT)
+				c->verdict = VERDICT_WOULD_BLOCK;
 			return;
+		}
 		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing)) {
 			c->flags |= GEO_F_EXCEPTION;
 			return;
@@ -302,6 +363,9 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
 		c->zone = v->zone;
 		c->verdict = v->verdict;
 		c->flags = v->flags;
+		c->asn = v->asn;
+		c->op_cc[0] = v->op_cc[0];
+		c->op_cc[1] = v->op_cc[1];
 		c->generation = v->generation;
 		return v;
 	}
@@ -359,7 +423,10 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 	e->cc[0] = c->cc[0];
 	e->cc[1] = c->cc[1];
 	e->flags = c->flags;
-	__builtin_memset(e->pad0, 0, sizeof(e->pad0));
+	e->op_cc[0] = c->op_cc[0];
+	e->op_cc[1] = c->op_cc[1];
+	e->pad0 = 0;
+	e->asn = c->asn;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -383,6 +450,9 @@ static __always_inline int account_flow(const struct flow_key *k, struct flow_va
 			v->zone = c->zone;
 			v->verdict = c->verdict;
 			v->flags = c->flags;
+			v->asn = c->asn;
+			v->op_cc[0] = c->op_cc[0];
+			v->op_cc[1] = c->op_cc[1];
 			v->generation = c->generation;
 		}
 		add_totals(c, packets, bytes, 0);
@@ -404,6 +474,9 @@ static __always_inline int account_flow(const struct flow_key *k, struct flow_va
 	nv.verdict = c->verdict;
 	nv.sport = sport;
 	nv.flags = c->flags;
+	nv.asn = c->asn;
+	nv.op_cc[0] = c->op_cc[0];
+	nv.op_cc[1] = c->op_cc[1];
 	nv.generation = c->generation;
 	err = bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST);
 	if (err == 0) {
@@ -518,6 +591,8 @@ int juris_egress(struct __sk_buff *skb)
 	k.cgroup_id = bpf_skb_cgroup_id(skb);
 	v = classify_flow(&k, &c);
 	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
+	skb->cb[1] = c.asn;
+	skb->cb[2] = CB_OPERATOR(c.op_cc[0], c.op_cc[1], c.flags);
 
 	if (!v) {
 		/* Attribution is only worth its cost on a new flow. */

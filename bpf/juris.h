@@ -50,12 +50,28 @@ struct geo_key6 {
 	__u8 addr[16];
 };
 
-#define GEO_F_EXCEPTION 0x01	/* value of an --except prefix */
+#define GEO_F_EXCEPTION 0x01	/* allowed by an --except prefix */
+#define GEO_F_FOREIGN_OP 0x02	/* operated from outside the allowed zone */
 
 struct geo_val {
 	char cc[2];		/* ISO 3166 alpha-2, "\0\0" when unknown */
 	__u8 zone;		/* enum juris_zone */
 	__u8 flags;		/* GEO_F_* */
+};
+
+/* Value of the operator overlay: the autonomous system that announces the
+ * destination and the home jurisdiction of the company behind it. */
+struct oper_val {
+	__u32 asn;
+	char home_cc[2];	/* ISO 3166 alpha-2 of the operator's control */
+	__u8 foreign;		/* 1: home outside the policy's allowed zone */
+	__u8 pad0;
+};
+
+enum foreign_op_policy {
+	FOREIGN_OP_ALLOW = 0,	/* flag it, judge by location only */
+	FOREIGN_OP_AUDIT,	/* would_block, never blocked */
+	FOREIGN_OP_DENY,	/* outside the policy, like a third country */
 };
 
 /* The policy lives in two slots: the programs read the active slot's index
@@ -69,7 +85,7 @@ struct juris_config {
 	__u8 mode;		/* enum juris_mode */
 	__u8 allow_zone;	/* widest allowed zone, ZONE_FR..ZONE_ADEQUATE */
 	__u8 unknown_deny;	/* 1: ZONE_UNKNOWN is outside the policy */
-	__u8 pad0;
+	__u8 foreign_op;	/* enum foreign_op_policy */
 	__u32 daemon_pid;	/* pid of the juris run that owns the pins, 0 if none */
 	__u64 policy_hash;	/* fingerprint of database + policy, host order */
 	__u64 db_build_epoch;	/* database build time, seconds since epoch */
@@ -78,7 +94,7 @@ struct juris_config {
 	 * stamped with the current generation keeps its verdict, so that
 	 * established flows skip the prefix lookup. */
 	__u32 generation;
-	__u32 pad1;
+	__u32 overlay;		/* 1: the slot has operator tables */
 	/* Fingerprint of what a reload cannot change (cgroups, gateway,
 	 * flow table): a restart with the same layout adopts the pins. */
 	__u64 layout_hash;
@@ -121,7 +137,9 @@ struct flow_val {
 	__u8 flags;		/* GEO_F_* */
 	__u8 pad0;
 	__u32 generation;	/* juris_config.generation of zone/verdict */
-	__u32 pad1;
+	__u32 asn;		/* operator overlay, 0 when unknown */
+	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
+	__u8 pad1[6];
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for
@@ -173,7 +191,9 @@ struct juris_event {
 	__u8 zone;
 	char cc[2];
 	__u8 flags;
-	__u8 pad0[3];
+	char op_cc[2];		/* operator overlay */
+	__u8 pad0;
+	__u32 asn;
 };
 
 /* The egress program leaves its classification of the packet in skb->cb[0]
@@ -181,5 +201,8 @@ struct juris_event {
  * from ctx_out: zone | verdict << 8 | cc[0] << 16 | cc[1] << 24. */
 #define CB_RESULT(zone, verdict, c0, c1) \
 	((__u32)(zone) | (__u32)(verdict) << 8 | (__u32)(__u8)(c0) << 16 | (__u32)(__u8)(c1) << 24)
+/* skb->cb[1] holds the ASN, skb->cb[2] the operator's country and flags. */
+#define CB_OPERATOR(o0, o1, flags) \
+	((__u32)(__u8)(o0) | (__u32)(__u8)(o1) << 8 | (__u32)(__u8)(flags) << 16)
 
 #endif /* JURIS_H */

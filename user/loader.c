@@ -22,6 +22,7 @@
 const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_GEO_V4] = "geo_v4", [MAP_GEO_V6] = "geo_v6",
 	[MAP_EXCEPT_V4] = "except_v4", [MAP_EXCEPT_V6] = "except_v6",
+	[MAP_OPER_V4] = "oper_v4", [MAP_OPER_V6] = "oper_v6",
 	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
 	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
@@ -40,6 +41,8 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_GEO_V6: return s->maps.geo_v6;
 	case MAP_EXCEPT_V4: return s->maps.except_v4;
 	case MAP_EXCEPT_V6: return s->maps.except_v6;
+	case MAP_OPER_V4: return s->maps.oper_v4;
+	case MAP_OPER_V6: return s->maps.oper_v6;
 	case MAP_CONFIG: return s->maps.config;
 	case MAP_FLOWS: return s->maps.flows;
 	case MAP_TOTALS: return s->maps.totals;
@@ -80,10 +83,17 @@ int juris_fill_cidrs(int fd4, int fd6, const struct except_cidr *v, int n)
 	return 0;
 }
 
+/* The descriptors of the skeleton's maps, owned by the skeleton. */
+static void skel_fds(struct juris_bpf *s, struct juris_maps *m)
+{
+	for (int i = 0; i < MAP_COUNT; i++)
+		m->fd[i] = skel_map(s, i) ? bpf_map__fd(skel_map(s, i)) : -1;
+}
+
 /* The maps a private instance may share with the pinned ones. */
 static bool shareable(int m)
 {
-	return (m >= MAP_GEO_V4 && m <= MAP_EXCEPT_V6) || m == MAP_ACTIVE;
+	return (m >= MAP_GEO_V4 && m <= MAP_OPER_V6) || m == MAP_ACTIVE;
 }
 
 static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,
@@ -137,8 +147,9 @@ int juris_check_privilege(char *err, size_t len)
 }
 
 int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
-		       const struct prefix_list *v6, const struct juris_maps *reuse,
-		       struct juris_bpf **out, char *err, size_t errlen)
+		       const struct prefix_list *v6, const struct oper_table *oper,
+		       const struct juris_maps *reuse, struct juris_bpf **out, char *err,
+		       size_t errlen)
 {
 	struct juris_bpf *s;
 	int ret;
@@ -148,11 +159,11 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 		return ret;
 	if (!reuse) {
 		struct slot_tables t = { .v4 = v4, .v6 = v6, .excepts = o->excepts,
-					 .n_excepts = o->n_excepts };
+					 .n_excepts = o->n_excepts, .oper = oper };
+		struct juris_maps fds;
 
-		ret = slot_install(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6),
-				   bpf_map__fd(s->maps.except_v4), bpf_map__fd(s->maps.except_v6),
-				   0, &t);
+		skel_fds(s, &fds);
+		ret = slot_install(&fds, 0, &t);
 	} else if (reuse->fd[MAP_EXCEPT_V4] < 0) {
 		/* Own exceptions beside the running juris's tables: in both
 		 * slots, whichever is live. */
@@ -393,11 +404,13 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	const struct juris_opts *o = p->opts;
 	struct juris_config cfg = {
 		.mode = o->mode, .allow_zone = o->allow_zone, .unknown_deny = o->unknown_deny,
+		.foreign_op = o->foreign_op, .overlay = p->oper != NULL,
 		.policy_hash = p->policy_hash, .db_build_epoch = p->db->build_epoch,
 		.generation = 1, .layout_hash = p->layout_hash,
 	};
 	struct slot_tables t = { .v4 = p->v4, .v6 = p->v6, .excepts = o->excepts,
-				 .n_excepts = o->n_excepts };
+				 .n_excepts = o->n_excepts, .oper = p->oper };
+	struct juris_maps fds;
 	struct juris_meta meta;
 	struct juris_bpf *s = NULL;
 	struct timespec ts;
@@ -410,8 +423,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	ret = open_and_load(&s, o->flow_table, 0, NULL, err, len);
 	if (ret)
 		return ret;
-	ret = slot_install(bpf_map__fd(s->maps.geo_v4), bpf_map__fd(s->maps.geo_v6),
-			   bpf_map__fd(s->maps.except_v4), bpf_map__fd(s->maps.except_v6), 0, &t);
+	skel_fds(s, &fds);
+	ret = slot_install(&fds, 0, &t);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),
@@ -609,7 +622,8 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	struct stat st;
-	int policy[4] = { o->mode, o->allow_zone, o->unknown_deny, o->us_adequate };
+	int policy[5] = { o->mode, o->allow_zone, o->unknown_deny, o->us_adequate,
+			  o->foreign_op };
 
 	h = fnv1a(h, db_path, strlen(db_path));
 	if (!stat(db_path, &st)) {
@@ -619,6 +633,10 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 	h = fnv1a(h, policy, sizeof(policy));
 	for (int i = 0; i < o->n_excepts; i++)
 		h = fnv1a(h, &o->excepts[i], sizeof(o->excepts[i]));
+	if (o->asn_db)
+		h = fnv1a(h, o->asn_db, strlen(o->asn_db) + 1);
+	for (int i = 0; i < o->n_operators; i++)
+		h = fnv1a(h, o->operators[i], strlen(o->operators[i]) + 1);
 	return h;
 }
 

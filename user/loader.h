@@ -9,6 +9,7 @@
 #include "compile.h"
 #include "gateway.h"
 #include "options.h"
+#include "slots.h"
 #include "tc.h"
 
 /* Userspace-only map "meta", pinned beside the programs' maps: what status
@@ -40,7 +41,8 @@ struct juris_meta {
 };
 
 enum juris_map {
-	MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_CONFIG, MAP_FLOWS,
+	MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_OPER_V4, MAP_OPER_V6,
+	MAP_CONFIG, MAP_FLOWS,
 	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_SOURCES_V4, MAP_SOURCES_V6,
 	MAP_UPLINKS, MAP_INSIDE, MAP_ACTIVE, MAP_META, MAP_COUNT,
 };
@@ -68,6 +70,7 @@ struct juris_plan {
 	struct cgroup_target *cgroups;
 	int n_cgroups;
 	const struct gw_plan *gw;	/* NULL: no gateway mode */
+	const struct oper_table *oper;	/* NULL: no operator overlay */
 	uint64_t policy_hash;
 	uint64_t layout_hash;
 };
@@ -96,8 +99,9 @@ int juris_remove_pins(const char *dir, char *err, size_t errlen);
  * NULL its geo/exception maps are shared instead of filled. */
 struct juris_bpf;
 int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
-		       const struct prefix_list *v6, const struct juris_maps *reuse,
-		       struct juris_bpf **out, char *err, size_t errlen);
+		       const struct prefix_list *v6, const struct oper_table *oper,
+		       const struct juris_maps *reuse, struct juris_bpf **out, char *err,
+		       size_t errlen);
 
 /* The config of the live slot. */
 int juris_read_config(const struct juris_maps *m, struct juris_config *c);

@@ -166,8 +166,8 @@ int cmd_lookup(const struct juris_opts *o)
 		}
 		database_warn_age(stderr, db.path, db.info.build_epoch);
 	}
-	ret = juris_load_private(o, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6, reuse, &skel,
-				 err, sizeof(err));
+	ret = juris_load_private(o, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6, NULL, reuse,
+				 &skel, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;

@@ -15,7 +15,7 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_CONFIG = 'c',
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -48,6 +48,13 @@ static const struct option_doc option_table[] = {
 	  "count the United States as adequate (EU-US Data Privacy Framework)" },
 	{ { "except", required_argument, NULL, OPT_EXCEPT }, FOR_RUN | FOR_LOOKUP, "CIDR",
 	  "always allow this destination prefix (repeatable)" },
+	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
+	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
+	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
+	  "'ASN CC NAME'", "add or override an operator: AS, home country, name (repeatable)" },
+	{ { "foreign-operator", required_argument, NULL, OPT_FOREIGN_OP }, FOR_RUN | FOR_LOOKUP,
+	  "allow|audit|deny", "destinations run by an operator from outside the allowed zone "
+	  "(default audit)" },
 	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, FOR_RUN, "PATH|UNIT",
 	  "watch this cgroup or systemd unit only (repeatable; default: the whole host)" },
 	{ { "iface", required_argument, NULL, OPT_IFACE }, FOR_RUN, "NAME",
@@ -133,6 +140,13 @@ const char *report_format_name(int format)
 const char *report_by_name(int by)
 {
 	return by >= 0 && by < BY_MAX ? report_by_names[by] : "invalid";
+}
+
+static const char *const foreign_op_names[] = { "allow", "audit", "deny" };
+
+const char *foreign_op_name(int p)
+{
+	return p >= 0 && p <= FOREIGN_OP_DENY ? foreign_op_names[p] : "invalid";
 }
 
 static int name_index(const char *const *names, int n, const char *s)
@@ -335,6 +349,23 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EXCEPT:
 		o->policy_given = true;
 		return add_except(o, arg);
+	case OPT_FOREIGN_OP:
+		o->policy_given = true;
+		o->foreign_op = name_index(foreign_op_names, 3, arg);
+		if (o->foreign_op < 0)
+			goto bad;
+		return 0;
+	case OPT_ASN_DB:
+		o->asn_db = arg;
+		return 0;
+	case OPT_OPERATOR:
+		o->policy_given = true;
+		if (o->n_operators >= MAX_OPERATORS) {
+			opt_error("too many --operator (at most %d)", MAX_OPERATORS);
+			return -E2BIG;
+		}
+		o->operators[o->n_operators++] = arg;
+		return 0;
 	case OPT_CGROUP:
 		if (o->n_cgroups >= MAX_CGROUPS) {
 			opt_error("too many --cgroup (at most %d)", MAX_CGROUPS);
@@ -525,6 +556,8 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->n_ifaces = 0;
 	else if (c == OPT_SOURCE)
 		o->n_sources = 0;
+	else if (c == OPT_OPERATOR)
+		o->n_operators = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
@@ -539,6 +572,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->pin_dir = DEFAULT_PIN_DIR;
 	o->mode = MODE_AUDIT;
 	o->allow_zone = ZONE_EU;
+	o->foreign_op = FOREIGN_OP_AUDIT;
 	o->flow_table = DEFAULT_FLOW_TABLE;
 	o->events_max_size = DEFAULT_EVENTS_MAX_SIZE;
 	o->events_keep = DEFAULT_EVENTS_KEEP;
@@ -597,7 +631,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			fprintf(stderr, "juris: %s does not take --%s\n", name, d->opt.name);
 			return -EINVAL;
 		}
-		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE)
+		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
+		    c == OPT_OPERATOR)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
@@ -666,6 +701,9 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	fprintf(out, "unknown = %s\n", o->unknown_deny ? "deny" : "allow");
 	fprintf(out, "us-adequate = %s\n", o->us_adequate ? "yes" : "no");
 	print_cidrs(out, "except", o->excepts, o->n_excepts);
+	print_value(out, "asn-db", o->asn_db ? o->asn_db : "default");
+	print_list(out, "operator", o->operators, o->n_operators, "none beyond the embedded list");
+	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));
 	print_list(out, "cgroup", o->cgroups, o->n_cgroups,
 		   o->n_ifaces ? "none: gateway only" : "none: the whole host");
 	print_list(out, "iface", o->ifaces, o->n_ifaces, "none: no gateway mode");

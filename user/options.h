@@ -12,6 +12,7 @@
 #define MAX_EXCEPTS 4096
 #define MAX_IFACES 64		/* --iface uplinks */
 #define MAX_SOURCES 1024	/* --source prefixes, both families */
+#define MAX_OPERATORS 1024	/* --operator entries */
 #define DEFAULT_PIN_DIR "/sys/fs/bpf/juris"
 #define DEFAULT_FLOW_TABLE 65536
 
@@ -55,10 +56,14 @@ struct juris_opts {
 	const char *pin_dir;
 	const char *events;		/* NULL, a file name or "-" */
 	const char *metrics;		/* NULL or the --metrics ADDR:PORT */
+	const char *asn_db;		/* NULL: the default; "none": no overlay */
+	const char *operators[MAX_OPERATORS];	/* --operator "ASN CC NAME" */
+	int n_operators;
 	uint64_t events_max_size;	/* rotate the event file past this size */
 	int events_keep;		/* old event files kept, gzipped */
 	int mode;			/* enum juris_mode */
 	int allow_zone;			/* enum juris_zone */
+	int foreign_op;			/* enum foreign_op_policy */
 	bool unknown_deny;
 	bool us_adequate;
 	bool json;
@@ -102,6 +107,7 @@ void usage(const char *command);
 const char *zone_name(int zone);
 const char *verdict_name(int verdict);
 const char *mode_name(int mode);
+const char *foreign_op_name(int policy);
 const char *report_format_name(int format);
 const char *report_by_name(int by);
 /* Parses "fr", "eu", "eea", "adequate": returns the zone or -EINVAL. */

@@ -52,8 +52,7 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	slot_clear(m, idle);
 	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
 				  .n_excepts = next->n_excepts };
-	ret = slot_install(m->fd[MAP_GEO_V4], m->fd[MAP_GEO_V6], m->fd[MAP_EXCEPT_V4],
-			   m->fd[MAP_EXCEPT_V6], idle, &t);
+	ret = slot_install(m, idle, &t);
 	if (ret) {
 		errorf(msg, len, ret, "reload refused, the live policy stays: cannot fill the "
 		       "kernel maps: %s", strerror(-ret));
@@ -62,6 +61,8 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	cfg.mode = (__u8)next->mode;
 	cfg.allow_zone = (__u8)next->allow_zone;
 	cfg.unknown_deny = next->unknown_deny;
+	cfg.foreign_op = (__u8)next->foreign_op;
+	cfg.overlay = t.oper != NULL;
 	cfg.policy_hash = juris_policy_hash(next, db.path);
 	cfg.db_build_epoch = db.info.build_epoch;
 	cfg.generation++;

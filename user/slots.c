@@ -1,6 +1,7 @@
 /* Policy slots: see slots.h and POLICY_SLOTS in bpf/juris.h. */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
@@ -79,8 +80,62 @@ int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_c
 	return ret;
 }
 
-int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
-		 const struct slot_tables *t)
+static int fill_oper(int fd4, int fd6, const struct oper_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct oper_prefix *p = &t->v[i];
+		struct oper_val v = { .asn = p->asn, .home_cc = { p->home_cc[0], p->home_cc[1] },
+				      .foreign = p->foreign };
+		int err;
+
+		if (p->family == AF_INET) {
+			struct geo_key4 k = { .prefixlen = (__u32)p->len };
+
+			memcpy(k.addr, p->addr, 4);
+			err = bpf_map_update_elem(fd4, &k, &v, BPF_ANY);
+		} else {
+			struct geo_key6 k = { .prefixlen = (__u32)p->len };
+
+			memcpy(k.addr, p->addr, 16);
+			err = bpf_map_update_elem(fd6, &k, &v, BPF_ANY);
+		}
+		if (err)
+			return -errno;
+	}
+	return 0;
+}
+
+static size_t count_oper(const struct oper_table *t, int family)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += t->v[i].family == family;
+	return n;
+}
+
+/* The overlay's tries, in the idle slot first and then filled (see
+ * slot_install()). */
+static int install_oper(const struct juris_maps *m, __u32 slot, const struct oper_table *t)
+{
+	int fd4 = new_trie("juris_oper4", sizeof(struct geo_key4), sizeof(struct oper_val),
+			   count_oper(t, AF_INET));
+	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_oper6", sizeof(struct geo_key6),
+					   sizeof(struct oper_val), count_oper(t, AF_INET6));
+	int ret = fd6 < 0 ? fd6 : install(m->fd[MAP_OPER_V4], slot, fd4);
+
+	if (!ret)
+		ret = install(m->fd[MAP_OPER_V6], slot, fd6);
+	if (!ret)
+		ret = fill_oper(fd4, fd6, t);
+	if (fd4 >= 0)
+		close(fd4);
+	if (fd6 >= 0)
+		close(fd6);
+	return ret;
+}
+
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t)
 {
 	int fd4 = new_trie("juris_geo4", sizeof(struct geo_key4), sizeof(struct geo_val), t->v4->n);
 	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_geo6", sizeof(struct geo_key6),
@@ -90,21 +145,20 @@ int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
 	/* In the idle slot from the start, where no program looks: a reload
 	 * cut short shows in the pins, and the next start clears it. */
 	if (!ret)
-		ret = install(geo4, slot, fd4);
+		ret = install(m->fd[MAP_GEO_V4], slot, fd4);
 	if (!ret)
-		ret = install(geo6, slot, fd6);
+		ret = install(m->fd[MAP_GEO_V6], slot, fd6);
 	if (!ret)
 		ret = fill_geo4(fd4, t->v4);
 	if (!ret)
 		ret = fill_geo6(fd6, t->v6);
 	if (!ret)
-		ret = slot_install_cidrs(except4, except6, slot, t->excepts, t->n_excepts);
-	if (ret) {
-		bpf_map_delete_elem(geo4, &slot);
-		bpf_map_delete_elem(geo6, &slot);
-		bpf_map_delete_elem(except4, &slot);
-		bpf_map_delete_elem(except6, &slot);
-	}
+		ret = slot_install_cidrs(m->fd[MAP_EXCEPT_V4], m->fd[MAP_EXCEPT_V6], slot,
+					 t->excepts, t->n_excepts);
+	if (!ret && t->oper)
+		ret = install_oper(m, slot, t->oper);
+	if (ret)
+		slot_clear(m, slot);
 	if (fd4 >= 0)
 		close(fd4);
 	if (fd6 >= 0)
@@ -114,7 +168,8 @@ int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
 
 void slot_clear(const struct juris_maps *m, __u32 slot)
 {
-	static const int outer[] = { MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6 };
+	static const int outer[] = { MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6,
+				     MAP_OPER_V4, MAP_OPER_V6 };
 
 	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++)
 		bpf_map_delete_elem(m->fd[outer[i]], &slot);

@@ -3,25 +3,42 @@
 #ifndef JURIS_SLOTS_H
 #define JURIS_SLOTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "juris.h"
 #include "compile.h"
 #include "options.h"
 
 struct juris_maps;
 
+/* One prefix of the operator overlay, as the kernel holds it. */
+struct oper_prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order; IPv4 in the first four bytes */
+	int len;
+	uint32_t asn;
+	char home_cc[2];
+	bool foreign;		/* home outside the policy's allowed zone */
+};
+
+struct oper_table {
+	struct oper_prefix *v;
+	size_t n;
+};
+
 /* The tables of one policy. */
 struct slot_tables {
 	const struct prefix_list *v4, *v6;
 	const struct except_cidr *excepts;
 	int n_excepts;
+	const struct oper_table *oper;	/* NULL: no operator overlay */
 };
 
-/* Creates the tries of t at their size, fills them and installs them in
- * slot of the outer maps (geo and exceptions). On error the slot is left
- * empty and nothing else changed. */
-int slot_install(int geo4, int geo6, int except4, int except6, __u32 slot,
-		 const struct slot_tables *t);
+/* Creates the tries of t at their size, installs them in slot of the
+ * outer maps of m (geo, exceptions, operators) and fills them. On error
+ * the slot is left empty and nothing else changed. */
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t);
 
 /* Installs only the exception tries of v in slot. */
 int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_cidr *v, int n);
