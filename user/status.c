@@ -90,6 +90,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddStringToObject(root, "unknown", s->cfg.unknown_deny ? "deny" : "allow");
 	cJSON_AddBoolToObject(root, "us_adequate", s->meta.us_adequate);
 	cJSON_AddNumberToObject(root, "excepts", s->meta.n_excepts);
+	cJSON_AddStringToObject(root, "foreign_operator", foreign_op_name(s->cfg.foreign_op));
+	cJSON_AddBoolToObject(root, "operator_overlay", s->cfg.overlay != 0);
 	cJSON_AddNumberToObject(root, "daemon_pid", s->daemon_running ? s->cfg.daemon_pid : 0);
 	cJSON_AddBoolToObject(root, "daemon_running", s->daemon_running);
 	cJSON_AddNumberToObject(root, "started", (double)s->meta.started_realtime);
@@ -189,9 +191,11 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	else
 		printf("daemon:    not running (the programs stay attached; juris run adopts them)\n");
 	printf("mode:      %s\n", mode_name(s->cfg.mode));
-	printf("policy:    allow %s, unknown %s%s, %u exception%s\n", zone_name(s->cfg.allow_zone),
-	       s->cfg.unknown_deny ? "deny" : "allow", s->meta.us_adequate ? ", US adequate" : "",
-	       s->meta.n_excepts, s->meta.n_excepts == 1 ? "" : "s");
+	printf("policy:    allow %s, unknown %s%s, %u exception%s, foreign operators %s%s\n",
+	       zone_name(s->cfg.allow_zone), s->cfg.unknown_deny ? "deny" : "allow",
+	       s->meta.us_adequate ? ", US adequate" : "", s->meta.n_excepts,
+	       s->meta.n_excepts == 1 ? "" : "s", foreign_op_name(s->cfg.foreign_op),
+	       s->cfg.overlay ? "" : " (no operator overlay loaded)");
 	printf("database:  %s (built %s, %ld days old%s; %llu IPv4 / %llu IPv6 prefixes)\n",
 	       s->meta.db_path, date, age, age > DB_MAX_AGE_DAYS ? ", STALE" : "",
 	       (unsigned long long)s->meta.prefixes_v4, (unsigned long long)s->meta.prefixes_v6);
