@@ -28,8 +28,10 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 ZONE_DATA  := $(sort $(wildcard data/zones/*.txt))
+OPERATOR_DATA := data/operators/operators.txt
 USER_SRCS  := $(wildcard user/*.c)
-USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/zones_data.o
+USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/zones_data.o \
+              $(BUILD)/user/operators_data.o
 LIB_OBJS   := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -43,7 +45,8 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr errmsg geodb prefix zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr errmsg geodb prefix zones zones_data \
+              asndb operators operators_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
@@ -60,9 +63,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/user/zones_data.c: $(ZONE_DATA) scripts/embed-data.sh | $(BUILD)/user
-	scripts/embed-data.sh $(ZONE_DATA) > $@.tmp && mv $@.tmp $@
+	scripts/embed-data.sh zones_data $(ZONE_DATA) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/user/zones_data.o: $(BUILD)/user/zones_data.c
+$(BUILD)/user/operators_data.c: $(OPERATOR_DATA) scripts/embed-data.sh | $(BUILD)/user
+	scripts/embed-data.sh operators_data $(OPERATOR_DATA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/%_data.o: $(BUILD)/user/%_data.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # Every user object depends on the skeletons and the shared header.
@@ -85,7 +91,7 @@ unit-tests: $(UNIT_BINS) $(REPLAY_BINS)
 $(BUILD)/fuzz/%.o: user/%.c $(wildcard user/*.h) | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(BUILD)/fuzz/zones_data.o: $(BUILD)/user/zones_data.c | $(BUILD)/fuzz
+$(BUILD)/fuzz/%_data.o: $(BUILD)/user/%_data.c | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | $(BUILD)/fuzz
