@@ -48,13 +48,14 @@ FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(B
 FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr errmsg geodb prefix zones zones_data \
               asndb operators operators_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
+DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
 .PHONY: all test unit-tests bench install install-unit uninstall clean db deps fuzz fuzz-build
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
-all: $(BUILD)/juris $(DEFAULT_DB)
+all: $(BUILD)/juris $(DEFAULT_DB) $(DEFAULT_ASN)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -134,10 +135,10 @@ bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz:
 	mkdir -p $@
 
-$(DEFAULT_DB):
+$(DEFAULT_DB) $(DEFAULT_ASN):
 	scripts/install-db.sh data/default
 
-db: $(DEFAULT_DB)
+db: $(DEFAULT_DB) $(DEFAULT_ASN)
 
 deps:
 	scripts/install-deps.sh

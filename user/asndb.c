@@ -244,23 +244,23 @@ static int parse_row(char *line, unsigned lineno, struct csv_row *r, char *err, 
 	int n = split_csv(line, f, CSV_FIELDS, &why), b2;
 
 	if (n < 0)
-		return errorf(err, errlen, -EINVAL, "%u: %s", lineno, why);
+		return errorf(err, errlen, -EINVAL, "line %u: %s", lineno, why);
 	if (n != CSV_FIELDS)
-		return errorf(err, errlen, -EINVAL, "%u: expected 4 fields "
+		return errorf(err, errlen, -EINVAL, "line %u: expected 4 fields "
 			      "(first,last,asn,organisation), got %d", lineno, n);
 	r->bits = parse_addr(f[0], r->first);
 	if (!r->bits)
-		return errorf(err, errlen, -EINVAL, "%u: not an IP address: '%.64s'", lineno, f[0]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno, f[0]);
 	b2 = parse_addr(f[1], r->last);
 	if (!b2)
-		return errorf(err, errlen, -EINVAL, "%u: not an IP address: '%.64s'", lineno, f[1]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno, f[1]);
 	if (b2 != r->bits)
-		return errorf(err, errlen, -EINVAL, "%u: range from IPv%d to IPv%d", lineno,
+		return errorf(err, errlen, -EINVAL, "line %u: range from IPv%d to IPv%d", lineno,
 			      r->bits == 32 ? 4 : 6, b2 == 32 ? 4 : 6);
 	if (load(r->first, r->bits) > load(r->last, r->bits))
-		return errorf(err, errlen, -EINVAL, "%u: range ends before it starts", lineno);
+		return errorf(err, errlen, -EINVAL, "line %u: range ends before it starts", lineno);
 	if (parse_asn(f[2], &r->asn))
-		return errorf(err, errlen, -EINVAL, "%u: not an AS number: '%.64s'", lineno, f[2]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an AS number: '%.64s'", lineno, f[2]);
 	r->org = f[3];
 	r->line = lineno;
 	return 0;
@@ -286,24 +286,24 @@ static int next_line(struct csv_reader *c, char *err, size_t errlen)
 		const char *msg = gzerror(c->gz, &zerr);
 
 		if (zerr == Z_BUF_ERROR)
-			return errorf(err, errlen, -EINVAL, "%u: truncated gzip stream", c->line);
+			return errorf(err, errlen, -EINVAL, "line %u: truncated gzip stream", c->line);
 		if (zerr != Z_OK)
-			return errorf(err, errlen, -EIO, "%u: %s", c->line, msg);
+			return errorf(err, errlen, -EIO, "line %u: %s", c->line, msg);
 		return 0;
 	}
 	c->line++;
 	len = strlen(c->buf);
 	c->bytes += len;
 	if (c->bytes > ASNDB_MAX_BYTES)
-		return errorf(err, errlen, -EFBIG, "%u: more than %llu MiB of text", c->line,
+		return errorf(err, errlen, -EFBIG, "line %u: more than %llu MiB of text", c->line,
 			      ASNDB_MAX_BYTES >> 20);
 	if (len && c->buf[len - 1] == '\n')
 		c->buf[--len] = 0;
 	else if (len == sizeof(c->buf) - 1)
-		return errorf(err, errlen, -EINVAL, "%u: line longer than %d bytes", c->line,
+		return errorf(err, errlen, -EINVAL, "line %u: line longer than %d bytes", c->line,
 			      CSV_LINE_MAX);
 	else if (!gzeof(c->gz))
-		return errorf(err, errlen, -EINVAL, "%u: NUL byte in the line", c->line);
+		return errorf(err, errlen, -EINVAL, "line %u: NUL byte in the line", c->line);
 	if (len && c->buf[len - 1] == '\r')
 		c->buf[--len] = 0;
 	return 1;

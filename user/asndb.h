@@ -41,11 +41,12 @@ struct asndb_info {
  * A name ending in .mmdb or .mmdb.gz is a MaxMind DB with
  * autonomous_system_number (GeoLite2-ASN schema); anything else is a CSV of
  * @ip-location-db/asn rows "first,last,asn,organisation" (inclusive address
- * ranges, IPv4 and IPv6 rows in any order, RFC 4180 quoting), plain or
+ * ranges, each family's rows in address order, IPv4 and IPv6 rows in one
+ * file or two, IPv4-mapped IPv6 as IPv4, RFC 4180 quoting), plain or
  * gzip. Each range becomes its minimal set of CIDR blocks; a row that
  * overlaps an earlier row of its family is clipped to what is not yet
  * covered (info->overlaps counts them). On error returns
- * a negative errno and a one-line reason in err ("LINE: reason" for a CSV
+ * a negative errno and a one-line reason in err ("line N: reason" for a CSV
  * row), without the file name; the lists are then freed. */
 int asndb_read(const char *path, struct asn_list *v4, struct asn_list *v6,
 	       struct asndb_info *info, char *err, size_t errlen);
