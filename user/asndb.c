@@ -148,7 +148,10 @@ static int sink_range(struct sink *s, const struct csv_row *r, struct asn_list *
 }
 
 /* Splits a line into fields in place, RFC 4180 quoting ("a, ""b""" is
- * a, "b"). Returns the number of fields, or -1 with *why set. */
+ * a, "b"). Returns the number of fields, or -1 with *why set. Hand-rolled
+ * rather than libcsv: a row is one line of four fields (the format has no
+ * quoted line breaks), and the quoting rules take fewer lines than the glue
+ * a callback library would need, with line numbers in every error. */
 static int split_csv(char *s, char **fields, int max, const char **why)
 {
 	int n = 0;
@@ -513,6 +516,9 @@ static void sort_merge(struct asn_list *l)
 {
 	size_t n = 0;
 
+	/* qsort's array must not be NULL, even for no element. */
+	if (!l->n)
+		return;
 	qsort(l->v, l->n, sizeof(*l->v), by_address);
 	for (size_t i = 0; i < l->n; i++) {
 		l->v[n++] = l->v[i];

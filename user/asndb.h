@@ -1,4 +1,4 @@
-/* Address → autonomous system sources (CSV ranges or a MaxMind ASN DB), and the operator overlay compiled from them. */
+/* Address → AS number sources (CSV ranges, MaxMind ASN DB) and the operator overlay built on them. */
 #ifndef JURIS_ASNDB_H
 #define JURIS_ASNDB_H
 

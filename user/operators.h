@@ -1,4 +1,4 @@
-/* Autonomous system → operator's home jurisdiction (data/operators/, plus the policy's entries). */
+/* AS number → operator home jurisdiction: data/operators/ plus the policy's entries. */
 #ifndef JURIS_OPERATORS_H
 #define JURIS_OPERATORS_H
 

@@ -193,17 +193,19 @@ static void test_describe_says_where_and_who(void **state)
 	assert_string_equal(buf, "located FR, operate");
 }
 
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_builtin_list_names_the_big_operators_and_their_homes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_builtin_list_is_sorted_with_one_entry_per_asn, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse_accepts_comments_blanks_as_prefix_and_spaces_in_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse_rejects_malformed_lines_with_file_and_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_policy_entry_overrides_the_curated_one_and_adds_new_ones, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_policy_entry_errors_name_the_option_not_a_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_operator_follows_the_allowed_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_describe_says_where_and_who, setup, teardown),
+		T(test_builtin_list_names_the_big_operators_and_their_homes),
+		T(test_builtin_list_is_sorted_with_one_entry_per_asn),
+		T(test_parse_accepts_comments_blanks_as_prefix_and_spaces_in_names),
+		T(test_parse_rejects_malformed_lines_with_file_and_line),
+		T(test_policy_entry_overrides_the_curated_one_and_adds_new_ones),
+		T(test_policy_entry_errors_name_the_option_not_a_line),
+		T(test_foreign_operator_follows_the_allowed_zone),
+		T(test_describe_says_where_and_who),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
