@@ -302,6 +302,9 @@ static int next_line(struct csv_reader *c, char *err, size_t errlen)
 			      ASNDB_MAX_BYTES >> 20);
 	if (len && c->buf[len - 1] == '\n')
 		c->buf[--len] = 0;
+	else if (gzerror(c->gz, &zerr), zerr == Z_BUF_ERROR)
+		/* A cut stream hands back its last, partial line first. */
+		return errorf(err, errlen, -EINVAL, "line %u: truncated gzip stream", c->line);
 	else if (len == sizeof(c->buf) - 1)
 		return errorf(err, errlen, -EINVAL, "line %u: line longer than %d bytes", c->line,
 			      CSV_LINE_MAX);

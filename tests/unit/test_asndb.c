@@ -262,6 +262,31 @@ static void test_malformed_csv_lines_are_refused_with_their_line(void **state)
 	assert_csv_error(f, buf, "line 1: line longer than 1024 bytes");
 }
 
+static void test_truncated_gzip_csv_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	FILE *in = fopen(testdata("asn-test.csv.gz"), "rb");
+	FILE *out;
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(in);
+	n = fread(buf, 1, sizeof(buf), in);
+	fclose(in);
+	assert_true(n > 100);
+	snprintf(f->path, sizeof(f->path), "%s/cut.csv.gz", f->tmp);
+	for (size_t cut = 20; cut < n - 8; cut += 40) {
+		out = fopen(f->path, "wb");
+		assert_non_null(out);
+		assert_int_equal(fwrite(buf, 1, cut, out), cut);
+		fclose(out);
+		assert_int_equal(asndb_read(f->path, &f->v4, &f->v6, &f->info, f->err,
+					    sizeof(f->err)), -EINVAL);
+		if (!strstr(f->err, "truncated gzip stream"))
+			fail_msg("cut at %zu: '%s'", cut, f->err);
+	}
+}
+
 static void test_csv_reads_both_families_quotes_and_crlf(void **state)
 {
 	struct fixture *f = *state;
@@ -463,6 +488,7 @@ int main(void)
 		T(test_unaligned_range_is_its_minimal_cidr_set),
 		T(test_random_ranges_are_covered_exactly),
 		T(test_malformed_csv_lines_are_refused_with_their_line),
+		T(test_truncated_gzip_csv_is_refused),
 		T(test_csv_reads_both_families_quotes_and_crlf),
 		T(test_overlapping_rows_are_clipped_and_counted),
 		T(test_csv_fixture_plain_and_gzip_read_the_same),

@@ -167,6 +167,8 @@ static void test_foreign_operator_follows_the_allowed_zone(void **state)
 	assert_true(operator_is_foreign(zt, "NO", ZONE_EU));
 	assert_false(operator_is_foreign(zt, "NO", ZONE_EEA));
 	assert_false(operator_is_foreign(zt, "JP", ZONE_ADEQUATE));
+	assert_false(operator_is_foreign(zt, "GB", ZONE_ADEQUATE));
+	assert_true(operator_is_foreign(zt, "GB", ZONE_EEA));
 	/* --us-adequate: the US is adequate for operators as for locations. */
 	assert_false(operator_is_foreign(zt_us, "US", ZONE_ADEQUATE));
 	assert_true(operator_is_foreign(zt_us, "US", ZONE_EEA));
