@@ -29,8 +29,10 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 ZONE_DATA  := $(sort $(wildcard data/zones/*.txt))
+OPERATOR_DATA := data/operators/operators.txt
 USER_SRCS  := $(wildcard user/*.c)
-USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/zones_data.o
+USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/zones_data.o \
+              $(BUILD)/user/operators_data.o
 LIB_OBJS   := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -44,16 +46,17 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr config_file errmsg geodb metrics options prefix \
-              zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr asndb config_file errmsg geodb metrics \
+              operators operators_data options prefix zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
+DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
 .PHONY: all test unit-tests bench install install-unit install-conf uninstall clean db deps fuzz fuzz-build
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
-all: $(BUILD)/juris $(DEFAULT_DB)
+all: $(BUILD)/juris $(DEFAULT_DB) $(DEFAULT_ASN)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -62,9 +65,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/user/zones_data.c: $(ZONE_DATA) scripts/embed-data.sh | $(BUILD)/user
-	scripts/embed-data.sh $(ZONE_DATA) > $@.tmp && mv $@.tmp $@
+	scripts/embed-data.sh zones_data $(ZONE_DATA) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/user/zones_data.o: $(BUILD)/user/zones_data.c
+$(BUILD)/user/operators_data.c: $(OPERATOR_DATA) scripts/embed-data.sh | $(BUILD)/user
+	scripts/embed-data.sh operators_data $(OPERATOR_DATA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/%_data.o: $(BUILD)/user/%_data.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # Every user object depends on the skeletons and the shared header.
@@ -87,7 +93,7 @@ unit-tests: $(UNIT_BINS) $(REPLAY_BINS)
 $(BUILD)/fuzz/%.o: user/%.c $(wildcard user/*.h) | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(BUILD)/fuzz/zones_data.o: $(BUILD)/user/zones_data.c | $(BUILD)/fuzz
+$(BUILD)/fuzz/%_data.o: $(BUILD)/user/%_data.c | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | $(BUILD)/fuzz
@@ -130,10 +136,10 @@ bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz:
 	mkdir -p $@
 
-$(DEFAULT_DB):
+$(DEFAULT_DB) $(DEFAULT_ASN):
 	scripts/install-db.sh data/default
 
-db: $(DEFAULT_DB)
+db: $(DEFAULT_DB) $(DEFAULT_ASN)
 
 deps:
 	scripts/install-deps.sh

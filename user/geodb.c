@@ -1,4 +1,5 @@
-/* Reads a MaxMind DB (.mmdb or .mmdb.gz) into lists of networks that have a country. */
+/* Reads a MaxMind DB (.mmdb or .mmdb.gz): a generic walk of its networks, and
+ * the country reader built on it. */
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <zlib.h>
 #include "compile.h"
 #include "errmsg.h"
+#include "mmdb_walk.h"
 
 #define MIB (1ull << 20)
 #define GZ_CHUNK (1u << 20)
@@ -51,11 +53,12 @@ static const struct schema {
 
 #define N_SCHEMAS (sizeof(schemas) / sizeof(schemas[0]))
 
-/* Country per data-section offset: records share their data (a few hundred
- * distinct records behind a million networks), so each is decoded once. */
+/* Decoded value per data-section offset: records share their data (a few
+ * hundred distinct records behind a million networks), so each is decoded
+ * once. */
 struct cc_slot {
 	uint32_t key;		/* offset + 1; 0 marks a free slot */
-	uint16_t cc;		/* c0 << 8 | c1, 0 when the record has no country */
+	uint32_t value;		/* the visitor's decode result, 0 for "no data" */
 };
 
 struct cc_cache {
@@ -65,13 +68,11 @@ struct cc_cache {
 
 struct walk {
 	const MMDB_s *mmdb;
-	struct prefix_list *v4, *v6;
-	struct geodb_info *info;
+	const struct mmdb_visitor *vis;
 	struct cc_cache cache;
 	uint64_t v4_node;	/* root of the IPv4 subtree, NO_NODE if none */
 	uint64_t budget;	/* node visits left before the tree counts as hostile */
 	uint64_t data_records;
-	unsigned schemas_seen;	/* bit i: schemas[i] gave a country */
 	int bits;		/* 32 or 128 */
 	char *err;
 	size_t errlen;
@@ -150,7 +151,7 @@ static struct cc_slot *cache_find(const struct cc_cache *c, uint32_t offset)
 	return &c->slots[j];
 }
 
-static int cache_put(struct cc_cache *c, uint32_t offset, uint16_t cc)
+static int cache_put(struct cc_cache *c, uint32_t offset, uint32_t value)
 {
 	struct cc_slot *s;
 
@@ -164,7 +165,7 @@ static int cache_put(struct cc_cache *c, uint32_t offset, uint16_t cc)
 	if (!s->key)
 		c->n++;
 	s->key = offset + 1;
-	s->cc = cc;
+	s->value = value;
 	return 0;
 }
 
@@ -180,8 +181,18 @@ static char upper(char c)
 
 /* The first schema whose path holds exactly two ASCII letters wins; a path
  * that does not fit the record's shape is "no answer", not an error. */
-static int decode_country(struct walk *w, MMDB_entry_s *entry, uint16_t *cc)
+/* What the country reader collects through the walk. */
+struct country_ctx {
+	struct prefix_list *v4, *v6;
+	struct geodb_info *info;
+	unsigned schemas_seen;	/* bit i: schemas[i] gave a country */
+};
+
+static int decode_country(void *ctx, MMDB_entry_s *entry, uint32_t *cc, char *err,
+			  size_t errlen)
 {
+	struct country_ctx *c = ctx;
+
 	*cc = 0;
 	for (size_t i = 0; i < N_SCHEMAS; i++) {
 		MMDB_entry_data_s d;
@@ -191,46 +202,56 @@ static int decode_country(struct walk *w, MMDB_entry_s *entry, uint16_t *cc)
 		    status == MMDB_INVALID_LOOKUP_PATH_ERROR)
 			continue;
 		if (status != MMDB_SUCCESS)
-			return errorf(w->err, w->errlen, -EINVAL, "data record at offset %u: %s",
+			return errorf(err, errlen, -EINVAL, "data record at offset %u: %s",
 				      entry->offset, mmdb_reason(status));
 		if (!d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2 ||
 		    !ascii_letter(d.utf8_string[0]) || !ascii_letter(d.utf8_string[1]))
 			continue;
-		*cc = (uint16_t)((uint8_t)upper(d.utf8_string[0]) << 8 |
+		*cc = (uint32_t)((uint8_t)upper(d.utf8_string[0]) << 8 |
 				 (uint8_t)upper(d.utf8_string[1]));
-		w->schemas_seen |= 1u << i;
+		c->schemas_seen |= 1u << i;
 		return 0;
 	}
 	return 0;
 }
 
-static int record_country(struct walk *w, MMDB_entry_s *entry, uint16_t *cc)
+static int sink_country(void *ctx, bool v4, const uint8_t *addr, uint8_t len, uint32_t cc,
+			char *err, size_t errlen)
+{
+	struct country_ctx *c = ctx;
+	struct net_prefix np = { .len = len, .cc = { (char)(cc >> 8), (char)(cc & 0xff) } };
+	int ret;
+
+	memcpy(np.addr, addr, v4 ? 4 : 16);
+	ret = prefix_list_push(v4 ? c->v4 : c->v6, &np);
+	if (ret)
+		return errorf(err, errlen, ret, "out of memory");
+	if (v4)
+		c->info->networks_v4++;
+	else
+		c->info->networks_v6++;
+	return 0;
+}
+
+static int record_value(struct walk *w, MMDB_entry_s *entry, uint32_t *value)
 {
 	struct cc_slot *s = cache_find(&w->cache, entry->offset);
 	int ret;
 
 	if (s->key) {
-		*cc = s->cc;
+		*value = s->value;
 		return 0;
 	}
-	ret = decode_country(w, entry, cc);
+	ret = w->vis->decode(w->vis->ctx, entry, value, w->err, w->errlen);
 	if (ret)
 		return ret;
-	ret = cache_put(&w->cache, entry->offset, *cc);
+	ret = cache_put(&w->cache, entry->offset, *value);
 	return ret ? errorf(w->err, w->errlen, ret, "out of memory") : 0;
 }
 
-static int push(struct walk *w, struct prefix_list *l, const struct net_prefix *p)
+static int push(struct walk *w, bool v4, const uint8_t *addr, uint8_t len, uint32_t value)
 {
-	int ret = prefix_list_push(l, p);
-
-	if (ret)
-		return errorf(w->err, w->errlen, ret, "out of memory");
-	if (l == w->v4)
-		w->info->networks_v4++;
-	else
-		w->info->networks_v6++;
-	return 0;
+	return w->vis->sink(w->vis->ctx, v4, addr, len, value, w->err, w->errlen);
 }
 
 static bool in_v4_space(const struct pending *p)
@@ -243,35 +264,27 @@ static bool in_v4_space(const struct pending *p)
 /* In an IPv6 database the IPv4 space is ::/96: a network under it is an
  * IPv4 network, and a network that covers all of it (::/n, n < 96) answers
  * for all of IPv4 as well as for its IPv6 addresses. */
-static int emit(struct walk *w, const struct pending *p, uint16_t cc)
+static int emit(struct walk *w, const struct pending *p, uint32_t value)
 {
-	struct net_prefix np = { .cc = { (char)(cc >> 8), (char)(cc & 0xff) } };
+	static const uint8_t any[16];
 	int ret;
 
-	if (w->bits == 32) {
-		memcpy(np.addr, p->addr, 4);
-		np.len = p->len;
-		return push(w, w->v4, &np);
-	}
-	if (in_v4_space(p) && p->len >= 96) {
-		memcpy(np.addr, p->addr + 12, 4);
-		np.len = p->len - 96;
-		return push(w, w->v4, &np);
-	}
+	if (w->bits == 32)
+		return push(w, true, p->addr, p->len, value);
+	if (in_v4_space(p) && p->len >= 96)
+		return push(w, true, p->addr + 12, (uint8_t)(p->len - 96), value);
 	if (in_v4_space(p)) {
-		ret = push(w, w->v4, &np);
+		ret = push(w, true, any, 0, value);
 		if (ret)
 			return ret;
 	}
-	memcpy(np.addr, p->addr, sizeof(np.addr));
-	np.len = p->len;
-	return push(w, w->v6, &np);
+	return push(w, false, p->addr, p->len, value);
 }
 
 static int visit_data(struct walk *w, const struct pending *p, uint64_t rec, MMDB_entry_s *entry)
 {
 	uint64_t nodes = w->mmdb->metadata.node_count;
-	uint16_t cc;
+	uint32_t value;
 	int ret;
 
 	/* libmaxminddb 1.7 lets a record point into the separator and hands
@@ -281,10 +294,10 @@ static int visit_data(struct walk *w, const struct pending *p, uint64_t rec, MMD
 			      "corrupt search tree: record %llu points outside the data section",
 			      (unsigned long long)rec);
 	w->data_records++;
-	ret = record_country(w, entry, &cc);
-	if (ret || !cc)
+	ret = record_value(w, entry, &value);
+	if (ret || !value)
 		return ret;
-	return emit(w, p, cc);
+	return emit(w, p, value);
 }
 
 static bool is_v4_root(const struct pending *p)
@@ -650,12 +663,12 @@ static void fill_info(struct geodb_info *info, const MMDB_s *mmdb)
 	info->mmdb_size = (uint64_t)mmdb->file_size;
 }
 
-static int read_networks(const MMDB_s *mmdb, struct prefix_list *v4, struct prefix_list *v6,
-			 struct geodb_info *info, char *err, size_t errlen)
+static int read_networks(const MMDB_s *mmdb, const struct mmdb_visitor *vis,
+			 char *err, size_t errlen)
 {
 	const MMDB_ipv4_start_node_s *s = &mmdb->ipv4_start_node;
 	struct walk w = {
-		.mmdb = mmdb, .v4 = v4, .v6 = v6, .info = info, .err = err, .errlen = errlen,
+		.mmdb = mmdb, .vis = vis, .err = err, .errlen = errlen,
 		.bits = mmdb->metadata.ip_version == 6 ? 128 : 32,
 		.budget = 2ull * mmdb->metadata.node_count + 1000,
 		.v4_node = NO_NODE,
@@ -673,15 +686,6 @@ static int read_networks(const MMDB_s *mmdb, struct prefix_list *v4, struct pref
 		return ret;
 	if (!w.data_records)
 		return errorf(err, errlen, -EINVAL, "the database holds no networks");
-	if (!w.schemas_seen)
-		return errorf(err, errlen, -EINVAL, "unknown schema: no country_code or "
-			      "country.iso_code in any record");
-	for (size_t i = 0; i < N_SCHEMAS; i++) {
-		if (w.schemas_seen & 1u << i) {
-			info->schema = schemas[i].name;
-			break;
-		}
-	}
 	return 0;
 }
 
@@ -718,8 +722,8 @@ static int open_source(const char *path, uint64_t gz_max, struct geodb_info *inf
 	return fd;
 }
 
-int geodb_read_max(const char *path, uint64_t gz_max, struct prefix_list *v4,
-		   struct prefix_list *v6, struct geodb_info *info, char *err, size_t errlen)
+int mmdb_walk_path(const char *path, uint64_t gz_max, const struct mmdb_visitor *vis,
+		   struct geodb_info *info, char *err, size_t errlen)
 {
 	MMDB_s mmdb;
 	int fd, ret;
@@ -738,9 +742,35 @@ int geodb_read_max(const char *path, uint64_t gz_max, struct prefix_list *v4,
 	ret = check_geometry(&mmdb, err, errlen);
 	if (!ret) {
 		fill_info(info, &mmdb);
-		ret = read_networks(&mmdb, v4, v6, info, err, errlen);
+		ret = read_networks(&mmdb, vis, err, errlen);
 	}
 	MMDB_close(&mmdb);
+	return ret;
+}
+
+static int country_schema(struct country_ctx *c, char *err, size_t errlen)
+{
+	if (!c->schemas_seen)
+		return errorf(err, errlen, -EINVAL, "unknown schema: no country_code or "
+			      "country.iso_code in any record");
+	for (size_t i = 0; i < N_SCHEMAS; i++) {
+		if (c->schemas_seen & 1u << i) {
+			c->info->schema = schemas[i].name;
+			break;
+		}
+	}
+	return 0;
+}
+
+int geodb_read_max(const char *path, uint64_t gz_max, struct prefix_list *v4,
+		   struct prefix_list *v6, struct geodb_info *info, char *err, size_t errlen)
+{
+	struct country_ctx c = { .v4 = v4, .v6 = v6, .info = info };
+	struct mmdb_visitor vis = { .decode = decode_country, .sink = sink_country, .ctx = &c };
+	int ret = mmdb_walk_path(path, gz_max, &vis, info, err, errlen);
+
+	if (!ret)
+		ret = country_schema(&c, err, errlen);
 	if (ret) {
 		prefix_list_free(v4);
 		prefix_list_free(v6);

@@ -7,6 +7,7 @@
 use strict;
 use warnings;
 
+use File::Basename qw(dirname);
 use File::Temp qw(tempfile);
 use IO::Compress::Gzip qw(gzip $GzipError);
 use MaxMind::DB::Writer::Tree;
@@ -28,6 +29,8 @@ my %TYPES = (
 	city               => 'utf8_string',
 	names              => 'map',
 	en                 => 'utf8_string',
+	autonomous_system_number       => 'uint32',
+	autonomous_system_organization => 'utf8_string',
 );
 
 # network => country ('' for none). Order matters: the writer's last insert
@@ -181,3 +184,32 @@ write_tree('test-reload-b.mmdb', fill(new_tree(), sub {
 	return { country_code => ($net eq '192.0.2.128/26' || $net eq '2001:db8:2::/48')
 		 ? 'US' : $cc };
 }));
+
+# GeoLite2-ASN schema, for the operator overlay; one record has no number.
+{
+	my $tree = new_tree(database_type => 'GeoLite2-ASN');
+	my @asn = (
+		[ '192.0.2.0/25',    16509, 'Amazon.com, Inc.' ],
+		[ '192.0.2.128/25',  16276, 'OVH SAS' ],
+		[ '198.51.100.0/24', 64500, 'Documentation AS' ],
+		[ '2001:db8:1::/48', 16509, 'Amazon.com, Inc.' ],
+		[ '2001:db8:2::/48', 16276, 'OVH SAS' ],
+	);
+	$tree->insert_network($_->[0], { autonomous_system_number => $_->[1],
+					 autonomous_system_organization => $_->[2] }) for @asn;
+	$tree->insert_network('203.0.113.0/24', { autonomous_system_organization => 'no number' });
+	write_tree('test-asn.mmdb', $tree);
+}
+
+# The CSV fixture asn-test.csv beside the databases, and its gzip, for the
+# two paths of the CSV reader.
+{
+	my $csv = dirname(__FILE__) . '/asn-test.csv';
+	open my $fh, '<:raw', $csv or die "$0: $csv: $!\n";
+	my $text = do { local $/; <$fh> };
+	close $fh;
+	write_file('asn-test.csv', $text);
+	my $gz;
+	gzip(\$text => \$gz, Minimal => 1) or die "$0: gzip: $GzipError\n";
+	write_file('asn-test.csv.gz', $gz);
+}
