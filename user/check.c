@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "database.h"
 #include "gateway.h"
+#include "overlay.h"
 
 static int check_cgroups(const struct juris_opts *o)
 {
@@ -48,6 +49,7 @@ static int check_gateway(const struct juris_opts *o)
 int cmd_check(const struct juris_opts *o)
 {
 	struct loaded_db db;
+	struct overlay ov = { 0 };
 	char err[512], built[32];
 	time_t when;
 	int ret;
@@ -62,6 +64,11 @@ int cmd_check(const struct juris_opts *o)
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
 	}
+	ret = overlay_load(o, &ov, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		goto out;
+	}
 	when = (time_t)db.info.build_epoch;
 	strftime(built, sizeof(built), "%Y-%m-%d", gmtime(&when));
 	printf("# juris check: the policy is valid\n");
@@ -69,8 +76,15 @@ int cmd_check(const struct juris_opts *o)
 	       o->file.text ? ", then the command line" : "");
 	printf("# database: %s, built %s: %zu IPv4 and %zu IPv6 prefixes\n", db.info.type,
 	       built, db.v4.n, db.v6.n);
+	if (ov.loaded)
+		printf("# operator overlay: %s: %zu prefixes of %zu listed operators\n", ov.path,
+		       ov.table.n, ov.ops.n);
+	else
+		printf("# operator overlay: off (no ASN database)\n");
 	options_print_policy(stdout, o, db.path);
 	database_warn_age(stderr, db.path, db.info.build_epoch);
+out:
+	overlay_free(&ov);
 	database_free(&db);
-	return 0;
+	return ret;
 }

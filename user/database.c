@@ -13,31 +13,36 @@ static int exists(const char *p)
 	return access(p, R_OK) == 0;
 }
 
-int database_path(const struct juris_opts *o, char *buf, size_t len)
+int data_file_path(const char *name, char *buf, size_t len)
 {
 	char exe[PATH_MAX];
-	const char *env = getenv("JURIS_DB");
 	ssize_t n;
 
-	if (o->db || (env && *env)) {
-		snprintf(buf, len, "%s", o->db ? o->db : env);
-		return 0;
-	}
 	/* A build tree: build/juris finds data/default/ one level up. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char candidate[PATH_MAX + 64], resolved[PATH_MAX];
 
 		exe[n] = 0;
-		snprintf(candidate, sizeof(candidate), "%s/../data/default/%s", dirname(exe),
-			 DEFAULT_DB_NAME);
+		snprintf(candidate, sizeof(candidate), "%s/../data/default/%s", dirname(exe), name);
 		if (realpath(candidate, resolved) && exists(resolved)) {
 			snprintf(buf, len, "%s", resolved);
 			return 0;
 		}
 	}
-	snprintf(buf, len, "%s/%s", JURIS_DATADIR, DEFAULT_DB_NAME);
+	snprintf(buf, len, "%s/%s", JURIS_DATADIR, name);
 	return exists(buf) ? 0 : -ENOENT;
+}
+
+int database_path(const struct juris_opts *o, char *buf, size_t len)
+{
+	const char *env = getenv("JURIS_DB");
+
+	if (o->db || (env && *env)) {
+		snprintf(buf, len, "%s", o->db ? o->db : env);
+		return 0;
+	}
+	return data_file_path(DEFAULT_DB_NAME, buf, len);
 }
 
 int database_load(const struct juris_opts *o, struct loaded_db *db, char *err, size_t errlen)

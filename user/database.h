@@ -17,8 +17,10 @@ struct loaded_db {
 	struct compile_stats stats;
 };
 
-/* --db, else $JURIS_DB, else data/default/ beside the binary's source tree,
- * else JURIS_DATADIR. */
+/* name in data/default/ beside the binary's source tree, else in
+ * JURIS_DATADIR; -ENOENT (buf holding the latter) when in neither. */
+int data_file_path(const char *name, char *buf, size_t len);
+/* --db, else $JURIS_DB, else data_file_path(DEFAULT_DB_NAME). */
 int database_path(const struct juris_opts *o, char *buf, size_t len);
 int database_load(const struct juris_opts *o, struct loaded_db *db, char *err, size_t errlen);
 void database_free(struct loaded_db *db);

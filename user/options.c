@@ -701,7 +701,10 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	fprintf(out, "unknown = %s\n", o->unknown_deny ? "deny" : "allow");
 	fprintf(out, "us-adequate = %s\n", o->us_adequate ? "yes" : "no");
 	print_cidrs(out, "except", o->excepts, o->n_excepts);
-	print_value(out, "asn-db", o->asn_db ? o->asn_db : "default");
+	if (o->asn_db)
+		print_value(out, "asn-db", o->asn_db);
+	else
+		fprintf(out, "# asn-db = (the default ASN database when installed)\n");
 	print_list(out, "operator", o->operators, o->n_operators, "none beyond the embedded list");
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));
 	print_list(out, "cgroup", o->cgroups, o->n_cgroups,

@@ -7,6 +7,7 @@
 #include "database.h"
 #include "errmsg.h"
 #include "loader.h"
+#include "overlay.h"
 #include "policy_switch.h"
 #include "slots.h"
 
@@ -24,6 +25,7 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct juris_config cfg;
 	struct loaded_db db;
+	struct overlay ov = { 0 };
 	struct slot_tables t;
 	struct timespec t0;
 	char err[512];
@@ -38,6 +40,11 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 		free(meta);
 		return errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
 	}
+	ret = overlay_load(next, &ov, err, sizeof(err));
+	if (ret) {
+		errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
+		goto out;
+	}
 	ret = slot_active(m, &live);
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
@@ -51,7 +58,8 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	/* A reload killed half-way may have left tables in the idle slot. */
 	slot_clear(m, idle);
 	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
-				  .n_excepts = next->n_excepts };
+				  .n_excepts = next->n_excepts,
+				  .oper = ov.loaded ? &ov.table : NULL };
 	ret = slot_install(m, idle, &t);
 	if (ret) {
 		errorf(msg, len, ret, "reload refused, the live policy stays: cannot fill the "
@@ -78,11 +86,14 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 		goto out;
 	}
 	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
-		 "prefixes), %s, allow %s, unknown %s, %d exception%s", seconds_since(&t0),
-		 db.path, db.v4.n, db.v6.n, mode_name(next->mode), zone_name(next->allow_zone),
-		 next->unknown_deny ? "deny" : "allow", next->n_excepts,
-		 next->n_excepts == 1 ? "" : "s");
+		 "prefixes), %s, allow %s, unknown %s, %d exception%s, operator overlay %s%s",
+		 seconds_since(&t0), db.path, db.v4.n, db.v6.n, mode_name(next->mode),
+		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
+		 next->n_excepts, next->n_excepts == 1 ? "" : "s",
+		 ov.loaded ? "on, foreign operators " : "off",
+		 ov.loaded ? foreign_op_name(next->foreign_op) : "");
 out:
+	overlay_free(&ov);
 	database_free(&db);
 	free(meta);
 	return ret;

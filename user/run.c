@@ -20,6 +20,7 @@
 #include "gateway.h"
 #include "loader.h"
 #include "metrics.h"
+#include "overlay.h"
 #include "policy_switch.h"
 #include "privilege.h"
 #include "slots.h"
@@ -143,6 +144,7 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 			uint64_t layout)
 {
 	struct loaded_db db;
+	struct overlay ov = { 0 };
 	struct juris_plan plan = {
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
 		.layout_hash = layout,
@@ -162,6 +164,13 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		return ret;
 	}
 	database_warn_age(stderr, db.path, db.info.build_epoch);
+	ret = overlay_load(o, &ov, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		goto out;
+	}
+	overlay_note(&ov);
+	plan.oper = ov.loaded ? &ov.table : NULL;
 	plan.db_path = db.path;
 	plan.v4 = &db.v4;
 	plan.v6 = &db.v6;
@@ -173,6 +182,8 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		fprintf(stderr, "juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
 			"compiled in %.2f s\n", db.path, (unsigned long long)db.v4.n,
 			(unsigned long long)db.v6.n, db.stats.seconds);
+out:
+	overlay_free(&ov);
 	database_free(&db);
 	return ret;
 }
