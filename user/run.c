@@ -211,8 +211,10 @@ static int handle_event(void *ctx, void *data, size_t len)
 				"counted, not shown)\n", strerror(-ret));
 		c->write_failing = true;
 		c->events_lost++;
-		/* Lets the next event try again from a clean stream. */
-		clearerr(c->events.out);
+		/* Lets the next event try again from a clean stream (the
+		 * rotating file does so itself: its stream changes). */
+		if (!c->events.rot)
+			clearerr(c->events.out);
 		return 0;
 	}
 	if (c->write_failing) {
