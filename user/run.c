@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "alerts.h"
@@ -297,6 +298,15 @@ static void check_ifaces(struct run_ctx *c)
 	free(meta);
 }
 
+/* The clock of the events' timestamps (bpf_ktime_get_boot_ns). */
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
@@ -313,6 +323,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_cgroups(c);
 		ret = ring_buffer__poll(rb, POLL_MS);
+		if (c->alerts.slots)
+			alerter_tick(&c->alerts, boottime_ns());
 		if (ret == -EINTR) {
 			ret = 0;
 			continue;
@@ -443,6 +455,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 out:
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {
+		alerter_tick(&c.alerts, UINT64_MAX);	/* what the last period held back */
 		closelog();
 		alerter_free(&c.alerts);
 	}
