@@ -77,12 +77,12 @@ static const struct option_doc option_table[] = {
 	  "flow-table entries (default 65536)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
 	  "JSON output, one object per line" },
-	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv",
-	  "output format (default table)" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
+	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
 	  "zone|country|flow|process|cgroup", "what a row counts (report: zone, top: flow)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
-	  "at most N rows, the first in the report order (default all)" },
+	  "at most N rows, the first in the report order (default all; html: 25 per table)" },
 	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",
 	  "policy file (default " DEFAULT_CONFIG " when it exists); flags override it" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
@@ -127,7 +127,9 @@ const char *mode_name(int mode)
 	return mode == MODE_ENFORCE ? "enforce" : "audit";
 }
 
-static const char *const report_format_names[REPORT_FORMAT_MAX] = { "table", "json", "csv" };
+static const char *const report_format_names[REPORT_FORMAT_MAX] = {
+	"table", "json", "csv", "html",
+};
 static const char *const report_by_names[BY_MAX] = {
 	"zone", "country", "flow", "process", "cgroup",
 };

@@ -33,6 +33,7 @@ enum report_format {
 	REPORT_TABLE,
 	REPORT_JSON,
 	REPORT_CSV,
+	REPORT_HTML,
 	REPORT_FORMAT_MAX,
 };
 

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "loader.h"
 #include "report.h"
+#include "report_html.h"
 #include "stats.h"
 
 #define DEFAULT_WIDTH 80
@@ -36,6 +37,51 @@ static int terminal_width(void)
 	return DEFAULT_WIDTH;
 }
 
+/* The page of --format html: every view of the same reading of the maps,
+ * and the policy and database in force. */
+static int print_html(const struct juris_opts *o, const struct juris_maps *m,
+		      const struct report_input *in, const struct report_meta *meta)
+{
+	static const enum report_by views[] = { BY_ZONE, BY_COUNTRY, BY_FLOW, BY_PROCESS };
+	struct report r[4] = {};
+	struct juris_config cfg;
+	struct juris_meta *mt = calloc(1, sizeof(*mt));
+	struct report_page page = {
+		.zones = &r[0], .countries = &r[1], .flows = &r[2], .processes = &r[3],
+		.cfg = &cfg, .meta = mt, .top = o->top ? o->top : HTML_DEFAULT_TOP,
+	};
+	int ret = mt ? 0 : -ENOMEM, built = 0;
+
+	if (!ret)
+		ret = juris_read_config(m, &cfg);
+	if (!ret)
+		ret = juris_read_meta(m, mt);
+	if (ret) {
+		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n", o->pin_dir,
+			strerror(-ret));
+		goto out;
+	}
+	for (; built < 4 && !ret; built++) {
+		r[built].meta = *meta;
+		ret = report_build(&r[built], views[built], in, 0);
+	}
+	if (ret) {
+		built--;		/* report_build freed the one that failed */
+		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));
+		goto out;
+	}
+	ret = report_print_html(stdout, &page);
+	if (!ret && fflush(stdout))
+		ret = -errno;
+	if (ret)
+		fprintf(stderr, "juris: cannot write the report: %s\n", strerror(-ret));
+out:
+	while (built-- > 0)
+		report_free(&r[built]);
+	free(mt);
+	return ret;
+}
+
 static int read_and_print(const struct juris_opts *o, const struct juris_maps *m)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
@@ -48,7 +94,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	if (!st)
 		return -ENOMEM;
 	ret = stats_read(m, st);
-	if (!ret && o->report_by != BY_ZONE) {
+	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
 		what = "flow table";
 		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
@@ -69,6 +115,10 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		.flow_evictions = st->flow_evictions,
 		.ringbuf_drops = st->counters[CNT_RINGBUF_DROPS],
 	};
+	if (o->report_format == REPORT_HTML) {
+		ret = print_html(o, m, &in, &r.meta);
+		goto out;
+	}
 	ret = report_build(&r, o->report_by, &in, o->top);
 	if (ret) {
 		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "alerts.h"
@@ -298,8 +299,10 @@ static int handle_event(void *ctx, void *data, size_t len)
 				"counted, not shown)\n", strerror(-ret));
 		c->write_failing = true;
 		c->events_lost++;
-		/* Lets the next event try again from a clean stream. */
-		clearerr(c->events.out);
+		/* Lets the next event try again from a clean stream (the
+		 * rotating file does so itself: its stream changes). */
+		if (!c->events.rot)
+			clearerr(c->events.out);
 		return 0;
 	}
 	if (c->write_failing) {
@@ -390,6 +393,15 @@ static void on_sighup(int sig)
 	reload_requested = 1;
 }
 
+/* The clock of the events' timestamps (bpf_ktime_get_boot_ns). */
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
@@ -410,6 +422,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			reload(c);
 		}
 		ret = ring_buffer__poll(rb, POLL_MS);
+		if (c->alerts.slots)
+			alerter_tick(&c->alerts, boottime_ns());
 		if (ret == -EINTR) {
 			ret = 0;
 			continue;
@@ -532,6 +546,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 out:
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {
+		alerter_tick(&c.alerts, UINT64_MAX);	/* what the last period held back */
 		closelog();
 		alerter_free(&c.alerts);
 	}

@@ -1,4 +1,5 @@
-/* Unit tests of the syslog alerts: priorities, wording, per-flow limit. */
+/* Unit tests of the syslog alerts: priorities, wording, per-flow limit, the
+ * limiter's table (colliding flows, eviction) and its periodic summary. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,6 +118,118 @@ static void test_ipv6_destination_is_bracketed(void **state)
 	alerter_free(&a);
 }
 
+/* Flow n of a test: its own destination and port. */
+static struct juris_event flow_event(int n, uint64_t ts)
+{
+	struct juris_event e;
+	char dst[32];
+
+	snprintf(dst, sizeof(dst), "198.51.100.%d", n % 256);
+	e = event(VERDICT_BLOCK, dst, ts);
+	e.dport = (uint16_t)(1000 + n * 7);
+	return e;
+}
+
+/* How many flows share a hash chain with another. */
+static int chained(const struct alerter *a)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < a->n_used; i++)
+		n += a->slots[i].next != ALERT_NONE;
+	return n;
+}
+
+static void test_flows_in_the_same_bucket_keep_their_own_limit(void **state)
+{
+	struct captured c = {};
+	struct alerter a;
+	struct juris_event e;
+
+	(void)state;
+	/* 64 flows in 64 buckets: some share one (checked below). */
+	assert_int_equal(alerter_init(&a, 64, 60 * SEC, capture, &c), 0);
+	for (int round = 0; round < 3; round++)
+		for (int n = 0; n < 64; n++) {
+			e = flow_event(n, SEC + round * SEC + n);
+			assert_int_equal(alerter_event(&a, &e), round == 0);
+		}
+	assert_true(chained(&a) > 0);
+	assert_int_equal(c.n, 64);
+	assert_int_equal(a.total.sent, 64);
+	assert_int_equal(a.total.suppressed, 128);
+	assert_int_equal(a.total.evictions, 0);
+	/* A minute on, each says its own count. */
+	for (int n = 0; n < 64; n++) {
+		e = flow_event(n, 62 * SEC);
+		assert_int_equal(alerter_event(&a, &e), 1);
+		assert_non_null(strstr(c.msg, "; 2 suppressed"));
+	}
+	alerter_free(&a);
+}
+
+static void test_full_table_forgets_the_least_recently_seen_flow(void **state)
+{
+	struct captured c = {};
+	struct alerter a;
+	struct juris_event e;
+
+	(void)state;
+	assert_int_equal(alerter_init(&a, 4, 60 * SEC, capture, &c), 0);
+	for (int n = 1; n <= 4; n++) {
+		e = flow_event(n, n * SEC);
+		assert_int_equal(alerter_event(&a, &e), 1);
+	}
+	e = flow_event(1, 5 * SEC);		/* flow 1 seen again: 2 is now the oldest */
+	assert_int_equal(alerter_event(&a, &e), 0);
+	e = flow_event(5, 6 * SEC);
+	assert_int_equal(alerter_event(&a, &e), 1);
+	assert_int_equal(a.total.evictions, 1);
+	e = flow_event(1, 7 * SEC);		/* kept: still limited */
+	assert_int_equal(alerter_event(&a, &e), 0);
+	e = flow_event(3, 8 * SEC);		/* kept */
+	assert_int_equal(alerter_event(&a, &e), 0);
+	e = flow_event(2, 9 * SEC);		/* forgotten: alerts again, evicts 4 */
+	assert_int_equal(alerter_event(&a, &e), 1);
+	assert_int_equal(a.total.evictions, 2);
+	e = flow_event(4, 10 * SEC);
+	assert_int_equal(alerter_event(&a, &e), 1);
+	assert_int_equal(a.total.evictions, 3);
+	assert_int_equal(a.total.sent, 7);
+	assert_int_equal(a.total.suppressed, 3);
+	alerter_free(&a);
+}
+
+static void test_summary_counts_what_was_held_back_once_per_interval(void **state)
+{
+	struct captured c = {};
+	struct alerter a;
+	struct juris_event e;
+
+	(void)state;
+	assert_int_equal(alerter_init(&a, 2, 60 * SEC, capture, &c), 0);
+	assert_int_equal(alerter_tick(&a, 100 * SEC), 0);	/* no event yet */
+	for (int i = 0; i < 10; i++) {
+		e = flow_event(7, SEC + i);
+		alerter_event(&a, &e);
+	}
+	for (int n = 1; n <= 3; n++) {		/* a table of 2: one forgotten */
+		e = flow_event(n, 2 * SEC);
+		alerter_event(&a, &e);
+	}
+	assert_int_equal(alerter_tick(&a, 30 * SEC), 0);	/* within the interval */
+	assert_int_equal(c.n, 4);
+	assert_int_equal(alerter_tick(&a, 61 * SEC), 1);
+	assert_int_equal(c.priority, LOG_NOTICE);
+	assert_string_equal(c.msg, "alerts: 4 sent, 9 suppressed (one per flow per 60 s), "
+				   "2 flows forgotten by the full limiter (2 flows); since the "
+				   "start: 4 sent, 9 suppressed, 2 forgotten");
+	/* Nothing held back since: no notice. */
+	assert_int_equal(alerter_tick(&a, 200 * SEC), 0);
+	assert_int_equal(c.n, 5);
+	alerter_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +237,9 @@ int main(void)
 		cmocka_unit_test(test_allowed_flows_never_alert),
 		cmocka_unit_test(test_one_alert_per_flow_per_interval_then_the_suppressed_count),
 		cmocka_unit_test(test_ipv6_destination_is_bracketed),
+		cmocka_unit_test(test_flows_in_the_same_bucket_keep_their_own_limit),
+		cmocka_unit_test(test_full_table_forgets_the_least_recently_seen_flow),
+		cmocka_unit_test(test_summary_counts_what_was_held_back_once_per_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* Unit tests of the size-based, gzipping rotation of the event file. */
+/* Unit tests of the size-based, gzipping rotation of the event file, and of
+ * its compression off the writer's thread. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -64,6 +66,8 @@ static off_t size_of(const char *path)
 	return stat(path, &st) ? -1 : st.st_size;
 }
 
+/* Waits for each compression, so that the files hold what a synchronous
+ * rotation would put there (the asynchronous case has tests of its own). */
 static void write_lines(struct rotating_file *rf, int from, int to)
 {
 	char line[64];
@@ -72,6 +76,7 @@ static void write_lines(struct rotating_file *rf, int from, int to)
 		/* 20 bytes with the newline. */
 		snprintf(line, sizeof(line), "{\"n\":%013d}", i);
 		assert_int_equal(rotfile_write_line(rf, line), 0);
+		assert_int_equal(rotfile_wait(rf), 0);
 	}
 }
 
@@ -163,6 +168,142 @@ static void test_keep_zero_truncates_without_old_files(void **state)
 	assert_int_equal(size_of(f->path), 9 * 20);
 }
 
+/* Every line numbered 0..N-1 exactly once, oldest file first in order:
+ * read back with Python's gzip and json modules. */
+static const char counter_py[] =
+	"import glob, gzip, json, os, sys\n"
+	"path, total = sys.argv[1], int(sys.argv[2])\n"
+	"assert not os.path.exists(path + '.rotating'), 'left uncompressed'\n"
+	"olds = sorted(glob.glob(path + '.*.gz'), key=lambda f: -int(f.split('.')[-2]))\n"
+	"ns = []\n"
+	"for f in olds:\n"
+	"    ns += [json.loads(l)['n'] for l in gzip.open(f, 'rt')]\n"
+	"ns += [json.loads(l)['n'] for l in open(path)]\n"
+	"assert ns == list(range(total)), (len(ns), total)\n"
+	"print(len(olds), 'old files,', len(ns), 'lines')\n";
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Lines that zlib cannot shrink much, so that compressing takes a while. */
+static void line_of(int n, char *buf, size_t len)
+{
+	static uint64_t x = 88172645463325252ull;
+	char pad[49];
+
+	for (int i = 0; i < 48; i += 16) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		snprintf(pad + i, sizeof(pad) - i, "%016llx", (unsigned long long)x);
+	}
+	snprintf(buf, len, "{\"n\":%d,\"pad\":\"%s\"}", n, pad);
+}
+
+static int check_every_line_once(const struct fixture *f, int total)
+{
+	char py[160], cmd[512];
+	FILE *out;
+
+	snprintf(py, sizeof(py), "%s/count.py", f->dir);
+	out = fopen(py, "w");
+	assert_non_null(out);
+	fputs(counter_py, out);
+	fclose(out);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s %d", py, f->path, total);
+	return system(cmd);
+}
+
+#define BIG_FILE (32 << 20)
+
+static void test_lines_flow_while_a_large_file_compresses(void **state)
+{
+	struct fixture *f = *state;
+	struct rotating_file rf;
+	uint64_t t0, rotate_us, worst_us = 0, compress_us;
+	int n = 0, during = 0;
+	char line[128];
+	FILE *big = fopen(f->path, "w");
+
+	/* A full 32 MiB file, as the daemon finds it when it starts. */
+	assert_non_null(big);
+	while (ftell(big) < BIG_FILE) {
+		line_of(n++, line, sizeof(line));
+		fprintf(big, "%s\n", line);
+	}
+	fclose(big);
+	assert_int_equal(rotfile_open(&rf, f->path, 64 << 10, 100), 0);
+	t0 = now_us();
+	line_of(n++, line, sizeof(line));
+	assert_int_equal(rotfile_write_line(&rf, line), 0);
+	rotate_us = now_us() - t0;
+	/* The write that rotated came back with the compression under way, and
+	 * lines go on into the new file: past its size too (deferred), never
+	 * blocked. */
+	assert_true(atomic_load(&rf.compressing));
+	while (atomic_load(&rf.compressing) && during < 2000) {
+		uint64_t t = now_us();
+
+		line_of(n++, line, sizeof(line));
+		assert_int_equal(rotfile_write_line(&rf, line), 0);
+		t = now_us() - t;
+		worst_us = t > worst_us ? t : worst_us;
+		during++;
+	}
+	assert_int_equal(during, 2000);
+	assert_true(rf.deferred > 0);
+	assert_true(size_of(f->path) > 64 << 10);
+	assert_int_equal(rotfile_wait(&rf), 0);
+	compress_us = now_us() - t0;
+	print_message("rotating write %llu us, worst write while compressing %llu us, "
+		      "compression of 32 MiB %llu ms, %llu writes deferred\n",
+		      (unsigned long long)rotate_us, (unsigned long long)worst_us,
+		      (unsigned long long)compress_us / 1000, (unsigned long long)rf.deferred);
+	assert_true(rotate_us < compress_us);
+	/* Then rotations resume, each with its compression. */
+	for (int i = 0; i < 3000; i++) {
+		line_of(n++, line, sizeof(line));
+		assert_int_equal(rotfile_write_line(&rf, line), 0);
+	}
+	rotfile_close(&rf);
+	assert_int_equal(rf.compress_failures, 0);
+	assert_int_equal(check_every_line_once(f, n), 0);
+}
+
+/* A crash mid-compression leaves FILE.rotating: the next rotation
+ * compresses it first, and FILE waits its turn. */
+static void test_leftover_rotating_file_is_compressed_first(void **state)
+{
+	struct fixture *f = *state;
+	struct rotating_file rf;
+	char staged[160], line[128];
+	int n = 0;
+	FILE *left;
+
+	snprintf(staged, sizeof(staged), "%s.rotating", f->path);
+	left = fopen(staged, "w");
+	assert_non_null(left);
+	for (; n < 100; n++) {
+		line_of(n, line, sizeof(line));
+		fprintf(left, "%s\n", line);
+	}
+	fclose(left);
+	assert_int_equal(rotfile_open(&rf, f->path, 4096, 5), 0);
+	for (int i = 0; i < 200; i++) {
+		line_of(n++, line, sizeof(line));
+		assert_int_equal(rotfile_write_line(&rf, line), 0);
+		assert_int_equal(rotfile_wait(&rf), 0);
+	}
+	rotfile_close(&rf);
+	assert_true(rf.deferred >= 1);
+	assert_int_equal(check_every_line_once(f, n), 0);
+}
+
 static void test_unwritable_directory_is_an_error(void **state)
 {
 	struct rotating_file rf;
@@ -184,6 +325,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_zero_truncates_without_old_files, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_lines_flow_while_a_large_file_compresses, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_leftover_rotating_file_is_compressed_first,
+						setup, teardown),
 		cmocka_unit_test(test_unwritable_directory_is_an_error),
 	};
 
