@@ -470,7 +470,7 @@ static const struct option_doc *find_doc_by_name(const char *name)
 }
 
 /* The policy file given with -c/--config, else $JURIS_CONFIG, else the
- * default when present. */
+ * default when present; "none" is no file at all. */
 static const char *config_path(int argc, char **argv, bool *explicit)
 {
 	*explicit = true;
@@ -607,7 +607,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 
 	/* The file first, so that the flags override it. */
 	path = config_path(argc, argv, &explicit);
-	if (path) {
+	if (path && strcmp(path, "none")) {
 		err = apply_file(o, path, explicit);
 		if (err)
 			return err;
