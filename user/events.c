@@ -122,6 +122,26 @@ static void add_endpoint(cJSON *root, const char *name, int family, const __u8 *
 		cJSON_AddStringToObject(add_object(o, "geo"), "country_iso_code", cc);
 }
 
+/* The operator overlay: destination.as (ECS) and juris.operator. */
+static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
+			 const struct juris_event *e)
+{
+	const struct operator *op = w->ops ? operator_find(w->ops, e->asn) : NULL;
+	cJSON *dst = cJSON_GetObjectItemCaseSensitive(root, "destination"), *as, *o;
+	char home[3] = { e->op_cc[0], e->op_cc[1], 0 };
+
+	if (!e->asn || !dst)
+		return;
+	as = add_object(dst, "as");
+	cJSON_AddNumberToObject(as, "number", e->asn);
+	if (op)
+		cJSON_AddStringToObject(add_object(as, "organization"), "name", op->name);
+	o = add_object(jur, "operator");
+	if (home[0])
+		cJSON_AddStringToObject(o, "country", home);
+	cJSON_AddBoolToObject(o, "foreign", e->flags & GEO_F_FOREIGN_OP);
+}
+
 char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 {
 	cJSON *root = cJSON_CreateObject(), *o;
@@ -164,6 +184,7 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(o, "hook", hook_name(e->hook));
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");
+	add_operator(root, o, w, e);
 	line = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return line;

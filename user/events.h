@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "juris.h"
+#include "operators.h"
 #include "rotate.h"
 
 struct event_writer {
@@ -13,6 +14,7 @@ struct event_writer {
 	__s64 boot_to_real_ns;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	const char *mode;
 	const char *policy;
+	const struct operator_table *ops;	/* names of the overlay's AS, or NULL */
 };
 
 void event_writer_init(struct event_writer *w, FILE *out, const char *mode, const char *policy);

@@ -37,6 +37,7 @@ struct run_ctx {
 	struct juris_opts reloaded;	/* owns it after a reload (file.text) */
 	bool has_reloaded;
 	struct juris_maps maps;
+	struct operator_table ops;	/* names for the events' destination.as */
 	struct cgroup_target cgroups[MAX_CGROUPS];
 	int n_cgroups;
 	int lock_fd;
@@ -240,6 +241,21 @@ static void answer_reload(struct run_ctx *c, int status, const char *msg)
 	free(meta);
 }
 
+static void set_operator_names(struct run_ctx *c, const struct juris_opts *o)
+{
+	struct operator_table ops = { 0 };
+	char err[512];
+
+	/* Already validated by the compile of the overlay. */
+	if (overlay_operators(o, &ops, err, sizeof(err))) {
+		operator_table_free(&ops);
+		return;
+	}
+	operator_table_free(&c->ops);
+	c->ops = ops;
+	c->events.ops = &c->ops;
+}
+
 /* SIGHUP or juris reload: the same file and flags as at start, read again. */
 static void reload(struct run_ctx *c)
 {
@@ -266,6 +282,7 @@ static void reload(struct run_ctx *c)
 	fprintf(stderr, "juris: %s\n", msg);
 	c->events.mode = mode_name(next.mode);
 	c->events.policy = zone_name(next.allow_zone);
+	set_operator_names(c, &next);
 	if (c->has_reloaded)
 		options_free(&c->reloaded);
 	c->reloaded = next;
@@ -525,6 +542,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		}
 		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	}
+	set_operator_names(&c, o);
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
@@ -559,5 +577,6 @@ out:
 		close(c.lock_fd);
 	if (c.has_reloaded)
 		options_free(&c.reloaded);
+	operator_table_free(&c.ops);
 	return ret;
 }
