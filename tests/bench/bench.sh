@@ -83,7 +83,7 @@ echo "bench: $DATE, load average $LOAD_START; about 7 minutes" >&2
 declare -A J PP
 while read -r key rest; do
 	case $key in
-	@pp) read -r id e j <<< "$rest"; PP[$id]="$e $j" ;;
+	@pp) read -r id v <<< "$rest"; PP[$id]=$v ;;
 	@scale) echo "$rest" >> "$TMP/scale" ;;
 	*) J[${key#@}]=$rest ;;
 	esac
@@ -223,11 +223,13 @@ LOAD_END=$(loadavg)
 
 # The table.
 pp() { # pp ID LABEL: a per-packet row, juris against the empty program
-	local e j
-	read -r e j <<< "${PP[$1]:-}"
+	local e j x note=""
+	read -r e j x <<< "${PP[$1]:-}"
 	[ -n "$j" ] || return 0
-	printf '| 1 | %s | ns | %s (+%s, %s) | %s | | |\n' "$2" "$(num "$j")" \
-		"$(num "$(awk -v a="$j" -v b="$e" 'BEGIN { print a - b }')")" "$(ratio "$j" "$e")" "$(num "$e")"
+	# Packets meant for established flows that found theirs evicted.
+	if [ -n "$x" ] && [ "$x" -gt 0 ]; then note="; $(num "$x") flows evicted and re-created"; fi
+	printf '| 1 | %s | ns | %s (+%s, %s%s) | %s | | |\n' "$2" "$(num "$j")" \
+		"$(num "$(awk -v a="$j" -v b="$e" 'BEGIN { print a - b }')")" "$(ratio "$j" "$e")" "$note" "$(num "$e")"
 }
 tp_cell() { # VALUE NONE DIVISOR DECIMALS: VALUE / DIVISOR, and VALUE ÷ NONE when NONE is given
 	local v
@@ -301,6 +303,10 @@ printf '| 4 | memory: own figure (juris memlock, bpftool; ipset list -t) | MiB |
 	"$memlock_mib" "$(vs_juris "$ipset_mib" "$memlock_mib" 1)"
 printf '| 4 | memory: Slab delta, /proc/meminfo | MiB | %s | | %s | %s |\n' "$slab_mib" \
 	"$(vs_juris "$nft_slab_mib" "$slab_mib" 1)" "$(vs_juris "$ipset_slab_mib" "$slab_mib" 1)"
+if [ -n "${J[big_memlock]:-}" ]; then
+	printf '| 4 | memory: flow table of %s entries (memlock) | MiB | %s | | | |\n' "$(num "${J[big_flows]}")" \
+		"$(awk -v b="${J[big_memlock]}" 'BEGIN { printf "%.1f", b / 1048576 }')"
+fi
 if [ -f "$TMP/scale" ]; then
 	while read -r n4 n6 f4e f4j e4e e4j f6e f6j e6e e6j _; do
 		PP[s4f]="$f4e $f4j" PP[s4e]="$e4e $e4j" PP[s6f]="$f6e $f6j" PP[s6e]="$e6e $e6j"

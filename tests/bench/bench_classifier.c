@@ -36,6 +36,7 @@ struct bench_opts {
 struct side {
 	int prog_fd;
 	struct ring_buffer *rb;	/* NULL for the empty program */
+	struct juris_bpf *skel;	/* NULL for the empty program */
 };
 
 struct bench_ctx {
@@ -54,7 +55,10 @@ struct dst_set {
 
 struct pair {
 	double empty, juris;	/* mean ns per packet */
+	long long new_flows;	/* flows created during a "next packets" run; -1: not counted */
 };
+
+static long long flows_created(struct juris_bpf *s);
 
 static uint64_t rnd(struct bench_ctx *c)
 {
@@ -225,6 +229,7 @@ static int first_packet(struct bench_ctx *c, const struct side *j, const struct 
 	}
 	r->empty = (double)se / (double)n;
 	r->juris = (double)sj / (double)n;
+	r->new_flows = -1;
 	return ret;
 }
 
@@ -250,10 +255,14 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 	int ret;
 
 	r->empty = r->juris = 0;
+	r->new_flows = 0;
 	for (int k = 0; k < EST_DSTS; k++) {
+		long long f0;
+
 		flow_source(d->family, c->next_flow++, src, &dport);
 		len = synth_udp_packet(pkt, d->family, src, d->a[(size_t)k * 997 % d->n], dport);
 		ret = test_run(j->prog_fd, pkt, len, 1, &dur, NULL);
+		f0 = flows_created(j->skel);
 		for (int i = 0; i < o->rounds && !ret; i++) {
 			ret = test_run(c->empty.prog_fd, pkt, len, o->repeat, &dur, NULL);
 			me[i] = dur;
@@ -263,6 +272,7 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 		}
 		if (ret)
 			return ret;
+		r->new_flows += flows_created(j->skel) - f0;
 		ring_buffer__consume(j->rb);
 		qsort(me, o->rounds, sizeof(me[0]), cmp_double);
 		qsort(mj, o->rounds, sizeof(mj[0]), cmp_double);
@@ -282,6 +292,7 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 	size_t len[LIVE_FLOWS];
 	uint64_t se = 0, sj = 0;
 	unsigned char src[16];
+	long long f0;
 	__u16 dport;
 	__u32 dur;
 	int ret = 0;
@@ -295,6 +306,14 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 		if (i % DRAIN_EVERY == 0)
 			ring_buffer__consume(j->rb);
 	}
+	/* Two passes before measuring: a flow the LRU evicted while the
+	 * others were made is made again, and every flow is referenced. */
+	for (int i = 0; i < 2 * LIVE_FLOWS && !ret; i++) {
+		ret = test_run(j->prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS], 1, &dur, NULL);
+		if (i % DRAIN_EVERY == 0)
+			ring_buffer__consume(j->rb);
+	}
+	f0 = flows_created(j->skel);
 	for (long done = 0; done < n && !ret; done += BLOCK) {
 		for (long i = done; i < done + BLOCK && i < n && !ret; i++) {
 			ret = test_run(c->empty.prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS],
@@ -307,6 +326,7 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 			sj += dur;
 		}
 	}
+	r->new_flows = flows_created(j->skel) - f0;
 	ring_buffer__consume(j->rb);
 	free(pkts);
 	r->empty = (double)se / (double)n;
@@ -314,11 +334,37 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 	return ret;
 }
 
-/* "@pp ID EMPTY JURIS": one per-packet figure pair, for bench.sh's table. */
+/* "@pp ID EMPTY JURIS NEW_FLOWS": one per-packet figure pair, for bench.sh's table. */
 static void print_pair(const char *id, const struct pair *p)
 {
-	printf("@pp %s %.1f %.1f\n", id, p->empty, p->juris);
+	printf("@pp %s %.1f %.1f %lld\n", id, p->empty, p->juris, p->new_flows);
 	fflush(stdout);
+}
+
+/* New flow-table entries the instance has made so far (the per-CPU
+ * totals' flows, every zone and verdict): a measured run of "next packets"
+ * that makes some has seen evicted flows come back as first packets. */
+static long long flows_created(struct juris_bpf *s)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(s->maps.totals);
+	struct juris_totals *t;
+	long long n = 0;
+
+	if (ncpu < 1)
+		return -1;
+	t = calloc((size_t)ncpu, sizeof(*t));
+	if (!t)
+		return -1;
+	for (__u32 i = 0; i < TOTALS_MAX; i++) {
+		if (bpf_map_lookup_elem(fd, &i, t)) {
+			n = -1;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++)
+			n += (long long)t[c].flows;
+	}
+	free(t);
+	return n;
 }
 
 /* The policy of a default juris run: audit mode, EU allowed, unknown allowed. */
@@ -375,7 +421,7 @@ static long slab_kb(void)
 
 static struct side juris_side(struct juris_bpf *s, struct ring_buffer *rb)
 {
-	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb };
+	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb, .skel = s };
 }
 
 static int load_juris(const struct juris_opts *jo, const struct prefix_list *v4,
@@ -683,8 +729,9 @@ static int big_table(struct bench_ctx *c, const struct juris_bpf *full, const st
 	ring_buffer__consume(rb);
 	if (ret)
 		goto out;
-	printf("@big_flows %ld\n@big_fill_s %.3f\n@big_entries %ld\n", o->big_flows, t,
-	       map_entries(bpf_map__fd(s->maps.flows)));
+	printf("@big_flows %ld\n@big_fill_s %.3f\n@big_entries %ld\n@big_memlock %lld\n",
+	       o->big_flows, t, map_entries(bpf_map__fd(s->maps.flows)),
+	       map_memlock(bpf_map__fd(s->maps.flows)));
 	/* Hot: the last flow filled, repeat o->repeat; median of rounds. */
 	len = big_packet(d, nf - 1, pkt);
 	{
@@ -703,10 +750,12 @@ static int big_table(struct bench_ctx *c, const struct juris_bpf *full, const st
 		qsort(mj, o->rounds, sizeof(mj[0]), cmp_double);
 		r.empty = me[o->rounds / 2];
 		r.juris = mj[o->rounds / 2];
+		r.new_flows = -1;
 		print_pair("big_hot", &r);
 	}
 	/* Many: flow (i * a large odd stride) mod nf, a scattered walk over
 	 * the table; empty and juris block by block on the same packets. */
+	r.new_flows = flows_created(s);
 	for (long done = 0; done < o->flows && !ret; done += BLOCK) {
 		for (int side = 0; side < 2 && !ret; side++)
 			for (long i = done; i < done + BLOCK && i < o->flows && !ret; i++) {
@@ -720,6 +769,7 @@ static int big_table(struct bench_ctx *c, const struct juris_bpf *full, const st
 	if (!ret) {
 		r.empty = (double)se / (double)o->flows;
 		r.juris = (double)sj / (double)o->flows;
+		r.new_flows = flows_created(s) - r.new_flows;
 		print_pair("big_many", &r);
 	}
 out:
