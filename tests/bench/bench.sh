@@ -75,7 +75,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print NR ?
 
 LOAD_START=$(loadavg)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "bench: $DATE, load average $LOAD_START; about 7 minutes" >&2
+echo "bench: $DATE, load average $LOAD_START; 4 to 6 minutes" >&2
 
 # 1, 5 and the juris side of 3 and 4: the C driver prints "@key value" lines.
 "$BUILD/bench/bench_classifier" --db "$DB" --export "$TMP" --flows "$FLOWS" \
