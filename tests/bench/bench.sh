@@ -179,7 +179,7 @@ fi
 if [ "$tp" = 1 ]; then
 	echo "bench: throughput, $TP_ROUNDS rounds" >&2
 	ipt=1
-	for round in $(seq 1 "$TP_ROUNDS"); do
+	for _ in $(seq 1 "$TP_ROUNDS"); do
 		UDP[none]+="$(udp "$CG/plain") "
 		TCP[none]+="$(tcp "$CG/plain") "
 		ip netns exec "$NS" nft -f - <<-EOF
@@ -262,7 +262,8 @@ virt=$(systemd-detect-virt 2>/dev/null || true)
 
 echo "juris benchmark, $DATE (make bench)"
 echo
-echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
+echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
+	"(family $(lscpu | sed -n 's/^CPU family: *//p' | head -1), model $(lscpu | sed -n 's/^Model: *//p' | head -1)), $(nproc) cores," \
 	"$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, virtualisation ${virt:-unknown}"
 echo "- kernel $(uname -r); libbpf $(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo '?');" \
 	"$(clang --version | head -1); $(nft --version); $(ipset --version | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2)"
