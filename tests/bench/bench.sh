@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# make bench: juris against an empty program, nftables and ipset, side by side; prints, asserts nothing.
+# make bench: juris against an empty program, no filter, nftables and ipset,
+# side by side in one run; prints one Markdown table; asserts nothing.
 #
 # usage: tests/bench/bench.sh        (as root, after make; make bench does both)
 # Environment: BUILD (default build), JURIS_DB (default the default database),
-# BENCH_FLOWS (first-packet runs per case, default 250000), BENCH_SCALE_FLOWS
-# (default 100000), BENCH_REPEAT (default 1000000), BENCH_THROUGHPUT=0 skips
-# the veth throughput runs.
+# BENCH_FLOWS (packets per per-packet case, default 1000000), BENCH_SCALE_FLOWS
+# (first packets per scaling case, default 100000), BENCH_REPEAT (repeat of
+# the hot-flow runs, default 1000000), BENCH_BIG_FLOWS (entries of the big
+# flow table, default 1048576), BENCH_THROUGHPUT=0 skips the veth runs.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -13,16 +15,17 @@ TOP=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 DB=${JURIS_DB:-$TOP/data/default/geo-whois-asn-country.mmdb}
-FLOWS=${BENCH_FLOWS:-250000}
+FLOWS=${BENCH_FLOWS:-1000000}
 SCALE_FLOWS=${BENCH_SCALE_FLOWS:-100000}
 REPEAT=${BENCH_REPEAT:-1000000}
+BIG_FLOWS=${BENCH_BIG_FLOWS:-1048576}
 THROUGHPUT=${BENCH_THROUGHPUT:-1}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench: run as root (BPF_PROG_TEST_RUN, network namespaces)" >&2
 	exit 1
 fi
-for tool in nft ipset ip bpftool; do
+for tool in nft ipset iptables ip bpftool iperf3; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 
@@ -39,6 +42,9 @@ cleanup() {
 		wait "$JURIS_PID" 2>/dev/null || true
 	fi
 	[ -d "$PIN" ] && "$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
+	[ -s "$TMP/iperf3.pid" ] && kill "$(cat "$TMP/iperf3.pid")" 2>/dev/null || true
+	# Deleting the namespaces drops their nftables tables, ipsets and
+	# iptables rules with them.
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$NS_PEER" 2>/dev/null || true
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
@@ -52,31 +58,43 @@ trap 'exit 130' INT TERM
 now_ns() { date +%s%N; }
 slab_kb() { sleep 1; awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-# ratio A B: A / B with two decimals
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1048576 }'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# num X [DECIMALS]: X with thousands separators
+num() {
+	awk -v x="$1" -v d="${2:-0}" 'BEGIN {
+		if (x == "" || x == "-") { print "–"; exit }
+		s = sprintf("%." d "f", x); i = index(s, "."); f = ""
+		if (i) { f = substr(s, i); s = substr(s, 1, i - 1) }
+		neg = s ~ /^-/; if (neg) s = substr(s, 2)
+		while (length(s) > 3) { f = "," substr(s, length(s) - 2) f; s = substr(s, 1, length(s) - 3) }
+		print (neg ? "−" : "") s f }'
+}
+# ratio A B: A / B, as "0.77×"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f×", a / b; else print "–" }'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "" }'; }
 
-echo "== juris benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
-	"kernel $(uname -r), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
-	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
-virt=$(systemd-detect-virt 2>/dev/null || true)
-echo "virtualisation: ${virt:-unknown}; $(clang --version | head -1); libbpf $(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo '?');" \
-	"$(nft --version); $(ipset --version | head -1)"
-echo "database: $DB"
+LOAD_START=$(loadavg)
+DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+echo "bench: $DATE, load average $LOAD_START; 4 to 6 minutes" >&2
 
-# 1, 4 and the juris side of 2 and 3: the C driver.
-# Its "@key value" lines are for this script; the rest is its tables.
+# 1, 5 and the juris side of 3 and 4: the C driver prints "@key value" lines.
 "$BUILD/bench/bench_classifier" --db "$DB" --export "$TMP" --flows "$FLOWS" \
-	--scale-flows "$SCALE_FLOWS" --repeat "$REPEAT" | tee "$TMP/classifier.out" | grep -v '^@'
-declare -A J
-while read -r key value; do J[${key#@}]=$value; done < <(grep '^@' "$TMP/classifier.out")
+	--scale-flows "$SCALE_FLOWS" --repeat "$REPEAT" --big-flows "$BIG_FLOWS" > "$TMP/classifier.out"
+declare -A J PP
+while read -r key rest; do
+	case $key in
+	@pp) read -r id v <<< "$rest"; PP[$id]=$v ;;
+	@scale) echo "$rest" >> "$TMP/scale" ;;
+	*) J[${key#@}]=$rest ;;
+	esac
+done < <(grep '^@' "$TMP/classifier.out")
 
-# 2, 3 and 5: the same denied prefixes (zone eea, adequate or third: what
+# 2, 3 and 4: the same denied prefixes (zone eea, adequate or third: what
 # --allow eu denies) into nftables and ipset, in private namespaces: the
 # sender NS, where the filters act, and its veth peer NS_PEER, the receiver.
 # Documentation addresses only; the receiver address is in none of the sets,
 # so every filter takes its full miss path, as for most allowed traffic.
+echo "bench: nftables and ipset load" >&2
 ip netns add "$NS"
 ip netns add "$NS_PEER"
 ip -n "$NS" link add jb0 type veth peer name jb1 netns "$NS_PEER"
@@ -90,16 +108,6 @@ ip -n "$NS_PEER" link set lo up
 ip netns exec "$NS_PEER" nft add table inet sink
 ip netns exec "$NS_PEER" nft add chain inet sink in '{ type filter hook input priority 0; policy accept; }'
 ip netns exec "$NS_PEER" nft add rule inet sink in udp dport 9000-9063 drop
-TP_SECONDS=2
-TP_FLOWS=8
-TP_ROUNDS=3
-# flood CGROUP: packets per second of small UDP datagrams sent from NS by a
-# process in CGROUP, over TP_FLOWS flows, bounded by TP_SECONDS and 100 M.
-flood() {
-	# shellcheck disable=SC2016
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" "$3" 192.0.2.2 "$4" "$5" 100000000' \
-		flood "$1" "$NS" "$BUILD/bench/udp_flood" "$TP_FLOWS" "$TP_SECONDS" | awk '{ print $3 }'
-}
 
 s0=$(slab_kb)
 t0=$(now_ns)
@@ -118,12 +126,35 @@ ipset_ms=$(ms "$t0" "$t1")
 ipset_slab=$((s1 - s0))
 ipset_mem=$(ip netns exec "$NS" ipset list -t | awk '/^Size in memory/ { s += $4 } END { print s }')
 
+TP_SECONDS=2
+TP_FLOWS=8
+TP_ROUNDS=3
+# udp CGROUP: packets per second of small UDP datagrams sent from NS by a
+# process in CGROUP, over TP_FLOWS flows, bounded by TP_SECONDS and 100 M.
+udp() {
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" "$3" 192.0.2.2 "$4" "$5" 100000000' \
+		udp "$1" "$NS" "$BUILD/bench/udp_flood" "$TP_FLOWS" "$TP_SECONDS" | awk '{ print $3 }'
+}
+# tcp CGROUP: bits per second received of one bulk TCP stream (iperf3)
+# from a process in CGROUP in NS, for TP_SECONDS.
+tcp() {
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" iperf3 -c 192.0.2.2 -t "$3" -J' \
+		tcp "$1" "$NS" "$TP_SECONDS" > "$TMP/iperf3.json" 2>&1 || true
+	/usr/bin/python3 -c 'import json, sys
+print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' \
+		"$TMP/iperf3.json" 2>/dev/null || echo ""
+}
+
 # Throughput: every filter stays loaded; a round turns on one at a time
 # (the nftables chain, the iptables rule, or the sender's cgroup where
 # juris is attached), so that the configurations alternate under the same
 # machine load and the median of TP_ROUNDS rounds is kept.
-declare -A PPS
+declare -A UDP TCP
 tp=0
+reload_ms=""
+reload_note="pending juris reload"
 if [ "$THROUGHPUT" = 1 ] && [ -n "$CGROOT" ]; then
 	CG=$CGROOT/juris-bench-$$
 	mkdir "$CG" "$CG/plain" "$CG/juris"
@@ -137,78 +168,158 @@ if [ "$THROUGHPUT" = 1 ] && [ -n "$CGROOT" ]; then
 	if ls "$PIN"/link_egress_* >/dev/null 2>&1; then
 		tp=1
 	else
-		echo "bench: juris run did not start: $(tail -1 "$TMP/juris.log")"
+		echo "bench: juris run did not start: $(tail -1 "$TMP/juris.log")" >&2
 	fi
+	ip netns exec "$NS_PEER" iperf3 -s -D -I "$TMP/iperf3.pid" >/dev/null 2>&1
+	for _ in $(seq 1 50); do
+		ip netns exec "$NS_PEER" ss -ltn | grep -q ':5201 ' && break
+		sleep 0.1
+	done
 fi
 if [ "$tp" = 1 ]; then
-	for round in $(seq 1 "$TP_ROUNDS"); do
-		PPS[none]+="$(flood "$CG/plain") "
+	echo "bench: throughput, $TP_ROUNDS rounds" >&2
+	ipt=1
+	for _ in $(seq 1 "$TP_ROUNDS"); do
+		UDP[none]+="$(udp "$CG/plain") "
+		TCP[none]+="$(tcp "$CG/plain") "
 		ip netns exec "$NS" nft -f - <<-EOF
 		add chain inet juris_bench egress { type filter hook output priority filter; policy accept; }
 		add rule inet juris_bench egress ip daddr @deny4 drop
 		add rule inet juris_bench egress ip6 daddr @deny6 drop
 		EOF
-		PPS[nft]+="$(flood "$CG/plain") "
+		UDP[nft]+="$(udp "$CG/plain") "
+		TCP[nft]+="$(tcp "$CG/plain") "
 		ip netns exec "$NS" nft delete chain inet juris_bench egress
-		if ip netns exec "$NS" iptables -A OUTPUT -m set --match-set deny4 dst -j DROP \
+		if [ "$ipt" = 1 ] && ip netns exec "$NS" iptables -A OUTPUT -m set --match-set deny4 dst -j DROP \
 			2>"$TMP/iptables.err"; then
-			PPS[ipset]+="$(flood "$CG/plain") "
+			UDP[ipset]+="$(udp "$CG/plain") "
+			TCP[ipset]+="$(tcp "$CG/plain") "
 			ip netns exec "$NS" iptables -F OUTPUT
-			ip netns exec "$NS" nft delete table ip filter 2>/dev/null || true
-		elif [ "$round" = 1 ]; then
-			echo "bench: iptables -m set refused: $(head -1 "$TMP/iptables.err")"
+		elif [ "$ipt" = 1 ]; then
+			ipt=0
+			echo "bench: iptables -m set refused: $(head -1 "$TMP/iptables.err")" >&2
 		fi
-		PPS[juris]+="$(flood "$CG/juris") "
+		UDP[juris]+="$(udp "$CG/juris") "
+		TCP[juris]+="$(tcp "$CG/juris") "
 	done
+	# Reload of the same database by the running daemon, when this tree
+	# has juris reload: from the command's start to its return.
+	if "$BUILD/juris" --help 2>&1 | grep -q '^ *juris reload'; then
+		t0=$(now_ns)
+		if "$BUILD/juris" reload --pin-dir "$PIN" > "$TMP/reload.out" 2>&1; then
+			t1=$(now_ns)
+			reload_ms=$(ms "$t0" "$t1")
+			reload_note="juris reload, same database"
+		else
+			reload_note="juris reload failed: $(tail -1 "$TMP/reload.out")"
+		fi
+	fi
 	kill "$JURIS_PID" 2>/dev/null || true
 	wait "$JURIS_PID" 2>/dev/null || true
 	JURIS_PID=""
 	"$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
 fi
-ip netns exec "$NS" nft flush ruleset
-ip netns exec "$NS" ipset destroy
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'; }
+LOAD_END=$(loadavg)
 
-juris_ms=$(awk -v c="${J[compile_s]}" -v l="${J[full_load_s]}" 'BEGIN { printf "%d", (c + l) * 1000 }')
-fill_ms=$(awk -v f="${J[fill_s]}" 'BEGIN { printf "%d", f * 1000 }')
-compile_ms=$(awk -v f="${J[compile_s]}" 'BEGIN { printf "%d", f * 1000 }')
-memlock=$(( J[memlock_v4] + J[memlock_v6] ))
-deny=$(( J[deny_v4] + J[deny_v6] ))
+# The table.
+pp() { # pp ID LABEL: a per-packet row, juris against the empty program
+	local e j x note=""
+	read -r e j x <<< "${PP[$1]:-}"
+	[ -n "$j" ] || return 0
+	# Packets meant for established flows that found theirs evicted.
+	if [ -n "$x" ] && [ "$x" -gt 0 ]; then note="; $(num "$x") flows evicted and re-created"; fi
+	printf '| 1 | %s | ns | %s (+%s, %s%s) | %s | | |\n' "$2" "$(num "$j")" \
+		"$(num "$(awk -v a="$j" -v b="$e" 'BEGIN { print a - b }')")" "$(ratio "$j" "$e")" "$note" "$(num "$e")"
+}
+tp_cell() { # VALUE NONE DIVISOR DECIMALS: VALUE / DIVISOR, and VALUE ÷ NONE when NONE is given
+	local v
+	[ -n "$1" ] || { echo "–"; return; }
+	v=$(num "$(awk -v x="$1" -v s="$3" 'BEGIN { print x / s }')" "$4")
+	if [ -n "$2" ]; then echo "$v ($(ratio "$1" "$2"))"; else echo "$v"; fi
+}
+tp_row() { # LABEL UNIT DIVISOR DECIMALS ARRAY: a throughput row, each ÷ no filter
+	local -n a=$5
+	local n
+	n=$(median <<< "${a[none]:-}")
+	printf '| 2 | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
+		"$(tp_cell "$(median <<< "${a[juris]:-}")" "$n" "$3" "$4")" "$(tp_cell "$n" "" "$3" "$4")" \
+		"$(tp_cell "$(median <<< "${a[nft]:-}")" "$n" "$3" "$4")" \
+		"$(tp_cell "$(median <<< "${a[ipset]:-}")" "$n" "$3" "$4")"
+}
+vs_juris() { echo "$(num "$1" "${3:-0}") ($(ratio "$1" "$2"))"; }
+sec_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
 
+compile_ms=$(sec_ms "${J[compile_s]}")
+fill_ms=$(sec_ms "${J[fill_s]}")
+load_ms=$(sec_ms "${J[full_load_s]}")
+juris_ms=$((compile_ms + load_ms))
+memlock_mib=$(awk -v a="${J[memlock_v4]}" -v b="${J[memlock_v6]}" 'BEGIN { printf "%.1f", (a + b) / 1048576 }')
+slab_mib=$(awk -v k="${J[slab_kb]}" 'BEGIN { printf "%.1f", k / 1024 }')
+nft_slab_mib=$(awk -v k="$nft_slab" 'BEGIN { printf "%.1f", k / 1024 }')
+ipset_slab_mib=$(awk -v k="$ipset_slab" 'BEGIN { printf "%.1f", k / 1024 }')
+ipset_mib=$(awk -v k="$ipset_mem" 'BEGIN { printf "%.1f", k / 1048576 }')
+virt=$(systemd-detect-virt 2>/dev/null || true)
+
+echo "juris benchmark, $DATE (make bench)"
 echo
-echo "Loading: juris loads all ${J[prefixes_v4]} + ${J[prefixes_v6]} prefixes (every country);"
-echo "nftables and ipset load the ${J[deny_v4]} + ${J[deny_v6]} denied ones only."
-printf '%-44s %10s %9s\n' "LOADER" "ms" "vs juris"
-printf '%-44s %10s %9s\n' "juris: compile .mmdb -> prefixes" "$compile_ms" ""
-printf '%-44s %10s %9s\n' "juris: program load + map fill" "$(awk -v f="${J[full_load_s]}" 'BEGIN { printf "%d", f * 1000 }')" ""
-printf '%-44s %10s %9s\n' "  of which map fill (bpf_map_update_elem)" "$fill_ms" ""
-printf '%-44s %10s %9s\n' "juris total" "$juris_ms" "1.00x"
-printf '%-44s %10s %9s\n' "nft -f (interval sets, $deny elements)" "$nft_ms" "$(ratio "$nft_ms" "$juris_ms")"
-printf '%-44s %10s %9s\n' "ipset restore (hash:net, $deny elements)" "$ipset_ms" "$(ratio "$ipset_ms" "$juris_ms")"
-
+echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
+	"(family $(lscpu | sed -n 's/^CPU family: *//p' | head -1), model $(lscpu | sed -n 's/^Model: *//p' | head -1)), $(nproc) cores," \
+	"$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, virtualisation ${virt:-unknown}"
+echo "- kernel $(uname -r); libbpf $(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo '?');" \
+	"$(clang --version | head -1); $(nft --version); $(ipset --version | head -1); $(iperf3 --version | head -1 | cut -d' ' -f1-2)"
+echo "- load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end"
+echo "- database: $(num "${J[prefixes_v4]}") IPv4 + $(num "${J[prefixes_v6]}") IPv6 prefixes;" \
+	"the default policy (--allow eu) denies $(num "${J[deny_v4]}") + $(num "${J[deny_v6]}"), the set given to nftables and ipset"
+echo "- 1, 5: BPF_PROG_TEST_RUN, mean ns per packet, reference an empty cgroup_skb program of the same type;" \
+	"first packets and flows in turn: $(num "$FLOWS") runs of repeat 1 each ($(num "$SCALE_FLOWS") for the first packets of row 5);" \
+	"hot flow: repeat $(num "$REPEAT"), median of 3"
+echo "- 2: veth between two namespaces, filter on the sender, median of $TP_ROUNDS rounds of ${TP_SECONDS} s; UDP 18-byte payload over $TP_FLOWS flows; TCP one iperf3 stream; reference no filter"
+echo "- ratios: rows 1, 2, 5 ÷ the reference column; rows 3, 4 ÷ juris"
 echo
-echo "Kernel memory of the prefix sets"
-printf '%-44s %10s %12s\n' "" "MiB" "Slab delta"
-printf '%-44s %10s %9s MiB\n' "juris geo_v4 + geo_v6 (memlock, bpftool)" "$(mib "$memlock")" \
-	"$(awk -v k="${J[slab_kb]}" 'BEGIN { printf "%.1f", k / 1024 }')"
-printf '%-44s %10s %9s MiB\n' "nftables interval sets" "-" "$(awk -v k="$nft_slab" 'BEGIN { printf "%.1f", k / 1024 }')"
-printf '%-44s %10s %9s MiB\n' "ipset hash:net (ipset list -t)" "$(mib "$ipset_mem")" \
-	"$(awk -v k="$ipset_slab" 'BEGIN { printf "%.1f", k / 1024 }')"
-
-[ "$tp" = 1 ] || exit 0
-echo
-echo "Throughput: UDP, 18-byte payload, $TP_FLOWS connected flows, one sender, ${TP_SECONDS} s a run,"
-echo "veth between two namespaces, destination in no set (the miss path); packets per second"
-echo "sent, median of $TP_ROUNDS rounds of the four configurations in turn"
-pps_none=$(median <<< "${PPS[none]}")
-printf '%-44s %12s %9s  %s\n' "FILTER ON THE SENDER" "pps" "vs none" "runs"
-for f in none juris nft ipset; do
-	case $f in
-	none) what="none" ;;
-	juris) what="juris (cgroup_skb egress, full database)" ;;
-	nft) what="nftables output chain, interval sets" ;;
-	ipset) what="iptables -m set, ipset hash:net" ;;
-	esac
-	p=$(median <<< "${PPS[$f]:-}")
-	printf '%-44s %12s %9s  %s\n' "$what" "$p" "$(ratio "$p" "$pps_none")" "${PPS[$f]:-}"
+echo "| # | measure | unit | juris | reference | nftables | ipset |"
+echo "|---|---|---|---:|---:|---:|---:|"
+for f in v4 v6; do
+	F=IPv${f#v}
+	for w in in out; do
+		W=$([ "$w" = in ] && echo "in the database" || echo "not in the database")
+		pp "${f}_${w}_first" "$F, $W, first packet of a flow"
+		pp "${f}_${w}_hot" "$F, $W, next packets, 1 hot flow"
+		pp "${f}_${w}_many" "$F, $W, next packets, 2,048 flows in turn"
+	done
 done
+if [ "$tp" = 1 ]; then
+	tp_row "UDP, $TP_FLOWS flows, 18-byte payload" "packets/s" 1 0 UDP
+	tp_row "TCP bulk, iperf3, 1 stream" "Gbit/s" 1000000000 2 TCP
+fi
+printf '| 3 | load: compile .mmdb → prefixes | ms | %s | | | |\n' "$(num "$compile_ms")"
+printf '| 3 | load: programs + map fill (fill %s ms) | ms | %s | | | |\n' "$(num "$fill_ms")" "$(num "$load_ms")"
+printf '| 3 | load: total (juris all prefixes; nft -f, ipset restore the denied ones) | ms | %s | | %s | %s |\n' \
+	"$(num "$juris_ms")" "$(vs_juris "$nft_ms" "$juris_ms")" "$(vs_juris "$ipset_ms" "$juris_ms")"
+if [ -n "$reload_ms" ]; then
+	printf '| 3 | reload: %s | ms | %s | | | |\n' "$reload_note" "$(num "$reload_ms")"
+else
+	printf '| 3 | reload: %s | ms | – | | | |\n' "$reload_note"
+fi
+printf '| 4 | memory: own figure (juris memlock, bpftool; ipset list -t) | MiB | %s | | – | %s |\n' \
+	"$memlock_mib" "$(vs_juris "$ipset_mib" "$memlock_mib" 1)"
+printf '| 4 | memory: Slab delta, /proc/meminfo | MiB | %s | | %s | %s |\n' "$slab_mib" \
+	"$(vs_juris "$nft_slab_mib" "$slab_mib" 1)" "$(vs_juris "$ipset_slab_mib" "$slab_mib" 1)"
+if [ -n "${J[big_memlock]:-}" ]; then
+	printf '| 4 | memory: flow table of %s entries (memlock) | MiB | %s | | | |\n' "$(num "${J[big_flows]}")" \
+		"$(awk -v b="${J[big_memlock]}" 'BEGIN { printf "%.1f", b / 1048576 }')"
+fi
+if [ -f "$TMP/scale" ]; then
+	while read -r n4 n6 f4e f4j e4e e4j f6e f6j e6e e6j _; do
+		PP[s4f]="$f4e $f4j" PP[s4e]="$e4e $e4j" PP[s6f]="$f6e $f6j" PP[s6e]="$e6e $e6j"
+		n="$(num "$n4") + $(num "$n6") prefixes"
+		pp s4f "$n, IPv4 first packet" | sed 's/^| 1 /| 5 /'
+		pp s4e "$n, IPv4 next packets, hot" | sed 's/^| 1 /| 5 /'
+		pp s6f "$n, IPv6 first packet" | sed 's/^| 1 /| 5 /'
+		pp s6e "$n, IPv6 next packets, hot" | sed 's/^| 1 /| 5 /'
+	done < "$TMP/scale"
+fi
+if [ -n "${J[big_flows]:-}" ]; then
+	n="flow table of $(num "${J[big_flows]}") ($(num "${J[big_entries]}") live, filled in ${J[big_fill_s]} s)"
+	pp big_hot "$n, IPv4 next packets, hot" | sed 's/^| 1 /| 5 /'
+	pp big_many "$n, IPv4 next packets, $(num "$FLOWS") flows scattered" | sed 's/^| 1 /| 5 /'
+fi

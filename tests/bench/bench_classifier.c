@@ -29,12 +29,14 @@ struct bench_opts {
 	long scale_flows;	/* first-packet runs per case of the scaling table */
 	long repeat;		/* BPF_PROG_TEST_RUN repeat of the established runs */
 	int rounds;		/* established runs per destination, median kept */
+	long big_flows;		/* entries of the big flow table, all filled */
 };
 
 /* One side of a comparison: a program and, for juris, its ring buffer. */
 struct side {
 	int prog_fd;
 	struct ring_buffer *rb;	/* NULL for the empty program */
+	struct juris_bpf *skel;	/* NULL for the empty program */
 };
 
 struct bench_ctx {
@@ -53,7 +55,10 @@ struct dst_set {
 
 struct pair {
 	double empty, juris;	/* mean ns per packet */
+	long long new_flows;	/* flows created during a "next packets" run; -1: not counted */
 };
+
+static long long flows_created(struct juris_bpf *s);
 
 static uint64_t rnd(struct bench_ctx *c)
 {
@@ -224,6 +229,7 @@ static int first_packet(struct bench_ctx *c, const struct side *j, const struct 
 	}
 	r->empty = (double)se / (double)n;
 	r->juris = (double)sj / (double)n;
+	r->new_flows = -1;
 	return ret;
 }
 
@@ -249,10 +255,14 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 	int ret;
 
 	r->empty = r->juris = 0;
+	r->new_flows = 0;
 	for (int k = 0; k < EST_DSTS; k++) {
+		long long f0;
+
 		flow_source(d->family, c->next_flow++, src, &dport);
 		len = synth_udp_packet(pkt, d->family, src, d->a[(size_t)k * 997 % d->n], dport);
 		ret = test_run(j->prog_fd, pkt, len, 1, &dur, NULL);
+		f0 = flows_created(j->skel);
 		for (int i = 0; i < o->rounds && !ret; i++) {
 			ret = test_run(c->empty.prog_fd, pkt, len, o->repeat, &dur, NULL);
 			me[i] = dur;
@@ -262,6 +272,7 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 		}
 		if (ret)
 			return ret;
+		r->new_flows += flows_created(j->skel) - f0;
 		ring_buffer__consume(j->rb);
 		qsort(me, o->rounds, sizeof(me[0]), cmp_double);
 		qsort(mj, o->rounds, sizeof(mj[0]), cmp_double);
@@ -281,6 +292,7 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 	size_t len[LIVE_FLOWS];
 	uint64_t se = 0, sj = 0;
 	unsigned char src[16];
+	long long f0;
 	__u16 dport;
 	__u32 dur;
 	int ret = 0;
@@ -294,6 +306,14 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 		if (i % DRAIN_EVERY == 0)
 			ring_buffer__consume(j->rb);
 	}
+	/* Two passes before measuring: a flow the LRU evicted while the
+	 * others were made is made again, and every flow is referenced. */
+	for (int i = 0; i < 2 * LIVE_FLOWS && !ret; i++) {
+		ret = test_run(j->prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS], 1, &dur, NULL);
+		if (i % DRAIN_EVERY == 0)
+			ring_buffer__consume(j->rb);
+	}
+	f0 = flows_created(j->skel);
 	for (long done = 0; done < n && !ret; done += BLOCK) {
 		for (long i = done; i < done + BLOCK && i < n && !ret; i++) {
 			ret = test_run(c->empty.prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS],
@@ -306,6 +326,7 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 			sj += dur;
 		}
 	}
+	r->new_flows = flows_created(j->skel) - f0;
 	ring_buffer__consume(j->rb);
 	free(pkts);
 	r->empty = (double)se / (double)n;
@@ -313,10 +334,37 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 	return ret;
 }
 
-static void print_pair(const char *what, const struct pair *p)
+/* "@pp ID EMPTY JURIS NEW_FLOWS": one per-packet figure pair, for bench.sh's table. */
+static void print_pair(const char *id, const struct pair *p)
 {
-	printf("%-36s %9.1f %9.1f %9.1f %7.2fx\n", what, p->empty, p->juris,
-	       p->juris - p->empty, p->empty > 0 ? p->juris / p->empty : 0);
+	printf("@pp %s %.1f %.1f %lld\n", id, p->empty, p->juris, p->new_flows);
+	fflush(stdout);
+}
+
+/* New flow-table entries the instance has made so far (the per-CPU
+ * totals' flows, every zone and verdict): a measured run of "next packets"
+ * that makes some has seen evicted flows come back as first packets. */
+static long long flows_created(struct juris_bpf *s)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(s->maps.totals);
+	struct juris_totals *t;
+	long long n = 0;
+
+	if (ncpu < 1)
+		return -1;
+	t = calloc((size_t)ncpu, sizeof(*t));
+	if (!t)
+		return -1;
+	for (__u32 i = 0; i < TOTALS_MAX; i++) {
+		if (bpf_map_lookup_elem(fd, &i, t)) {
+			n = -1;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++)
+			n += (long long)t[c].flows;
+	}
+	free(t);
+	return n;
 }
 
 /* The policy of a default juris run: audit mode, EU allowed, unknown allowed. */
@@ -364,6 +412,23 @@ static long long map_memlock(int fd)
 	return v;
 }
 
+/* memlock of the table that slot 0 of an outer (array of maps) holds. */
+static long long slot_memlock(int outer)
+{
+	__u32 slot = 0, id;
+	long long v;
+	int fd;
+
+	if (bpf_map_lookup_elem(outer, &slot, &id))
+		return -1;
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0)
+		return -1;
+	v = map_memlock(fd);
+	close(fd);
+	return v;
+}
+
 /* Slab settles after RCU frees: let it, then read. */
 static long slab_kb(void)
 {
@@ -373,14 +438,14 @@ static long slab_kb(void)
 
 static struct side juris_side(struct juris_bpf *s, struct ring_buffer *rb)
 {
-	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb };
+	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb, .skel = s };
 }
 
 static int load_juris(const struct juris_opts *jo, const struct prefix_list *v4,
 		      const struct prefix_list *v6, struct juris_bpf **s, struct ring_buffer **rb)
 {
 	char err[512];
-	int ret = juris_load_private(jo, v4, v6, NULL, s, err, sizeof(err));
+	int ret = juris_load_private(jo, v4, v6, NULL, NULL, s, err, sizeof(err));
 
 	if (ret) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -516,14 +581,11 @@ static int scale_row(struct bench_ctx *c, const struct juris_opts *jo, const str
 	}
 	if (!ret)
 		ret = established(c, &j, d, &e6);
-	mem = map_memlock(bpf_map__fd(s->maps.geo_v4)) + map_memlock(bpf_map__fd(s->maps.geo_v6));
+	mem = slot_memlock(bpf_map__fd(s->maps.geo_v4)) + slot_memlock(bpf_map__fd(s->maps.geo_v6));
 	if (!ret) {
-		char label[32];
-
-		snprintf(label, sizeof(label), "%zu + %zu", s4.n, s6.n);
-		printf("%-16s %8.1f %8.1f %8.1f %8.1f %7.2f %7.1f\n", label,
-		       f4.juris - f4.empty, e4.juris - e4.empty, f6.juris - f6.empty,
-		       e6.juris - e6.empty, size ? t : c->full_load_s, (double)mem / (1 << 20));
+		printf("@scale %zu %zu %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.3f %lld\n", s4.n,
+		       s6.n, f4.empty, f4.juris, e4.empty, e4.juris, f6.empty, f6.juris, e6.empty,
+		       e6.juris, size ? t : c->full_load_s, mem);
 		fflush(stdout);
 	}
 out:
@@ -539,10 +601,11 @@ out:
 
 static int per_packet(struct bench_ctx *c, const struct side *j, const struct loaded_db *db)
 {
-	static const char *const fam[2] = { "IPv4", "IPv6" };
+	static const char *const fam[2] = { "v4", "v6" };
+	static const char *const kind[3] = { "first", "hot", "many" };
 	struct dst_set *in = malloc(sizeof(*in)), *out = malloc(sizeof(*out));
 	struct pair r;
-	char what[64];
+	char id[32];
 	int ret = 0;
 
 	if (!in || !out) {
@@ -550,13 +613,7 @@ static int per_packet(struct bench_ctx *c, const struct side *j, const struct lo
 		free(out);
 		return -ENOMEM;
 	}
-	printf("\nPer packet: BPF_PROG_TEST_RUN, mean ns per run as the kernel reports it\n");
-	printf("first packet: %ld runs of repeat 1, each a new flow, %d destinations;\n"
-	       "next, 1 hot flow: repeat %ld on one packet (median of %d, mean of %d flows);\n"
-	       "next, %d flows: %ld runs of repeat 1 cycling through %d live flows\n\n",
-	       c->o->flows, N_DSTS, c->o->repeat, c->o->rounds, EST_DSTS, LIVE_FLOWS, c->o->flows,
-	       LIVE_FLOWS);
-	printf("%-36s %9s %9s %9s %8s\n", "CASE", "EMPTY ns", "JURIS ns", "+ns", "RATIO");
+	fprintf(stderr, "bench: per packet, full database\n");
 	for (int f = 0; f < 2 && !ret; f++) {
 		int family = f ? AF_INET6 : AF_INET;
 
@@ -568,11 +625,9 @@ static int per_packet(struct bench_ctx *c, const struct side *j, const struct lo
 			break;
 		}
 		for (int k = 0; k < 6 && !ret; k++) {
-			static const char *const kind[3] = { "first packet", "next, 1 hot flow",
-							     "next, 2048 flows" };
 			const struct dst_set *d = k < 3 ? in : out;
 
-			snprintf(what, sizeof(what), "%s %s, %s", fam[f], k < 3 ? "in db" : "not in db",
+			snprintf(id, sizeof(id), "%s_%s_%s", fam[f], k < 3 ? "in" : "out",
 				 kind[k % 3]);
 			if (k % 3 == 0)
 				ret = first_packet(c, j, d, c->o->flows, &r);
@@ -581,12 +636,163 @@ static int per_packet(struct bench_ctx *c, const struct side *j, const struct lo
 			else
 				ret = established_many(c, j, d, c->o->flows, &r);
 			if (!ret)
-				print_pair(what, &r);
-			fflush(stdout);
+				print_pair(id, &r);
 		}
 	}
 	free(in);
 	free(out);
+	return ret;
+}
+
+/* An instance like the full one but whose flow table has n entries, as
+ * juris run --flow-table n makes it; it shares the full instance's prefix
+ * and exception maps instead of filling its own. */
+static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **out,
+		    struct ring_buffer **rb)
+{
+	struct juris_bpf *s = juris_bpf__open();
+	int ret;
+
+	if (!s)
+		return -errno;
+	ret = bpf_map__set_max_entries(s->maps.flows, n);
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo_v4, bpf_map__fd(full->maps.geo_v4));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo_v6, bpf_map__fd(full->maps.geo_v6));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.except_v4, bpf_map__fd(full->maps.except_v4));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.except_v6, bpf_map__fd(full->maps.except_v6));
+	if (!ret)
+		ret = juris_bpf__load(s);
+	if (!ret)
+		ret = set_policy(s);
+	if (!ret) {
+		*rb = ring_buffer__new(bpf_map__fd(s->maps.events), drain_noop, NULL, NULL);
+		if (!*rb)
+			ret = -errno;
+	}
+	if (ret) {
+		juris_bpf__destroy(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+static long map_entries(int fd)
+{
+	struct flow_key k, next;
+	long n = 0;
+
+	for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &k) {
+		k = next;
+		n++;
+	}
+	return n;
+}
+
+/* Packet of flow i of the big table: flow_source(i) toward an IPv4
+ * destination in the database. */
+static size_t big_packet(const struct dst_set *d, uint64_t i, unsigned char *pkt)
+{
+	unsigned char src[16];
+	__u16 dport;
+
+	flow_source(AF_INET, i, src, &dport);
+	return synth_udp_packet(pkt, AF_INET, src, d->a[i % d->n], dport);
+}
+
+/* Established flows with a full flow table of c->o->big_flows entries:
+ * the program itself fills the table, one first packet per flow (repeat
+ * 1 each); then a hot flow (repeat c->o->repeat) and c->o->flows packets
+ * of flows spread over the whole table, in a scattered order. */
+static int big_table(struct bench_ctx *c, const struct juris_bpf *full, const struct loaded_db *db)
+{
+	const struct bench_opts *o = c->o;
+	struct dst_set *d = malloc(sizeof(*d));
+	struct juris_bpf *s = NULL;
+	struct ring_buffer *rb = NULL;
+	unsigned char pkt[PKT_MAX];
+	uint64_t nf = (uint64_t)o->big_flows, se = 0, sj = 0;
+	struct pair r;
+	struct side j;
+	__u32 dur;
+	size_t len;
+	double t;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	fprintf(stderr, "bench: flow table of %ld entries\n", o->big_flows);
+	ret = load_big(full, (__u32)o->big_flows, &s, &rb);
+	if (ret) {
+		fprintf(stderr, "bench: cannot load a %ld-entry flow table: %s\n", o->big_flows,
+			strerror(-ret));
+		free(d);
+		return ret;
+	}
+	j = juris_side(s, rb);
+	dsts_in(c, &db->v4, AF_INET, d);
+	t = now_s();
+	for (uint64_t i = 0; i < nf && !ret; i++) {
+		len = big_packet(d, i, pkt);
+		ret = test_run(j.prog_fd, pkt, len, 1, &dur, NULL);
+		if (i % DRAIN_EVERY == DRAIN_EVERY - 1)
+			ring_buffer__consume(rb);
+	}
+	t = now_s() - t;
+	ring_buffer__consume(rb);
+	if (ret)
+		goto out;
+	printf("@big_flows %ld\n@big_fill_s %.3f\n@big_entries %ld\n@big_memlock %lld\n",
+	       o->big_flows, t, map_entries(bpf_map__fd(s->maps.flows)),
+	       map_memlock(bpf_map__fd(s->maps.flows)));
+	/* Hot: the last flow filled, repeat o->repeat; median of rounds. */
+	len = big_packet(d, nf - 1, pkt);
+	{
+		double me[16], mj[16];
+
+		for (int i = 0; i < o->rounds && !ret; i++) {
+			ret = test_run(c->empty.prog_fd, pkt, len, (int)o->repeat, &dur, NULL);
+			me[i] = dur;
+			if (!ret)
+				ret = test_run(j.prog_fd, pkt, len, (int)o->repeat, &dur, NULL);
+			mj[i] = dur;
+		}
+		if (ret)
+			goto out;
+		qsort(me, o->rounds, sizeof(me[0]), cmp_double);
+		qsort(mj, o->rounds, sizeof(mj[0]), cmp_double);
+		r.empty = me[o->rounds / 2];
+		r.juris = mj[o->rounds / 2];
+		r.new_flows = -1;
+		print_pair("big_hot", &r);
+	}
+	/* Many: flow (i * a large odd stride) mod nf, a scattered walk over
+	 * the table; empty and juris block by block on the same packets. */
+	r.new_flows = flows_created(s);
+	for (long done = 0; done < o->flows && !ret; done += BLOCK) {
+		for (int side = 0; side < 2 && !ret; side++)
+			for (long i = done; i < done + BLOCK && i < o->flows && !ret; i++) {
+				len = big_packet(d, (uint64_t)i * 2654435761u % nf, pkt);
+				ret = test_run(side ? j.prog_fd : c->empty.prog_fd, pkt, len, 1,
+					       &dur, NULL);
+				*(side ? &sj : &se) += dur;
+			}
+	}
+	ring_buffer__consume(rb);
+	if (!ret) {
+		r.empty = (double)se / (double)o->flows;
+		r.juris = (double)sj / (double)o->flows;
+		r.new_flows = flows_created(s) - r.new_flows;
+		print_pair("big_many", &r);
+	}
+out:
+	ring_buffer__free(rb);
+	juris_bpf__destroy(s);
+	free(d);
 	return ret;
 }
 
@@ -646,8 +852,8 @@ static int load_and_memory(struct bench_ctx *c, const struct juris_opts *jo,
 	printf("@compile_s %.3f\n@prog_load_s %.3f\n@full_load_s %.3f\n@fill_s %.3f\n", t[0],
 	       t[1], t[2], t[2] - t[1]);
 	printf("@memlock_v4 %lld\n@memlock_v6 %lld\n",
-	       map_memlock(bpf_map__fd((*s)->maps.geo_v4)),
-	       map_memlock(bpf_map__fd((*s)->maps.geo_v6)));
+	       slot_memlock(bpf_map__fd((*s)->maps.geo_v4)),
+	       slot_memlock(bpf_map__fd((*s)->maps.geo_v6)));
 	printf("@slab_kb %ld\n", (slab[3] - slab[2]) - (slab[1] - slab[0]));
 	fflush(stdout);
 	return 0;
@@ -679,11 +885,12 @@ int main(int argc, char **argv)
 		{ "scale-flows", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "rounds", required_argument, NULL, 'n' },
+		{ "big-flows", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const size_t sizes[] = { 1000, 10000, 100000, 0 };
 	struct bench_opts o = { .flows = 1000000, .scale_flows = 200000, .repeat = 1000000,
-				.rounds = 3 };
+				.rounds = 3, .big_flows = 1 << 20 };
 	struct juris_opts jo = { .cmd = CMD_LOOKUP, .allow_zone = ZONE_EU,
 				 .flow_table = DEFAULT_FLOW_TABLE };
 	struct bench_ctx c = { .o = &o, .rng = 0x6a75726973ull };
@@ -702,9 +909,11 @@ int main(int argc, char **argv)
 		case 's': o.scale_flows = parse_count(optarg, "flow count"); break;
 		case 'r': o.repeat = parse_count(optarg, "repeat"); break;
 		case 'n': o.rounds = (int)parse_count(optarg, "round count"); break;
+		case 'b': o.big_flows = parse_count(optarg, "flow count"); break;
 		default:
 			fprintf(stderr, "usage: bench_classifier [--db FILE] [--export DIR] "
-				"[--flows N] [--scale-flows N] [--repeat N] [--rounds N]\n");
+				"[--flows N] [--scale-flows N] [--repeat N] [--rounds N]\n"
+				"                        [--big-flows N]\n");
 			return 2;
 		}
 	}
@@ -726,13 +935,11 @@ int main(int argc, char **argv)
 	ret = per_packet(&c, &j, &db);
 	if (ret)
 		goto cleanup;
-	printf("\nScaling: ns per packet over the empty program, destinations in the database\n"
-	       "(first: %ld new flows; next: 1 hot flow, repeat %ld), load time, geo maps memlock\n\n",
-	       o.scale_flows, o.repeat);
-	printf("%-16s %8s %8s %8s %8s %7s %7s\n", "PREFIXES v4+v6", "v4 first", "v4 next",
-	       "v6 first", "v6 next", "load s", "MiB");
+	fprintf(stderr, "bench: scaling with the prefix count\n");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !ret; i++)
 		ret = scale_row(&c, &jo, &db, sizes[i], s, rb);
+	if (!ret)
+		ret = big_table(&c, s, &db);
 cleanup:
 	if (ret && ret != -ENOMEM)
 		fprintf(stderr, "bench: failed: %s\n", strerror(-ret));
