@@ -602,7 +602,8 @@ int juris_egress(struct __sk_buff *skb)
 		if (sk)
 			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
 	}
-	if (account_flow(&k, v, &c, 1, skb->len, sport, owner, bpf_get_socket_uid(skb)) &&
+	/* The uid only names a new flow: not worth a helper call on the others. */
+	if (account_flow(&k, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
 	    c.verdict != VERDICT_ALLOW)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS, sport, owner);
 
