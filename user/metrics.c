@@ -73,6 +73,33 @@ static void country_metric(FILE *out, const struct report *r, const char *name,
 	}
 }
 
+/* The operator overlay: listed operators only (bounded by the list). */
+static void operator_metric(FILE *out, const struct report *r, const char *name,
+			    const char *help, const char *col)
+{
+	int asn = col_of(r, "asn"), home = col_of(r, "operator_country");
+	int foreign = col_of(r, "foreign"), cc = col_of(r, "country");
+	int verdict = col_of(r, "verdict"), c = col_of(r, col);
+
+	header(out, name, "gauge", help);
+	if (asn < 0 || home < 0 || foreign < 0 || cc < 0 || verdict < 0 || c < 0)
+		return;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct report_row *row = &r->rows[i];
+
+		if (!row->num[asn])
+			continue;
+		fprintf(out, "%s{asn=\"%" PRIu64 "\",operator_country=", name, row->num[asn]);
+		label_value(out, row->text[home][0] ? row->text[home] : "unknown");
+		fprintf(out, ",foreign=\"%s\",country=",
+			strcmp(row->text[foreign], "yes") ? "false" : "true");
+		label_value(out, row->text[cc][0] ? row->text[cc] : "unknown");
+		fputs(",verdict=", out);
+		label_value(out, row->text[verdict]);
+		fprintf(out, "} %" PRIu64 "\n", row->num[c]);
+	}
+}
+
 static void single(FILE *out, const char *name, const char *type, const char *help,
 		   unsigned long long v)
 {
@@ -105,6 +132,14 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		country_metric(out, in->by_country, "juris_flow_table_country_flows",
 			       "Flows still in the flow table, by destination country.", "flows");
 	}
+	if (in->by_operator) {
+		operator_metric(out, in->by_operator, "juris_flow_table_operator_bytes",
+				"Bytes of the flows still in the flow table to listed operators, "
+				"by AS, operator's home and destination country.", "bytes");
+		operator_metric(out, in->by_operator, "juris_flow_table_operator_flows",
+				"Flows still in the flow table to listed operators, by AS, "
+				"operator's home and destination country.", "flows");
+	}
 	single(out, "juris_flow_table_entries", "gauge", "Flows in the flow table.",
 	       st->flows_in_table);
 	single(out, "juris_flow_table_size", "gauge", "Capacity of the flow table.",
@@ -129,9 +164,16 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	header(out, "juris_database_age_seconds", "gauge", "Age of the geo database in force.");
 	fprintf(out, "juris_database_age_seconds %lld\n", (long long)(age > 0 ? age : 0));
 	header(out, "juris_policy_info", "gauge", "The policy in force (always 1).");
-	fprintf(out, "juris_policy_info{mode=\"%s\",allow=\"%s\",unknown=\"%s\"} 1\n",
+	fprintf(out, "juris_policy_info{mode=\"%s\",allow=\"%s\",unknown=\"%s\","
+		"foreign_operator=\"%s\",operator_overlay=\"%s\"} 1\n",
 		mode_name(in->cfg->mode), zone_name(in->cfg->allow_zone),
-		in->cfg->unknown_deny ? "deny" : "allow");
+		in->cfg->unknown_deny ? "deny" : "allow", foreign_op_name(in->cfg->foreign_op),
+		in->cfg->overlay ? "on" : "off");
+	single(out, "juris_policy_generation", "gauge",
+	       "Generation of the policy in force: one more at each reload.", in->cfg->generation);
+	single(out, "juris_slot_missing_total", "counter",
+	       "Packets judged outside the policy because a table was missing mid-switch.",
+	       cnt[CNT_SLOT_MISSING]);
 	header(out, "juris_build_info", "gauge", "Version of juris (always 1).");
 	fputs("juris_build_info{version=", out);
 	label_value(out, in->version);

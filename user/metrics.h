@@ -14,6 +14,7 @@ struct metrics_input {
 	const struct juris_stats *stats;
 	const struct juris_config *cfg;
 	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
+	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

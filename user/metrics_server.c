@@ -13,7 +13,7 @@
 static int collect(const struct juris_maps *m, const char *version, char **body, size_t *len)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
-	struct report by_country = {};
+	struct report by_country = {}, by_operator = {};
 	struct report_input in = {};
 	struct flow_entry *flows = NULL;
 	struct juris_config cfg;
@@ -33,9 +33,12 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	in.totals = st->totals;
 	if (!ret)
 		ret = report_build(&by_country, BY_COUNTRY, &in, 0);
+	if (!ret && report_build(&by_operator, BY_OPERATOR, &in, 0))
+		ret = -ENOMEM;
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
+			.by_operator = cfg.overlay ? &by_operator : NULL,
 			.now = time(NULL), .version = version,
 		};
 
@@ -44,6 +47,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 		if (out && fclose(out) && !ret)
 			ret = -EIO;
 		report_free(&by_country);
+		report_free(&by_operator);
 	}
 	if (ret) {
 		free(*body);

@@ -80,7 +80,7 @@ static const struct option_doc option_table[] = {
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
 	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
-	  "zone|country|flow|process|cgroup", "what a row counts (report: zone, top: flow)" },
+	  "zone|country|flow|process|cgroup|operator", "what a row counts (report: zone, top: flow)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all; html: 25 per table)" },
 	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",
@@ -131,7 +131,7 @@ static const char *const report_format_names[REPORT_FORMAT_MAX] = {
 	"table", "json", "csv", "html",
 };
 static const char *const report_by_names[BY_MAX] = {
-	"zone", "country", "flow", "process", "cgroup",
+	"zone", "country", "flow", "process", "cgroup", "operator",
 };
 
 const char *report_format_name(int format)

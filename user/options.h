@@ -43,6 +43,7 @@ enum report_by {
 	BY_FLOW,
 	BY_PROCESS,
 	BY_CGROUP,
+	BY_OPERATOR,
 	BY_MAX,
 };
 

@@ -39,6 +39,13 @@ static const struct report_col process_cols[] = {
 	NUM("flows"), NUM("packets"), BYTES,
 };
 
+/* The operator overlay: who runs the destinations, and from where. */
+static const struct report_col operator_cols[] = {
+	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
+	TEXT("foreign"), TEXT("country", .head = "CC"), TEXT("verdict"), NUM("flows"),
+	NUM("packets"), BYTES,
+};
+
 static const struct report_col cgroup_cols[] = {
 	TEXT("cgroup", .elastic = true), NUM("cgroup_id", .hide = 1), TEXT("verdict"),
 	NUM("flows"), NUM("packets"), BYTES,
@@ -50,10 +57,13 @@ struct group_key {
 	uint64_t cgroup_id;
 	uint32_t pid;
 	uint32_t uid;
+	uint32_t asn;
 	char comm[16];
 	char cc[2];
+	char op_cc[2];
 	uint8_t zone;
 	uint8_t verdict;
+	uint8_t foreign;
 };
 
 struct grouped {
@@ -136,6 +146,21 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 			return -ENOMEM;
 		base = 3;
 		break;
+	case BY_OPERATOR: {
+		const struct operator *op = g->asn && in->ops ? operator_find(in->ops, g->asn)
+							      : NULL;
+
+		row->num[1] = g->asn;
+		/* Flows of no listed operator make one row: "-". */
+		if ((g->asn ? set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
+			    : set_text(row, 0, "-")) ||
+		    set_cc(row, 2, g->op_cc) ||
+		    set_text(row, 3, "%s", g->asn ? (g->foreign ? "yes" : "no") : "") ||
+		    set_cc(row, 4, g->cc) || set_text(row, 5, "%s", verdict_name(g->verdict)))
+			return -ENOMEM;
+		base = 6;
+		break;
+	}
 	case BY_PROCESS:
 		row->num[0] = g->pid;
 		row->num[1] = g->uid;
@@ -177,6 +202,12 @@ static void group_key_of(enum report_by by, const struct flow_entry *f, struct g
 		break;
 	case BY_CGROUP:
 		g->cgroup_id = f->k.cgroup_id;
+		break;
+	case BY_OPERATOR:
+		g->asn = f->v.asn;
+		memcpy(g->op_cc, f->v.op_cc, sizeof(g->op_cc));
+		g->foreign = !!(f->v.flags & GEO_F_FOREIGN_OP);
+		memcpy(g->cc, f->v.cc, sizeof(g->cc));
 		break;
 	default:
 		break;
@@ -341,6 +372,11 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 	case BY_CGROUP:
 		r->cols = cgroup_cols;
 		r->n_cols = sizeof(cgroup_cols) / sizeof(cgroup_cols[0]);
+		ret = build_groups(r, by, in);
+		break;
+	case BY_OPERATOR:
+		r->cols = operator_cols;
+		r->n_cols = sizeof(operator_cols) / sizeof(operator_cols[0]);
 		ret = build_groups(r, by, in);
 		break;
 	default:

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "juris.h"
+#include "operators.h"
 #include "options.h"
 
 /* One entry of the flow table, as read from the kernel. */
@@ -70,6 +71,7 @@ struct report_input {
 	const struct flow_entry *flows;
 	size_t n_flows;
 	int (*cgroup_path)(uint64_t id, char *buf, size_t len);
+	const struct operator_table *ops;	/* names of the AS (NULL: numbers only) */
 	const char *sort;			/* NULL: "bytes"; or "packets" */
 };
 

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "commands.h"
 #include "loader.h"
+#include "overlay.h"
 #include "report.h"
 #include "report_html.h"
 #include "stats.h"
@@ -86,13 +87,21 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path };
+	struct operator_table ops = { 0 };
 	struct flow_entry *flows = NULL;
 	struct report r = {};
 	const char *what = "counters";
+	char err[512];
 	int ret;
 
 	if (!st)
 		return -ENOMEM;
+	ret = overlay_operators(o, &ops, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		goto out;
+	}
+	in.ops = &ops;
 	ret = stats_read(m, st);
 	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
 		what = "flow table";
@@ -131,6 +140,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		fprintf(stderr, "juris: cannot write the report: %s\n", strerror(-ret));
 	report_free(&r);
 out:
+	operator_table_free(&ops);
 	free(flows);
 	free(st);
 	return ret;

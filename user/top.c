@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "commands.h"
 #include "loader.h"
+#include "overlay.h"
 #include "report.h"
 #include "stats.h"
 
@@ -75,6 +76,7 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path, .sort = v->sort };
+	struct operator_table ops = { 0 };
 	struct flow_entry *flows = NULL;
 	struct report r = {};
 	struct juris_maps m;
@@ -93,6 +95,9 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	if (!ret)
 		ret = report_read_flows(m.fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
+	/* Names only: an invalid --operator was refused when juris run started. */
+	if (!overlay_operators(o, &ops, when, sizeof(when)))
+		in.ops = &ops;
 	in.flows = flows;
 	in.totals = st->totals;
 	r.meta = (struct report_meta){
@@ -112,6 +117,7 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 		report_free(&r);
 	}
 	juris_maps_close(&m);
+	operator_table_free(&ops);
 	free(flows);
 	free(st);
 	return ret;

@@ -32,6 +32,22 @@ test_foreign_operator_audit_reports_and_never_blocks() {
 	assert_eq "$(cat "$TEST_TMP/ev")" '[16509, "Amazon", "US", true, "would_block"]' "event fields"
 }
 
+test_report_and_metrics_by_operator() {
+	local j m port
+	port=$((20000 + RANDOM % 20000))
+	topology && juris_start --mode enforce --asn-db "$ASN_DB" --metrics "127.0.0.1:$port" || return 1
+	connect_is "$FR4" OK && connect_is "$EU4" OK && udp_is "$FR6" OK 100 3 || return 1
+	j=$("$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json) ||
+		fail "juris report --by operator failed" || return 1
+	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
+		'["AS16509 Amazon", "US", "yes", "FR", "would_block"]' "Amazon row" &&
+	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
+		'["FR", "no", "DE", "allow"]' "OVHcloud row" || return 1
+	m=$(curl -s "http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1
+	assert_contains "$m" 'juris_flow_table_operator_flows{asn="16509",operator_country="US",foreign="true",country="FR",verdict="would_block"} 2' "metrics" &&
+	assert_contains "$m" 'foreign_operator="audit",operator_overlay="on"' "juris_policy_info"
+}
+
 test_foreign_operator_allow_only_flags() {
 	topology && juris_start --mode enforce --asn-db "$ASN_DB" --foreign-operator allow || return 1
 	connect_is "$FR4" OK && connect_is "$THIRD4" EPERM &&
