@@ -43,7 +43,9 @@ test_report_and_metrics_by_operator() {
 		'["AS16509 Amazon", "US", "yes", "FR", "would_block"]' "Amazon row" &&
 	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
 		'["FR", "no", "DE", "allow"]' "OVHcloud row" || return 1
-	m=$(curl -s "http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1
+	m=$("$PY" -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+		"http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1
 	assert_contains "$m" 'juris_flow_table_operator_flows{asn="16509",operator_country="US",foreign="true",country="FR",verdict="would_block"} 2' "metrics" &&
 	assert_contains "$m" 'foreign_operator="audit",operator_overlay="on"' "juris_policy_info"
 }
