@@ -53,7 +53,7 @@ BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
 all: $(BUILD)/juris $(DEFAULT_DB)
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/juris.h | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o

@@ -187,6 +187,8 @@ static __always_inline int is_excepted(int family, const __u8 *daddr)
 	return bpf_map_lookup_elem(&except_v6, &k6) != NULL;
 }
 
+#include "dns.bpf.h"
+
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
 {
 	if (zone == ZONE_LOCAL)
@@ -217,7 +219,7 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg || zone_allowed(cfg, c->zone))
 		return;
-	if (is_excepted(family, daddr)) {
+	if (is_excepted(family, daddr) || dns_excepted(family, daddr)) {
 		c->flags |= GEO_F_EXCEPTION;
 		return;
 	}
@@ -236,6 +238,11 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
 	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
 
 	if (v && cfg && v->generation == cfg->generation) {
+		/* An answer for an --except-domain name since the verdict. */
+		if (v->verdict != VERDICT_ALLOW && dns_excepted(k->family, k->daddr)) {
+			v->verdict = VERDICT_ALLOW;
+			v->flags |= GEO_F_EXCEPTION;
+		}
 		c->cc[0] = v->cc[0];
 		c->cc[1] = v->cc[1];
 		c->zone = v->zone;

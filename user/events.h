@@ -13,6 +13,10 @@ struct event_writer {
 	__s64 boot_to_real_ns;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	const char *mode;
 	const char *policy;
+	/* The DNS name of an event's destination (destination.domain), or
+	 * NULL; none when the function is NULL. */
+	const char *(*domain)(void *ctx, const struct juris_event *e);
+	void *domain_ctx;
 };
 
 void event_writer_init(struct event_writer *w, FILE *out, const char *mode, const char *policy);

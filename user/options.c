@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "juris.h"
+#include "dns_pattern.h"
 #include "metrics.h"
 #include "options.h"
 #include "rotate.h"
@@ -13,7 +14,7 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG,
+	OPT_SYSLOG, OPT_EXCEPT_DOMAIN,
 };
 
 /* Which subcommands take which option. */
@@ -45,6 +46,9 @@ static const struct option_doc option_table[] = {
 	  "count the United States as adequate (EU-US Data Privacy Framework)" },
 	{ { "except", required_argument, NULL, OPT_EXCEPT }, FOR_RUN | FOR_LOOKUP, "CIDR",
 	  "always allow this destination prefix (repeatable)" },
+	{ { "except-domain", required_argument, NULL, OPT_EXCEPT_DOMAIN }, FOR_RUN, "NAME|*.NAME",
+	  "allow the addresses DNS answers give for NAME (or names under it) while their "
+	  "TTL lasts (repeatable)" },
 	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, FOR_RUN, "PATH|UNIT",
 	  "watch this cgroup or systemd unit only (repeatable; default: the whole host)" },
 	{ { "iface", required_argument, NULL, OPT_IFACE }, FOR_RUN, "NAME",
@@ -241,6 +245,29 @@ static int add_except(struct juris_opts *o, const char *s)
 	return 0;
 }
 
+static int add_except_domain(struct juris_opts *o, const char *s)
+{
+	struct dns_pattern_key key;
+	uint8_t kind;
+
+	if (o->n_except_domains >= DNS_PATTERNS_MAX) {
+		fprintf(stderr, "juris: too many --except-domain (at most %d)\n", DNS_PATTERNS_MAX);
+		return -E2BIG;
+	}
+	if (!o->except_domains) {
+		o->except_domains = calloc(DNS_PATTERNS_MAX, sizeof(*o->except_domains));
+		if (!o->except_domains)
+			return -ENOMEM;
+	}
+	if (dns_pattern_parse(s, &key, &kind)) {
+		fprintf(stderr, "juris: invalid --except-domain: %s (a name such as gouv.fr, "
+			"or *.gouv.fr for the names under it)\n", s);
+		return -EINVAL;
+	}
+	o->except_domains[o->n_except_domains++] = s;
+	return 0;
+}
+
 static int add_source(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -303,6 +330,9 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EXCEPT:
 		o->policy_given = true;
 		return add_except(o, arg);
+	case OPT_EXCEPT_DOMAIN:
+		o->policy_given = true;
+		return add_except_domain(o, arg);
 	case OPT_CGROUP:
 		if (o->n_cgroups >= MAX_CGROUPS) {
 			fprintf(stderr, "juris: too many --cgroup (at most %d)\n", MAX_CGROUPS);
@@ -472,4 +502,6 @@ void options_free(struct juris_opts *o)
 	o->excepts = NULL;
 	free(o->sources);
 	o->sources = NULL;
+	free(o->except_domains);
+	o->except_domains = NULL;
 }

@@ -70,6 +70,9 @@ struct report_input {
 	const struct flow_entry *flows;
 	size_t n_flows;
 	int (*cgroup_path)(uint64_t id, char *buf, size_t len);
+	/* The DNS name of a flow's destination (NULL: none shown). */
+	int (*domain_of)(void *ctx, const struct flow_entry *f, char *buf, size_t len);
+	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
 };
 

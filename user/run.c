@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "commands.h"
 #include "database.h"
+#include "dns_watch.h"
 #include "events.h"
 #include "gateway.h"
 #include "loader.h"
@@ -44,6 +45,7 @@ struct run_ctx {
 	uint64_t events_lost;	/* not written since the last write error */
 	bool write_failing;	/* the last event write failed */
 	bool cgroup_gone[MAX_CGROUPS];
+	struct dns_watch dns;
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -202,6 +204,8 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(struct juris_event))
 		return 0;
+	/* The answer that named this destination came before the event. */
+	dns_watch_consume(&c->dns);
 	if (c->alerts.slots)
 		alerter_event(&c->alerts, data);
 	ret = event_write(&c->events, data);
@@ -243,6 +247,11 @@ static void check_cgroups(struct run_ctx *c)
 			"(a new cgroup of that name is not watched; juris stop lifts the "
 			"pins)\n", t->path);
 	}
+}
+
+static const char *event_domain(void *ctx, const struct juris_event *e)
+{
+	return dns_watch_name(ctx, e->family, e->daddr, e->ts_ns);
 }
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
@@ -310,7 +319,7 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			check_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_cgroups(c);
-		ret = ring_buffer__poll(rb, POLL_MS);
+		ret = dns_watch_poll(&c->dns, rb, POLL_MS);
 		if (ret == -EINTR) {
 			ret = 0;
 			continue;
@@ -349,7 +358,7 @@ static void set_daemon_pid(struct run_ctx *c, uint32_t pid)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1 };
+	struct run_ctx c = { .lock_fd = -1, .dns = { .epoll_fd = -1 } };
 	char err[512];
 	uint64_t hash;
 	int ret;
@@ -421,6 +430,13 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		}
 		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	}
+	ret = dns_watch_init(&c.dns, &c.maps);
+	if (ret) {
+		fprintf(stderr, "juris: cannot read the DNS answers: %s\n", strerror(-ret));
+		goto out;
+	}
+	c.events.domain = event_domain;
+	c.events.domain_ctx = &c.dns;
 	set_daemon_pid(&c, (uint32_t)getpid());
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
@@ -439,6 +455,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {
 		closelog();
