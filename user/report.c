@@ -27,10 +27,12 @@ static const struct report_col country_cols[] = {
 };
 
 /* The source is this host (or a gateway's client) and the pid is in the
- * JSON: the first columns a narrow terminal can do without. */
+ * JSON: the first columns a narrow terminal can do without. The domain
+ * (the name looked up, from the pinned dns_names) is not elastic: it says
+ * where the bytes went, the command shortens before it. */
 static const struct report_col flow_cols[] = {
 	TEXT("proto"), TEXT("source", .hide = 2, .elastic = true), TEXT("destination"),
-	TEXT("domain", .elastic = true), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
+	TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
 	NUM("pid", .hide = 1), TEXT("command", .elastic = true), NUM("packets"), BYTES,
 };
 
