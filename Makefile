@@ -43,7 +43,7 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr errmsg geodb prefix zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr dns_parse errmsg geodb prefix zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
