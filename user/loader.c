@@ -127,6 +127,9 @@ static int open_and_load(struct juris_bpf **out, size_t n4, size_t n6, uint32_t 
 	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
+		/* A private instance (lookup) reads no DNS: spare the verifier
+		 * its longest program (~0.4 s). */
+		bpf_program__set_autoload(s->progs.juris_dns_ingress, false);
 	}
 	if (reuse) {
 		for (int m = MAP_GEO_V4; m <= MAP_EXCEPT_V6; m++)
