@@ -271,6 +271,8 @@ static __always_inline void *lookup_slot(void *outer4, void *outer6, __u32 slot,
 	return bpf_map_lookup_elem(trie, &k6);
 }
 
+#include "dns.bpf.h"
+
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
 {
 	if (zone == ZONE_LOCAL)
@@ -333,7 +335,8 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 				c->verdict = VERDICT_WOULD_BLOCK;
 			return;
 		}
-		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing)) {
+		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing) ||
+		    dns_excepted(family, daddr)) {
 			c->flags |= GEO_F_EXCEPTION;
 			return;
 		}
@@ -358,6 +361,11 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
 	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
 
 	if (v && cfg && v->generation == cfg->generation) {
+		/* An answer for an --except-domain name since the verdict. */
+		if (v->verdict != VERDICT_ALLOW && dns_excepted(k->family, k->daddr)) {
+			v->verdict = VERDICT_ALLOW;
+			v->flags |= GEO_F_EXCEPTION;
+		}
 		c->cc[0] = v->cc[0];
 		c->cc[1] = v->cc[1];
 		c->zone = v->zone;

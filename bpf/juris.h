@@ -164,6 +164,11 @@ enum juris_counter {
 	CNT_GW_PACKETS_BLOCKED,	/* forwarded packets dropped in gateway mode */
 	CNT_GW_RESETS_SENT,	/* TCP resets sent back for denied forwarded TCP */
 	CNT_SLOT_MISSING,	/* a policy table was missing mid-switch: judged outside */
+	CNT_DNS_ANSWERS,	/* DNS answers copied to the dns_answers ring buffer */
+	CNT_DNS_RINGBUF_DROPS,	/* DNS answers not copied: that ring buffer full */
+	CNT_DNS_EXCEPT_ADDED,	/* addresses allowed by --except-domain (each answer) */
+	CNT_DNS_MALFORMED,	/* written by the daemon: answers its parser refused */
+	CNT_DNS_CACHE_EVICTIONS,	/* written by the daemon: live names forgotten (full) */
 	CNT_MAX,
 };
 
@@ -195,6 +200,53 @@ struct juris_event {
 	__u8 pad0;
 	__u32 asn;
 };
+
+/* DNS attribution (bpf/dns.bpf.h, user/dns_*.c). */
+#define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
+#define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
+#define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */
+#define DNS_TTL_MAX 86400	/* seconds: a longer TTL counts as one day */
+#define DNS_PATTERNS_MAX 1024	/* --except-domain patterns */
+#define DNS_EXCEPT_MAX 16384	/* addresses allowed by name at once (LRU beyond) */
+#define DNS_NAMES_MAX 16384	/* address -> name records kept for reports (LRU beyond) */
+
+/* One record of the ring buffer dns_answers: a DNS message received by a
+ * watched socket from port 53. For TCP, data starts after the two-byte
+ * length prefix of the first message of the segment. */
+struct dns_answer {
+	__u64 ts_ns;		/* CLOCK_BOOTTIME */
+	__u64 cgroup_id;
+	__u8 family;		/* AF_INET or AF_INET6, of the packet */
+	__u8 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	__u16 len;		/* bytes of data captured, host order */
+	__u16 msg_len;		/* the message's length; > len when cut, host order */
+	__u16 pad0;
+	__u8 server[16];	/* source address, network order (IPv4 in the first four) */
+	__u8 data[DNS_CAPTURE_MAX];
+};
+
+/* Key of the maps except_dyn and dns_names: an address in network order,
+ * IPv4 as the IPv4-mapped IPv6 address ::ffff:a.b.c.d. */
+struct dns_addr_key {
+	__u8 addr[16];
+};
+
+/* Value of dns_names, written by the daemon for reports: the name an
+ * application looked up that answered with this address. */
+struct dns_name_val {
+	__u64 learned_ns;	/* CLOCK_BOOTTIME of the latest answer */
+	__u64 expires_ns;	/* learned_ns + TTL (at least DNS_TTL_MIN) */
+	char name[DNS_NAME_MAX];	/* dotted, lower case, NUL-terminated */
+};
+
+/* Key of dns_patterns: a name in wire format (length-prefixed labels and
+ * the final zero), lower case, zero-padded. The value says how it matches. */
+struct dns_pattern_key {
+	__u8 name[DNS_NAME_MAX];
+};
+
+#define DNS_MATCH_EXACT 0x01		/* --except-domain gouv.fr */
+#define DNS_MATCH_SUBDOMAINS 0x02	/* --except-domain *.gouv.fr */
 
 /* The egress program leaves its classification of the packet in skb->cb[0]
  * so that BPF_PROG_TEST_RUN callers (juris lookup) read the kernel's answer

@@ -142,6 +142,21 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 	cJSON_AddBoolToObject(o, "foreign", e->flags & GEO_F_FOREIGN_OP);
 }
 
+/* ECS destination.domain: the name the process looked up, when juris saw
+ * the DNS answer that gave this address. */
+static void add_domain(const struct event_writer *w, cJSON *root, const struct juris_event *e)
+{
+	const char *name = w->domain ? w->domain(w->domain_ctx, e) : NULL;
+	cJSON *dst;
+
+	if (!name || !name[0])
+		return;
+	dst = cJSON_GetObjectItemCaseSensitive(root, "destination");
+	if (!dst)
+		dst = add_object(root, "destination");
+	cJSON_AddStringToObject(dst, "domain", name);
+}
+
 char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 {
 	cJSON *root = cJSON_CreateObject(), *o;
@@ -160,6 +175,7 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(o, "outcome", e->verdict == VERDICT_BLOCK ? "failure" : "success");
 	add_endpoint(root, "source", e->family, e->saddr, e->sport, NULL);
 	add_endpoint(root, "destination", e->family, e->daddr, e->dport, cc);
+	add_domain(w, root, e);
 	o = add_object(root, "network");
 	if (transport)
 		cJSON_AddStringToObject(o, "transport", transport);

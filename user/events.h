@@ -15,6 +15,10 @@ struct event_writer {
 	const char *mode;
 	const char *policy;
 	const struct operator_table *ops;	/* names of the overlay's AS, or NULL */
+	/* The DNS name of an event's destination (destination.domain), or
+	 * NULL; none when the function is NULL. */
+	const char *(*domain)(void *ctx, const struct juris_event *e);
+	void *domain_ctx;
 };
 
 void event_writer_init(struct event_writer *w, FILE *out, const char *mode, const char *policy);

@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
+#include "dns_pattern.h"
 #include "errmsg.h"
 #include "loader.h"
 #include "slots.h"
@@ -27,7 +28,9 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
 	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
-	[MAP_ACTIVE] = "active", [MAP_META] = "meta",
+	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
+	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
+	[MAP_META] = "meta",
 };
 
 /* The ring buffer of a private (lookup) instance: its events are never read. */
@@ -54,6 +57,10 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_UPLINKS: return s->maps.uplinks;
 	case MAP_INSIDE: return s->maps.inside;
 	case MAP_ACTIVE: return s->maps.active;
+	case MAP_DNS_ANSWERS: return s->maps.dns_answers;
+	case MAP_EXCEPT_DYN: return s->maps.except_dyn;
+	case MAP_DNS_PATTERNS: return s->maps.dns_patterns;
+	case MAP_DNS_NAMES: return s->maps.dns_names;
 	default: return NULL;
 	}
 }
@@ -105,8 +112,13 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	if (!s)
 		return errorf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
 	bpf_map__set_max_entries(s->maps.flows, flows);
-	if (ringbuf)
+	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
+		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
+		/* A private instance (lookup) reads no DNS: spare the verifier
+		 * its longest program (~0.4 s). */
+		bpf_program__set_autoload(s->progs.juris_dns_ingress, false);
+	}
 	if (reuse) {
 		for (int m = 0; m < MAP_COUNT; m++)
 			if (shareable(m) && reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
@@ -326,7 +338,7 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 {
 	struct bpf_program *progs[] = {
 		s->progs.juris_egress, s->progs.juris_connect4, s->progs.juris_connect6,
-		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6,
+		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6, s->progs.juris_dns_ingress,
 	};
 	char path[4096], name[96];
 	int ret;
@@ -425,6 +437,9 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		return ret;
 	skel_fds(s, &fds);
 	ret = slot_install(&fds, 0, &t);
+	if (!ret)
+		ret = dns_fill_patterns(bpf_map__fd(s->maps.dns_patterns), o->except_domains,
+					o->n_except_domains);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),
@@ -646,6 +661,8 @@ uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_targe
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
+	for (int i = 0; i < o->n_except_domains; i++)
+		h = fnv1a(h, o->except_domains[i], strlen(o->except_domains[i]) + 1);
 	for (int i = 0; i < n_cg; i++)
 		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
 	for (int i = 0; i < o->n_sources; i++)

@@ -159,6 +159,18 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		(unsigned long long)cnt[CNT_SENDMSG_BLOCKED]);
 	fprintf(out, "juris_blocked_total{what=\"packet\"} %llu\n",
 		(unsigned long long)cnt[CNT_PACKETS_BLOCKED]);
+	/* Counts only: a label per DNS name would make series without bound. */
+	header(out, "juris_dns_answers_total", "counter",
+	       "DNS answers to the watched processes, by what became of them.");
+	fprintf(out, "juris_dns_answers_total{outcome=\"read\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_ANSWERS]);
+	fprintf(out, "juris_dns_answers_total{outcome=\"malformed\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_MALFORMED]);
+	fprintf(out, "juris_dns_answers_total{outcome=\"dropped\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_RINGBUF_DROPS]);
+	single(out, "juris_dns_except_added_total", "counter",
+	       "Addresses allowed by --except-domain, one per answer record.",
+	       cnt[CNT_DNS_EXCEPT_ADDED]);
 	single(out, "juris_database_build_timestamp_seconds", "gauge",
 	       "Build time of the geo database in force.", in->cfg->db_build_epoch);
 	header(out, "juris_database_age_seconds", "gauge", "Age of the geo database in force.");

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "juris.h"
+#include "dns_pattern.h"
 #include "metrics.h"
 #include "options.h"
 #include "rotate.h"
@@ -15,7 +16,7 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_CONFIG = 'c',
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -48,6 +49,9 @@ static const struct option_doc option_table[] = {
 	  "count the United States as adequate (EU-US Data Privacy Framework)" },
 	{ { "except", required_argument, NULL, OPT_EXCEPT }, FOR_RUN | FOR_LOOKUP, "CIDR",
 	  "always allow this destination prefix (repeatable)" },
+	{ { "except-domain", required_argument, NULL, OPT_EXCEPT_DOMAIN }, FOR_RUN, "NAME|*.NAME",
+	  "allow the addresses DNS answers give for NAME (or names under it) while their "
+	  "TTL lasts (repeatable)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
 	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
@@ -289,6 +293,29 @@ static int add_except(struct juris_opts *o, const char *s)
 	return 0;
 }
 
+static int add_except_domain(struct juris_opts *o, const char *s)
+{
+	struct dns_pattern_key key;
+	uint8_t kind;
+
+	if (o->n_except_domains >= DNS_PATTERNS_MAX) {
+		opt_error("too many --except-domain (at most %d)", DNS_PATTERNS_MAX);
+		return -E2BIG;
+	}
+	if (!o->except_domains) {
+		o->except_domains = calloc(DNS_PATTERNS_MAX, sizeof(*o->except_domains));
+		if (!o->except_domains)
+			return -ENOMEM;
+	}
+	if (dns_pattern_parse(s, &key, &kind)) {
+		opt_error("invalid --except-domain: %s (a name such as gouv.fr, or *.gouv.fr for "
+			  "the names under it)", s);
+		return -EINVAL;
+	}
+	o->except_domains[o->n_except_domains++] = s;
+	return 0;
+}
+
 static int add_source(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -351,6 +378,9 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EXCEPT:
 		o->policy_given = true;
 		return add_except(o, arg);
+	case OPT_EXCEPT_DOMAIN:
+		o->policy_given = true;
+		return add_except_domain(o, arg);
 	case OPT_FOREIGN_OP:
 		o->policy_given = true;
 		o->foreign_op = name_index(foreign_op_names, 3, arg);
@@ -560,6 +590,8 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->n_sources = 0;
 	else if (c == OPT_OPERATOR)
 		o->n_operators = 0;
+	else if (c == OPT_EXCEPT_DOMAIN)
+		o->n_except_domains = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
@@ -634,7 +666,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			return -EINVAL;
 		}
 		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
-		    c == OPT_OPERATOR)
+		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
@@ -661,6 +693,8 @@ void options_free(struct juris_opts *o)
 	o->excepts = NULL;
 	free(o->sources);
 	o->sources = NULL;
+	free(o->except_domains);
+	o->except_domains = NULL;
 	config_file_free(&o->file);
 }
 
@@ -708,6 +742,7 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	else
 		fprintf(out, "# asn-db = (the default ASN database when installed)\n");
 	print_list(out, "operator", o->operators, o->n_operators, "none beyond the embedded list");
+	print_list(out, "except-domain", o->except_domains, o->n_except_domains, "none");
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));
 	print_list(out, "cgroup", o->cgroups, o->n_cgroups,
 		   o->n_ifaces ? "none: gateway only" : "none: the whole host");
@@ -752,6 +787,9 @@ const char *options_fixed_difference(const struct juris_opts *a, const struct ju
 	if (a->n_sources != b->n_sources ||
 	    (a->n_sources && memcmp(a->sources, b->sources, a->n_sources * sizeof(*a->sources))))
 		return "source";
+	if (lists_differ(a->except_domains, a->n_except_domains, b->except_domains,
+			 b->n_except_domains))
+		return "except-domain";
 	if (strcmp(a->pin_dir, b->pin_dir))
 		return "pin-dir";
 	if (a->flow_table != b->flow_table)

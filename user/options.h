@@ -80,6 +80,8 @@ struct juris_opts {
 	int n_cgroups;
 	struct except_cidr *excepts;
 	int n_excepts;
+	const char **except_domains;	/* --except-domain patterns, DNS_PATTERNS_MAX */
+	int n_except_domains;
 	const char *ifaces[MAX_IFACES];	/* gateway mode: the uplinks */
 	int n_ifaces;
 	struct except_cidr *sources;	/* gateway mode: sensitive sources */

@@ -27,10 +27,12 @@ static const struct report_col country_cols[] = {
 };
 
 /* The source is this host (or a gateway's client) and the pid is in the
- * JSON: the first columns a narrow terminal can do without. */
+ * JSON: the first columns a narrow terminal can do without. The domain
+ * (the name looked up, from the pinned dns_names) is not elastic: it says
+ * where the bytes went, the command shortens before it. */
 static const struct report_col flow_cols[] = {
 	TEXT("proto"), TEXT("source", .hide = 2, .elastic = true), TEXT("destination"),
-	NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
+	TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
 	NUM("pid", .hide = 1), TEXT("command", .elastic = true), NUM("packets"), BYTES,
 };
 
@@ -112,22 +114,26 @@ static int fill_zone(struct report_row *row, int zone, int verdict, const struct
 	return 0;
 }
 
-static int fill_flow(struct report_row *row, const struct flow_entry *f)
+static int fill_flow(struct report_row *row, const struct flow_entry *f,
+		     const struct report_input *in)
 {
 	const char *proto = transport_name(f->k.proto);
-	char src[64], dst[64];
+	char src[64], dst[64], name[DNS_NAME_MAX];
 
 	row->verdict = f->v.verdict;
-	row->num[3] = ntohs(f->k.dport);
-	row->num[7] = f->v.pid;
-	row->num[9] = f->v.packets;
-	row->num[10] = f->v.bytes;
+	row->num[4] = ntohs(f->k.dport);
+	row->num[8] = f->v.pid;
+	row->num[10] = f->v.packets;
+	row->num[11] = f->v.bytes;
 	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
 	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
+	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
+		name[0] = 0;
 	if ((proto ? set_text(row, 0, "%s", proto) : set_text(row, 0, "%u", f->k.proto)) ||
 	    set_text(row, 1, "%s", src) || set_text(row, 2, "%s", dst) ||
-	    set_cc(row, 4, f->v.cc) || set_text(row, 5, "%s", zone_name(f->v.zone)) ||
-	    set_text(row, 6, "%s", verdict_name(f->v.verdict)) || set_comm(row, 8, f->v.comm))
+	    set_text(row, 3, "%s", name) || set_cc(row, 5, f->v.cc) ||
+	    set_text(row, 6, "%s", zone_name(f->v.zone)) ||
+	    set_text(row, 7, "%s", verdict_name(f->v.verdict)) || set_comm(row, 9, f->v.comm))
 		return -ENOMEM;
 	return 0;
 }
@@ -252,7 +258,7 @@ static int build_flows(struct report *r, const struct report_input *in)
 	if (!r->rows)
 		return -ENOMEM;
 	for (size_t i = 0; i < in->n_flows; i++)
-		if (fill_flow(new_row(r), &in->flows[i]))
+		if (fill_flow(new_row(r), &in->flows[i], in))
 			return -ENOMEM;
 	return 0;
 }

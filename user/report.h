@@ -72,6 +72,9 @@ struct report_input {
 	size_t n_flows;
 	int (*cgroup_path)(uint64_t id, char *buf, size_t len);
 	const struct operator_table *ops;	/* names of the AS (NULL: numbers only) */
+	/* The DNS name of a flow's destination (NULL: none shown). */
+	int (*domain_of)(void *ctx, const struct flow_entry *f, char *buf, size_t len);
+	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "commands.h"
+#include "dns_names.h"
 #include "loader.h"
 #include "overlay.h"
 #include "report.h"
@@ -115,6 +116,8 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	}
 	in.totals = st->totals;
 	in.flows = flows;
+	in.domain_of = dns_names_of_flow;
+	in.domain_ctx = (void *)&m->fd[MAP_DNS_NAMES];
 	r.meta = (struct report_meta){
 		.pin_dir = o->pin_dir,
 		.generated = time(NULL),

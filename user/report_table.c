@@ -68,11 +68,27 @@ static int widest_text(const struct report *r, const int *w, const bool *shown,
 	return widest;
 }
 
-/* Makes the row fit width: first drops the columns a narrow terminal can
- * do without, then shortens the elastic text (commands, cgroup paths),
- * then any text. The numbers are what the reader came for: never cut. */
+/* True when no row has a value in text column c (a domain column when
+ * juris saw no DNS answer): it says nothing. */
+static bool empty_text_col(const struct report *r, int c)
+{
+	if (r->cols[c].kind != COL_TEXT || !r->n_rows)
+		return false;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].text[c] && r->rows[i].text[c][0])
+			return false;
+	return true;
+}
+
+/* Makes the row fit width: first drops the text columns without a value,
+ * then the columns a narrow terminal can do without, then shortens the
+ * elastic text (commands, cgroup paths), then any text. The numbers are
+ * what the reader came for: never cut. */
 static void fit(const struct report *r, int *w, bool *shown, int width)
 {
+	for (int c = 0; c < r->n_cols && total_width(r, w, shown) > width; c++)
+		if (empty_text_col(r, c))
+			shown[c] = false;
 	for (;;) {
 		int drop = -1;
 

@@ -17,6 +17,7 @@
 #include "cgroup.h"
 #include "commands.h"
 #include "database.h"
+#include "dns_watch.h"
 #include "events.h"
 #include "gateway.h"
 #include "loader.h"
@@ -52,6 +53,7 @@ struct run_ctx {
 	uint64_t events_lost;	/* not written since the last write error */
 	bool write_failing;	/* the last event write failed */
 	bool cgroup_gone[MAX_CGROUPS];
+	struct dns_watch dns;
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -307,6 +309,8 @@ static int handle_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(struct juris_event))
 		return 0;
+	/* The answer that named this destination came before the event. */
+	dns_watch_consume(&c->dns);
 	if (c->alerts.slots)
 		alerter_event(&c->alerts, data);
 	ret = event_write(&c->events, data);
@@ -350,6 +354,11 @@ static void check_cgroups(struct run_ctx *c)
 			"(a new cgroup of that name is not watched; juris stop lifts the "
 			"pins)\n", t->path);
 	}
+}
+
+static const char *event_domain(void *ctx, const struct juris_event *e)
+{
+	return dns_watch_name(ctx, e->family, e->daddr, e->ts_ns);
 }
 
 static int open_events(const struct juris_opts *o, struct run_ctx *c)
@@ -438,7 +447,7 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			reload_requested = 0;
 			reload(c);
 		}
-		ret = ring_buffer__poll(rb, POLL_MS);
+		ret = dns_watch_poll(&c->dns, rb, POLL_MS);
 		if (c->alerts.slots)
 			alerter_tick(&c->alerts, boottime_ns());
 		if (ret == -EINTR) {
@@ -469,7 +478,7 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o };
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
@@ -542,6 +551,13 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		}
 		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	}
+	ret = dns_watch_init(&c.dns, &c.maps);
+	if (ret) {
+		fprintf(stderr, "juris: cannot read the DNS answers: %s\n", strerror(-ret));
+		goto out;
+	}
+	c.events.domain = event_domain;
+	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
@@ -562,6 +578,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {
 		alerter_tick(&c.alerts, UINT64_MAX);	/* what the last period held back */

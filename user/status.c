@@ -41,6 +41,7 @@ static const char *attach_type_name(__u32 t)
 	case BPF_CGROUP_INET6_CONNECT: return "cgroup/connect6";
 	case BPF_CGROUP_UDP4_SENDMSG: return "cgroup/sendmsg4";
 	case BPF_CGROUP_UDP6_SENDMSG: return "cgroup/sendmsg6";
+	case BPF_CGROUP_INET_INGRESS: return "cgroup_skb/ingress";
 	default: return "other";
 	}
 }
@@ -173,6 +174,14 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
 				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
 	cJSON_AddNumberToObject(c, "slot_missing", (double)s->stats.counters[CNT_SLOT_MISSING]);
+	cJSON_AddNumberToObject(c, "dns_answers", (double)s->stats.counters[CNT_DNS_ANSWERS]);
+	cJSON_AddNumberToObject(c, "dns_ringbuf_drops",
+				(double)s->stats.counters[CNT_DNS_RINGBUF_DROPS]);
+	cJSON_AddNumberToObject(c, "dns_malformed", (double)s->stats.counters[CNT_DNS_MALFORMED]);
+	cJSON_AddNumberToObject(c, "dns_except_added",
+				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
+	cJSON_AddNumberToObject(c, "dns_cache_evictions",
+				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
 	return root;
 }
 
@@ -239,6 +248,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT]);
+	printf("dns: %llu answers read, %llu malformed, %llu lost (ring buffer full), "
+	       "%llu names evicted; %llu addresses allowed by --except-domain\n",
+	       (unsigned long long)s->stats.counters[CNT_DNS_ANSWERS],
+	       (unsigned long long)s->stats.counters[CNT_DNS_MALFORMED],
+	       (unsigned long long)s->stats.counters[CNT_DNS_RINGBUF_DROPS],
+	       (unsigned long long)s->stats.counters[CNT_DNS_CACHE_EVICTIONS],
+	       (unsigned long long)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 }
 
 int cmd_status(const struct juris_opts *o)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "commands.h"
+#include "dns_names.h"
 #include "loader.h"
 #include "overlay.h"
 #include "report.h"
@@ -100,6 +101,8 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 		in.ops = &ops;
 	in.flows = flows;
 	in.totals = st->totals;
+	in.domain_of = dns_names_of_flow;
+	in.domain_ctx = &m.fd[MAP_DNS_NAMES];
 	r.meta = (struct report_meta){
 		.pin_dir = o->pin_dir, .generated = now,
 		.flows_in_table = st->flows_in_table, .flow_table_size = st->flow_table_size,

@@ -97,11 +97,46 @@ static void test_audit_flow_event_is_would_block_with_ipv6_source(void **state)
 	free(line);
 }
 
+static const char *name_of_198_51_100_7(void *ctx, const struct juris_event *e)
+{
+	static const uint8_t want[4] = { 198, 51, 100, 7 };
+
+	(void)ctx;
+	return e->family == AF_INET && !memcmp(e->daddr, want, 4) ? "api.example.test" : NULL;
+}
+
+static void test_destination_domain_is_the_name_looked_up(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char *line;
+	cJSON *j;
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	w.domain = name_of_198_51_100_7;
+	line = event_to_json(&w, &e);
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_string_equal(path(j, "destination", "domain")->valuestring, "api.example.test");
+	cJSON_Delete(j);
+	cJSON_free(line);
+	/* No name known: no field, rather than an empty one. */
+	inet_pton(AF_INET, "198.51.100.8", e.daddr);
+	line = event_to_json(&w, &e);
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_null(path(j, "destination", "domain"));
+	cJSON_Delete(j);
+	cJSON_free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_connect_has_ecs_fields),
 		cmocka_unit_test(test_audit_flow_event_is_would_block_with_ipv6_source),
+		cmocka_unit_test(test_destination_domain_is_the_name_looked_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

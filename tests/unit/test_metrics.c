@@ -36,6 +36,8 @@ static void test_totals_are_counters_by_zone_and_verdict(void **state)
 	st.totals[TOTALS_INDEX(ZONE_THIRD, VERDICT_BLOCK)] =
 		(struct juris_totals){ .packets = 3, .bytes = 5000000000000ull, .flows = 2 };
 	st.counters[CNT_RINGBUF_DROPS] = 7;
+	st.counters[CNT_DNS_ANSWERS] = 5;
+	st.counters[CNT_DNS_MALFORMED] = 1;
 	st.flows_in_table = 2;
 	st.flow_table_size = 65536;
 	out = render(&in);
@@ -45,6 +47,9 @@ static void test_totals_are_counters_by_zone_and_verdict(void **state)
 				    "5000000000000\n"));
 	assert_non_null(strstr(out, "juris_flows_total{zone=\"fr\",verdict=\"allow\"} 0\n"));
 	assert_non_null(strstr(out, "juris_ringbuf_drops_total 7\n"));
+	/* DNS: counts, never names. */
+	assert_non_null(strstr(out, "juris_dns_answers_total{outcome=\"read\"} 5\n"));
+	assert_non_null(strstr(out, "juris_dns_answers_total{outcome=\"malformed\"} 1\n"));
 	assert_non_null(strstr(out, "juris_flow_table_size 65536\n"));
 	assert_non_null(strstr(out, "juris_database_age_seconds 3600\n"));
 	assert_non_null(strstr(out, "juris_policy_info{mode=\"enforce\",allow=\"eu\","

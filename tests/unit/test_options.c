@@ -239,6 +239,24 @@ static void test_events_rotation_sizes_and_keep(void **state)
 	assert_int_equal(PARSE(&o, "status", "--events-keep", "2"), -EINVAL);
 }
 
+static void test_except_domain_is_a_repeatable_run_option(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run", "--except-domain", "*.gouv.fr", "--except-domain",
+			       "impots.gouv.fr"), 0);
+	assert_int_equal(o.n_except_domains, 2);
+	assert_string_equal(o.except_domains[0], "*.gouv.fr");
+	assert_string_equal(o.except_domains[1], "impots.gouv.fr");
+	assert_true(o.policy_given);
+	options_free(&o);
+	assert_int_equal(PARSE(&o, "run", "--except-domain", "*"), -EINVAL);
+	options_free(&o);
+	assert_int_equal(PARSE(&o, "lookup", "--except-domain", "gouv.fr"), -EINVAL);
+	options_free(&o);
+}
+
 static void test_metrics_and_syslog_are_run_options(void **state)
 {
 	struct juris_opts o;
@@ -272,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_report_takes_format_by_and_top),
 		cmocka_unit_test(test_events_rotation_sizes_and_keep),
+		cmocka_unit_test(test_except_domain_is_a_repeatable_run_option),
 		cmocka_unit_test(test_metrics_and_syslog_are_run_options),
 	};
 

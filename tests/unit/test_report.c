@@ -156,6 +156,40 @@ static void test_by_flow_shows_addresses_and_ports_in_host_order(void **state)
 	report_free(&r);
 }
 
+static int fake_domain(void *ctx, const struct flow_entry *f, char *buf, size_t len)
+{
+	(void)ctx;
+	if (f->k.daddr[3] != 241)
+		return -ENOENT;
+	snprintf(buf, len, "api.example.test");
+	return 0;
+}
+
+static void test_flow_domain_is_shown_and_dropped_from_the_table_when_empty(void **state)
+{
+	struct report_input in = input();
+	struct report r = {};
+	char *out;
+
+	(void)state;
+	assert_int_equal(report_build(&r, BY_FLOW, &in, 0), 0);
+	assert_string_equal(r.rows[0].text[col(&r, "domain")], "");
+	out = print(report_print_table, &r, 80);
+	assert_null(strstr(out, "DOMAIN"));
+	free(out);
+	report_free(&r);
+	in.domain_of = fake_domain;
+	assert_int_equal(report_build(&r, BY_FLOW, &in, 0), 0);
+	assert_string_equal(r.rows[0].text[col(&r, "destination")], "192.0.2.241");
+	assert_string_equal(r.rows[0].text[col(&r, "domain")], "api.example.test");
+	assert_string_equal(r.rows[1].text[col(&r, "domain")], "");
+	out = print(report_print_table, &r, 120);
+	assert_non_null(strstr(out, "DOMAIN"));
+	assert_non_null(strstr(out, "api.example.test"));
+	free(out);
+	report_free(&r);
+}
+
 static void test_by_zone_reads_totals_and_skips_empty_cells(void **state)
 {
 	struct juris_totals t[TOTALS_MAX] = {};
@@ -320,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup(test_by_process_groups_by_pid_and_verdict, setup),
 		cmocka_unit_test_setup(test_by_cgroup_names_paths_and_keeps_removed_ones_by_id, setup),
 		cmocka_unit_test_setup(test_by_flow_shows_addresses_and_ports_in_host_order, setup),
+		cmocka_unit_test(test_flow_domain_is_shown_and_dropped_from_the_table_when_empty),
 		cmocka_unit_test(test_by_zone_reads_totals_and_skips_empty_cells),
 		cmocka_unit_test_setup(test_top_keeps_the_first_rows_and_counts_all, setup),
 		cmocka_unit_test(test_human_bytes_uses_binary_units),
