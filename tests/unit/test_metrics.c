@@ -53,7 +53,10 @@ static void test_totals_are_counters_by_zone_and_verdict(void **state)
 	assert_non_null(strstr(out, "juris_flow_table_size 65536\n"));
 	assert_non_null(strstr(out, "juris_database_age_seconds 3600\n"));
 	assert_non_null(strstr(out, "juris_policy_info{mode=\"enforce\",allow=\"eu\","
-				    "unknown=\"allow\"} 1\n"));
+				    "unknown=\"allow\",foreign_operator=\"allow\","
+				    "operator_overlay=\"off\"} 1\n"));
+	assert_non_null(strstr(out, "juris_policy_generation 0\n"));
+	assert_non_null(strstr(out, "juris_slot_missing_total 0\n"));
 	/* Label values are escaped. */
 	assert_non_null(strstr(out, "juris_build_info{version=\"1.2\\\"x\"} 1\n"));
 	free(out);
