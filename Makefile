@@ -46,8 +46,8 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr asndb config_file dns_parse errmsg geodb \
-              metrics operators operators_data options prefix zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr asndb config_file dns_parse dns_pattern errmsg geodb \
+              grow metrics operators operators_data options prefix zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o

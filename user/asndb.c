@@ -8,6 +8,7 @@
 #include <time.h>
 #include <zlib.h>
 #include "asndb.h"
+#include "grow.h"
 #include "errmsg.h"
 #include "mmdb_walk.h"
 
@@ -59,15 +60,8 @@ static void store(uint8_t *a, u128 v, int bits)
 
 int asn_list_push(struct asn_list *l, const struct asn_prefix *p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		struct asn_prefix *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (grow_for_one((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 1024))
+		return -ENOMEM;
 	l->v[l->n++] = *p;
 	return 0;
 }

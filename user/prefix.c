@@ -5,19 +5,13 @@
 #include <string.h>
 #include <sys/types.h>
 #include "compile.h"
+#include "grow.h"
 #include "juris.h"
 
 int prefix_list_push(struct prefix_list *l, const struct net_prefix *p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct net_prefix *v = reallocarray(l->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (grow_for_one((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 256))
+		return -ENOMEM;
 	l->v[l->n++] = *p;
 	return 0;
 }

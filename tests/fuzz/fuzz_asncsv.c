@@ -6,34 +6,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "fuzz_input.h"
 #include "asndb.h"
 
 /* First byte: bit 0 set means "gzip the rest first", so that mutations
  * land in the CSV inside a valid gzip stream; otherwise the rest is the
  * file as is (gzopen reads plain text and gzip alike). */
-#define FLAG_GZIP 0x01
-
-static int write_input(int fd, const uint8_t *p, size_t n, int gzip)
-{
-	gzFile gz;
-	int dfd, ret = 0;
-
-	if (!gzip)
-		return write(fd, p, n) == (ssize_t)n ? 0 : -1;
-	/* gzdopen closes the fd it is given: hand it a duplicate. */
-	dfd = dup(fd);
-	gz = dfd < 0 ? NULL : gzdopen(dfd, "wb");
-	if (!gz) {
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	if (n && gzwrite(gz, p, (unsigned)n) != (int)n)
-		ret = -1;
-	if (gzclose_w(gz) != Z_OK)
-		ret = -1;
-	return ret;
-}
 
 static const struct operator_table *operators(void)
 {

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "fuzz_input.h"
 #include "compile.h"
 
 /* A small cap keeps a gzip bomb from costing the fuzzer seconds and
@@ -15,29 +16,6 @@
  * land in the MaxMind DB inside a valid gzip stream. Otherwise the rest is
  * the file as is (and may itself be a hostile gzip stream: the compiler
  * knows gzip by its magic, not by the file name). */
-#define FLAG_GZIP 0x01
-
-static int write_input(int fd, const uint8_t *p, size_t n, int gzip)
-{
-	gzFile gz;
-	int dfd, ret = 0;
-
-	if (!gzip)
-		return write(fd, p, n) == (ssize_t)n ? 0 : -1;
-	/* gzdopen closes the fd it is given: hand it a duplicate. */
-	dfd = dup(fd);
-	gz = dfd < 0 ? NULL : gzdopen(dfd, "wb");
-	if (!gz) {
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	if (n && gzwrite(gz, p, (unsigned)n) != (int)n)
-		ret = -1;
-	if (gzclose_w(gz) != Z_OK)
-		ret = -1;
-	return ret;
-}
 
 /* libmaxminddb before 1.12 leaks its metadata decoding lists when
  * MMDB_open refuses a file (upstream pull request #356): a few KiB per
