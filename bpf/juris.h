@@ -121,7 +121,9 @@ struct flow_key {
 	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
 };
 
-/* Flow table value; counters in host order, times are CLOCK_BOOTTIME ns. */
+/* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
+ * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, read on every
+ * packet where the precise clock would cost a third of the packet's time. */
 struct flow_val {
 	__u64 packets;
 	__u64 bytes;

@@ -88,7 +88,8 @@ static const struct option_doc option_table[] = {
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all; html: 25 per table)" },
 	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",
-	  "policy file (default " DEFAULT_CONFIG " when it exists); flags override it" },
+	  "policy file, also -c FILE (default " DEFAULT_CONFIG " when it exists; none: no "
+	  "file); flags override it" },
 	{ { "verbose", no_argument, NULL, 'v' }, FOR_ALL, NULL, "show libbpf's messages" },
 	{ { "help", no_argument, NULL, 'h' }, FOR_ALL, NULL, "show this help" },
 };
@@ -103,7 +104,7 @@ static const struct {
 	{ "run", CMD_RUN, "classify, count and (in enforce mode) block egress; stays in the foreground" },
 	{ "lookup", CMD_LOOKUP, "classify ADDRESS... (or addresses on standard input) in the kernel" },
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
-	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process or cgroup" },
+	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process, cgroup or operator" },
 	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
 	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
