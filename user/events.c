@@ -128,7 +128,7 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 {
 	const struct operator *op = w->ops ? operator_find(w->ops, e->asn) : NULL;
 	cJSON *dst = cJSON_GetObjectItemCaseSensitive(root, "destination"), *as, *o;
-	char home[3] = { e->op_cc[0], e->op_cc[1], 0 };
+	char home[3] = { e->op_cc[0], e->op_cc[1], 0 }, line[160];
 
 	if (!e->asn || !dst)
 		return;
@@ -140,6 +140,9 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 	if (home[0])
 		cJSON_AddStringToObject(o, "country", home);
 	cJSON_AddBoolToObject(o, "foreign", e->flags & GEO_F_FOREIGN_OP);
+	/* "located FR, operated from US (AS16509 Amazon)", for people. */
+	if (!operator_describe(line, sizeof(line), e->cc, e->asn, e->op_cc, op ? op->name : NULL))
+		cJSON_AddStringToObject(o, "summary", line);
 }
 
 /* ECS destination.domain: the name the process looked up, when juris saw

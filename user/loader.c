@@ -18,6 +18,7 @@
 #include "dns_pattern.h"
 #include "errmsg.h"
 #include "loader.h"
+#include "overlay.h"
 #include "slots.h"
 
 const char *const juris_map_names[MAP_COUNT] = {
@@ -636,6 +637,8 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
+	char path[4096];
+	bool explicit;
 	struct stat st;
 	int policy[5] = { o->mode, o->allow_zone, o->unknown_deny, o->us_adequate,
 			  o->foreign_op };
@@ -648,8 +651,14 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 	h = fnv1a(h, policy, sizeof(policy));
 	for (int i = 0; i < o->n_excepts; i++)
 		h = fnv1a(h, &o->excepts[i], sizeof(o->excepts[i]));
-	if (o->asn_db)
-		h = fnv1a(h, o->asn_db, strlen(o->asn_db) + 1);
+	/* The ASN database in force, by name and by content (size, mtime). */
+	if (!overlay_path(o, path, sizeof(path), &explicit)) {
+		h = fnv1a(h, path, strlen(path) + 1);
+		if (!stat(path, &st)) {
+			h = fnv1a(h, &st.st_size, sizeof(st.st_size));
+			h = fnv1a(h, &st.st_mtim, sizeof(st.st_mtim));
+		}
+	}
 	for (int i = 0; i < o->n_operators; i++)
 		h = fnv1a(h, o->operators[i], strlen(o->operators[i]) + 1);
 	return h;

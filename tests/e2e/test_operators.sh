@@ -27,9 +27,11 @@ test_foreign_operator_audit_reports_and_never_blocks() {
 	wait_until 5 grep -q '"number":16509' "$TEST_TMP/events.ndjson" ||
 		fail "no event with destination.as.number 16509: $(head -c 600 "$TEST_TMP/events.ndjson")" ||
 		return 1
-	json_get '[d["destination"]["as"]["number"], d["destination"]["as"]["organization"]["name"], d["juris"]["operator"]["country"], d["juris"]["operator"]["foreign"], d["event"]["action"]]' \
+	json_get '[d["destination"]["as"]["number"], d["destination"]["as"]["organization"]["name"], d["juris"]["operator"]["country"], d["juris"]["operator"]["foreign"], d["event"]["action"], d["juris"]["operator"]["summary"]]' \
 		< <(grep -m1 '"number":16509' "$TEST_TMP/events.ndjson") > "$TEST_TMP/ev" || return 1
-	assert_eq "$(cat "$TEST_TMP/ev")" '[16509, "Amazon", "US", true, "would_block"]' "event fields"
+	assert_eq "$(cat "$TEST_TMP/ev")" \
+		'[16509, "Amazon", "US", true, "would_block", "located FR, operated from US (AS16509 Amazon)"]' \
+		"event fields"
 }
 
 test_report_and_metrics_by_operator() {
