@@ -160,6 +160,12 @@ static void policy(FILE *out, const struct report_page *p)
 		zone_name(c->allow_zone), c->unknown_deny ? "denied" : "allowed",
 		mt->us_adequate ? "; United States adequate" : "", mt->n_excepts,
 		mt->n_excepts == 1 ? "" : "s");
+	fprintf(out, "<dt>Foreign operators</dt><dd>%s</dd>\n",
+		!c->overlay ? "not judged (no ASN database)" :
+		c->foreign_op == FOREIGN_OP_DENY ? "denied: a destination run by an operator "
+		"controlled from outside the allowed zone is outside the policy" :
+		c->foreign_op == FOREIGN_OP_AUDIT ? "audited: reported, never blocked" :
+		"allowed (flagged only)");
 	if (mt->n_uplinks) {
 		fprintf(out, "<dt>Gateway</dt><dd>%u source range%s forwarded to", mt->n_sources,
 			mt->n_sources == 1 ? "" : "s");
