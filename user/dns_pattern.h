@@ -14,4 +14,8 @@ int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind)
 /* Puts the n patterns in the map fd, one key per name (kinds or'ed). */
 int dns_fill_patterns(int fd, const char **patterns, int n);
 
+/* Makes the map fd hold exactly the n patterns (juris reload): removes what
+ * the list no longer has first, then adds what it gains. */
+int dns_replace_patterns(int fd, const char **patterns, int n);
+
 #endif

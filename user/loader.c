@@ -661,6 +661,8 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const char *db_path)
 	}
 	for (int i = 0; i < o->n_operators; i++)
 		h = fnv1a(h, o->operators[i], strlen(o->operators[i]) + 1);
+	for (int i = 0; i < o->n_except_domains; i++)
+		h = fnv1a(h, o->except_domains[i], strlen(o->except_domains[i]) + 1);
 	return h;
 }
 
@@ -670,8 +672,6 @@ uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_targe
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
-	for (int i = 0; i < o->n_except_domains; i++)
-		h = fnv1a(h, o->except_domains[i], strlen(o->except_domains[i]) + 1);
 	for (int i = 0; i < n_cg; i++)
 		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
 	for (int i = 0; i < o->n_sources; i++)

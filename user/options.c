@@ -788,9 +788,6 @@ const char *options_fixed_difference(const struct juris_opts *a, const struct ju
 	if (a->n_sources != b->n_sources ||
 	    (a->n_sources && memcmp(a->sources, b->sources, a->n_sources * sizeof(*a->sources))))
 		return "source";
-	if (lists_differ(a->except_domains, a->n_except_domains, b->except_domains,
-			 b->n_except_domains))
-		return "except-domain";
 	if (strcmp(a->pin_dir, b->pin_dir))
 		return "pin-dir";
 	if (a->flow_table != b->flow_table)

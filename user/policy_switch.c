@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "database.h"
+#include "dns_pattern.h"
 #include "errmsg.h"
 #include "loader.h"
 #include "overlay.h"
@@ -85,12 +86,21 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 		errorf(msg, len, ret, "reload: cannot switch the policy: %s", strerror(-ret));
 		goto out;
 	}
+	/* The DNS hook's patterns are one map beside the slots. */
+	ret = dns_replace_patterns(m->fd[MAP_DNS_PATTERNS], next->except_domains,
+				   next->n_except_domains);
+	if (ret) {
+		errorf(msg, len, ret, "reload: policy switched, but not the --except-domain "
+		       "patterns: %s", strerror(-ret));
+		goto out;
+	}
 	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
-		 "prefixes), %s, allow %s, unknown %s, %d exception%s, operator overlay %s%s",
+		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
+		 "operator overlay %s%s",
 		 seconds_since(&t0), db.path, db.v4.n, db.v6.n, mode_name(next->mode),
 		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
-		 next->n_excepts, next->n_excepts == 1 ? "" : "s",
-		 ov.loaded ? "on, foreign operators " : "off",
+		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
+		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
 		 ov.loaded ? foreign_op_name(next->foreign_op) : "");
 out:
 	overlay_free(&ov);

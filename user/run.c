@@ -212,8 +212,8 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	}
 	if (cfg.layout_hash != layout) {
 		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
-			"interfaces (or has another flow-table size or --except-domain list); run "
-			"juris stop --pin-dir %s first\n", o->pin_dir, o->pin_dir);
+			"interfaces (or has another flow-table size); run juris stop --pin-dir %s "
+			"first\n", o->pin_dir, o->pin_dir);
 		return -EEXIST;
 	}
 	/* Tables a reload killed half-way left in the idle slot. */

@@ -121,6 +121,24 @@ test_except_domain_leaves_other_names_blocked() {
 	assert_eq "$(counter dns_except_added)" 0 "dns_except_added"
 }
 
+# The patterns are part of the policy: juris reload adds and removes them.
+test_reload_adds_and_removes_except_domain_patterns() {
+	mkdir -p "$TEST_TMP"
+	printf 'db = %s\nmode = enforce\nexcept-domain = other.test\n' "$TEST_DB" \
+		> "$TEST_TMP/juris.conf"
+	dns_topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+	resolve_ok "$DNS4" short.gouv.test && connect_is "$THIRD4B" EPERM || return 1
+	printf 'db = %s\nmode = enforce\nexcept-domain = *.gouv.test\n' "$TEST_DB" \
+		> "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" &&
+	resolve_ok "$DNS4" short.gouv.test && connect_is "$THIRD4B" OK || return 1
+	printf 'db = %s\nmode = enforce\n' "$TEST_DB" > "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" || return 1
+	sleep 2.5	# the address learned before keeps its 2 s TTL
+	resolve_ok "$DNS4" short.gouv.test && connect_is "$THIRD4B" EPERM ||
+		fail "still allowed after the pattern was removed"
+}
+
 test_ingress_hook_is_attached_once_and_removed_by_stop() {
 	dns_topology && juris_start || return 1
 	assert_contains "$(cgroup_progs)" ingress "programs on the test cgroup" &&
