@@ -173,7 +173,7 @@ static int draw(const struct juris_opts *o, const struct top_view *v)
 
 static int next_view(int by)
 {
-	static const int order[] = { BY_FLOW, BY_COUNTRY, BY_PROCESS, BY_CGROUP, BY_ZONE };
+	static const int order[] = { BY_FLOW, BY_COUNTRY, BY_PROCESS, BY_CGROUP, BY_OPERATOR, BY_ZONE };
 	size_t n = sizeof(order) / sizeof(order[0]);
 
 	for (size_t i = 0; i < n; i++)
