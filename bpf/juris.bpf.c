@@ -23,10 +23,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* The tables of a policy slot are LPM tries that userspace creates at the
+/* The tables of a policy slot are maps that userspace creates at the
  * size of each compiled table and installs in these arrays of maps, one
- * element per slot (see POLICY_SLOTS). Sizes rather than types: clang
- * emits only a forward declaration of a type seen through an inner map. */
+ * element per slot (see POLICY_SLOTS): LPM tries, except the IPv4 geo
+ * table. Sizes rather than types: clang emits only a forward declaration
+ * of a type seen through an inner map. */
+
 /* IPv4 geo: DIR-24-8 (see DIR24_* in juris.h), filled through mmap. tbl8
  * grows with the database: BPF_F_INNER_MAP lets a slot hold a tbl8 of
  * another size than this template. */
