@@ -23,16 +23,36 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* The tables of a policy slot are LPM tries that userspace creates at the
+/* The tables of a policy slot are maps that userspace creates at the
  * size of each compiled table and installs in these arrays of maps, one
- * element per slot (see POLICY_SLOTS). Sizes rather than types: clang
- * emits only a forward declaration of a type seen through an inner map. */
-struct geo_trie4 {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+ * element per slot (see POLICY_SLOTS): LPM tries, except the IPv4 geo
+ * table. Sizes rather than types: clang emits only a forward declaration
+ * of a type seen through an inner map. */
+
+/* IPv4 geo: DIR-24-8 (see DIR24_* in juris.h), filled through mmap. tbl8
+ * grows with the database: BPF_F_INNER_MAP lets a slot hold a tbl8 of
+ * another size than this template. */
+struct dir24_tbl24 {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DIR24_TBL24 / DIR24_PER_ELEM);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_MMAPABLE);
+};
+
+struct dir24_tbl8 {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
-	__uint(key_size, sizeof(struct geo_key4));
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_MMAPABLE | BPF_F_INNER_MAP);
+};
+
+struct dir24_class {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DIR24_CLASSES);
+	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct geo_val));
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 };
 
 struct geo_trie6 {
@@ -79,8 +99,22 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, POLICY_SLOTS);
 	__type(key, __u32);
-	__array(values, struct geo_trie4);
-} geo_v4 SEC(".maps");
+	__array(values, struct dir24_tbl24);
+} geo4_tbl24 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct dir24_tbl8);
+} geo4_tbl8 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, POLICY_SLOTS);
+	__type(key, __u32);
+	__array(values, struct dir24_class);
+} geo4_class SEC(".maps");
 
 /* The operator overlay of a slot (when juris_config.overlay is set). */
 struct {
@@ -241,34 +275,74 @@ static __always_inline const struct juris_config *live_policy(__u32 *slot)
 	return bpf_map_lookup_elem(&config, slot);
 }
 
-/* Longest-prefix match of daddr in the slot's table of outer (an array of
- * IPv4 or IPv6 tries). Sets *missing when the slot has no table: a reload
- * removed it after this packet read the old index (see juris_switch()). */
-static __always_inline void *lookup_slot(void *outer4, void *outer6, __u32 slot, int family,
-					 const __u8 *daddr, int *missing)
+/* Longest-prefix match of key in the slot's trie of outer (an array of
+ * tries). Sets *missing when the slot has no table: a reload removed it
+ * after this packet read the old index (see juris_switch()). */
+static __always_inline void *lookup_trie(void *outer, __u32 slot, const void *key, int *missing)
 {
-	void *trie;
+	void *trie = bpf_map_lookup_elem(outer, &slot);
 
-	if (family == AF_INET) {
-		struct geo_key4 k = { .prefixlen = 32 };
-
-		trie = bpf_map_lookup_elem(outer4, &slot);
-		if (!trie) {
-			*missing = 1;
-			return NULL;
-		}
-		__builtin_memcpy(k.addr, daddr, 4);
-		return bpf_map_lookup_elem(trie, &k);
-	}
-	struct geo_key6 k6 = { .prefixlen = 128 };
-
-	trie = bpf_map_lookup_elem(outer6, &slot);
 	if (!trie) {
 		*missing = 1;
 		return NULL;
 	}
+	return bpf_map_lookup_elem(trie, key);
+}
+
+/* lookup_trie() of daddr in the IPv4 or IPv6 trie. */
+static __always_inline void *lookup_slot(void *outer4, void *outer6, __u32 slot, int family,
+					 const __u8 *daddr, int *missing)
+{
+	if (family == AF_INET) {
+		struct geo_key4 k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, daddr, 4);
+		return lookup_trie(outer4, slot, &k, missing);
+	}
+	struct geo_key6 k6 = { .prefixlen = 128 };
+
 	__builtin_memcpy(k6.addr, daddr, 16);
-	return bpf_map_lookup_elem(trie, &k6);
+	return lookup_trie(outer6, slot, &k6, missing);
+}
+
+/* Entry i of a DIR-24-8 table, an array of __u64 holding four __u16. */
+static __always_inline int dir24_entry(void *tbl, __u32 i, __u16 *e)
+{
+	__u32 q = i / DIR24_PER_ELEM;
+	const __u16 *v = bpf_map_lookup_elem(tbl, &q);
+
+	if (!v)
+		return -1;
+	*e = v[i & (DIR24_PER_ELEM - 1)];
+	return 0;
+}
+
+/* The geo value of IPv4 daddr in the slot's DIR-24-8 table: two array
+ * reads at most, whatever the number of prefixes. Sets *missing like
+ * lookup_slot(). */
+static __always_inline const struct geo_val *lookup_geo4(__u32 slot, const __u8 *daddr,
+							 int *missing)
+{
+	void *t24 = bpf_map_lookup_elem(&geo4_tbl24, &slot);
+	void *t8 = bpf_map_lookup_elem(&geo4_tbl8, &slot);
+	void *cls = bpf_map_lookup_elem(&geo4_class, &slot);
+	__u32 a = (__u32)daddr[0] << 24 | (__u32)daddr[1] << 16 | (__u32)daddr[2] << 8 | daddr[3];
+	__u32 key;
+	__u16 e;
+
+	if (!t24 || !t8 || !cls) {
+		*missing = 1;
+		return NULL;
+	}
+	if (dir24_entry(t24, a >> 8, &e))
+		return NULL;
+	if ((e & DIR24_GROUP) &&
+	    dir24_entry(t8, (__u32)(e & ~DIR24_GROUP) * DIR24_GROUP_SIZE + (a & 0xff), &e))
+		return NULL;
+	if (!e)
+		return NULL;
+	key = e & DIR24_MAX_CLASS;
+	return bpf_map_lookup_elem(cls, &key);
 }
 
 #include "dns.bpf.h"
@@ -314,7 +388,14 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 		family = AF_INET;
 		daddr += 12;
 	}
-	g = lookup_slot(&geo_v4, &geo_v6, slot, family, daddr, &missing);
+	if (family == AF_INET) {
+		g = lookup_geo4(slot, daddr, &missing);
+	} else {
+		struct geo_key6 k6 = { .prefixlen = 128 };
+
+		__builtin_memcpy(k6.addr, daddr, 16);
+		g = lookup_trie(&geo_v6, slot, &k6, &missing);
+	}
 	c->cc[0] = g ? g->cc[0] : 0;
 	c->cc[1] = g ? g->cc[1] : 0;
 	c->zone = g ? g->zone : ZONE_UNKNOWN;

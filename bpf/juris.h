@@ -59,6 +59,19 @@ struct geo_val {
 	__u8 flags;		/* GEO_F_* */
 };
 
+/* The IPv4 geo table is DIR-24-8 (user/dir24.h): tbl24 has a __u16 per
+ * /24, tbl8 groups of 256 __u16 per address, four __u16 to an array
+ * element (__u64) so that userspace fills them through mmap. An entry is 0
+ * (not in the database) or a class id, the key of the class table of
+ * struct geo_val; in tbl24, DIR24_GROUP | g sends to tbl8 group g. */
+#define DIR24_TBL24 (1U << 24)
+#define DIR24_GROUP 0x8000
+#define DIR24_GROUP_SIZE 256
+#define DIR24_MAX_GROUPS 0x8000
+#define DIR24_MAX_CLASS 0x7fff
+#define DIR24_CLASSES (DIR24_MAX_CLASS + 1)
+#define DIR24_PER_ELEM 4	/* __u16 entries per __u64 array element */
+
 /* Value of the operator overlay: the autonomous system that announces the
  * destination and the home jurisdiction of the company behind it. */
 struct oper_val {

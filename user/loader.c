@@ -22,7 +22,8 @@
 #include "slots.h"
 
 const char *const juris_map_names[MAP_COUNT] = {
-	[MAP_GEO_V4] = "geo_v4", [MAP_GEO_V6] = "geo_v6",
+	[MAP_GEO4_TBL24] = "geo4_tbl24", [MAP_GEO4_TBL8] = "geo4_tbl8",
+	[MAP_GEO4_CLASS] = "geo4_class", [MAP_GEO_V6] = "geo_v6",
 	[MAP_EXCEPT_V4] = "except_v4", [MAP_EXCEPT_V6] = "except_v6",
 	[MAP_OPER_V4] = "oper_v4", [MAP_OPER_V6] = "oper_v6",
 	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
@@ -41,7 +42,9 @@ const char *const juris_map_names[MAP_COUNT] = {
 static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 {
 	switch (m) {
-	case MAP_GEO_V4: return s->maps.geo_v4;
+	case MAP_GEO4_TBL24: return s->maps.geo4_tbl24;
+	case MAP_GEO4_TBL8: return s->maps.geo4_tbl8;
+	case MAP_GEO4_CLASS: return s->maps.geo4_class;
 	case MAP_GEO_V6: return s->maps.geo_v6;
 	case MAP_EXCEPT_V4: return s->maps.except_v4;
 	case MAP_EXCEPT_V6: return s->maps.except_v6;
@@ -101,7 +104,7 @@ static void skel_fds(struct juris_bpf *s, struct juris_maps *m)
 /* The maps a private instance may share with the pinned ones. */
 static bool shareable(int m)
 {
-	return (m >= MAP_GEO_V4 && m <= MAP_OPER_V6) || m == MAP_ACTIVE;
+	return (m >= MAP_GEO4_TBL24 && m <= MAP_OPER_V6) || m == MAP_ACTIVE;
 }
 
 static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,

@@ -3,11 +3,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <bpf/bpf.h>
+#include "dir24.h"
 #include "loader.h"
 #include "slots.h"
 
@@ -45,10 +47,10 @@ static int fill_batch(int fd, const void *keys, const void *values, size_t key_s
 	return 0;
 }
 
-static int fill_geo(int fd, const struct prefix_list *l, int family)
+/* The IPv6 geo trie (IPv4 is DIR-24-8, see install_geo4()). */
+static int fill_geo6(int fd, const struct prefix_list *l)
 {
-	size_t key_size = family == AF_INET ? sizeof(struct geo_key4) : sizeof(struct geo_key6);
-	size_t alen = family == AF_INET ? 4 : 16;
+	size_t key_size = sizeof(struct geo_key6);
 	char *keys = calloc(l->n ? l->n : 1, key_size);
 	struct geo_val *vals = calloc(l->n ? l->n : 1, sizeof(*vals));
 	int ret = -ENOMEM;
@@ -58,9 +60,8 @@ static int fill_geo(int fd, const struct prefix_list *l, int family)
 			const struct net_prefix *p = &l->v[i];
 			__u32 len = p->len;
 
-			/* geo_key4 and geo_key6: prefixlen, then the address. */
 			memcpy(keys + i * key_size, &len, sizeof(len));
-			memcpy(keys + i * key_size + offsetof(struct geo_key4, addr), p->addr, alen);
+			memcpy(keys + i * key_size + offsetof(struct geo_key6, addr), p->addr, 16);
 			vals[i] = (struct geo_val){ .cc = { p->cc[0], p->cc[1] }, .zone = p->zone };
 		}
 		ret = fill_batch(fd, keys, vals, key_size, l->n);
@@ -74,6 +75,79 @@ static int fill_geo(int fd, const struct prefix_list *l, int family)
 static int install(int outer, __u32 slot, int inner)
 {
 	return bpf_map_update_elem(outer, &slot, &inner, BPF_ANY) ? -errno : 0;
+}
+
+static int new_array(const char *name, __u32 value_size, __u32 n, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(__u32), value_size, n, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* The u16 entries of a DIR-24-8 array of n __u64 elements, to write. */
+static uint16_t *map_entries(int fd, size_t n)
+{
+	void *p = mmap(NULL, n * sizeof(__u64), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int fill_classes(int fd, const struct dir24_plan *p)
+{
+	for (__u32 id = 1; id <= p->n_classes; id++)
+		if (bpf_map_update_elem(fd, &id, &p->classes[id], BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/* The DIR-24-8 table of l: three arrays (tbl24, tbl8, classes) installed
+ * in the idle slot, then painted through mmap (the kernel zeroes them). */
+static int install_geo4(const struct juris_maps *m, __u32 slot, const struct prefix_list *l)
+{
+	struct dir24_plan p;
+	char err[256];
+	int ret = dir24_plan(l, &p, err, sizeof(err));
+	size_t n24 = DIR24_TBL24 / DIR24_PER_ELEM;
+	size_t n8 = (size_t)p.groups * DIR24_GROUP_SIZE / DIR24_PER_ELEM;
+	int fd[3] = { -1, -1, -1 };
+	uint16_t *t24 = NULL, *t8 = NULL;
+
+	if (ret)
+		return ret;
+	if (!n8)
+		n8 = 1;
+	fd[0] = ret = new_array("juris_geo4_24", sizeof(__u64), n24, BPF_F_MMAPABLE);
+	if (ret >= 0)
+		fd[1] = ret = new_array("juris_geo4_8", sizeof(__u64), n8,
+					BPF_F_MMAPABLE | BPF_F_INNER_MAP);
+	if (ret >= 0)
+		fd[2] = ret = new_array("juris_geo4_cls", sizeof(struct geo_val), DIR24_CLASSES, 0);
+	if (ret >= 0)
+		ret = install(m->fd[MAP_GEO4_TBL24], slot, fd[0]);
+	if (!ret)
+		ret = install(m->fd[MAP_GEO4_TBL8], slot, fd[1]);
+	if (!ret)
+		ret = install(m->fd[MAP_GEO4_CLASS], slot, fd[2]);
+	if (!ret)
+		ret = fill_classes(fd[2], &p);
+	if (!ret) {
+		t24 = map_entries(fd[0], n24);
+		t8 = map_entries(fd[1], n8);
+		if (!t24 || !t8)
+			ret = -errno;
+	}
+	if (!ret)
+		dir24_paint(&p, t24, t8);
+	if (t24)
+		munmap(t24, n24 * sizeof(__u64));
+	if (t8)
+		munmap(t8, n8 * sizeof(__u64));
+	for (int i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	dir24_plan_free(&p);
+	return ret;
 }
 
 static int count_family(const struct except_cidr *v, int n, int family)
@@ -161,21 +235,17 @@ static int install_oper(const struct juris_maps *m, __u32 slot, const struct ope
 
 int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t)
 {
-	int fd4 = new_trie("juris_geo4", sizeof(struct geo_key4), sizeof(struct geo_val), t->v4->n);
-	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_geo6", sizeof(struct geo_key6),
-					   sizeof(struct geo_val), t->v6->n);
+	int fd6 = new_trie("juris_geo6", sizeof(struct geo_key6), sizeof(struct geo_val), t->v6->n);
 	int ret = fd6 < 0 ? fd6 : 0;
 
 	/* In the idle slot from the start, where no program looks: a reload
 	 * cut short shows in the pins, and the next start clears it. */
 	if (!ret)
-		ret = install(m->fd[MAP_GEO_V4], slot, fd4);
-	if (!ret)
 		ret = install(m->fd[MAP_GEO_V6], slot, fd6);
 	if (!ret)
-		ret = fill_geo(fd4, t->v4, AF_INET);
+		ret = fill_geo6(fd6, t->v6);
 	if (!ret)
-		ret = fill_geo(fd6, t->v6, AF_INET6);
+		ret = install_geo4(m, slot, t->v4);
 	if (!ret)
 		ret = slot_install_cidrs(m->fd[MAP_EXCEPT_V4], m->fd[MAP_EXCEPT_V6], slot,
 					 t->excepts, t->n_excepts);
@@ -183,8 +253,6 @@ int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_table
 		ret = install_oper(m, slot, t->oper);
 	if (ret)
 		slot_clear(m, slot);
-	if (fd4 >= 0)
-		close(fd4);
 	if (fd6 >= 0)
 		close(fd6);
 	return ret;
@@ -192,7 +260,7 @@ int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_table
 
 void slot_clear(const struct juris_maps *m, __u32 slot)
 {
-	static const int outer[] = { MAP_GEO_V4, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6,
+	static const int outer[] = { MAP_GEO4_TBL24, MAP_GEO4_TBL8, MAP_GEO4_CLASS, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6,
 				     MAP_OPER_V4, MAP_OPER_V6 };
 
 	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++)

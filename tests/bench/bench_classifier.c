@@ -429,6 +429,14 @@ static long long slot_memlock(int outer)
 	return v;
 }
 
+/* memlock of slot 0's IPv4 table: its three DIR-24-8 arrays. */
+static long long geo4_memlock(struct juris_bpf *s)
+{
+	return slot_memlock(bpf_map__fd(s->maps.geo4_tbl24)) +
+	       slot_memlock(bpf_map__fd(s->maps.geo4_tbl8)) +
+	       slot_memlock(bpf_map__fd(s->maps.geo4_class));
+}
+
 /* Slab settles after RCU frees: let it, then read. */
 static long slab_kb(void)
 {
@@ -581,7 +589,7 @@ static int scale_row(struct bench_ctx *c, const struct juris_opts *jo, const str
 	}
 	if (!ret)
 		ret = established(c, &j, d, &e6);
-	mem = slot_memlock(bpf_map__fd(s->maps.geo_v4)) + slot_memlock(bpf_map__fd(s->maps.geo_v6));
+	mem = geo4_memlock(s) + slot_memlock(bpf_map__fd(s->maps.geo_v6));
 	if (!ret) {
 		printf("@scale %zu %zu %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.3f %lld\n", s4.n,
 		       s6.n, f4.empty, f4.juris, e4.empty, e4.juris, f6.empty, f6.juris, e6.empty,
@@ -657,7 +665,11 @@ static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **ou
 		return -errno;
 	ret = bpf_map__set_max_entries(s->maps.flows, n);
 	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.geo_v4, bpf_map__fd(full->maps.geo_v4));
+		ret = bpf_map__reuse_fd(s->maps.geo4_tbl24, bpf_map__fd(full->maps.geo4_tbl24));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo4_tbl8, bpf_map__fd(full->maps.geo4_tbl8));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo4_class, bpf_map__fd(full->maps.geo4_class));
 	if (!ret)
 		ret = bpf_map__reuse_fd(s->maps.geo_v6, bpf_map__fd(full->maps.geo_v6));
 	if (!ret)
@@ -852,7 +864,7 @@ static int load_and_memory(struct bench_ctx *c, const struct juris_opts *jo,
 	printf("@compile_s %.3f\n@prog_load_s %.3f\n@full_load_s %.3f\n@fill_s %.3f\n", t[0],
 	       t[1], t[2], t[2] - t[1]);
 	printf("@memlock_v4 %lld\n@memlock_v6 %lld\n",
-	       slot_memlock(bpf_map__fd((*s)->maps.geo_v4)),
+	       geo4_memlock(*s),
 	       slot_memlock(bpf_map__fd((*s)->maps.geo_v6)));
 	printf("@slab_kb %ld\n", (slab[3] - slab[2]) - (slab[1] - slab[0]));
 	fflush(stdout);

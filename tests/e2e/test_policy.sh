@@ -227,9 +227,9 @@ test_50_reloads_under_traffic_judge_every_packet_by_one_database() {
 	assert_eq "$(json_get 'd[a[0]]' "$FR4" <<< "$got")" "$fr_allow" "FR4 datagrams received"
 }
 
-# Pinned tables of the idle slot: entries of the outer geo_v4 array.
+# Pinned tables of the idle slot: entries of the outer geo4_tbl24 array.
 slots_filled() {
-	bpftool -j map dump pinned "$TEST_PIN/geo_v4" 2>/dev/null | json_get 'len(d)'
+	bpftool -j map dump pinned "$TEST_PIN/geo4_tbl24" 2>/dev/null | json_get 'len(d)'
 }
 
 test_kill_9_in_the_middle_of_a_reload_keeps_enforcement_and_the_restart_adopts() {
@@ -242,9 +242,10 @@ test_kill_9_in_the_middle_of_a_reload_keeps_enforcement_and_the_restart_adopts()
 	# The default database takes seconds to load: kill while it fills.
 	policy "db=$DEFAULT_DB" mode=enforce allow=eu
 	kill -HUP "$JURIS_PID"
-	wait_until 10 sh -c "[ \"\$(bpftool -j map dump pinned '$TEST_PIN/geo_v4' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = 2 ]" ||
+	# geo_v6 is the first table a reload installs, before it fills it.
+	wait_until 10 sh -c "[ \"\$(bpftool -j map dump pinned '$TEST_PIN/geo_v6' | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = 2 ]" ||
 		fail "the reload never filled the idle slot" || return 1
-	sleep 0.3
+	sleep 0.1
 	kill -KILL "$JURIS_PID"
 	juris_wait_exit || return 1
 	filled=$(slots_filled)
