@@ -1,4 +1,5 @@
-/* Address → AS number sources (CSV ranges, MaxMind ASN DB) and the operator overlay built on them. */
+/* Address → AS number sources (CSV ranges, MaxMind ASN DB) and the operator
+ * overlay built on them. */
 #ifndef JURIS_ASNDB_H
 #define JURIS_ASNDB_H
 

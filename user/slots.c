@@ -260,8 +260,8 @@ int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_table
 
 void slot_clear(const struct juris_maps *m, __u32 slot)
 {
-	static const int outer[] = { MAP_GEO4_TBL24, MAP_GEO4_TBL8, MAP_GEO4_CLASS, MAP_GEO_V6, MAP_EXCEPT_V4, MAP_EXCEPT_V6,
-				     MAP_OPER_V4, MAP_OPER_V6 };
+	static const int outer[] = { MAP_GEO4_TBL24, MAP_GEO4_TBL8, MAP_GEO4_CLASS, MAP_GEO_V6,
+				     MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_OPER_V4, MAP_OPER_V6 };
 
 	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++)
 		bpf_map_delete_elem(m->fd[outer[i]], &slot);
