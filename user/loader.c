@@ -179,7 +179,7 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 		struct juris_maps fds;
 
 		skel_fds(s, &fds);
-		ret = slot_install(&fds, 0, &t);
+		ret = slot_install(&fds, 0, &t, err, errlen);
 	} else if (reuse->fd[MAP_EXCEPT_V4] < 0) {
 		/* Own exceptions beside the running juris's tables: in both
 		 * slots, whichever is live. */
@@ -187,10 +187,12 @@ int juris_load_private(const struct juris_opts *o, const struct prefix_list *v4,
 			ret = slot_install_cidrs(bpf_map__fd(s->maps.except_v4),
 						 bpf_map__fd(s->maps.except_v6), slot,
 						 o->excepts, o->n_excepts);
+		if (ret)
+			errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 	}
 	if (ret) {
 		juris_bpf__destroy(s);
-		return errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+		return ret;
 	}
 	*out = s;
 	return 0;
@@ -440,10 +442,11 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	if (ret)
 		return ret;
 	skel_fds(s, &fds);
-	ret = slot_install(&fds, 0, &t);
-	if (!ret)
-		ret = dns_fill_patterns(bpf_map__fd(s->maps.dns_patterns), o->except_domains,
-					o->n_except_domains);
+	ret = slot_install(&fds, 0, &t, err, len);
+	if (ret)
+		goto out;
+	ret = dns_fill_patterns(bpf_map__fd(s->maps.dns_patterns), o->except_domains,
+				o->n_except_domains);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(o, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),

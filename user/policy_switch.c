@@ -61,10 +61,9 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
 				  .n_excepts = next->n_excepts,
 				  .oper = ov.loaded ? &ov.table : NULL };
-	ret = slot_install(m, idle, &t);
+	ret = slot_install(m, idle, &t, err, sizeof(err));
 	if (ret) {
-		errorf(msg, len, ret, "reload refused, the live policy stays: cannot fill the "
-		       "kernel maps: %s", strerror(-ret));
+		errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
 		goto out;
 	}
 	cfg.mode = (__u8)next->mode;

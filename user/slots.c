@@ -10,6 +10,7 @@
 #include <linux/membarrier.h>
 #include <bpf/bpf.h>
 #include "dir24.h"
+#include "errmsg.h"
 #include "loader.h"
 #include "slots.h"
 
@@ -103,11 +104,11 @@ static int fill_classes(int fd, const struct dir24_plan *p)
 
 /* The DIR-24-8 table of l: three arrays (tbl24, tbl8, classes) installed
  * in the idle slot, then painted through mmap (the kernel zeroes them). */
-static int install_geo4(const struct juris_maps *m, __u32 slot, const struct prefix_list *l)
+static int install_geo4(const struct juris_maps *m, __u32 slot, const struct prefix_list *l,
+			char *err, size_t errlen)
 {
 	struct dir24_plan p;
-	char err[256];
-	int ret = dir24_plan(l, &p, err, sizeof(err));
+	int ret = dir24_plan(l, &p, err, errlen);
 	size_t n24 = DIR24_TBL24 / DIR24_PER_ELEM;
 	size_t n8 = (size_t)p.groups * DIR24_GROUP_SIZE / DIR24_PER_ELEM;
 	int fd[3] = { -1, -1, -1 };
@@ -233,11 +234,13 @@ static int install_oper(const struct juris_maps *m, __u32 slot, const struct ope
 	return ret;
 }
 
-int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t)
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t,
+		 char *err, size_t errlen)
 {
 	int fd6 = new_trie("juris_geo6", sizeof(struct geo_key6), sizeof(struct geo_val), t->v6->n);
 	int ret = fd6 < 0 ? fd6 : 0;
 
+	err[0] = 0;
 	/* In the idle slot from the start, where no program looks: a reload
 	 * cut short shows in the pins, and the next start clears it. */
 	if (!ret)
@@ -245,14 +248,17 @@ int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_table
 	if (!ret)
 		ret = fill_geo6(fd6, t->v6);
 	if (!ret)
-		ret = install_geo4(m, slot, t->v4);
+		ret = install_geo4(m, slot, t->v4, err, errlen);
 	if (!ret)
 		ret = slot_install_cidrs(m->fd[MAP_EXCEPT_V4], m->fd[MAP_EXCEPT_V6], slot,
 					 t->excepts, t->n_excepts);
 	if (!ret && t->oper)
 		ret = install_oper(m, slot, t->oper);
-	if (ret)
+	if (ret) {
 		slot_clear(m, slot);
+		if (!err[0])
+			errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
+	}
 	if (fd6 >= 0)
 		close(fd6);
 	return ret;

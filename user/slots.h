@@ -35,10 +35,12 @@ struct slot_tables {
 	const struct oper_table *oper;	/* NULL: no operator overlay */
 };
 
-/* Creates the tries of t at their size, installs them in slot of the
+/* Creates the tables of t at their size, installs them in slot of the
  * outer maps of m (geo, exceptions, operators) and fills them. On error
- * the slot is left empty and nothing else changed. */
-int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t);
+ * the slot is left empty, nothing else changed, and err holds a one-line
+ * reason (a database over DIR-24-8's limits says which). */
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t,
+		 char *err, size_t errlen);
 
 /* Installs only the exception tries of v in slot. */
 int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_cidr *v, int n);
