@@ -33,7 +33,8 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	in.totals = st->totals;
 	if (!ret)
 		ret = report_build(&by_country, BY_COUNTRY, &in, 0);
-	if (!ret && report_build(&by_operator, BY_OPERATOR, &in, 0))
+	/* The operator view only means something with an overlay loaded. */
+	if (!ret && cfg.overlay && report_build(&by_operator, BY_OPERATOR, &in, 0))
 		ret = -ENOMEM;
 	if (!ret) {
 		struct metrics_input mi = {

@@ -24,6 +24,7 @@ struct top_view {
 	int by;			/* enum report_by */
 	const char *sort;	/* "bytes" or "packets" */
 	int width, height;
+	const struct operator_table *ops;	/* AS names, read once (NULL: numbers) */
 };
 
 static int cgroup_path(uint64_t id, char *buf, size_t len)
@@ -76,8 +77,7 @@ static void totals_lines(FILE *out, const struct juris_stats *st)
 static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
-	struct report_input in = { .cgroup_path = cgroup_path, .sort = v->sort };
-	struct operator_table ops = { 0 };
+	struct report_input in = { .cgroup_path = cgroup_path, .sort = v->sort, .ops = v->ops };
 	struct flow_entry *flows = NULL;
 	struct report r = {};
 	struct juris_maps m;
@@ -96,9 +96,6 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	if (!ret)
 		ret = report_read_flows(m.fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
-	/* Names only: an invalid --operator was refused when juris run started. */
-	if (!overlay_operators(o, &ops, when, sizeof(when)))
-		in.ops = &ops;
 	in.flows = flows;
 	in.totals = st->totals;
 	in.domain_of = dns_names_of_flow;
@@ -120,7 +117,6 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 		report_free(&r);
 	}
 	juris_maps_close(&m);
-	operator_table_free(&ops);
 	free(flows);
 	free(st);
 	return ret;
@@ -225,7 +221,9 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct top_view v = { .by = o->report_by == BY_ZONE ? BY_FLOW : o->report_by,
 			      .sort = "bytes" };
+	struct operator_table ops = { 0 };
 	struct juris_maps m;
+	char err[512];
 	int ret = juris_open_pinned(o->pin_dir, &m);
 
 	if (ret) {
@@ -234,6 +232,9 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		return ret;
 	}
 	juris_maps_close(&m);
+	/* Names only: an invalid --operator was refused when juris run started. */
+	if (!overlay_operators(o, &ops, err, sizeof(err)))
+		v.ops = &ops;
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		ret = live(o, &v, exiting);
 	else {
@@ -245,5 +246,6 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret)
 		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
 			strerror(-ret));
+	operator_table_free(&ops);
 	return ret;
 }

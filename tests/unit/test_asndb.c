@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "asndb.h"
+#include "testdata.h"
 
 struct fixture {
 	char tmp[64];			/* scratch directory for malformed files */
@@ -22,21 +23,6 @@ struct fixture {
 	struct operator_table ops;
 	char err[256];
 };
-
-static const char *testdata(const char *name)
-{
-	static char path[4096];
-	const char *dir = getenv("JURIS_TESTDATA");
-
-	if (!dir || !*dir)
-		fail_msg("JURIS_TESTDATA is not set: run perl tests/data/make-testdbs.pl DIR "
-			 "and export JURIS_TESTDATA=DIR (tests/run.sh does both)");
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (access(path, R_OK))
-		fail_msg("%s: %s (run perl tests/data/make-testdbs.pl %s)", path, strerror(errno),
-			 dir);
-	return path;
-}
 
 static int setup(void **state)
 {

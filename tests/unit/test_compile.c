@@ -19,6 +19,7 @@
 #include <zlib.h>
 #include "compile.h"
 #include "juris.h"
+#include "testdata.h"
 
 /* libmaxminddb 1.7 (Debian 12) leaks in MMDB_open on some invalid files
  * (fixed in 1.12); that is not juris's leak, and must not fail ASan runs. */
@@ -36,21 +37,6 @@ struct fixture {
 	struct compile_stats stats;
 	char err[256];
 };
-
-static const char *testdata(const char *name)
-{
-	static char path[4096];
-	const char *dir = getenv("JURIS_TESTDATA");
-
-	if (!dir || !*dir)
-		fail_msg("JURIS_TESTDATA is not set: run perl tests/data/make-testdbs.pl DIR "
-			 "and export JURIS_TESTDATA=DIR (tests/run.sh does both)");
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (access(path, R_OK))
-		fail_msg("%s: %s (run perl tests/data/make-testdbs.pl %s)", path, strerror(errno),
-			 dir);
-	return path;
-}
 
 static int setup(void **state)
 {
