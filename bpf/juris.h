@@ -72,6 +72,22 @@ struct geo_val {
 #define DIR24_CLASSES (DIR24_MAX_CLASS + 1)
 #define DIR24_PER_ELEM 4	/* __u16 entries per __u64 array element */
 
+/* The IPv6 geo table is an array of ranges sorted by start address
+ * (user/range6.h): element 0 starts at ::, each runs up to the next one's
+ * start and holds the value of the longest prefix there (all zero: not in
+ * the database). The kernel finds an address's range by a binary search of
+ * GEO6_STEPS array reads, flat in the number of prefixes, where the LPM
+ * trie it replaces walked up to 128 nodes. */
+struct geo6_range {
+	__u64 hi;		/* start address, bits 127..64, host order */
+	__u64 lo;		/* bits 63..0 */
+	struct geo_val val;
+	__u32 pad0;
+};
+
+#define GEO6_STEPS 21
+#define GEO6_MAX_RANGES (1U << GEO6_STEPS)
+
 /* Value of the operator overlay: the autonomous system that announces the
  * destination and the home jurisdiction of the company behind it. */
 struct oper_val {

@@ -32,8 +32,7 @@ static int finish(struct prefix_list *l, const struct zone_table *zt,
 	ret = prefix_apply_local(l, local, bits);
 	if (ret)
 		return ret;
-	prefix_merge(l, bits);
-	return 0;
+	return prefix_merge(l, bits);
 }
 
 int compile_geodb(const char *path, const struct zone_table *zt,

@@ -77,11 +77,13 @@ int compile_geodb(const char *path, const struct zone_table *zt,
 		  char *err, size_t errlen);
 
 int prefix_list_push(struct prefix_list *l, const struct net_prefix *p);
+/* Room for n prefixes without further allocation. */
+int prefix_list_reserve(struct prefix_list *l, size_t n);
 void prefix_list_free(struct prefix_list *l);
 /* Drops prefixes nested inside a local range, adds the local ranges. */
 int prefix_apply_local(struct prefix_list *l, const struct prefix_list *local, int bits);
 /* Sorts by address then length and merges sibling prefixes with equal
  * (cc, zone) into their parent, repeatedly. bits is 32 or 128. */
-void prefix_merge(struct prefix_list *l, int bits);
+int prefix_merge(struct prefix_list *l, int bits);
 
 #endif

@@ -78,11 +78,15 @@ struct walk {
 	size_t errlen;
 };
 
-/* A node still to walk, with the network its path spells. */
+/* A record still to visit, with the network its path spells: a search
+ * node to read, or a data record to emit. Data records wait on the stack
+ * like nodes, so that networks come out in address order. */
 struct pending {
 	uint8_t addr[16];
-	uint64_t node;
+	uint64_t node;		/* the record: a node number or a data pointer */
+	MMDB_entry_s entry;	/* of a data record */
 	uint8_t len;
+	bool data;
 };
 
 static const char *mmdb_reason(int status)
@@ -223,6 +227,11 @@ static int sink_country(void *ctx, bool v4, const uint8_t *addr, uint8_t len, ui
 	int ret;
 
 	memcpy(np.addr, addr, v4 ? 4 : 16);
+	/* No list holds more networks than the tree has nodes: room for
+	 * them at once, not a copy at every doubling (untouched room costs
+	 * no memory). */
+	if (!(v4 ? c->v4 : c->v6)->cap)
+		prefix_list_reserve(v4 ? c->v4 : c->v6, (size_t)c->info->node_count + 1);
 	ret = prefix_list_push(v4 ? c->v4 : c->v6, &np);
 	if (ret)
 		return errorf(err, errlen, ret, "out of memory");
@@ -318,7 +327,9 @@ static int visit_record(struct walk *w, struct pending *stack, int *sp,
 	case MMDB_RECORD_TYPE_EMPTY:
 		return 0;
 	case MMDB_RECORD_TYPE_DATA:
-		return visit_data(w, &child, rec, entry);
+		child.data = true;
+		child.entry = *entry;
+		break;
 	case MMDB_RECORD_TYPE_SEARCH_NODE:
 		if (child.len >= w->bits)
 			return errorf(w->err, w->errlen, -EINVAL,
@@ -327,16 +338,17 @@ static int visit_record(struct walk *w, struct pending *stack, int *sp,
 		 * subtree too (alias_ipv6_to_ipv4): walk it once, as IPv4. */
 		if (rec == w->v4_node && !is_v4_root(&child))
 			return 0;
-		if (*sp >= STACK_MAX)
-			return errorf(w->err, w->errlen, -EINVAL, "corrupt search tree");
-		child.node = rec;
-		stack[(*sp)++] = child;
-		return 0;
+		break;
 	default:
 		return errorf(w->err, w->errlen, -EINVAL,
 			      "corrupt search tree: record %llu out of range",
 			      (unsigned long long)rec);
 	}
+	if (*sp >= STACK_MAX)
+		return errorf(w->err, w->errlen, -EINVAL, "corrupt search tree");
+	child.node = rec;
+	stack[(*sp)++] = child;
+	return 0;
 }
 
 static int walk_tree(struct walk *w)
@@ -350,6 +362,12 @@ static int walk_tree(struct walk *w)
 		MMDB_search_node_s node;
 		int status, ret;
 
+		if (cur.data) {
+			ret = visit_data(w, &cur, cur.node, &cur.entry);
+			if (ret)
+				return ret;
+			continue;
+		}
 		/* A hostile file can share or loop nodes: bound the work. */
 		if (!w->budget--)
 			return errorf(w->err, w->errlen, -EINVAL,
@@ -358,6 +376,7 @@ static int walk_tree(struct walk *w)
 		if (status != MMDB_SUCCESS)
 			return errorf(w->err, w->errlen, -EINVAL, "node %llu: %s",
 				      (unsigned long long)cur.node, mmdb_reason(status));
+		/* Right first: the left subtree comes off the stack first. */
 		ret = visit_record(w, stack, &sp, &cur, 1, node.right_record,
 				   node.right_record_type, &node.right_record_entry);
 		if (!ret)
