@@ -33,22 +33,25 @@ TMP=$(mktemp -d /tmp/juris-bench-XXXXXX)
 NS=jb-$$			# the sender: nftables, ipset and juris act here
 NS_PEER=jb-$$-peer		# the receiver
 PIN=/sys/fs/bpf/juris-bench-$$
+EMPTY_PIN=/sys/fs/bpf/juris-bench-$$-empty	# the empty program of the floor round
 CGROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 CG=""
 JURIS_PID=""
+empty_cg=0
 cleanup() {
 	if [ -n "$JURIS_PID" ]; then
 		kill "$JURIS_PID" 2>/dev/null || true
 		wait "$JURIS_PID" 2>/dev/null || true
 	fi
 	[ -d "$PIN" ] && "$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
+	rm -f "$EMPTY_PIN"
 	[ -s "$TMP/iperf3.pid" ] && kill "$(cat "$TMP/iperf3.pid")" 2>/dev/null || true
 	# Deleting the namespaces drops their nftables tables, ipsets and
 	# iptables rules with them.
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$NS_PEER" 2>/dev/null || true
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		rmdir "$CG/plain" "$CG/juris" "$CG" 2>/dev/null || true
+		rmdir "$CG/plain" "$CG/juris" "$CG/empty" "$CG" 2>/dev/null || true
 	fi
 	rm -rf "$TMP"
 }
@@ -157,7 +160,16 @@ reload_ms=""
 reload_note="pending juris reload"
 if [ "$THROUGHPUT" = 1 ] && [ -n "$CGROOT" ]; then
 	CG=$CGROOT/juris-bench-$$
-	mkdir "$CG" "$CG/plain" "$CG/juris"
+	mkdir "$CG" "$CG/plain" "$CG/juris" "$CG/empty"
+	# The floor of any cgroup_skb filter: the empty program on the same
+	# hook (its cgroup goes when the bench ends, and the program with it).
+	if bpftool prog load "$BUILD/bench/empty.bpf.o" "$EMPTY_PIN" type cgroup/skb 2>"$TMP/empty.err" &&
+		bpftool cgroup attach "$CG/empty" egress pinned "$EMPTY_PIN" 2>>"$TMP/empty.err"; then
+		empty_cg=1
+	else
+		empty_cg=0
+		echo "bench: no empty-program round: $(head -1 "$TMP/empty.err")" >&2
+	fi
 	"$BUILD/juris" run --db "$DB" --cgroup "$CG/juris" --pin-dir "$PIN" > "$TMP/juris.log" 2>&1 &
 	JURIS_PID=$!
 	for _ in $(seq 1 120); do
@@ -201,6 +213,10 @@ if [ "$tp" = 1 ]; then
 		fi
 		UDP[juris]+="$(udp "$CG/juris") "
 		TCP[juris]+="$(tcp "$CG/juris") "
+		if [ "$empty_cg" = 1 ]; then
+			UDP[empty]+="$(udp "$CG/empty") "
+			TCP[empty]+="$(tcp "$CG/empty") "
+		fi
 	done
 	# Reload of the same database by the running daemon, when this tree
 	# has juris reload: from the command's start to its return.
@@ -246,6 +262,13 @@ tp_row() { # LABEL UNIT DIVISOR DECIMALS ARRAY: a throughput row, each ÷ no fil
 		"$(tp_cell "$(median <<< "${a[nft]:-}")" "$n" "$3" "$4")" \
 		"$(tp_cell "$(median <<< "${a[ipset]:-}")" "$n" "$3" "$4")"
 }
+floor_row() { # as tp_row, for the empty cgroup_skb program in juris's column
+	local -n a=$5
+	[ -n "${a[empty]:-}" ] || return 0
+	printf '| 2 | %s, an empty cgroup_skb program instead of juris (the hook alone) | %s | %s | %s | | |\n' \
+		"$1" "$2" "$(tp_cell "$(median <<< "${a[empty]}")" "$(median <<< "${a[none]:-}")" "$3" "$4")" \
+		"$(tp_cell "$(median <<< "${a[none]:-}")" "" "$3" "$4")"
+}
 vs_juris() { echo "$(num "$1" "${3:-0}") ($(ratio "$1" "$2"))"; }
 sec_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
 
@@ -290,6 +313,8 @@ done
 if [ "$tp" = 1 ]; then
 	tp_row "UDP, $TP_FLOWS flows, 18-byte payload" "packets/s" 1 0 UDP
 	tp_row "TCP bulk, iperf3, 1 stream" "Gbit/s" 1000000000 2 TCP
+	floor_row "UDP, $TP_FLOWS flows, 18-byte payload" "packets/s" 1 0 UDP
+	floor_row "TCP bulk, iperf3, 1 stream" "Gbit/s" 1000000000 2 TCP
 fi
 printf '| 3 | load: compile .mmdb → prefixes | ms | %s | | | |\n' "$(num "$compile_ms")"
 printf '| 3 | load: programs + map fill (fill %s ms) | ms | %s | | | |\n' "$(num "$fill_ms")" "$(num "$load_ms")"
@@ -303,7 +328,11 @@ fi
 printf '| 4 | memory: own figure (juris memlock, bpftool; ipset list -t) | MiB | %s | | – | %s |\n' \
 	"$memlock_mib" "$(vs_juris "$ipset_mib" "$memlock_mib" 1)"
 printf '| 4 | memory: Slab delta, /proc/meminfo | MiB | %s | | %s | %s |\n' "$slab_mib" \
-	"$(vs_juris "$nft_slab_mib" "$slab_mib" 1)" "$(vs_juris "$ipset_slab_mib" "$slab_mib" 1)"
+	"$nft_slab_mib" "$ipset_slab_mib"
+# juris's tables are arrays (vmalloc, outside Slab), its tries slab objects.
+total_mib=$(awk -v a="$memlock_mib" -v b="$slab_mib" 'BEGIN { printf "%.1f", a + b }')
+printf '| 4 | memory: kernel total (juris memlock + Slab delta; the others Slab delta) | MiB | %s | | %s | %s |\n' \
+	"$total_mib" "$(vs_juris "$nft_slab_mib" "$total_mib" 1)" "$(vs_juris "$ipset_slab_mib" "$total_mib" 1)"
 if [ -n "${J[big_memlock]:-}" ]; then
 	printf '| 4 | memory: flow table of %s entries (memlock) | MiB | %s | | | |\n' "$(num "${J[big_flows]}")" \
 		"$(awk -v b="${J[big_memlock]}" 'BEGIN { printf "%.1f", b / 1048576 }')"
