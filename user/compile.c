@@ -1,5 +1,7 @@
 /* The compile pipeline: geo database → zone-tagged, local-overridden, merged prefixes. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +37,38 @@ static int finish(struct prefix_list *l, const struct zone_table *zt,
 	return prefix_merge(l, bits);
 }
 
+struct finish_job {
+	struct prefix_list *l;
+	const struct zone_table *zt;
+	int ret;
+};
+
+static void *finish_v6(void *arg)
+{
+	struct finish_job *j = arg;
+
+	j->ret = finish(j->l, j->zt, zone_local_v6(j->zt), 128);
+	return NULL;
+}
+
+/* The two families on two cores: they share nothing but the read-only
+ * zone table. */
+static int finish_both(struct prefix_list *v4, struct prefix_list *v6,
+		       const struct zone_table *zt)
+{
+	struct finish_job j = { .l = v6, .zt = zt };
+	pthread_t th;
+	bool threaded = !pthread_create(&th, NULL, finish_v6, &j);
+	int ret;
+
+	if (!threaded)
+		finish_v6(&j);
+	ret = finish(v4, zt, zone_local_v4(zt), 32);
+	if (threaded)
+		pthread_join(th, NULL);
+	return ret ? ret : j.ret;
+}
+
 int compile_geodb(const char *path, const struct zone_table *zt,
 		  struct prefix_list *v4, struct prefix_list *v6,
 		  struct geodb_info *info, struct compile_stats *stats,
@@ -51,9 +85,7 @@ int compile_geodb(const char *path, const struct zone_table *zt,
 		return ret;
 	stats->read_v4 = info->networks_v4;
 	stats->read_v6 = info->networks_v6;
-	ret = finish(v4, zt, zone_local_v4(zt), 32);
-	if (!ret)
-		ret = finish(v6, zt, zone_local_v6(zt), 128);
+	ret = finish_both(v4, v6, zt);
 	if (ret) {
 		snprintf(err, errlen, "%s", ret == -ENOMEM ? "out of memory" : strerror(-ret));
 		prefix_list_free(v4);
