@@ -32,9 +32,11 @@ static int finish(struct prefix_list *l, const struct zone_table *zt,
 
 	tag_zones(l, zt);
 	ret = prefix_apply_local(l, local, bits);
-	if (ret)
-		return ret;
-	return prefix_merge(l, bits);
+	if (!ret)
+		ret = prefix_merge(l, bits);
+	if (!ret)
+		prefix_list_fit(l);
+	return ret;
 }
 
 struct finish_job {

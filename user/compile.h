@@ -79,6 +79,8 @@ int compile_geodb(const char *path, const struct zone_table *zt,
 int prefix_list_push(struct prefix_list *l, const struct net_prefix *p);
 /* Room for n prefixes without further allocation. */
 int prefix_list_reserve(struct prefix_list *l, size_t n);
+/* Gives back the room beyond the prefixes held. */
+void prefix_list_fit(struct prefix_list *l);
 void prefix_list_free(struct prefix_list *l);
 /* Drops prefixes nested inside a local range, adds the local ranges. */
 int prefix_apply_local(struct prefix_list *l, const struct prefix_list *local, int bits);

@@ -228,8 +228,8 @@ static int sink_country(void *ctx, bool v4, const uint8_t *addr, uint8_t len, ui
 
 	memcpy(np.addr, addr, v4 ? 4 : 16);
 	/* No list holds more networks than the tree has nodes: room for
-	 * them at once, not a copy at every doubling (untouched room costs
-	 * no memory). */
+	 * them at once, not a copy at every doubling; the rest is given back
+	 * after the merge (prefix_list_fit()). */
 	if (!(v4 ? c->v4 : c->v6)->cap)
 		prefix_list_reserve(v4 ? c->v4 : c->v6, (size_t)c->info->node_count + 1);
 	ret = prefix_list_push(v4 ? c->v4 : c->v6, &np);

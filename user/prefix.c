@@ -46,6 +46,19 @@ int prefix_list_reserve(struct prefix_list *l, size_t n)
 	return 0;
 }
 
+void prefix_list_fit(struct prefix_list *l)
+{
+	struct net_prefix *v;
+
+	if (!l->n || l->n == l->cap)
+		return;
+	v = reallocarray(l->v, l->n, sizeof(*v));
+	if (v) {
+		l->v = v;
+		l->cap = l->n;
+	}
+}
+
 void prefix_list_free(struct prefix_list *l)
 {
 	free(l->v);

@@ -69,10 +69,7 @@ static int new_array(const char *name, __u32 value_size, __u32 n, __u32 flags)
 /* The u16 entries of a DIR-24-8 array of n __u64 elements, to write. */
 static uint16_t *map_entries(int fd, size_t n)
 {
-	/* MAP_POPULATE: one call maps every page, where a fault per page
-	 * cost a fifth of the load on a VM. */
-	void *p = mmap(NULL, n * sizeof(__u64), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, fd, 0);
+	void *p = mmap(NULL, n * sizeof(__u64), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -150,8 +147,7 @@ static int install_geo6(const struct juris_maps *m, __u32 slot, const struct pre
 	if (fd >= 0)
 		ret = install(m->fd[MAP_GEO_V6], slot, fd);
 	if (!ret) {
-		p = mmap(NULL, t.n * sizeof(*t.v), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_POPULATE, fd, 0);
+		p = mmap(NULL, t.n * sizeof(*t.v), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED) {
 			ret = -errno;
 		} else {
