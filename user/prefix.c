@@ -226,6 +226,8 @@ static int sort_prefixes(struct prefix_list *l)
 	size_t head = 1, k, i, j, o;
 	struct net_prefix *tail;
 
+	if (l->n < 2)
+		return 0;
 	while (head < l->n && cmp_prefix(&l->v[head - 1], &l->v[head]) <= 0)
 		head++;
 	k = l->n - head;
