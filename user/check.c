@@ -10,6 +10,7 @@
 #include "database.h"
 #include "gateway.h"
 #include "overlay.h"
+#include "policy_data.h"
 
 static int check_cgroups(const struct juris_opts *o)
 {
@@ -59,15 +60,10 @@ int cmd_check(const struct juris_opts *o)
 		ret = check_gateway(o);
 	if (ret)
 		return ret;
-	ret = database_load(o, &db, err, sizeof(err));
+	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
-	}
-	ret = overlay_load(o, &ov, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "juris: %s\n", err);
-		goto out;
 	}
 	when = (time_t)db.info.build_epoch;
 	strftime(built, sizeof(built), "%Y-%m-%d", gmtime(&when));
@@ -83,7 +79,6 @@ int cmd_check(const struct juris_opts *o)
 		printf("# operator overlay: off (no ASN database)\n");
 	options_print_policy(stdout, o, db.path);
 	database_warn_age(stderr, db.path, db.info.build_epoch);
-out:
 	overlay_free(&ov);
 	database_free(&db);
 	return ret;

@@ -14,6 +14,7 @@
 #include "database.h"
 #include "loader.h"
 #include "overlay.h"
+#include "policy_data.h"
 #include "synth_packet.h"
 
 struct lookup_result {
@@ -210,11 +211,9 @@ int cmd_lookup(const struct juris_opts *o)
 		}
 		ret = overlay_operators(o, &ov.ops, err, sizeof(err));
 	} else {
-		ret = database_load(o, &db, err, sizeof(err));
-		if (!ret) {
+		ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+		if (!ret)
 			database_warn_age(stderr, db.path, db.info.build_epoch);
-			ret = overlay_load(o, &ov, err, sizeof(err));
-		}
 	}
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);

@@ -9,6 +9,7 @@
 #include "errmsg.h"
 #include "loader.h"
 #include "overlay.h"
+#include "policy_data.h"
 #include "policy_switch.h"
 #include "slots.h"
 
@@ -36,15 +37,10 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!meta)
 		return errorf(msg, len, -ENOMEM, "reload: out of memory");
-	ret = database_load(next, &db, err, sizeof(err));
+	ret = policy_data_load(next, &db, &ov, err, sizeof(err));
 	if (ret) {
 		free(meta);
 		return errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
-	}
-	ret = overlay_load(next, &ov, err, sizeof(err));
-	if (ret) {
-		errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
-		goto out;
 	}
 	ret = slot_active(m, &live);
 	if (!ret)

@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "metrics.h"
 #include "overlay.h"
+#include "policy_data.h"
 #include "policy_switch.h"
 #include "privilege.h"
 #include "slots.h"
@@ -162,17 +163,12 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 			"give another --pin-dir\n", o->pin_dir);
 		return -EEXIST;
 	}
-	ret = database_load(o, &db, err, sizeof(err));
+	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
 	}
 	database_warn_age(stderr, db.path, db.info.build_epoch);
-	ret = overlay_load(o, &ov, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "juris: %s\n", err);
-		goto out;
-	}
 	overlay_note(&ov);
 	plan.oper = ov.loaded ? &ov.table : NULL;
 	plan.db_path = db.path;
@@ -186,7 +182,6 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		fprintf(stderr, "juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
 			"compiled in %.2f s\n", db.path, (unsigned long long)db.v4.n,
 			(unsigned long long)db.v6.n, db.stats.seconds);
-out:
 	overlay_free(&ov);
 	database_free(&db);
 	return ret;
