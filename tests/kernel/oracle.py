@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Oracle: juris lookup (the kernel's classifier) against libmaxminddb's own
-Python reader, on random global addresses. Prints the seed; exit 0 when every
-country agrees.
+Python reader, on random global addresses and on the edges of the database
+networks of a quarter of them. Prints the seed; exit 0 when every country
+agrees.
 
 usage: oracle.py JURIS DB [N]
 """
@@ -76,14 +77,38 @@ def random_v6(rng, ranges):
             return a
 
 
+def edges(reader, addrs, k):
+    """The first and last address of the database network of each of the
+    first k addresses, and the addresses just outside it: where a range
+    table's search goes wrong first."""
+    out = []
+    for a in addrs[:k]:
+        _, plen = reader.get_with_prefix_len(a)
+        net = ipaddress.ip_network(f"{a}/{plen}", strict=False)
+        top = 2 ** net.max_prefixlen - 1
+        for x in (int(net.network_address) - 1, int(net.network_address),
+                  int(net.broadcast_address), int(net.broadcast_address) + 1):
+            if 0 <= x <= top:
+                e = ipaddress.ip_address(x) if net.version == 6 else ipaddress.IPv4Address(x)
+                if not excluded(e):
+                    out.append(str(e))
+    return out
+
+
 def main():
     juris, db = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
     seed = int(os.environ.get("JURIS_ORACLE_SEED", random.SystemRandom().getrandbits(32)))
-    print(f"oracle: seed {seed} (JURIS_ORACLE_SEED={seed} replays it), {n} IPv4 + {n} IPv6")
+    print(f"oracle: seed {seed} (JURIS_ORACLE_SEED={seed} replays it), {n} IPv4 + {n} IPv6"
+          " and the edges of a quarter of their networks")
     rng = random.Random(seed)
     ranges = tor_ranges()
-    addrs = [str(random_v4(rng)) for _ in range(n)] + [str(random_v6(rng, ranges)) for _ in range(n)]
+    reader = maxminddb.open_database(db)
+    v4 = [str(random_v4(rng)) for _ in range(n)]
+    v6 = [str(random_v6(rng, ranges)) for _ in range(n)]
+    v4 += edges(reader, v4, n // 4)
+    v6 += edges(reader, v6, n // 4)
+    addrs = v4 + v6
 
     out = subprocess.run([juris, "lookup", "--json", "--db", db], input="\n".join(addrs),
                          capture_output=True, text=True, check=False)
@@ -94,9 +119,9 @@ def main():
     if len(got) != len(addrs):
         print(f"oracle: {len(addrs)} addresses asked, {len(got)} answers")
         return 1
-    reader = maxminddb.open_database(db)
     bad = {4: 0, 6: 0}
     known = {4: 0, 6: 0}
+    total = {4: len(v4), 6: len(v6)}
     for a, g in zip(addrs, got):
         v = ipaddress.ip_address(a).version
         want = country(reader.get(a))
@@ -106,7 +131,7 @@ def main():
             if bad[v] <= 5:
                 print(f"oracle: {a}: juris says {g['country']!r}, libmaxminddb says {want!r}")
     for v in (4, 6):
-        print(f"oracle: IPv{v}: {n - bad[v]}/{n} agree ({known[v]} with a country)")
+        print(f"oracle: IPv{v}: {total[v] - bad[v]}/{total[v]} agree ({known[v]} with a country)")
     return 0 if not bad[4] and not bad[6] else 1
 
 
