@@ -1,10 +1,9 @@
 /* The compile pipeline: geo database → zone-tagged, local-overridden, merged prefixes. */
 #include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "beside.h"
 #include "compile.h"
 #include "juris.h"
 
@@ -59,15 +58,12 @@ static int finish_both(struct prefix_list *v4, struct prefix_list *v6,
 		       const struct zone_table *zt)
 {
 	struct finish_job j = { .l = v6, .zt = zt };
-	pthread_t th;
-	bool threaded = !pthread_create(&th, NULL, finish_v6, &j);
+	struct beside b;
 	int ret;
 
-	if (!threaded)
-		finish_v6(&j);
+	beside_start(&b, finish_v6, &j);
 	ret = finish(v4, zt, zone_local_v4(zt), 32);
-	if (threaded)
-		pthread_join(th, NULL);
+	beside_join(&b);
 	return ret ? ret : j.ret;
 }
 

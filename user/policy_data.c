@@ -1,9 +1,7 @@
 /* See policy_data.h. The two compiles share nothing: the ASN database took
  * as long as the geo database (0.3 s each), one after the other. */
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
+#include "beside.h"
 #include "policy_data.h"
 
 struct overlay_job {
@@ -25,15 +23,12 @@ int policy_data_load(const struct juris_opts *o, struct loaded_db *db, struct ov
 		     char *err, size_t errlen)
 {
 	struct overlay_job j = { .o = o, .ov = ov };
-	pthread_t th;
-	bool threaded = !pthread_create(&th, NULL, overlay_thread, &j);
+	struct beside b;
 	int ret;
 
-	if (!threaded)
-		overlay_thread(&j);
+	beside_start(&b, overlay_thread, &j);
 	ret = database_load(o, db, err, errlen);
-	if (threaded)
-		pthread_join(th, NULL);
+	beside_join(&b);
 	if (!ret && j.ret) {
 		ret = j.ret;
 		snprintf(err, errlen, "%s", j.err);

@@ -1,7 +1,5 @@
 /* Policy slots: see slots.h and POLICY_SLOTS in bpf/juris.h. */
 #include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <bpf/bpf.h>
+#include "beside.h"
 #include "dir24.h"
 #include "errmsg.h"
 #include "loader.h"
@@ -274,15 +273,12 @@ static int install_geo(const struct juris_maps *m, __u32 slot, const struct slot
 		       char *err, size_t errlen)
 {
 	struct geo6_job j = { .m = m, .slot = slot, .l = t->v6 };
-	pthread_t th;
-	bool threaded = !pthread_create(&th, NULL, geo6_thread, &j);
+	struct beside b;
 	int ret;
 
-	if (!threaded)
-		geo6_thread(&j);
+	beside_start(&b, geo6_thread, &j);
 	ret = install_geo4(m, slot, t->v4, err, errlen);
-	if (threaded)
-		pthread_join(th, NULL);
+	beside_join(&b);
 	if (!ret && j.ret) {
 		ret = j.ret;
 		snprintf(err, errlen, "%s", j.err);
