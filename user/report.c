@@ -416,23 +416,24 @@ void report_free(struct report *r)
  * check drops the duplicates that would follow. */
 static int read_one_by_one(int fd, struct flow_entry *out, uint32_t max, size_t *n)
 {
-	struct flow_key k, next;
+	__u64 id, next;
 	void *prev = NULL;
 
 	*n = 0;
 	while (*n < max && !bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		out[*n].k = k;
-		if (!bpf_map_lookup_elem(fd, &k, &out[*n].v))
+		id = next;
+		prev = &id;
+		if (!bpf_map_lookup_elem(fd, &id, &out[*n].v)) {
+			out[*n].k = out[*n].v.key;
 			(*n)++;
+		}
 	}
 	return errno == ENOENT || *n == max ? 0 : -errno;
 }
 
 int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n)
 {
-	struct flow_key *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));
+	__u64 *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));	/* flow ids */
 	struct flow_val *vals = calloc(max_entries ? max_entries : 1, sizeof(*vals));
 	struct flow_entry *fe = calloc(max_entries ? max_entries : 1, sizeof(*fe));
 	__u32 in_token = 0, out_token = 0;
@@ -470,7 +471,7 @@ int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, siz
 	if (ret)
 		goto out;
 	for (size_t i = 0; i < got; i++) {
-		fe[i].k = keys[i];
+		fe[i].k = vals[i].key;
 		fe[i].v = vals[i];
 	}
 done:

@@ -30,14 +30,14 @@ static int sum_percpu(int fd, __u32 key, void *out, size_t size, int ncpu)
 
 static int count_keys(int fd, __u64 *n)
 {
-	struct flow_key k, next;
+	__u64 id, next;		/* the flow table's keys: flow ids */
 	void *prev = NULL;
 
 	*n = 0;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		(*n)++;
-		k = next;
-		prev = &k;
+		id = next;
+		prev = &id;
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
