@@ -347,7 +347,7 @@ static __always_inline const struct geo_val *lookup_geo4(__u32 slot, const __u8 
 }
 
 #include "dns.bpf.h"
-#include "flow_id.bpf.h"
+#include "flow_table.bpf.h"
 
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
 {
@@ -474,22 +474,6 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k, 
 	return v;
 }
 
-static __always_inline void add_totals(const struct classification *c, __u64 packets,
-				       __u64 bytes, __u64 flows)
-{
-	__u32 idx = TOTALS_INDEX(c->zone, c->verdict);
-	struct juris_totals *t;
-
-	if (idx >= TOTALS_MAX)
-		return;
-	t = bpf_map_lookup_elem(&totals, &idx);
-	if (!t)
-		return;
-	t->packets += packets;
-	t->bytes += bytes;
-	t->flows += flows;
-}
-
 static __always_inline void emit_event(const struct flow_key *k, const struct classification *c,
 				       __u8 type, __u8 hook, __u16 sport,
 				       const struct sock_owner *owner)
@@ -543,8 +527,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	long err;
 
 	if (v) {
-		__sync_fetch_and_add(&v->packets, packets);
-		__sync_fetch_and_add(&v->bytes, bytes);
+		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
 		/* The coarse clock: the precise one costs ~30 ns on a VM's
 		 * kvm-clock, a third of an established packet's cost. */
 		v->last_ns = bpf_ktime_get_coarse_ns();
@@ -559,11 +542,11 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 			v->generation = c->generation;
 			v->except_seq = 0;
 		}
-		add_totals(c, packets, bytes, 0);
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
 	nv.key = *k;
+	nv.owner = bpf_get_smp_processor_id() + 1;
 	nv.packets = packets;
 	nv.bytes = bytes;
 	nv.first_ns = now;
@@ -586,19 +569,15 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	nv.generation = c->generation;
 	err = bpf_map_update_elem(&flows, &id, &nv, BPF_NOEXIST);
 	if (err == 0) {
-		add_totals(c, packets, bytes, 1);
+		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
 		return 1;
 	}
 	/* Another CPU created it first, or the table refused it, or another
 	 * flow holds its id: the totals stay exact either way. */
 	v = flow_find(k, id);
-	if (v) {
-		__sync_fetch_and_add(&v->packets, packets);
-		__sync_fetch_and_add(&v->bytes, bytes);
-	} else {
+	if (!v)
 		count(CNT_FLOW_INSERT_FAIL);
-	}
-	add_totals(c, packets, bytes, 0);
+	add_counts(v, c->zone, c->verdict, packets, bytes, 0);
 	return 0;
 }
 

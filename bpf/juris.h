@@ -124,7 +124,7 @@ struct inside_iface {
 
 /* What identifies a flow. Addresses in network byte order (IPv4 in the
  * first four bytes, rest zero); dport in network byte order. The flow
- * table is keyed by flow_id(), a 64-bit hash of it (bpf/flow_id.bpf.h):
+ * table is keyed by flow_id(), a 64-bit hash of it (bpf/flow_table.bpf.h):
  * the kernel hashes and compares 8 bytes instead of 48 on every packet;
  * the value holds the whole key, checked on every lookup. */
 struct flow_key {
@@ -142,8 +142,13 @@ struct flow_key {
  * packet where the precise clock would cost a third of the packet's time. */
 struct flow_val {
 	struct flow_key key;	/* the flow, whose flow_id() is the map key */
+	/* The flow's packets are packets + own_packets, its bytes bytes +
+	 * own_bytes: the CPU that made the entry (owner) adds to own_* with
+	 * plain adds, the others to packets and bytes with atomics. */
 	__u64 packets;
 	__u64 bytes;
+	__u64 own_packets;
+	__u64 own_bytes;
 	__u64 first_ns;
 	__u64 last_ns;
 	__u32 pid;		/* task that sent the first packet, 0 if unknown */
@@ -158,7 +163,8 @@ struct flow_val {
 	__u32 generation;	/* juris_config.generation of zone/verdict */
 	__u32 asn;		/* operator overlay, 0 when unknown */
 	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
-	__u8 pad1[6];
+	__u16 pad1;
+	__u32 owner;		/* 1 + the id of the CPU that made the entry */
 	/* dns_except_seq when a verdict other than allow was last checked
 	 * against except_dyn: a packet checks again only once an answer for
 	 * an --except-domain name has come since. */

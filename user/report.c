@@ -411,6 +411,15 @@ void report_free(struct report *r)
 	r->n_rows = 0;
 }
 
+/* The flow's counters as one pair: the owner CPU's and the others'. */
+static void flow_sum_counters(struct flow_val *v)
+{
+	v->packets += v->own_packets;
+	v->bytes += v->own_bytes;
+	v->own_packets = 0;
+	v->own_bytes = 0;
+}
+
 /* One key at a time: for kernels without batch operations on this map.
  * An entry evicted between two calls makes the walk restart; the key
  * check drops the duplicates that would follow. */
@@ -425,6 +434,7 @@ static int read_one_by_one(int fd, struct flow_entry *out, uint32_t max, size_t 
 		prev = &id;
 		if (!bpf_map_lookup_elem(fd, &id, &out[*n].v)) {
 			out[*n].k = out[*n].v.key;
+			flow_sum_counters(&out[*n].v);
 			(*n)++;
 		}
 	}
@@ -474,6 +484,8 @@ int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, siz
 		fe[i].k = vals[i].key;
 		fe[i].v = vals[i];
 	}
+	for (size_t i = 0; i < got; i++)
+		flow_sum_counters(&fe[i].v);
 done:
 	*out = fe;
 	*n = got;
