@@ -528,9 +528,13 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 
 	if (v) {
 		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
-		/* The coarse clock: the precise one costs ~30 ns on a VM's
-		 * kvm-clock, a third of an established packet's cost. */
-		v->last_ns = bpf_ktime_get_coarse_ns();
+		/* The coarse clock (the precise one costs ~30 ns on a VM's
+		 * kvm-clock), and only once a tick: the verifier turns
+		 * bpf_jiffies64() into a load, the clock is a helper call. */
+		if (v->last_jiffies != bpf_jiffies64()) {
+			v->last_jiffies = bpf_jiffies64();
+			v->last_ns = bpf_ktime_get_coarse_ns();
+		}
 		if (v->generation != c->generation) {
 			/* A policy change applies to live flows. */
 			v->zone = c->zone;
@@ -551,6 +555,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	nv.bytes = bytes;
 	nv.first_ns = now;
 	nv.last_ns = bpf_ktime_get_coarse_ns();
+	nv.last_jiffies = bpf_jiffies64();
 	nv.uid = uid;
 	if (owner) {
 		nv.pid = owner->pid;

@@ -138,8 +138,9 @@ struct flow_key {
 };
 
 /* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
- * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, read on every
- * packet where the precise clock would cost a third of the packet's time. */
+ * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, where the
+ * precise clock would cost a third of the packet's time, and read only
+ * when jiffies (last_jiffies) moved: the coarse clock moves with them. */
 struct flow_val {
 	struct flow_key key;	/* the flow, whose flow_id() is the map key */
 	/* The flow's packets are packets + own_packets, its bytes bytes +
@@ -151,6 +152,7 @@ struct flow_val {
 	__u64 own_bytes;
 	__u64 first_ns;
 	__u64 last_ns;
+	__u64 last_jiffies;
 	__u32 pid;		/* task that sent the first packet, 0 if unknown */
 	__u32 uid;
 	char comm[16];
