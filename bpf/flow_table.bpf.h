@@ -56,13 +56,28 @@ struct {
 	__type(value, __u32);
 } cpu_busy SEC(".maps");
 
+/* The lane of flow v that this CPU adds to: its own, or a free one it
+ * takes; NULL when the others are taken. */
+static __always_inline struct flow_lane *flow_lane(struct flow_val *v)
+{
+	__u64 cpu = bpf_get_smp_processor_id() + 1;
+
+	if (v->lane[0].cpu == cpu)
+		return &v->lane[0];
+	if (v->lane[1].cpu == cpu)
+		return &v->lane[1];
+	if (!v->lane[1].cpu && __sync_val_compare_and_swap(&v->lane[1].cpu, 0, cpu) == 0)
+		return &v->lane[1];
+	return NULL;
+}
+
 /* Counts packets and bytes (and new flows) in the per-CPU totals of (zone,
  * verdict) and, unless v is NULL, in flow v. A plain add (load, add,
  * store) is exact when nothing else writes the word in between: only this
- * CPU writes its totals, and only the owner CPU a flow's own_* counters.
- * But a softirq may interrupt a program on this CPU and run one itself:
- * cpu_busy tells it to use atomics. Atomics (two locked instructions) were
- * a third of an established packet's time. */
+ * CPU writes its totals, and a flow's lane. But a softirq may interrupt a
+ * program on this CPU and run one itself: cpu_busy tells it to use
+ * atomics. Atomics (two locked instructions) were a third of an
+ * established packet's time. */
 static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdict,
 				       __u64 packets, __u64 bytes, __u64 flows)
 {
@@ -75,9 +90,11 @@ static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdi
 	if (busy && !*busy) {
 		*busy = 1;
 		barrier();
-		if (v && v->owner == bpf_get_smp_processor_id() + 1) {
-			v->own_packets += packets;
-			v->own_bytes += bytes;
+		struct flow_lane *l = v ? flow_lane(v) : NULL;
+
+		if (l) {
+			l->packets += packets;
+			l->bytes += bytes;
 		} else if (v) {
 			__sync_fetch_and_add(&v->packets, packets);
 			__sync_fetch_and_add(&v->bytes, bytes);

@@ -550,9 +550,9 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	}
 	now = bpf_ktime_get_boot_ns();
 	nv.key = *k;
-	nv.owner = bpf_get_smp_processor_id() + 1;
-	nv.packets = packets;
-	nv.bytes = bytes;
+	nv.lane[0].cpu = bpf_get_smp_processor_id() + 1;
+	nv.lane[0].packets = packets;
+	nv.lane[0].bytes = bytes;
 	nv.first_ns = now;
 	nv.last_ns = bpf_ktime_get_coarse_ns();
 	nv.last_jiffies = bpf_jiffies64();

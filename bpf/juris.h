@@ -137,19 +137,28 @@ struct flow_key {
 	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
 };
 
+/* Counters of a flow that one CPU alone adds to, without atomics. */
+struct flow_lane {
+	__u64 cpu;		/* 1 + the CPU's id; 0: lane free */
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Lanes per flow: the CPU that made the entry, then the first other CPU
+ * that sends on the flow (a TCP flow's sender and the CPU of its ACKs). */
+#define FLOW_LANES 2
+
 /* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
  * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, where the
  * precise clock would cost a third of the packet's time, and read only
  * when jiffies (last_jiffies) moved: the coarse clock moves with them. */
 struct flow_val {
 	struct flow_key key;	/* the flow, whose flow_id() is the map key */
-	/* The flow's packets are packets + own_packets, its bytes bytes +
-	 * own_bytes: the CPU that made the entry (owner) adds to own_* with
-	 * plain adds, the others to packets and bytes with atomics. */
+	/* The flow's packets are packets plus its lanes' packets, likewise
+	 * its bytes: CPUs without a lane add here, with atomics. */
 	__u64 packets;
 	__u64 bytes;
-	__u64 own_packets;
-	__u64 own_bytes;
+	struct flow_lane lane[FLOW_LANES];
 	__u64 first_ns;
 	__u64 last_ns;
 	__u64 last_jiffies;
@@ -165,8 +174,7 @@ struct flow_val {
 	__u32 generation;	/* juris_config.generation of zone/verdict */
 	__u32 asn;		/* operator overlay, 0 when unknown */
 	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
-	__u16 pad1;
-	__u32 owner;		/* 1 + the id of the CPU that made the entry */
+	__u8 pad1[6];
 	/* dns_except_seq when a verdict other than allow was last checked
 	 * against except_dyn: a packet checks again only once an answer for
 	 * an --except-domain name has come since. */

@@ -411,13 +411,15 @@ void report_free(struct report *r)
 	r->n_rows = 0;
 }
 
-/* The flow's counters as one pair: the owner CPU's and the others'. */
+/* The flow's counters as one pair: its lanes' and the other CPUs'. */
 static void flow_sum_counters(struct flow_val *v)
 {
-	v->packets += v->own_packets;
-	v->bytes += v->own_bytes;
-	v->own_packets = 0;
-	v->own_bytes = 0;
+	for (int i = 0; i < FLOW_LANES; i++) {
+		v->packets += v->lane[i].packets;
+		v->bytes += v->lane[i].bytes;
+		v->lane[i].packets = 0;
+		v->lane[i].bytes = 0;
+	}
 }
 
 /* One key at a time: for kernels without batch operations on this map.

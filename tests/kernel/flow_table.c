@@ -3,14 +3,16 @@
  * (BPF_PROG_TEST_RUN) in a private instance and prints what the kernel
  * counted, one "name value" line each, for the shell suite to check.
  *
- * usage: flow_table DB exact FLOWS PACKETS   each flow's packets sent from
- *                                            every CPU in turn
+ * usage: flow_table DB exact FLOWS PACKETS [taken]
+ *                            each flow's packets sent from every CPU in
+ *                            turn; taken: its second lane taken at once
  *        flow_table DB clash PACKETS         another flow holds the id
  *        flow_table DB generation PACKETS    the policy changes under a flow
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,35 +126,43 @@ static int print_totals(const struct inst *in)
 	return ret;
 }
 
-/* Packets the owner CPUs added without atomics, and the other CPUs with,
- * summed over the raw entries. */
-static int split(const struct inst *in, __u64 *own, __u64 *other)
+/* Packets that CPUs added to their lanes without atomics, and that the
+ * CPUs without a lane added with, summed over the raw entries. With take,
+ * gives every flow's free lanes to a CPU that does not exist first. */
+static int split(const struct inst *in, __u64 *lanes, __u64 *shared, bool take)
 {
 	__u64 id, next;
 	struct flow_val v;
 	void *prev = NULL;
 
-	*own = *other = 0;
+	*lanes = *shared = 0;
 	while (!bpf_map_get_next_key(in->flows, prev, &next)) {
 		id = next;
 		prev = &id;
 		if (bpf_map_lookup_elem(in->flows, &id, &v))
 			return -errno;
-		*own += v.own_packets;
-		*other += v.packets;
+		for (int i = 0; i < FLOW_LANES; i++) {
+			*lanes += v.lane[i].packets;
+			if (take && !v.lane[i].cpu)
+				v.lane[i].cpu = 1 + 1000000;
+		}
+		*shared += v.packets;
+		if (take && bpf_map_update_elem(in->flows, &id, &v, BPF_EXIST))
+			return -errno;
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
 
 /* FLOWS flows (half IPv4, half IPv6), PACKETS packets each, of sizes
- * 100..163, each flow's packets sent from every online CPU in turn: the
- * CPU that made the entry adds without atomics, the others with. */
-static int exact(const struct inst *in, int nflows, int npackets)
+ * 100..163, each flow's packets sent from every online CPU in turn: CPUs
+ * with a lane add without atomics, the others with; taken: only the CPU
+ * that made the entry has one. */
+static int exact(const struct inst *in, int nflows, int npackets, bool taken)
 {
 	cpu_set_t online;
 	int cpus[64], ncpus = 0, ret = 0;
 	struct flow_entry *f = NULL;
-	__u64 packets = 0, bytes = 0, want_bytes = 0, own, other;
+	__u64 packets = 0, bytes = 0, want_bytes = 0, lanes, shared;
 	size_t n;
 
 	if (sched_getaffinity(0, sizeof(online), &online))
@@ -161,7 +171,10 @@ static int exact(const struct inst *in, int nflows, int npackets)
 		if (CPU_ISSET(c, &online))
 			cpus[ncpus++] = c;
 	for (int p = 0; p < npackets && !ret; p++) {
-		ret = pin_cpu(cpus[p % ncpus]);
+		if (p == 1 && taken)
+			ret = split(in, &lanes, &shared, true);
+		if (!ret)
+			ret = pin_cpu(cpus[p % ncpus]);
 		for (int i = 0; i < nflows && !ret; i++) {
 			char src[64];
 			size_t len = 100 + (size_t)((p + i) % 64);
@@ -176,13 +189,13 @@ static int exact(const struct inst *in, int nflows, int npackets)
 		}
 	}
 	if (!ret)
-		ret = split(in, &own, &other);
+		ret = split(in, &lanes, &shared, false);
 	if (!ret)
 		ret = read_flows(in, &f, &n);
 	if (ret)
 		return ret;
-	printf("owner_packets %llu\nother_packets %llu\n", (unsigned long long)own,
-	       (unsigned long long)other);
+	printf("lane_packets %llu\nshared_packets %llu\n", (unsigned long long)lanes,
+	       (unsigned long long)shared);
 	for (size_t i = 0; i < n; i++) {
 		packets += f[i].v.packets;
 		bytes += f[i].v.bytes;
@@ -211,7 +224,7 @@ static int clash(const struct inst *in, int npackets)
 		return -errno;
 	id = next;
 	inet_pton(AF_INET, "203.0.113.99", v.key.saddr);	/* flow B */
-	v.packets = v.bytes = v.own_packets = v.own_bytes = 0;
+	memset(&v.packets, 0, sizeof(v.packets) + sizeof(v.bytes) + sizeof(v.lane));
 	if (bpf_map_update_elem(in->flows, &id, &v, BPF_EXIST))
 		return -errno;
 	for (int p = 0; p < npackets && !ret; p++)
@@ -317,8 +330,8 @@ int main(int argc, char **argv)
 	ret = default_policy(&in);
 	if (ret)
 		;	/* said below */
-	else if (!strcmp(argv[2], "exact") && argc == 5)
-		ret = exact(&in, atoi(argv[3]), atoi(argv[4]));
+	else if (!strcmp(argv[2], "exact") && argc >= 5)
+		ret = exact(&in, atoi(argv[3]), atoi(argv[4]), argc > 5 && !strcmp(argv[5], "taken"));
 	else if (!strcmp(argv[2], "clash"))
 		ret = clash(&in, atoi(argv[3]));
 	else if (!strcmp(argv[2], "generation"))

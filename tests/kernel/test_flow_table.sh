@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The flow table, as the real egress program keeps it (BPF_PROG_TEST_RUN in
 # a private instance, tests/kernel/flow_table.c): established packets are
-# counted exactly whichever CPU sends them, a flow never lands in another
+# counted exactly whichever CPU sends them, in a lane or not, a flow never lands in another
 # flow's entry when their ids clash, and a cached verdict holds until the
 # policy generation changes.
 . "$(dirname "$0")/../lib.sh"
@@ -21,21 +21,36 @@ val() {
 	awk -v k="$2" '$1 == k { print $2 }' <<< "$1"
 }
 
+# exact_counts OUTPUT: the flows' and the totals' counts are the packets sent.
+exact_counts() {
+	local want_bytes
+	want_bytes=$(val "$1" want_bytes)
+	assert_eq "$(val "$1" flows)" 8 "flows in the table" &&
+	assert_eq "$(val "$1" flow_packets)" 1600 "packets of the flows" &&
+	assert_eq "$(val "$1" flow_bytes)" "$want_bytes" "bytes of the flows" &&
+	assert_eq "$(val "$1" totals_packets)" 1600 "packets of the totals" &&
+	assert_eq "$(val "$1" totals_bytes)" "$want_bytes" "bytes of the totals" &&
+	assert_eq "$(val "$1" totals_flows)" 8 "new flows of the totals"
+}
+
 test_packets_from_every_cpu_are_counted_exactly_in_flows_and_totals() {
-	local out want_bytes
+	local out
 	out=$(ft exact 8 200) || return 1
-	want_bytes=$(val "$out" want_bytes)
-	assert_eq "$(val "$out" flows)" 8 "flows in the table" &&
-	assert_eq "$(val "$out" flow_packets)" 1600 "packets of the flows" &&
-	assert_eq "$(val "$out" flow_bytes)" "$want_bytes" "bytes of the flows" &&
-	assert_eq "$(val "$out" totals_packets)" 1600 "packets of the totals" &&
-	assert_eq "$(val "$out" totals_bytes)" "$want_bytes" "bytes of the totals" &&
-	assert_eq "$(val "$out" totals_flows)" 8 "new flows of the totals" || return 1
-	# The creating CPU adds without atomics; with more than one CPU, the
-	# others took the atomic path too.
-	assert_num "$(val "$out" owner_packets)" ">" 0 "packets added by the owner CPU" &&
+	exact_counts "$out" || return 1
+	# Two CPUs have a lane each: no atomics; more take turns with them.
+	assert_num "$(val "$out" lane_packets)" ">" 0 "packets added in lanes" &&
+	if [ "$(val "$out" cpus)" -le 2 ]; then
+		assert_eq "$(val "$out" shared_packets)" 0 "packets added with atomics"
+	fi
+}
+
+test_cpus_without_a_lane_count_exactly_with_atomics() {
+	local out
+	out=$(ft exact 8 200 taken) || return 1
+	exact_counts "$out" || return 1
+	assert_num "$(val "$out" lane_packets)" ">" 0 "packets added in lanes" &&
 	if [ "$(val "$out" cpus)" -gt 1 ]; then
-		assert_num "$(val "$out" other_packets)" ">" 0 "packets added by other CPUs"
+		assert_num "$(val "$out" shared_packets)" ">" 0 "packets added with atomics"
 	fi
 }
 
