@@ -1,12 +1,12 @@
 /* The flow table: its key, flow_id(), and the counters of each packet.
+ * Included by juris.bpf.c, after the maps.
  *
- * The key is a 64-bit hash of a struct flow_key.
- * With the 48-byte key itself, the kernel's jhash and memcmp of it were a
- * third of an established packet's time; 8 bytes cost a few instructions.
- * The value keeps the whole key and every lookup checks it, so two flows
- * with one id are never merged: the second one is counted as a flow the
- * table could not take (CNT_FLOW_INSERT_FAIL), its packets in the totals.
- * Included by juris.bpf.c, after the maps. */
+ * The key is a 64-bit hash of a struct flow_key: with the 48-byte key
+ * itself, the kernel's jhash and memcmp of it were a third of an
+ * established packet's time; 8 bytes cost a few instructions. The value
+ * keeps the whole key and every lookup checks it, so two flows with one id
+ * are never merged: the second one is counted as a flow the table could
+ * not take (CNT_FLOW_INSERT_FAIL), its packets in the totals. */
 
 /* Multilinear hash over the key's 32-bit words: the sum of each word times
  * an odd 64-bit constant, modulo 2^64. Two keys that differ in one word
@@ -84,14 +84,14 @@ static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdi
 	__u32 idx = TOTALS_INDEX(zone, verdict), zero = 0;
 	struct juris_totals *t = NULL;
 	volatile __u32 *busy = bpf_map_lookup_elem(&cpu_busy, &zero);
+	struct flow_lane *l;
 
 	if (idx < TOTALS_MAX)
 		t = bpf_map_lookup_elem(&totals, &idx);
 	if (busy && !*busy) {
 		*busy = 1;
 		barrier();
-		struct flow_lane *l = v ? flow_lane(v) : NULL;
-
+		l = v ? flow_lane(v) : NULL;
 		if (l) {
 			l->packets += packets;
 			l->bytes += bytes;
