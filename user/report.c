@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "events.h"
 #include "report.h"
+#include "stats.h"
 
 /* Designated fields only: the table-only attributes default to off. */
 #define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
@@ -455,6 +456,9 @@ int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, siz
 
 	*out = NULL;
 	*n = 0;
+	ret = flow_table_check(fd);
+	if (ret)
+		goto out;
 	if (!keys || !vals || !fe) {
 		ret = -ENOMEM;
 		goto out;

@@ -8,6 +8,7 @@
  *                            turn; taken: its second lane taken at once
  *        flow_table DB clash PACKETS         another flow holds the id
  *        flow_table DB generation PACKETS    the policy changes under a flow
+ *        flow_table DB layout                a flow table of the old layout
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
@@ -23,6 +25,7 @@
 #include "options.h"
 #include "loader.h"
 #include "report.h"
+#include "stats.h"
 #include "synth_packet.h"
 
 struct inst {
@@ -287,6 +290,25 @@ static int generation(const struct inst *in, int npackets)
 	return ret;
 }
 
+/* A flow table as the juris before flow ids pinned it (48-byte key, 80-byte
+ * value): the readers must refuse it, not overrun their buffers. */
+static int old_layout(void)
+{
+	struct flow_entry *f = NULL;
+	size_t n = 0;
+	int fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "flows", 48, 80, 16, NULL);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	printf("check %s\n", strerror(-flow_table_check(fd)));
+	ret = report_read_flows(fd, 16, &f, &n);
+	printf("read %s\n", strerror(-ret));
+	free(f);
+	close(fd);
+	return 0;
+}
+
 /* The policy of a default run: audit, EU allowed, unknown allowed. */
 static int default_policy(const struct inst *in)
 {
@@ -310,9 +332,9 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: flow_table DB exact FLOWS PACKETS | clash PACKETS | "
-			"generation PACKETS\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: flow_table DB exact FLOWS PACKETS [taken] | clash PACKETS | "
+			"generation PACKETS | layout\n");
 		return 2;
 	}
 	jo.db = argv[1];
@@ -332,9 +354,11 @@ int main(int argc, char **argv)
 		;	/* said below */
 	else if (!strcmp(argv[2], "exact") && argc >= 5)
 		ret = exact(&in, atoi(argv[3]), atoi(argv[4]), argc > 5 && !strcmp(argv[5], "taken"));
-	else if (!strcmp(argv[2], "clash"))
+	else if (!strcmp(argv[2], "clash") && argc >= 4)
 		ret = clash(&in, atoi(argv[3]));
-	else if (!strcmp(argv[2], "generation"))
+	else if (!strcmp(argv[2], "layout"))
+		ret = old_layout();
+	else if (!strcmp(argv[2], "generation") && argc >= 4)
 		ret = generation(&in, atoi(argv[3]));
 	else
 		ret = -EINVAL;

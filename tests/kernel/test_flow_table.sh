@@ -75,4 +75,11 @@ test_cached_verdict_holds_until_the_policy_generation_changes() {
 	assert_eq "$(val "$out" unknown_would_block_packets)" 5 "unknown/would_block packets"
 }
 
+test_flow_table_of_another_layout_is_refused_by_the_readers() {
+	local out
+	out=$(ft layout) || return 1
+	assert_eq "$(sed -n 's/^check //p' <<< "$out")" "Protocol error" "flow_table_check" &&
+	assert_eq "$(sed -n 's/^read //p' <<< "$out")" "Protocol error" "report_read_flows"
+}
+
 run_tests
