@@ -131,29 +131,32 @@ static int print_totals(const struct inst *in)
 
 /* Packets that CPUs added to their lanes without atomics, and that the
  * CPUs without a lane added with, summed over the raw entries. With take,
- * gives every flow's free lanes to a CPU that does not exist first. */
+ * gives every flow's free lanes to a CPU that does not exist first (after
+ * the walk: an update moves the entry to the head of its bucket, and a
+ * walk that updates as it goes can go round two entries of one bucket
+ * for ever). */
 static int split(const struct inst *in, __u64 *lanes, __u64 *shared, bool take)
 {
-	__u64 id, next;
+	__u64 ids[64], next;
 	struct flow_val v;
-	void *prev = NULL;
+	size_t n = 0;
 
 	*lanes = *shared = 0;
-	while (!bpf_map_get_next_key(in->flows, prev, &next)) {
-		id = next;
-		prev = &id;
-		if (bpf_map_lookup_elem(in->flows, &id, &v))
+	while (n < 64 && !bpf_map_get_next_key(in->flows, n ? &ids[n - 1] : NULL, &next))
+		ids[n++] = next;
+	for (size_t i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(in->flows, &ids[i], &v))
 			return -errno;
-		for (int i = 0; i < FLOW_LANES; i++) {
-			*lanes += v.lane[i].packets;
-			if (take && !v.lane[i].cpu)
-				v.lane[i].cpu = 1 + 1000000;
+		for (int l = 0; l < FLOW_LANES; l++) {
+			*lanes += v.lane[l].packets;
+			if (take && !v.lane[l].cpu)
+				v.lane[l].cpu = 1 + 1000000;
 		}
 		*shared += v.packets;
-		if (take && bpf_map_update_elem(in->flows, &id, &v, BPF_EXIST))
+		if (take && bpf_map_update_elem(in->flows, &ids[i], &v, BPF_EXIST))
 			return -errno;
 	}
-	return errno == ENOENT ? 0 : -errno;
+	return 0;
 }
 
 /* FLOWS flows (half IPv4, half IPv6), PACKETS packets each, of sizes
