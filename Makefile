@@ -90,6 +90,11 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS) 
 
 unit-tests: $(UNIT_BINS) $(REPLAY_BINS)
 
+# Drivers of the kernel suites (tests/kernel/NAME.c), run by their .sh as root.
+KERNEL_BINS := $(patsubst tests/kernel/%.c,$(BUILD)/kernel/%,$(wildcard tests/kernel/*.c))
+$(BUILD)/kernel/%: tests/kernel/%.c $(LIB_OBJS) | $(BUILD)/kernel
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
 $(BUILD)/fuzz/%.o: user/%.c $(wildcard user/*.h) | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
@@ -133,7 +138,7 @@ bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
 	BUILD=$(BUILD) tests/bench/bench.sh
 
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz $(BUILD)/kernel:
 	mkdir -p $@
 
 $(DEFAULT_DB) $(DEFAULT_ASN):
@@ -146,7 +151,7 @@ deps:
 
 # The whole suite: unit tests without root, kernel and end-to-end tests as
 # root. Ends with one line "N passed, N failed".
-test: all unit-tests
+test: all unit-tests $(KERNEL_BINS)
 	BUILD=$(BUILD) tests/run.sh
 
 install: all install-unit install-conf

@@ -23,6 +23,11 @@ struct {
 	__uint(max_entries, 1 << 19);
 } dns_answers SEC(".maps");
 
+/* Bumped after each write to except_dyn: a flow judged outside the policy
+ * looks its destination up there again only when it has moved (see
+ * flow_val.except_seq). Starts at 1: a new flow's 0 has never looked. */
+__u64 dns_except_seq = 1;
+
 /* Addresses allowed by --except-domain, until a CLOCK_BOOTTIME expiry.
  * LRU: without a daemon it still keeps itself; what it forgets is judged
  * by its zone again (fails closed). */
@@ -204,8 +209,14 @@ static long dns_rr_step(__u32 i, void *data)
 		ttl = 0;
 	ttl = ttl < DNS_TTL_MIN ? DNS_TTL_MIN : ttl > DNS_TTL_MAX ? DNS_TTL_MAX : ttl;
 	ttl = w->now + ttl * 1000000000ull;
-	if (!bpf_map_update_elem(&except_dyn, &k, &ttl, BPF_ANY))
+	if (!bpf_map_update_elem(&except_dyn, &k, &ttl, BPF_ANY)) {
 		count(CNT_DNS_EXCEPT_ADDED);
+		__u64 seq = __sync_fetch_and_add(&dns_except_seq, 1);
+
+		/* The value used: a fetching atomic, a full barrier after
+		 * the write on every architecture. */
+		barrier_var(seq);
+	}
 	return 0;
 }
 

@@ -201,10 +201,11 @@ struct {
 	__type(value, struct inside_iface);
 } inside SEC(".maps");
 
+/* Keyed by flow_id() of the value's key. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct flow_key);
+	__type(key, __u64);
 	__type(value, struct flow_val);
 } flows SEC(".maps");
 
@@ -394,6 +395,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 }
 
 #include "dns.bpf.h"
+#include "flow_table.bpf.h"
 
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
 {
@@ -475,22 +477,32 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
 }
 
-/* classify() for a packet of flow k, with a flow cache in front of it: an
- * entry stamped with the live policy generation keeps its verdict, so an
- * established flow skips the prefix tries. Returns the entry, or NULL for a
- * new flow. */
-static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
+/* classify() for a packet of flow k (id: its flow_id()), with a flow cache
+ * in front of it: an entry stamped with the live policy generation keeps
+ * its verdict, so an established flow skips the prefix tries. Returns the
+ * entry, or NULL for a new flow. */
+static __always_inline struct flow_val *classify_flow(const struct flow_key *k, __u64 id,
 						      struct classification *c)
 {
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
-	struct flow_val *v = bpf_map_lookup_elem(&flows, k);
+	struct flow_val *v = flow_find(k, id);
 
 	if (v && cfg && v->generation == cfg->generation) {
 		/* An answer for an --except-domain name since the verdict. */
-		if (v->verdict != VERDICT_ALLOW && dns_excepted(k->family, k->daddr)) {
-			v->verdict = VERDICT_ALLOW;
-			v->flags |= GEO_F_EXCEPTION;
+		if (v->verdict != VERDICT_ALLOW && v->except_seq != dns_except_seq) {
+			__u64 zero = 0;
+
+			/* The full barrier of a fetching atomic, on this rare
+			 * path: except_dyn is read after the sequence number.
+			 * barrier_var: clang would make the add of 0 an or,
+			 * which needs -mcpu=v3. */
+			barrier_var(zero);
+			v->except_seq = __sync_fetch_and_add(&dns_except_seq, zero);
+			if (dns_excepted(k->family, k->daddr)) {
+				v->verdict = VERDICT_ALLOW;
+				v->flags |= GEO_F_EXCEPTION;
+			}
 		}
 		c->cc[0] = v->cc[0];
 		c->cc[1] = v->cc[1];
@@ -505,22 +517,6 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k,
 	}
 	classify(k->family, k->daddr, c);
 	return v;
-}
-
-static __always_inline void add_totals(const struct classification *c, __u64 packets,
-				       __u64 bytes, __u64 flows)
-{
-	__u32 idx = TOTALS_INDEX(c->zone, c->verdict);
-	struct juris_totals *t;
-
-	if (idx >= TOTALS_MAX)
-		return;
-	t = bpf_map_lookup_elem(&totals, &idx);
-	if (!t)
-		return;
-	t->packets += packets;
-	t->bytes += bytes;
-	t->flows += flows;
 }
 
 static __always_inline void emit_event(const struct flow_key *k, const struct classification *c,
@@ -566,7 +562,7 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 
 /* Accounts one packet (or, with packets == 0, a refused connect) to its
  * flow. Returns 1 when this call created the flow-table entry. */
-static __always_inline int account_flow(const struct flow_key *k, struct flow_val *v,
+static __always_inline int account_flow(const struct flow_key *k, __u64 id, struct flow_val *v,
 					const struct classification *c, __u64 packets,
 					__u64 bytes, __u16 sport, const struct sock_owner *owner,
 					__u32 uid)
@@ -576,11 +572,14 @@ static __always_inline int account_flow(const struct flow_key *k, struct flow_va
 	long err;
 
 	if (v) {
-		__sync_fetch_and_add(&v->packets, packets);
-		__sync_fetch_and_add(&v->bytes, bytes);
-		/* The coarse clock: the precise one costs ~30 ns on a VM's
-		 * kvm-clock, a third of an established packet's cost. */
-		v->last_ns = bpf_ktime_get_coarse_ns();
+		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+		/* The coarse clock (the precise one costs ~30 ns on a VM's
+		 * kvm-clock), and only once a tick: the verifier turns
+		 * bpf_jiffies64() into a load, the clock is a helper call. */
+		if (v->last_jiffies != bpf_jiffies64()) {
+			v->last_jiffies = bpf_jiffies64();
+			v->last_ns = bpf_ktime_get_coarse_ns();
+		}
 		if (v->generation != c->generation) {
 			/* A policy change applies to live flows. */
 			v->zone = c->zone;
@@ -590,15 +589,18 @@ static __always_inline int account_flow(const struct flow_key *k, struct flow_va
 			v->op_cc[0] = c->op_cc[0];
 			v->op_cc[1] = c->op_cc[1];
 			v->generation = c->generation;
+			v->except_seq = 0;
 		}
-		add_totals(c, packets, bytes, 0);
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
-	nv.packets = packets;
-	nv.bytes = bytes;
+	nv.key = *k;
+	nv.lane[0].cpu = bpf_get_smp_processor_id() + 1;
+	nv.lane[0].packets = packets;
+	nv.lane[0].bytes = bytes;
 	nv.first_ns = now;
 	nv.last_ns = bpf_ktime_get_coarse_ns();
+	nv.last_jiffies = bpf_jiffies64();
 	nv.uid = uid;
 	if (owner) {
 		nv.pid = owner->pid;
@@ -615,36 +617,48 @@ static __always_inline int account_flow(const struct flow_key *k, struct flow_va
 	nv.op_cc[0] = c->op_cc[0];
 	nv.op_cc[1] = c->op_cc[1];
 	nv.generation = c->generation;
-	err = bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST);
+	err = bpf_map_update_elem(&flows, &id, &nv, BPF_NOEXIST);
 	if (err == 0) {
-		add_totals(c, packets, bytes, 1);
+		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
 		return 1;
 	}
-	/* Another CPU created it first, or the table refused it: the totals
-	 * stay exact either way. */
-	v = bpf_map_lookup_elem(&flows, k);
-	if (v) {
-		__sync_fetch_and_add(&v->packets, packets);
-		__sync_fetch_and_add(&v->bytes, bytes);
-	} else {
+	/* Another CPU created it first, or the table refused it, or another
+	 * flow holds its id: the totals stay exact either way. */
+	v = flow_find(k, id);
+	if (!v)
 		count(CNT_FLOW_INSERT_FAIL);
-	}
-	add_totals(c, packets, bytes, 0);
+	add_counts(v, c->zone, c->verdict, packets, bytes, 0);
 	return 0;
+}
+
+/* len bytes at off of the packet: read in place when the linear area
+ * holds them (no helper call: the headers of almost every packet), else
+ * copied to buf. NULL when the packet is shorter. */
+static __always_inline const void *pkt_bytes(struct __sk_buff *skb, __u32 off, __u32 len,
+					     void *buf)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+
+	if (data + off + len <= end)
+		return data + off;
+	return bpf_skb_load_bytes(skb, off, buf, len) ? NULL : buf;
 }
 
 /* Reads the transport ports at off; zero for protocols without ports. */
 static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 proto,
 				       __u16 *sport, __u16 *dport)
 {
-	__u16 p[2];
+	__u16 buf[2];
+	const __u16 *p;
 
 	*sport = 0;
 	*dport = 0;
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE &&
 	    proto != IPPROTO_SCTP)
 		return;
-	if (bpf_skb_load_bytes(skb, off, p, sizeof(p)))
+	p = pkt_bytes(skb, off, sizeof(buf), buf);
+	if (!p)
 		return;
 	*sport = p[0];
 	*dport = p[1];
@@ -655,17 +669,18 @@ static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 pr
 static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 nh, struct flow_key *k,
 				      __u16 *sport)
 {
-	struct iphdr ip;
+	struct iphdr buf;
+	const struct iphdr *ip = pkt_bytes(skb, nh, sizeof(buf), &buf);
 	__u16 sp = 0, dp = 0;
 
-	if (bpf_skb_load_bytes(skb, nh, &ip, sizeof(ip)))
+	if (!ip)
 		return -1;
 	k->family = AF_INET;
-	k->proto = ip.protocol;
-	__builtin_memcpy(k->saddr, &ip.saddr, 4);
-	__builtin_memcpy(k->daddr, &ip.daddr, 4);
-	if (!(ip.frag_off & bpf_htons(IP_OFFSET_MASK)))
-		read_ports(skb, nh + ip.ihl * 4, ip.protocol, &sp, &dp);
+	k->proto = ip->protocol;
+	__builtin_memcpy(k->saddr, &ip->saddr, 4);
+	__builtin_memcpy(k->daddr, &ip->daddr, 4);
+	if (!(ip->frag_off & bpf_htons(IP_OFFSET_MASK)))
+		read_ports(skb, nh + ip->ihl * 4, ip->protocol, &sp, &dp);
 	k->dport = dp;
 	*sport = bpf_ntohs(sp);
 	return 0;
@@ -674,17 +689,18 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 nh, struct fl
 static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 nh, struct flow_key *k,
 				      __u16 *sport)
 {
-	struct ipv6hdr ip6;
-	__u32 off = nh + sizeof(ip6);
+	struct ipv6hdr buf;
+	const struct ipv6hdr *ip6 = pkt_bytes(skb, nh, sizeof(buf), &buf);
+	__u32 off = nh + sizeof(buf);
 	__u8 nexthdr;
 	__u16 sp = 0, dp = 0;
 
-	if (bpf_skb_load_bytes(skb, nh, &ip6, sizeof(ip6)))
+	if (!ip6)
 		return -1;
 	k->family = AF_INET6;
-	__builtin_memcpy(k->saddr, &ip6.saddr, 16);
-	__builtin_memcpy(k->daddr, &ip6.daddr, 16);
-	nexthdr = ip6.nexthdr;
+	__builtin_memcpy(k->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(k->daddr, &ip6->daddr, 16);
+	nexthdr = ip6->nexthdr;
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX; i++) {
 		__u8 ext[2];
@@ -713,6 +729,7 @@ int juris_egress(struct __sk_buff *skb)
 	struct flow_val *v;
 	struct bpf_sock *sk;
 	__u16 sport = 0;
+	__u64 id;
 	int err;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP))
@@ -726,7 +743,8 @@ int juris_egress(struct __sk_buff *skb)
 		return 1;
 	}
 	k.cgroup_id = bpf_skb_cgroup_id(skb);
-	v = classify_flow(&k, &c);
+	id = flow_id(&k);
+	v = classify_flow(&k, id, &c);
 	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
 	skb->cb[1] = c.asn;
 	skb->cb[2] = CB_OPERATOR(c.op_cc[0], c.op_cc[1], c.flags);
@@ -740,7 +758,7 @@ int juris_egress(struct __sk_buff *skb)
 			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
 	}
 	/* The uid only names a new flow: not worth a helper call on the others. */
-	if (account_flow(&k, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
+	if (account_flow(&k, id, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
 	    c.verdict != VERDICT_ALLOW)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS, sport, owner);
 
@@ -776,6 +794,7 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	struct flow_key k = {};
 	struct classification c;
 	struct sock_owner tmp = {}, *owner;
+	__u64 id;
 
 	k.family = family;
 	k.proto = ctx->protocol;
@@ -823,7 +842,8 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	}
 	/* A refused connect never makes a packet: account it as a flow
 	 * with no bytes so that reports and totals show it. */
-	account_flow(&k, bpf_map_lookup_elem(&flows, &k), &c, 0, 0, 0, owner, owner->uid);
+	id = flow_id(&k);
+	account_flow(&k, id, flow_find(&k, id), &c, 0, 0, 0, owner, owner->uid);
 	count(counter);
 	return 0;
 }
@@ -1051,6 +1071,7 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	__u32 nh, len;
 	__u16 sport = 0;
 	__u8 tos = 0;
+	__u64 id;
 	int err;
 
 	if (!in)
@@ -1067,10 +1088,11 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	}
 	if (err || !is_sensitive_source(&k) || !leaves_by_uplink(skb, &k, sport, tos))
 		return TC_ACT_UNSPEC;
-	v = classify_flow(&k, &c);
+	id = flow_id(&k);
+	v = classify_flow(&k, id, &c);
 	/* Bytes as the host hooks count them: from the network header. */
 	len = skb->len > nh ? skb->len - nh : 0;
-	if (account_flow(&k, v, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
+	if (account_flow(&k, id, v, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_GW_PACKETS_BLOCKED);

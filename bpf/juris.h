@@ -138,8 +138,11 @@ struct inside_iface {
 	__u32 l3_off;		/* 14 on Ethernet, 0 on devices without L2 header */
 };
 
-/* Flow table key. Addresses in network byte order (IPv4 in the first four
- * bytes, rest zero); dport in network byte order. */
+/* What identifies a flow. Addresses in network byte order (IPv4 in the
+ * first four bytes, rest zero); dport in network byte order. The flow
+ * table is keyed by flow_id(), a 64-bit hash of it (bpf/flow_table.bpf.h):
+ * the kernel hashes and compares 8 bytes instead of 48 on every packet;
+ * the value holds the whole key, checked on every lookup. */
 struct flow_key {
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u8 proto;		/* IPPROTO_* */
@@ -150,14 +153,31 @@ struct flow_key {
 	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
 };
 
-/* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
- * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, read on every
- * packet where the precise clock would cost a third of the packet's time. */
-struct flow_val {
+/* Counters of a flow that one CPU alone adds to, without atomics. */
+struct flow_lane {
+	__u64 cpu;		/* 1 + the CPU's id; 0: lane free */
 	__u64 packets;
 	__u64 bytes;
+};
+
+/* Lanes per flow: the CPU that made the entry, then the first other CPU
+ * that sends on the flow (a TCP flow's sender and the CPU of its ACKs). */
+#define FLOW_LANES 2
+
+/* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
+ * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, where the
+ * precise clock would cost a third of the packet's time, and read only
+ * when jiffies (last_jiffies) moved: the coarse clock moves with them. */
+struct flow_val {
+	struct flow_key key;	/* the flow, whose flow_id() is the map key */
+	/* The flow's packets are packets plus its lanes' packets, likewise
+	 * its bytes: CPUs without a lane add here, with atomics. */
+	__u64 packets;
+	__u64 bytes;
+	struct flow_lane lane[FLOW_LANES];
 	__u64 first_ns;
 	__u64 last_ns;
+	__u64 last_jiffies;
 	__u32 pid;		/* task that sent the first packet, 0 if unknown */
 	__u32 uid;
 	char comm[16];
@@ -171,6 +191,10 @@ struct flow_val {
 	__u32 asn;		/* operator overlay, 0 when unknown */
 	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
 	__u8 pad1[6];
+	/* dns_except_seq when a verdict other than allow was last checked
+	 * against except_dyn: a packet checks again only once an answer for
+	 * an --except-domain name has come since. */
+	__u64 except_seq;
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for

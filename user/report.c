@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "events.h"
 #include "report.h"
+#include "stats.h"
 
 /* Designated fields only: the table-only attributes default to off. */
 #define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
@@ -411,28 +412,41 @@ void report_free(struct report *r)
 	r->n_rows = 0;
 }
 
+/* The flow's counters as one pair: its lanes' and the other CPUs'. */
+static void flow_sum_counters(struct flow_val *v)
+{
+	for (int i = 0; i < FLOW_LANES; i++) {
+		v->packets += v->lane[i].packets;
+		v->bytes += v->lane[i].bytes;
+		v->lane[i].packets = 0;
+		v->lane[i].bytes = 0;
+	}
+}
+
 /* One key at a time: for kernels without batch operations on this map.
  * An entry evicted between two calls makes the walk restart; the key
  * check drops the duplicates that would follow. */
 static int read_one_by_one(int fd, struct flow_entry *out, uint32_t max, size_t *n)
 {
-	struct flow_key k, next;
+	__u64 id, next;
 	void *prev = NULL;
 
 	*n = 0;
 	while (*n < max && !bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		out[*n].k = k;
-		if (!bpf_map_lookup_elem(fd, &k, &out[*n].v))
+		id = next;
+		prev = &id;
+		if (!bpf_map_lookup_elem(fd, &id, &out[*n].v)) {
+			out[*n].k = out[*n].v.key;
+			flow_sum_counters(&out[*n].v);
 			(*n)++;
+		}
 	}
 	return errno == ENOENT || *n == max ? 0 : -errno;
 }
 
 int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n)
 {
-	struct flow_key *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));
+	__u64 *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));	/* flow ids */
 	struct flow_val *vals = calloc(max_entries ? max_entries : 1, sizeof(*vals));
 	struct flow_entry *fe = calloc(max_entries ? max_entries : 1, sizeof(*fe));
 	__u32 in_token = 0, out_token = 0;
@@ -442,6 +456,9 @@ int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, siz
 
 	*out = NULL;
 	*n = 0;
+	ret = flow_table_check(fd);
+	if (ret)
+		goto out;
 	if (!keys || !vals || !fe) {
 		ret = -ENOMEM;
 		goto out;
@@ -470,9 +487,11 @@ int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, siz
 	if (ret)
 		goto out;
 	for (size_t i = 0; i < got; i++) {
-		fe[i].k = keys[i];
+		fe[i].k = vals[i].key;
 		fe[i].v = vals[i];
 	}
+	for (size_t i = 0; i < got; i++)
+		flow_sum_counters(&fe[i].v);
 done:
 	*out = fe;
 	*n = got;

@@ -28,16 +28,27 @@ static int sum_percpu(int fd, __u32 key, void *out, size_t size, int ncpu)
 	return 0;
 }
 
+int flow_table_check(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	return info.key_size == sizeof(__u64) && info.value_size == sizeof(struct flow_val) ?
+		       0 : -EPROTO;
+}
+
 static int count_keys(int fd, __u64 *n)
 {
-	struct flow_key k, next;
+	__u64 id, next;		/* the flow table's keys: flow ids */
 	void *prev = NULL;
 
 	*n = 0;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		(*n)++;
-		k = next;
-		prev = &k;
+		id = next;
+		prev = &id;
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
@@ -63,7 +74,9 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 		if (ret)
 			return ret;
 	}
-	ret = count_keys(m->fd[MAP_FLOWS], &s->flows_in_table);
+	ret = flow_table_check(m->fd[MAP_FLOWS]);
+	if (!ret)
+		ret = count_keys(m->fd[MAP_FLOWS], &s->flows_in_table);
 	if (ret)
 		return ret;
 	s->flow_evictions = s->flows_created > s->flows_in_table ?

@@ -16,4 +16,9 @@ struct juris_stats {
 
 int stats_read(const struct juris_maps *m, struct juris_stats *s);
 
+/* 0 when the flow table fd has this build's key and value (an 8-byte flow
+ * id, struct flow_val); -EPROTO for pins left by a juris of another layout,
+ * which would overrun the buffers (juris stop, then juris run, anew). */
+int flow_table_check(int fd);
+
 #endif

@@ -695,11 +695,11 @@ static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **ou
 
 static long map_entries(int fd)
 {
-	struct flow_key k, next;
+	__u64 id, next;		/* flow ids */
 	long n = 0;
 
-	for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &k) {
-		k = next;
+	for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &id) {
+		id = next;
 		n++;
 	}
 	return n;

@@ -112,6 +112,18 @@ test_except_domain_allows_a_third_country_address_while_the_ttl_lasts() {
 		fail "not allowed again after a fresh answer"
 }
 
+# A flow already judged outside the policy, whose packets keep coming: an
+# answer for an --except-domain name reaches it at its next packet (the
+# flow cache looks at the exceptions again after each new answer).
+test_except_domain_answer_turns_a_flow_already_judged_to_allow() {
+	dns_topology && juris_start --mode audit --except-domain '*.gouv.test' || return 1
+	udp_is "$THIRD4B" OK 100 3 && udp_is "$THIRD4B" OK 100 2 || return 1
+	assert_eq "$(total third would_block packets)" 5 "third/would_block before the answer" &&
+	resolve_ok "$DNS4" short.gouv.test && udp_is "$THIRD4B" OK 100 4 || return 1
+	assert_eq "$(total third allow packets)" 4 "third/allow packets after the answer" &&
+	assert_eq "$(total third would_block packets)" 5 "third/would_block after the answer"
+}
+
 test_except_domain_leaves_other_names_blocked() {
 	dns_topology && juris_start --mode enforce --except-domain '*.gouv.test' \
 		--except-domain example.test || return 1

@@ -123,7 +123,7 @@ flow_sources() {
 	bpftool -j map dump pinned "$TEST_PIN/flows" | $PY -c '
 import ipaddress, json, sys
 for e in json.load(sys.stdin):
-    k = e.get("formatted", e)["key"]
+    k = e.get("formatted", e)["value"]["key"]
     b = bytes(k["saddr"])
     print(ipaddress.ip_address(b[:4] if k["family"] == 2 else b))
 ' | sort -u
