@@ -75,9 +75,10 @@ static __always_inline struct flow_lane *flow_lane(struct flow_val *v)
  * verdict) and, unless v is NULL, in flow v. A plain add (load, add,
  * store) is exact when nothing else writes the word in between: only this
  * CPU writes its totals, and a flow's lane. But a softirq may interrupt a
- * program on this CPU and run one itself: cpu_busy tells it to use
- * atomics. Atomics (two locked instructions) were a third of an
- * established packet's time. */
+ * program on this CPU and run one itself: cpu_busy tells it to add, with
+ * atomics, to words the interrupted program does not write (the flow's
+ * shared counters, the second half of the totals). Atomics (two locked
+ * instructions) were a third of an established packet's time. */
 static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdict,
 				       __u64 packets, __u64 bytes, __u64 flows)
 {
@@ -112,6 +113,8 @@ static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdi
 		__sync_fetch_and_add(&v->packets, packets);
 		__sync_fetch_and_add(&v->bytes, bytes);
 	}
+	idx += TOTALS_MAX;
+	t = idx < TOTALS_ENTRIES ? bpf_map_lookup_elem(&totals, &idx) : NULL;
 	if (t) {
 		__sync_fetch_and_add(&t->packets, packets);
 		__sync_fetch_and_add(&t->bytes, bytes);

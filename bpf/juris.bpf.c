@@ -211,7 +211,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TOTALS_MAX);
+	__uint(max_entries, TOTALS_ENTRIES);
 	__type(key, __u32);
 	__type(value, struct juris_totals);
 } totals SEC(".maps");

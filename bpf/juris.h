@@ -109,6 +109,12 @@ enum foreign_op_policy {
  * judged by the old policy or the new, never by a half-loaded table. */
 #define POLICY_SLOTS 2
 
+/* Version of what juris pins: bumped whenever a pinned map or program
+ * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals).
+ * It is part of juris_config.layout_hash, so that a juris never adopts the
+ * pins of another format: it asks for juris stop first. */
+#define JURIS_PIN_FORMAT 2
+
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
 	__u8 mode;		/* enum juris_mode */
@@ -198,7 +204,11 @@ struct flow_val {
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for
- * every packet, independent of the flow table and the ring buffer. */
+ * every packet, independent of the flow table and the ring buffer. A
+ * program adds with plain instructions; one that interrupted another on its
+ * CPU (a softirq in the middle of a send) adds, with atomics, to the entry
+ * TOTALS_MAX further, which the interrupted one never writes: the total of
+ * (zone, verdict) is the sum of both entries over the CPUs. */
 struct juris_totals {
 	__u64 packets;
 	__u64 bytes;
@@ -207,6 +217,7 @@ struct juris_totals {
 
 #define TOTALS_INDEX(zone, verdict) ((zone) * VERDICT_MAX + (verdict))
 #define TOTALS_MAX (ZONE_MAX * VERDICT_MAX)
+#define TOTALS_ENTRIES (2 * TOTALS_MAX)
 
 /* Per-CPU counters of things that would otherwise be lost silently. */
 enum juris_counter {

@@ -676,7 +676,9 @@ uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_targe
 			   const struct gw_plan *gw)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
+	uint32_t format = JURIS_PIN_FORMAT;
 
+	h = fnv1a(h, &format, sizeof(format));
 	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
 	for (int i = 0; i < n_cg; i++)
 		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));

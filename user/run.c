@@ -207,8 +207,9 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	}
 	if (cfg.layout_hash != layout) {
 		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
-			"interfaces (or has another flow-table size); run juris stop --pin-dir %s "
-			"first\n", o->pin_dir, o->pin_dir);
+			"interfaces, has another flow-table size, or was pinned by another "
+			"version of juris; run juris stop --pin-dir %s first\n", o->pin_dir,
+			o->pin_dir);
 		return -EEXIST;
 	}
 	/* Tables a reload killed half-way left in the idle slot. */

@@ -64,9 +64,17 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 	if (ncpu < 0)
 		return ncpu;
 	for (__u32 i = 0; i < TOTALS_MAX; i++) {
+		struct juris_totals nested;
+
 		ret = sum_percpu(m->fd[MAP_TOTALS], i, &s->totals[i], sizeof(s->totals[i]), ncpu);
+		if (!ret)
+			ret = sum_percpu(m->fd[MAP_TOTALS], i + TOTALS_MAX, &nested, sizeof(nested),
+					 ncpu);
 		if (ret)
 			return ret;
+		s->totals[i].packets += nested.packets;
+		s->totals[i].bytes += nested.bytes;
+		s->totals[i].flows += nested.flows;
 		s->flows_created += s->totals[i].flows;
 	}
 	for (__u32 i = 0; i < CNT_MAX; i++) {

@@ -101,7 +101,7 @@ static int totals(const struct inst *in, __u64 *packets, __u64 *bytes, __u64 *fl
 	int ret = 0;
 
 	*packets = *bytes = *flows = 0;
-	for (__u32 i = 0; i < TOTALS_MAX && !ret; i++) {
+	for (__u32 i = 0; i < TOTALS_ENTRIES && !ret; i++) {
 		ret = sum_percpu(bpf_map__fd(in->skel->maps.totals), i, in->ncpu, 3, (__u64 *)&t);
 		*packets += t.packets;
 		*bytes += t.bytes;
@@ -280,14 +280,17 @@ static int generation(const struct inst *in, int npackets)
 	       (unsigned long long)(n ? f[0].v.packets : 0),
 	       n ? verdict_name(f[0].v.verdict) : "none");
 	for (int v = 0; v < VERDICT_MAX; v++) {
-		__u64 t[3];
+		__u64 t[3], nested[3];
 		__u32 idx = TOTALS_INDEX(ZONE_UNKNOWN, v);
 
 		ret = sum_percpu(bpf_map__fd(in->skel->maps.totals), idx, in->ncpu, 3, t);
+		if (!ret)
+			ret = sum_percpu(bpf_map__fd(in->skel->maps.totals), idx + TOTALS_MAX,
+					 in->ncpu, 3, nested);
 		if (ret)
 			break;
 		printf("unknown_%s_packets %llu\n", verdict_name(v),
-		       (unsigned long long)t[0]);
+		       (unsigned long long)(t[0] + nested[0]));
 	}
 	free(f);
 	return ret;
