@@ -111,7 +111,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	}
 	if (ret) {
 		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what, o->pin_dir,
-			strerror(-ret));
+			pins_strerror(ret));
 		goto out;
 	}
 	in.totals = st->totals;

@@ -39,6 +39,13 @@ int flow_table_check(int fd)
 		       0 : -EPROTO;
 }
 
+const char *pins_strerror(int err)
+{
+	if (err == -EPROTO)
+		return "pinned by another version of juris (juris stop --pin-dir lifts them)";
+	return strerror(-err);
+}
+
 static int count_keys(int fd, __u64 *n)
 {
 	__u64 id, next;		/* the flow table's keys: flow ids */
@@ -63,6 +70,11 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 	memset(s, 0, sizeof(*s));
 	if (ncpu < 0)
 		return ncpu;
+	/* The layout first: older pins fail the reads below otherwise, with
+	 * some other error (their totals are shorter). */
+	ret = flow_table_check(m->fd[MAP_FLOWS]);
+	if (ret)
+		return ret;
 	for (__u32 i = 0; i < TOTALS_MAX; i++) {
 		struct juris_totals nested;
 
@@ -82,9 +94,7 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 		if (ret)
 			return ret;
 	}
-	ret = flow_table_check(m->fd[MAP_FLOWS]);
-	if (!ret)
-		ret = count_keys(m->fd[MAP_FLOWS], &s->flows_in_table);
+	ret = count_keys(m->fd[MAP_FLOWS], &s->flows_in_table);
 	if (ret)
 		return ret;
 	s->flow_evictions = s->flows_created > s->flows_in_table ?

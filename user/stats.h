@@ -21,4 +21,8 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s);
  * which would overrun the buffers (juris stop, then juris run, anew). */
 int flow_table_check(int fd);
 
+/* strerror(-err) of a read of the pins, where -EPROTO says what it means
+ * there: they were made by another version of juris. */
+const char *pins_strerror(int err);
+
 #endif

@@ -285,7 +285,7 @@ int cmd_status(const struct juris_opts *o)
 	juris_maps_close(&m);
 	if (ret) {
 		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
-			strerror(-ret));
+			pins_strerror(ret));
 		goto out;
 	}
 	s->daemon_running = juris_daemon_alive(o->pin_dir);

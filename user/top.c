@@ -245,7 +245,7 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	}
 	if (ret)
 		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
-			strerror(-ret));
+			pins_strerror(ret));
 	operator_table_free(&ops);
 	return ret;
 }
