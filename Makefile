@@ -30,10 +30,11 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 ZONE_DATA  := $(sort $(wildcard data/zones/*.txt))
 OPERATOR_DATA := data/operators/operators.txt
-USER_SRCS  := $(wildcard user/*.c)
+LAYERS     := base policy kernel report daemon cli cmd
+USER_SRCS  := $(foreach l,$(LAYERS),$(wildcard user/$(l)/*.c))
 USER_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS)) $(BUILD)/user/zones_data.o \
               $(BUILD)/user/operators_data.o
-LIB_OBJS   := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+LIB_OBJS   := $(filter-out $(BUILD)/user/cmd/main.o,$(USER_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # Fuzz targets (tests/fuzz/fuzz_NAME.c, corpus in tests/fuzz/corpus/NAME):
@@ -46,8 +47,9 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,addr asndb config_file dns_parse dns_pattern errmsg geodb \
-              grow metrics operators operators_data options prefix zones zones_data)
+FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,base/addr policy/asndb cli/config_file base/dns_parse \
+              kernel/dns_pattern base/errmsg policy/geodb base/grow daemon/metrics policy/operators \
+              operators_data cli/options policy/prefix policy/zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
@@ -73,9 +75,10 @@ $(BUILD)/user/operators_data.c: $(OPERATOR_DATA) scripts/embed-data.sh | $(BUILD
 $(BUILD)/user/%_data.o: $(BUILD)/user/%_data.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# Every user object depends on the skeletons and the shared header.
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) bpf/juris.h $(SKELS) | $(BUILD)/user
-	$(CC) $(CFLAGS) -c $< -o $@
+# Every user object depends on the skeletons; -MMD lists the headers it reads.
+$(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)/user
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/juris: $(USER_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -95,8 +98,9 @@ KERNEL_BINS := $(patsubst tests/kernel/%.c,$(BUILD)/kernel/%,$(wildcard tests/ke
 $(BUILD)/kernel/%: tests/kernel/%.c $(LIB_OBJS) | $(BUILD)/kernel
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-$(BUILD)/fuzz/%.o: user/%.c $(wildcard user/*.h) | $(BUILD)/fuzz
-	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/%_data.o: $(BUILD)/user/%_data.c | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -141,7 +145,9 @@ bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz $(BUILD)/kernel:
 	mkdir -p $@
 
-$(DEFAULT_DB) $(DEFAULT_ASN):
+# One run of the script makes both files (&: is a grouped target: make -j
+# must not start it twice).
+$(DEFAULT_DB) $(DEFAULT_ASN) &:
 	scripts/install-db.sh data/default
 
 db: $(DEFAULT_DB) $(DEFAULT_ASN)
@@ -178,3 +184,5 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

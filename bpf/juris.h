@@ -59,7 +59,7 @@ struct geo_val {
 	__u8 flags;		/* GEO_F_* */
 };
 
-/* The IPv4 geo table is DIR-24-8 (user/dir24.h): tbl24 has a __u16 per
+/* The IPv4 geo table is DIR-24-8 (user/policy/dir24.h): tbl24 has a __u16 per
  * /24, tbl8 groups of 256 __u16 per address, four __u16 to an array
  * element (__u64) so that userspace fills them through mmap. An entry is 0
  * (not in the database) or a class id, the key of the class table of
@@ -73,7 +73,7 @@ struct geo_val {
 #define DIR24_PER_ELEM 4	/* __u16 entries per __u64 array element */
 
 /* The IPv6 geo table is an array of ranges sorted by start address
- * (user/range6.h): element 0 starts at ::, each runs up to the next one's
+ * (user/policy/range6.h): element 0 starts at ::, each runs up to the next one's
  * start and holds the value of the longest prefix there (all zero: not in
  * the database). The kernel finds an address's range by a binary search of
  * GEO6_STEPS array reads, flat in the number of prefixes, where the LPM
@@ -267,7 +267,7 @@ struct juris_event {
 	__u32 asn;
 };
 
-/* DNS attribution (bpf/dns.bpf.h, user/dns_*.c). */
+/* DNS attribution (bpf/dns.bpf.h, user/*/dns_*.c). */
 #define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
 #define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
 #define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */

@@ -11,9 +11,9 @@
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
 #include "empty.skel.h"
-#include "database.h"
-#include "loader.h"
-#include "synth_packet.h"
+#include "policy/database.h"
+#include "kernel/loader.h"
+#include "base/synth_packet.h"
 
 #define N_DSTS		4096	/* distinct destinations per first-packet case */
 #define EST_DSTS	2	/* destinations of the established-flow runs */

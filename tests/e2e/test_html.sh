@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/egress.bash"
 
-BAR_COLOUR=c0187a	# the bars' colour alone, in user/report_html.c
+BAR_COLOUR=c0187a	# the bars' colour alone, in user/report/report_html.c
 
 # some_traffic: as in test_report.sh: France most bytes, then the United
 # States, then Germany.

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "addr.h"
-#include "compile.h"
+#include "base/addr.h"
+#include "policy/compile.h"
 
 #define LINE_MAX_FUZZ 256
 

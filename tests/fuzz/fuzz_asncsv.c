@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "fuzz_input.h"
-#include "asndb.h"
+#include "policy/asndb.h"
 
 /* First byte: bit 0 set means "gzip the rest first", so that mutations
  * land in the CSV inside a valid gzip stream; otherwise the rest is the

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dns_parse.h"
+#include "base/dns_parse.h"
 
 static void check(const struct dns_result *r)
 {

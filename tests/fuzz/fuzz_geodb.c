@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "fuzz_input.h"
-#include "compile.h"
+#include "policy/compile.h"
 
 /* A small cap keeps a gzip bomb from costing the fuzzer seconds and
  * hundreds of MiB per input; the code path is the same as with 1 GiB. */

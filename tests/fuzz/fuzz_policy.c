@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "options.h"
+#include "cli/options.h"
 
 /* Parses the text as the policy file of "juris check"; the printed
  * effective policy, or NULL when the file is refused. */

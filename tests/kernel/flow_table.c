@@ -21,12 +21,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
-#include "database.h"
-#include "options.h"
-#include "loader.h"
-#include "report.h"
-#include "stats.h"
-#include "synth_packet.h"
+#include "policy/database.h"
+#include "cli/options.h"
+#include "kernel/loader.h"
+#include "report/report.h"
+#include "kernel/stats.h"
+#include "base/synth_packet.h"
 
 struct inst {
 	struct juris_bpf *skel;

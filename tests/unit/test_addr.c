@@ -1,4 +1,4 @@
-/* Unit tests of the address and CIDR parsers (user/addr.c). */
+/* Unit tests of the address and CIDR parsers (user/base/addr.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "addr.h"
+#include "base/addr.h"
 
 static void assert_v4(const struct ip_addr *ip, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {

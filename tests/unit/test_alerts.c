@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include <cmocka.h>
-#include "alerts.h"
+#include "daemon/alerts.h"
 
 #define SEC 1000000000ull
 

@@ -1,4 +1,4 @@
-/* Unit tests of the ASN sources and the operator overlay (user/asndb.c). */
+/* Unit tests of the ASN sources and the operator overlay (user/policy/asndb.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "asndb.h"
+#include "policy/asndb.h"
 #include "testdata.h"
 
 struct fixture {

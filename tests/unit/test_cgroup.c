@@ -1,4 +1,4 @@
-/* Unit tests of cgroup lookup and bpffs preparation (user/cgroup.c). */
+/* Unit tests of cgroup lookup and bpffs preparation (user/kernel/cgroup.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
-#include "cgroup.h"
+#include "kernel/cgroup.h"
 
 /* ---- /proc/mounts parsing ---- */
 

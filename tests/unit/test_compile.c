@@ -1,4 +1,4 @@
-/* Unit tests of the geo database compiler (user/geodb.c, prefix.c, compile.c) on
+/* Unit tests of the geo database compiler (user/policy/geodb.c, prefix.c, compile.c) on
  * databases written by MaxMind's own writer (tests/data/make-testdbs.pl). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <maxminddb.h>
 #include <zlib.h>
-#include "compile.h"
+#include "policy/compile.h"
 #include "juris.h"
 #include "testdata.h"
 

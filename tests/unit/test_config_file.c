@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "juris.h"
-#include "config_file.h"
-#include "options.h"
+#include "cli/config_file.h"
+#include "cli/options.h"
 
 static int parse(const char *text, struct config_file *f, char *err)
 {

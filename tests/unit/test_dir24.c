@@ -1,4 +1,4 @@
-/* Unit tests of the DIR-24-8 builder (user/dir24.c) against a naive
+/* Unit tests of the DIR-24-8 builder (user/policy/dir24.c) against a naive
  * longest-prefix match over the same prefixes. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dir24.h"
+#include "policy/dir24.h"
 
 struct tables {
 	struct dir24_plan p;

@@ -1,5 +1,5 @@
-/* Unit tests of the daemon's address -> name cache (user/dns_cache.c) and of
- * the --except-domain patterns (user/dns_pattern.c). */
+/* Unit tests of the daemon's address -> name cache (user/base/dns_cache.c) and of
+ * the --except-domain patterns (user/kernel/dns_pattern.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "dns_cache.h"
-#include "dns_pattern.h"
+#include "base/dns_cache.h"
+#include "kernel/dns_pattern.h"
 
 #define S 1000000000ull
 

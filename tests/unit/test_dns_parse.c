@@ -1,4 +1,4 @@
-/* Unit tests of the DNS response parser (user/dns_parse.c), on hand-built
+/* Unit tests of the DNS response parser (user/base/dns_parse.c), on hand-built
  * messages: compression, its loops and bad pointers, truncation, counts the
  * message cannot hold, CNAME chains and their loops. */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "dns_parse.h"
+#include "base/dns_parse.h"
 
 struct msg {
 	uint8_t b[2048];

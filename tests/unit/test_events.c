@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "events.h"
+#include "daemon/events.h"
 
 static cJSON *path(cJSON *root, const char *a, const char *b)
 {

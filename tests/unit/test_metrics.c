@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
-#include "metrics.h"
+#include "daemon/metrics.h"
 
 static char *render(const struct metrics_input *in)
 {

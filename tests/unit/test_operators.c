@@ -1,4 +1,4 @@
-/* Unit tests of the operator table (user/operators.c, data/operators/operators.txt). */
+/* Unit tests of the operator table (user/policy/operators.c, data/operators/operators.txt). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "juris.h"
-#include "operators.h"
+#include "policy/operators.h"
 
 static int setup(void **state)
 {

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <sys/socket.h>
 #include "juris.h"
-#include "options.h"
+#include "cli/options.h"
 
 #define PARSE(o, ...)                                                          \
 	({                                                                     \

@@ -1,4 +1,4 @@
-/* Unit tests of the IPv6 range table builder (user/range6.c) against a
+/* Unit tests of the IPv6 range table builder (user/policy/range6.c) against a
  * naive longest-prefix match over the same prefixes. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "range6.h"
+#include "policy/range6.h"
 
 typedef unsigned __int128 u128;
 

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "report.h"
+#include "report/report.h"
 
 static struct flow_entry flow(const char *dst, int port, const char *cc, int zone, int verdict,
 			      uint32_t pid, const char *comm, uint64_t cg, uint64_t packets,

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "report_html.h"
+#include "report/report_html.h"
 
 /* A process name with markup, a control character and a byte that is not
  * UTF-8 (comm is 16 bytes, the NUL included). */

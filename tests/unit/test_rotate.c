@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
-#include "rotate.h"
+#include "base/rotate.h"
 
 struct fixture {
 	char dir[64];

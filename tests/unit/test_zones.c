@@ -1,4 +1,4 @@
-/* Unit tests of the country → zone tables and local ranges (user/zones.c, data/zones/). */
+/* Unit tests of the country → zone tables and local ranges (user/policy/zones.c, data/zones/). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "compile.h"
+#include "policy/compile.h"
 #include "juris.h"
-#include "zones_data.h"
+#include "policy/zones_data.h"
 
 static const char *const eu26[] = {
 	"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "DE", "GR", "HU", "IE",

@@ -1,0 +1,85 @@
+/* juris check: validate the policy file and flags as juris run would, and
+ * print the effective policy. Needs no privilege and changes nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "kernel/cgroup.h"
+#include "cmd/commands.h"
+#include "policy/database.h"
+#include "kernel/gateway.h"
+#include "policy/overlay.h"
+#include "policy/policy_data.h"
+
+static int check_cgroups(const struct juris_opts *o)
+{
+	char path[4096];
+	uint64_t id;
+
+	for (int i = 0; i < o->n_cgroups; i++) {
+		int ret = cgroup_resolve(o->cgroups[i], path, sizeof(path), &id);
+
+		if (ret) {
+			fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n", o->cgroups[i],
+				strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int check_gateway(const struct juris_opts *o)
+{
+	struct gw_plan *gw;
+	char err[512];
+	int ret;
+
+	if (!o->n_ifaces)
+		return 0;
+	gw = calloc(1, sizeof(*gw));
+	if (!gw)
+		return -ENOMEM;
+	ret = gw_resolve(o, gw, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "juris: %s\n", err);
+	free(gw);
+	return ret;
+}
+
+int cmd_check(const struct juris_opts *o)
+{
+	struct loaded_db db;
+	struct overlay ov = { 0 };
+	char err[512], built[32];
+	time_t when;
+	int ret;
+
+	ret = check_cgroups(o);
+	if (!ret)
+		ret = check_gateway(o);
+	if (ret)
+		return ret;
+	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	when = (time_t)db.info.build_epoch;
+	strftime(built, sizeof(built), "%Y-%m-%d", gmtime(&when));
+	printf("# juris check: the policy is valid\n");
+	printf("# policy file: %s%s\n", o->file.text ? o->file.path : "none",
+	       o->file.text ? ", then the command line" : "");
+	printf("# database: %s, built %s: %zu IPv4 and %zu IPv6 prefixes\n", db.info.type,
+	       built, db.v4.n, db.v6.n);
+	if (ov.loaded)
+		printf("# operator overlay: %s: %zu prefixes of %zu listed operators\n", ov.path,
+		       ov.table.n, ov.ops.n);
+	else
+		printf("# operator overlay: off (no ASN database)\n");
+	options_print_policy(stdout, o, db.path);
+	database_warn_age(stderr, db.path, db.info.build_epoch);
+	overlay_free(&ov);
+	database_free(&db);
+	return ret;
+}

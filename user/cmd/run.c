@@ -1,0 +1,595 @@
+/* juris run: attach (or adopt) the egress programs, then consume events
+ * until SIGINT/SIGTERM. Enforcement stays pinned when the daemon exits. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "daemon/alerts.h"
+#include "kernel/cgroup.h"
+#include "cmd/commands.h"
+#include "policy/database.h"
+#include "daemon/dns_watch.h"
+#include "daemon/events.h"
+#include "kernel/gateway.h"
+#include "kernel/loader.h"
+#include "daemon/metrics.h"
+#include "policy/overlay.h"
+#include "policy/policy_data.h"
+#include "kernel/policy_switch.h"
+#include "daemon/privilege.h"
+#include "kernel/slots.h"
+
+#define POLL_MS 200
+#define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
+#define LOCK_TRIES 10
+/* How often (in polls) the watched cgroups are checked for removal. */
+#define CGROUP_CHECK_POLLS 10
+
+struct run_ctx {
+	const struct juris_opts *o;	/* the policy in force */
+	struct juris_opts reloaded;	/* owns it after a reload (file.text) */
+	bool has_reloaded;
+	struct juris_maps maps;
+	struct operator_table ops;	/* names for the events' destination.as */
+	struct cgroup_target cgroups[MAX_CGROUPS];
+	int n_cgroups;
+	int lock_fd;
+	struct event_writer events;
+	struct rotating_file events_file;
+	struct metrics_server metrics;
+	struct alerter alerts;		/* slots NULL without --syslog */
+	char db_path[4096];
+	struct gw_plan gw;
+	bool gateway;
+	bool iface_gone[MAX_GW_IFACES];	/* already reported */
+	uint64_t events_lost;	/* not written since the last write error */
+	bool write_failing;	/* the last event write failed */
+	bool cgroup_gone[MAX_CGROUPS];
+	struct dns_watch dns;
+};
+
+static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
+{
+	char err_path[4096];
+	int ret;
+
+	/* Gateway mode alone watches forwarded traffic, not this host's. */
+	c->n_cgroups = o->n_cgroups ? o->n_cgroups : o->n_ifaces ? 0 : 1;
+	for (int i = 0; i < c->n_cgroups; i++) {
+		struct cgroup_target *t = &c->cgroups[i];
+
+		t->fd = -1;
+		if (o->n_cgroups) {
+			ret = cgroup_resolve(o->cgroups[i], t->path, sizeof(t->path), &t->id);
+			if (ret) {
+				fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n",
+					o->cgroups[i], strerror(-ret));
+				return ret;
+			}
+		} else {
+			ret = cgroup2_mount(t->path, sizeof(t->path));
+			if (!ret)
+				ret = cgroup_resolve(t->path, err_path, sizeof(err_path), &t->id);
+			if (ret) {
+				fprintf(stderr, "juris: no cgroup v2 hierarchy mounted (%s)\n",
+					strerror(-ret));
+				return ret;
+			}
+		}
+		t->fd = open(t->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t->fd < 0) {
+			ret = -errno;
+			fprintf(stderr, "juris: cannot open cgroup %s: %s\n", t->path,
+				strerror(errno));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* One daemon per pin directory: the lock dies with its holder, so a
+ * kill -9 never leaves a stale "already running". */
+static int lock_pin_dir(const char *dir, struct run_ctx *c)
+{
+	int ret = bpffs_ensure(dir);
+
+	if (ret) {
+		fprintf(stderr, "juris: cannot prepare pin directory %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	c->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->lock_fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "juris: cannot open %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	/* juris status takes a shared lock for an instant: retry briefly. */
+	for (int i = 0; i < LOCK_TRIES; i++) {
+		ret = flock(c->lock_fd, LOCK_EX | LOCK_NB) ? -errno : 0;
+		if (ret != -EWOULDBLOCK)
+			break;
+		usleep(20 * 1000);
+	}
+	if (ret) {
+		if (ret == -EWOULDBLOCK)
+			fprintf(stderr, "juris: already running with pins at %s (see juris status "
+				"--pin-dir %s)\n", dir, dir);
+		else
+			fprintf(stderr, "juris: cannot lock %s: %s\n", dir, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static bool dir_is_empty(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, NULL, NULL);
+	bool empty = true;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
+			empty = false;
+		free(list[i]);
+	}
+	free(list);
+	return empty;
+}
+
+static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
+			uint64_t layout)
+{
+	struct loaded_db db;
+	struct overlay ov = { 0 };
+	struct juris_plan plan = {
+		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.layout_hash = layout,
+		.gw = c->gateway ? &c->gw : NULL,
+	};
+	char err[512];
+	int ret;
+
+	if (!dir_is_empty(o->pin_dir)) {
+		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
+			"give another --pin-dir\n", o->pin_dir);
+		return -EEXIST;
+	}
+	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	database_warn_age(stderr, db.path, db.info.build_epoch);
+	overlay_note(&ov);
+	plan.oper = ov.loaded ? &ov.table : NULL;
+	plan.db_path = db.path;
+	plan.v4 = &db.v4;
+	plan.v6 = &db.v6;
+	plan.db = &db.info;
+	ret = juris_create(&plan, o->pin_dir, &c->maps, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "juris: %s\n", err);
+	else
+		fprintf(stderr, "juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
+			"compiled in %.2f s\n", db.path, (unsigned long long)db.v4.n,
+			(unsigned long long)db.v6.n, db.stats.seconds);
+	overlay_free(&ov);
+	database_free(&db);
+	return ret;
+}
+
+/* Takes over the pinned state of a juris that is gone when it watches the
+ * same cgroups and interfaces: counters and enforcement carry on. Under
+ * another database or policy, the pins are switched to it atomically. */
+static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
+		       uint64_t layout)
+{
+	struct juris_config cfg;
+	char msg[1024];
+	__u32 live;
+	int ret = juris_read_config(&c->maps, &cfg);
+
+	if (!ret)
+		ret = slot_active(&c->maps, &live);
+	if (ret) {
+		fprintf(stderr, "juris: cannot read pinned policy in %s: %s\n", o->pin_dir,
+			strerror(-ret));
+		return ret;
+	}
+	if (cfg.layout_hash != layout) {
+		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
+			"interfaces, has another flow-table size, or was pinned by another "
+			"version of juris; run juris stop --pin-dir %s first\n", o->pin_dir,
+			o->pin_dir);
+		return -EEXIST;
+	}
+	/* Tables a reload killed half-way left in the idle slot. */
+	slot_clear(&c->maps, live ^ 1);
+	if (cfg.policy_hash != hash) {
+		ret = policy_switch(&c->maps, o, msg, sizeof(msg));
+		fprintf(stderr, "juris: %s\n", msg);
+		if (ret)
+			return ret;
+	}
+	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
+	return 0;
+}
+
+static void answer_reload(struct run_ctx *c, int status, const char *msg)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta)) {
+		meta->reload_seq++;
+		meta->reload_status = status;
+		snprintf(meta->reload_msg, sizeof(meta->reload_msg), "%s", msg);
+		juris_write_meta(&c->maps, meta);
+	}
+	free(meta);
+}
+
+static void set_operator_names(struct run_ctx *c, const struct juris_opts *o)
+{
+	struct operator_table ops = { 0 };
+	char err[512];
+
+	/* Already validated by the compile of the overlay. */
+	if (overlay_operators(o, &ops, err, sizeof(err))) {
+		operator_table_free(&ops);
+		return;
+	}
+	operator_table_free(&c->ops);
+	c->ops = ops;
+	c->events.ops = &c->ops;
+}
+
+/* SIGHUP or juris reload: the same file and flags as at start, read again. */
+static void reload(struct run_ctx *c)
+{
+	struct juris_opts next;
+	char msg[1024];
+	const char *fixed;
+	int ret = options_parse(c->o->argc, c->o->argv, &next);
+
+	if (ret) {
+		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s",
+			 options_last_error());
+		goto fail;
+	}
+	fixed = options_fixed_difference(c->o, &next);
+	if (fixed) {
+		ret = -EINVAL;
+		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s cannot "
+			 "change on reload (restart juris run for that)", fixed);
+		goto fail;
+	}
+	ret = policy_switch(&c->maps, &next, msg, sizeof(msg));
+	if (ret)
+		goto fail;
+	fprintf(stderr, "juris: %s\n", msg);
+	c->events.mode = mode_name(next.mode);
+	c->events.policy = zone_name(next.allow_zone);
+	set_operator_names(c, &next);
+	if (c->has_reloaded)
+		options_free(&c->reloaded);
+	c->reloaded = next;
+	c->has_reloaded = true;
+	c->o = &c->reloaded;
+	answer_reload(c, 0, msg);
+	return;
+fail:
+	fprintf(stderr, "juris: %s\n", msg);
+	options_free(&next);
+	answer_reload(c, ret, msg);
+}
+
+/* A full disk must not turn into a line per event on stderr (which may
+ * be the same disk, through the journal): say it once, count what is lost,
+ * and say so again when writing works again. Enforcement never depends on
+ * this: the kernel has already decided. */
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	struct run_ctx *c = ctx;
+	int ret;
+
+	if (len < sizeof(struct juris_event))
+		return 0;
+	/* The answer that named this destination came before the event. */
+	dns_watch_consume(&c->dns);
+	if (c->alerts.slots)
+		alerter_event(&c->alerts, data);
+	ret = event_write(&c->events, data);
+	if (ret) {
+		if (!c->write_failing)
+			fprintf(stderr, "juris: cannot write event: %s (further errors are "
+				"counted, not shown)\n", strerror(-ret));
+		c->write_failing = true;
+		c->events_lost++;
+		/* Lets the next event try again from a clean stream (the
+		 * rotating file does so itself: its stream changes). */
+		if (!c->events.rot)
+			clearerr(c->events.out);
+		return 0;
+	}
+	if (c->write_failing) {
+		fprintf(stderr, "juris: writing events again; %llu lost while writes failed\n",
+			(unsigned long long)c->events_lost);
+		c->write_failing = false;
+		c->events_lost = 0;
+	}
+	return 0;
+}
+
+/* A watched cgroup removed under us takes its hooks with it: nothing is
+ * left to enforce there. Say so once; the rest goes on, and juris stop
+ * still cleans up. The open fd keeps the old inode: compare it with
+ * what the path names now (absent, or a new cgroup of the same name). */
+static void check_cgroups(struct run_ctx *c)
+{
+	for (int i = 0; i < c->n_cgroups; i++) {
+		struct cgroup_target *t = &c->cgroups[i];
+		struct stat now, held;
+
+		if (c->cgroup_gone[i] || t->fd < 0 || fstat(t->fd, &held))
+			continue;
+		if (!stat(t->path, &now) && now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+			continue;
+		c->cgroup_gone[i] = true;
+		fprintf(stderr, "juris: cgroup %s is gone: nothing is watched there any more "
+			"(a new cgroup of that name is not watched; juris stop lifts the "
+			"pins)\n", t->path);
+	}
+}
+
+static const char *event_domain(void *ctx, const struct juris_event *e)
+{
+	return dns_watch_name(ctx, e->family, e->daddr, e->ts_ns);
+}
+
+static int open_events(const struct juris_opts *o, struct run_ctx *c)
+{
+	int ret;
+
+	if (!o->events || !strcmp(o->events, "-")) {
+		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
+				  zone_name(o->allow_zone));
+		return 0;
+	}
+	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
+	if (ret) {
+		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
+			strerror(-ret));
+		return ret;
+	}
+	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
+			  zone_name(o->allow_zone));
+	c->events.rot = &c->events_file;
+	return 0;
+}
+
+/* An inside interface that disappears takes juris's filter with it; the
+ * others keep working. Say so once, from the record of what juris attached. */
+static void check_ifaces(struct run_ctx *c)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	char name[IF_NAMESIZE];
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta)) {
+		for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES; i++) {
+			const struct tc_hook_rec *r = &meta->tc_hooks[i];
+			bool gone = !if_indextoname(r->ifindex, name) || strcmp(name, r->ifname);
+
+			if (gone && !c->iface_gone[i])
+				fprintf(stderr, "juris: interface %s (ifindex %u) is gone; its tc "
+					"hook went with it, the other hooks keep working\n",
+					r->ifname, r->ifindex);
+			c->iface_gone[i] = gone;
+		}
+		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++)
+			if (!if_nametoindex(meta->uplinks[i]) && !c->iface_gone[MAX_GW_IFACES - 1 - i]) {
+				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
+				c->iface_gone[MAX_GW_IFACES - 1 - i] = true;
+			}
+	}
+	free(meta);
+}
+
+static volatile sig_atomic_t reload_requested;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+/* The clock of the events' timestamps (bpf_ktime_get_boot_ns). */
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
+{
+	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
+	int ret = 0;
+
+	if (!rb) {
+		ret = -errno;
+		fprintf(stderr, "juris: cannot read the event ring buffer: %s\n", strerror(errno));
+		return ret;
+	}
+	for (unsigned polls = 0; !*exiting; polls++) {
+		if (c->gateway && polls % IFACE_CHECK_POLLS == 0)
+			check_ifaces(c);
+		if (polls % CGROUP_CHECK_POLLS == 0)
+			check_cgroups(c);
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(c);
+		}
+		ret = dns_watch_poll(&c->dns, rb, POLL_MS);
+		if (c->alerts.slots)
+			alerter_tick(&c->alerts, boottime_ns());
+		if (ret == -EINTR) {
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			fprintf(stderr, "juris: reading events: %s\n", strerror(-ret));
+			break;
+		}
+		ret = 0;
+	}
+	ring_buffer__free(rb);
+	return ret;
+}
+
+static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
+{
+	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to", o->mode == MODE_ENFORCE
+		? "enforcing" : "auditing", o->n_sources, o->n_sources > 1 ? "s" : "");
+	for (int i = 0; i < c->gw.n_uplinks; i++)
+		fprintf(stderr, " %s", c->gw.uplinks[i].name);
+	fprintf(stderr, "; tc ingress hooks on");
+	for (int i = 0; i < c->gw.n_inside; i++)
+		fprintf(stderr, " %s", c->gw.inside[i].name);
+	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->allow_zone), o->pin_dir);
+}
+
+int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
+{
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 } };
+	struct sigaction hup = { .sa_handler = on_sighup };
+	char err[512];
+	uint64_t hash, layout;
+	int ret;
+
+	for (int i = 0; i < MAP_COUNT; i++)
+		c.maps.fd[i] = -1;
+	ret = juris_check_privilege(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	ret = resolve_cgroups(o, &c);
+	if (ret)
+		goto out;
+	/* Before the pin directory is locked: a bad --iface must leave a
+	 * running juris untouched. */
+	if (o->n_ifaces) {
+		ret = gw_resolve(o, &c.gw, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			goto out;
+		}
+		c.gateway = true;
+	}
+	if (database_path(o, c.db_path, sizeof(c.db_path))) {
+		fprintf(stderr, "juris: no database: %s is missing (run scripts/install-db.sh, "
+			"or give --db FILE)\n", c.db_path);
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = open_events(o, &c);
+	if (ret)
+		goto out;
+	ret = lock_pin_dir(o->pin_dir, &c);
+	if (ret)
+		goto out;
+	/* Before anything is attached: a busy port must leave no trace. */
+	if (o->metrics) {
+		ret = metrics_start(&c.metrics, o->metrics, o->pin_dir, JURIS_VERSION, err,
+				    sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			rmdir(o->pin_dir);	/* only if we left it empty */
+			goto out;
+		}
+		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
+			o->metrics);
+	}
+	hash = juris_policy_hash(o, c.db_path);
+	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
+	ret = juris_open_pinned(o->pin_dir, &c.maps);
+	if (ret == 0) {
+		ret = adopt_state(o, &c, hash, layout);
+	} else if (ret == -ENOENT) {
+		ret = create_state(o, &c, hash, layout);
+		if (ret)
+			rmdir(o->pin_dir);	/* only if we left it empty */
+	} else {
+		fprintf(stderr, "juris: the pins at %s are incomplete (%s); run juris stop "
+			"--pin-dir %s\n", o->pin_dir, strerror(-ret), o->pin_dir);
+	}
+	if (ret)
+		goto out;
+	if (o->syslog) {
+		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog, NULL);
+		if (ret) {
+			fprintf(stderr, "juris: cannot set up alerts: %s\n", strerror(-ret));
+			goto out;
+		}
+		openlog("juris", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
+	ret = dns_watch_init(&c.dns, &c.maps);
+	if (ret) {
+		fprintf(stderr, "juris: cannot read the DNS answers: %s\n", strerror(-ret));
+		goto out;
+	}
+	c.events.domain = event_domain;
+	c.events.domain_ctx = &c.dns;
+	set_operator_names(&c, o);
+	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	sigaction(SIGHUP, &hup, NULL);
+	/* Attached and pinned: the rest only reads maps and the ring buffer.
+	 * A failure here is worth a warning, not an outage. */
+	if (privilege_drop(err, sizeof(err)))
+		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
+	if (c.n_cgroups)
+		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
+			"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
+			c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
+			c.cgroups[0].path, zone_name(o->allow_zone),
+			o->unknown_deny ? "deny" : "allow", o->pin_dir);
+	if (c.gateway)
+		print_gateway(o, &c);
+	ret = event_loop(&c, exiting);
+	juris_set_daemon_pid(&c.maps, 0);
+	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
+		"(juris stop lifts them)\n", o->pin_dir);
+out:
+	dns_watch_free(&c.dns);
+	metrics_stop(&c.metrics);
+	if (c.alerts.slots) {
+		alerter_tick(&c.alerts, UINT64_MAX);	/* what the last period held back */
+		closelog();
+		alerter_free(&c.alerts);
+	}
+	juris_maps_close(&c.maps);
+	for (int i = 0; i < c.n_cgroups; i++)
+		if (c.cgroups[i].fd >= 0)
+			close(c.cgroups[i].fd);
+	rotfile_close(&c.events_file);
+	if (c.lock_fd >= 0)
+		close(c.lock_fd);
+	if (c.has_reloaded)
+		options_free(&c.reloaded);
+	operator_table_free(&c.ops);
+	return ret;
+}

@@ -1,0 +1,54 @@
+/* juris stop: end the daemon, detach every hook, remove the pins. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "cmd/commands.h"
+#include "kernel/loader.h"
+
+#define STOP_WAIT_MS 3000
+
+/* Asks the daemon owning dir to exit, and waits until it has. */
+static void end_daemon(const char *dir, uint32_t pid)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	if (!pid || !juris_daemon_alive(dir) || kill((pid_t)pid, SIGTERM))
+		return;
+	for (int waited = 0; waited < STOP_WAIT_MS && juris_daemon_alive(dir); waited += 10)
+		nanosleep(&tick, NULL);
+	if (juris_daemon_alive(dir))
+		kill((pid_t)pid, SIGKILL);
+}
+
+int cmd_stop(const struct juris_opts *o)
+{
+	struct juris_config cfg;
+	struct juris_maps m;
+	char err[512];
+	int ret;
+
+	ret = juris_open_pinned(o->pin_dir, &m);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "juris: nothing to stop at %s\n", o->pin_dir);
+		return 0;
+	}
+	/* Incomplete pins (a map removed by hand) are still removed below;
+	 * their daemon, found through the config map if that is left, is
+	 * ended first, or it would run on with nothing pinned to show it. */
+	if (ret)
+		ret = juris_open_config(o->pin_dir, &m);
+	if (!ret) {
+		if (!juris_read_config(&m, &cfg))
+			end_daemon(o->pin_dir, cfg.daemon_pid);
+		juris_maps_close(&m);
+	}
+	ret = juris_remove_pins(o->pin_dir, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "juris: %s\n", err);
+		return ret;
+	}
+	fprintf(stderr, "juris: stopped; hooks detached and pins removed from %s\n", o->pin_dir);
+	return 0;
+}

@@ -1,0 +1,269 @@
+/* Gateway mode: which interfaces are uplinks, which carry the sensitive
+ * sources (found in the routing table), and the maps that say so. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <net/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <bpf/bpf.h>
+#include "base/errmsg.h"
+#include "kernel/gateway.h"
+#include "kernel/loader.h"
+#include "base/netlink.h"
+
+#ifndef ARPHRD_RAWIP
+#define ARPHRD_RAWIP 519
+#endif
+
+struct route_scan {
+	const struct juris_opts *o;
+	int family;
+	__u32 oifs[MAX_GW_IFACES];
+	int n_oifs;
+};
+
+/* True when the two prefixes share addresses: one contains the other. */
+static bool prefixes_overlap(const __u8 *a, int alen, const __u8 *b, int blen)
+{
+	int bits = alen < blen ? alen : blen;
+	int bytes = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	if (!rest)
+		return true;
+	return ((a[bytes] ^ b[bytes]) & (0xff << (8 - rest))) == 0;
+}
+
+static void add_oif(struct route_scan *r, __u32 oif)
+{
+	for (int i = 0; i < r->n_oifs; i++)
+		if (r->oifs[i] == oif)
+			return;
+	if (oif && r->n_oifs < MAX_GW_IFACES)
+		r->oifs[r->n_oifs++] = oif;
+}
+
+static bool covers_a_source(const struct route_scan *r, const __u8 *dst, int dst_len)
+{
+	for (int i = 0; i < r->o->n_sources; i++) {
+		const struct except_cidr *s = &r->o->sources[i];
+
+		if (s->addr.family == r->family &&
+		    prefixes_overlap(s->addr.a, s->len, dst, dst_len))
+			return true;
+	}
+	return false;
+}
+
+/* One route of the dump: keep its output interfaces when it routes part
+ * of a source range. The default route is skipped: it covers everything
+ * and leads to the uplinks. */
+static int route_cb(const struct nlmsghdr *h, void *ctx)
+{
+	struct route_scan *r = ctx;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	int len = RTM_PAYLOAD(h);
+	const struct rtattr *a;
+	__u8 dst[16] = {};
+	__u32 oif = 0, table = rt->rtm_table;
+	const struct rtattr *mp = NULL;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || rt->rtm_family != r->family ||
+	    rt->rtm_type != RTN_UNICAST || rt->rtm_dst_len == 0)
+		return 0;
+	for (a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		switch (a->rta_type) {
+		case RTA_DST:
+			if (RTA_PAYLOAD(a) <= sizeof(dst))
+				memcpy(dst, RTA_DATA(a), RTA_PAYLOAD(a));
+			break;
+		case RTA_OIF:
+			oif = *(const __u32 *)RTA_DATA(a);
+			break;
+		case RTA_TABLE:
+			table = *(const __u32 *)RTA_DATA(a);
+			break;
+		case RTA_MULTIPATH:
+			mp = a;
+			break;
+		}
+	}
+	if (table == RT_TABLE_LOCAL || !covers_a_source(r, dst, rt->rtm_dst_len))
+		return 0;
+	add_oif(r, oif);
+	if (mp) {
+		const struct rtnexthop *nh = RTA_DATA(mp);
+		int left = RTA_PAYLOAD(mp);
+
+		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
+		       nh->rtnh_len <= left) {
+			add_oif(r, (__u32)nh->rtnh_ifindex);
+			left -= RTNH_ALIGN(nh->rtnh_len);
+			nh = RTNH_NEXT(nh);
+		}
+	}
+	return 0;
+}
+
+static int scan_routes(struct route_scan *r, int family)
+{
+	struct {
+		struct nlmsghdr h;
+		struct rtmsg rt;
+	} req = {
+		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE },
+		.rt = { .rtm_family = family },
+	};
+
+	r->family = family;
+	return nl_dump(&req.h, route_cb, r);
+}
+
+/* Where the network header starts in what tc ingress sees, by link type;
+ * -EOPNOTSUPP for link types whose header juris does not know. */
+static int link_l3_offset(int sock, const char *name, __u32 *off, bool *loopback)
+{
+	struct ifreq ifr = {};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr))
+		return -errno;
+	*loopback = ifr.ifr_flags & IFF_LOOPBACK;
+	if (ioctl(sock, SIOCGIFHWADDR, &ifr))
+		return -errno;
+	switch (ifr.ifr_hwaddr.sa_family) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		*off = 14;
+		return 0;
+	case ARPHRD_NONE:
+	case ARPHRD_PPP:
+	case ARPHRD_RAWIP:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_IPGRE:
+	case ARPHRD_SIT:
+		*off = 0;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static bool is_uplink(const struct gw_plan *g, __u32 ifindex)
+{
+	for (int i = 0; i < g->n_uplinks; i++)
+		if (g->uplinks[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *g,
+			  char *err, size_t len)
+{
+	for (int i = 0; i < r->n_oifs; i++) {
+		struct gw_iface *in;
+		bool loopback = false;
+		int ret;
+
+		if (is_uplink(g, r->oifs[i]))
+			continue;
+		in = &g->inside[g->n_inside];
+		if (!if_indextoname(r->oifs[i], in->name))
+			continue;	/* gone since the dump */
+		ret = link_l3_offset(sock, in->name, &in->l3_off, &loopback);
+		if (ret == -EOPNOTSUPP)
+			return errorf(err, len, ret, "interface %s routes a --source range but "
+				    "its link type is not supported", in->name);
+		if (ret || loopback)
+			continue;
+		for (int j = 0; j < g->n_inside; j++)
+			if (g->inside[j].ifindex == r->oifs[i])
+				loopback = true;	/* already listed */
+		if (loopback)
+			continue;
+		if (g->n_inside >= MAX_GW_IFACES)
+			return errorf(err, len, -E2BIG, "more than %d inside interfaces",
+				    MAX_GW_IFACES);
+		in->ifindex = r->oifs[i];
+		g->n_inside++;
+	}
+	return 0;
+}
+
+int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t len)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct route_scan r = { .o = o };
+	int sock, ret = 0;
+
+	memset(g, 0, sizeof(*g));
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return errorf(err, len, -errno, "cannot open a socket: %s", strerror(errno));
+	for (int i = 0; i < o->n_ifaces; i++) {
+		struct gw_iface *u = &g->uplinks[g->n_uplinks];
+		bool loopback;
+
+		u->ifindex = if_nametoindex(o->ifaces[i]);
+		if (!u->ifindex) {
+			ret = errorf(err, len, -ENODEV, "unknown interface: %s", o->ifaces[i]);
+			goto out;
+		}
+		snprintf(u->name, sizeof(u->name), "%s", o->ifaces[i]);
+		if (link_l3_offset(sock, u->name, &u->l3_off, &loopback) == 0 && loopback) {
+			ret = errorf(err, len, -EINVAL, "--iface %s is the loopback interface",
+				   u->name);
+			goto out;
+		}
+		if (!is_uplink(g, u->ifindex))
+			g->n_uplinks++;
+	}
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		bool wanted = false;
+
+		for (int i = 0; i < o->n_sources; i++)
+			wanted |= o->sources[i].addr.family == families[f];
+		if (!wanted)
+			continue;
+		r.n_oifs = 0;
+		ret = scan_routes(&r, families[f]);
+		if (ret) {
+			ret = errorf(err, len, ret, "cannot read the routing table: %s",
+				   strerror(-ret));
+			goto out;
+		}
+		ret = resolve_inside(sock, &r, g, err, len);
+		if (ret)
+			goto out;
+	}
+	if (!g->n_inside)
+		ret = errorf(err, len, -ENOENT, "no interface but the uplinks routes the --source "
+			   "ranges: nothing to watch");
+out:
+	close(sock);
+	return ret;
+}
+
+int gw_fill_maps(const struct juris_opts *o, const struct gw_plan *g, int src4, int src6,
+		 int uplinks, int inside)
+{
+	__u8 one = 1;
+	int ret = juris_fill_cidrs(src4, src6, o->sources, o->n_sources);
+
+	for (int i = 0; !ret && i < g->n_uplinks; i++)
+		if (bpf_map_update_elem(uplinks, &g->uplinks[i].ifindex, &one, BPF_ANY))
+			ret = -errno;
+	for (int i = 0; !ret && i < g->n_inside; i++) {
+		struct inside_iface v = { .l3_off = g->inside[i].l3_off };
+
+		if (bpf_map_update_elem(inside, &g->inside[i].ifindex, &v, BPF_ANY))
+			ret = -errno;
+	}
+	return ret;
+}

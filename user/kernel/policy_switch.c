@@ -1,0 +1,105 @@
+/* juris reload (and adoption under a new policy): see policy_switch.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "policy/database.h"
+#include "kernel/dns_pattern.h"
+#include "base/errmsg.h"
+#include "kernel/loader.h"
+#include "policy/overlay.h"
+#include "policy/policy_data.h"
+#include "kernel/policy_switch.h"
+#include "kernel/slots.h"
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+		  size_t len)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	struct juris_config cfg;
+	struct loaded_db db;
+	struct overlay ov = { 0 };
+	struct slot_tables t;
+	struct timespec t0;
+	char err[512];
+	__u32 live, idle;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!meta)
+		return errorf(msg, len, -ENOMEM, "reload: out of memory");
+	ret = policy_data_load(next, &db, &ov, err, sizeof(err));
+	if (ret) {
+		free(meta);
+		return errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
+	}
+	ret = slot_active(m, &live);
+	if (!ret)
+		ret = juris_read_config(m, &cfg);
+	if (!ret)
+		ret = juris_read_meta(m, meta);
+	if (ret) {
+		errorf(msg, len, ret, "reload: cannot read the pinned state: %s", strerror(-ret));
+		goto out;
+	}
+	idle = live ^ 1;
+	/* A reload killed half-way may have left tables in the idle slot. */
+	slot_clear(m, idle);
+	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
+				  .n_excepts = next->n_excepts,
+				  .oper = ov.loaded ? &ov.table : NULL };
+	ret = slot_install(m, idle, &t, err, sizeof(err));
+	if (ret) {
+		errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
+		goto out;
+	}
+	cfg.mode = (__u8)next->mode;
+	cfg.allow_zone = (__u8)next->allow_zone;
+	cfg.unknown_deny = next->unknown_deny;
+	cfg.foreign_op = (__u8)next->foreign_op;
+	cfg.overlay = t.oper != NULL;
+	cfg.policy_hash = juris_policy_hash(next, db.path);
+	cfg.db_build_epoch = db.info.build_epoch;
+	cfg.generation++;
+	/* Meta first: a crash between the two leaves meta describing the
+	 * policy being switched to, and the next start switches again. */
+	juris_meta_policy(meta, next, db.path, &db.info, db.v4.n, db.v6.n);
+	ret = juris_write_meta(m, meta);
+	if (!ret)
+		ret = slot_switch(m, idle, &cfg);
+	if (ret) {
+		slot_clear(m, idle);
+		errorf(msg, len, ret, "reload: cannot switch the policy: %s", strerror(-ret));
+		goto out;
+	}
+	/* The DNS hook's patterns are one map beside the slots. */
+	ret = dns_replace_patterns(m->fd[MAP_DNS_PATTERNS], next->except_domains,
+				   next->n_except_domains);
+	if (ret) {
+		errorf(msg, len, ret, "reload: policy switched, but not the --except-domain "
+		       "patterns: %s", strerror(-ret));
+		goto out;
+	}
+	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
+		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
+		 "operator overlay %s%s",
+		 seconds_since(&t0), db.path, db.v4.n, db.v6.n, mode_name(next->mode),
+		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
+		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
+		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
+		 ov.loaded ? foreign_op_name(next->foreign_op) : "");
+out:
+	overlay_free(&ov);
+	database_free(&db);
+	free(meta);
+	return ret;
+}

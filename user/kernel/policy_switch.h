@@ -1,0 +1,19 @@
+/* Live policy change: compile beside the live tables, then switch. */
+#ifndef JURIS_POLICY_SWITCH_H
+#define JURIS_POLICY_SWITCH_H
+
+#include <stddef.h>
+#include "cli/options.h"
+
+struct juris_maps;
+
+/* Switches the pinned state m to the database and policy of next: the
+ * database is compiled and loaded into the idle slot beside the live one,
+ * then one write makes it live (slot_switch()). Counters and flows are
+ * kept; live flows are judged again on their next packet. On success msg
+ * says what is now in force; on error it says why, and the live policy is
+ * untouched. */
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+		  size_t len);
+
+#endif

@@ -1,0 +1,44 @@
+/* The operator overlay of a policy: which AS announces a destination and
+ * whether the company behind it answers to a jurisdiction outside the
+ * policy (CLOUD Act exposure). */
+#ifndef JURIS_OVERLAY_H
+#define JURIS_OVERLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "policy/asndb.h"
+#include "policy/operators.h"
+#include "cli/options.h"
+#include "kernel/slots.h"
+
+#define DEFAULT_ASN_NAME "asn.csv.gz"
+
+struct overlay {
+	bool loaded;			/* false: no ASN database in force */
+	char path[4096];
+	struct operator_table ops;	/* embedded list, then --operator */
+	struct oper_table table;	/* what the kernel's operator tries hold */
+	struct asndb_info info;
+};
+
+/* --asn-db ("none": no overlay), else $JURIS_ASN_DB, else the default
+ * database when installed. -ENOENT when none is in force (buf then holds
+ * the default path that was looked for, or "none"). */
+int overlay_path(const struct juris_opts *o, char *buf, size_t len, bool *explicit);
+
+/* The operator table of o (embedded list and --operator entries). */
+int overlay_operators(const struct juris_opts *o, struct operator_table *ops, char *err,
+		      size_t errlen);
+
+/* Compiles the overlay of policy o. Without an ASN database in force (none
+ * given and none installed), ov->loaded is false and it returns 0; an ASN
+ * database that was given but does not load is an error. */
+int overlay_load(const struct juris_opts *o, struct overlay *ov, char *err, size_t errlen);
+
+/* Frees ov after overlay_load, whatever it returned. */
+void overlay_free(struct overlay *ov);
+
+/* One line on standard error: what overlay is in force, or why none. */
+void overlay_note(const struct overlay *ov);
+
+#endif

@@ -1,0 +1,504 @@
+/* juris report: aggregation of the totals and the flow table into rows;
+ * the printers (report_table.c, report_json.c, report_csv.c) only format. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include "base/addr.h"
+#include "daemon/events.h"
+#include "report/report.h"
+#include "kernel/stats.h"
+
+/* Designated fields only: the table-only attributes default to off. */
+#define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
+#define NUM(n, ...) { .name = n, .kind = COL_NUM, __VA_ARGS__ }
+#define BYTES { .name = "bytes", .kind = COL_BYTES }
+
+static const struct report_col zone_cols[] = {
+	TEXT("zone"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
+};
+
+static const struct report_col country_cols[] = {
+	TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"), NUM("flows"),
+	NUM("packets"), BYTES,
+};
+
+/* The source is this host (or a gateway's client) and the pid is in the
+ * JSON: the first columns a narrow terminal can do without. The domain
+ * (the name looked up, from the pinned dns_names) is not elastic: it says
+ * where the bytes went, the command shortens before it. */
+static const struct report_col flow_cols[] = {
+	TEXT("proto"), TEXT("source", .hide = 2, .elastic = true), TEXT("destination"),
+	TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
+	NUM("pid", .hide = 1), TEXT("command", .elastic = true), NUM("packets"), BYTES,
+};
+
+static const struct report_col process_cols[] = {
+	NUM("pid"), NUM("uid"), TEXT("command", .elastic = true), TEXT("verdict"),
+	NUM("flows"), NUM("packets"), BYTES,
+};
+
+/* The operator overlay: who runs the destinations, and from where. */
+static const struct report_col operator_cols[] = {
+	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
+	TEXT("foreign"), TEXT("country", .head = "CC"), TEXT("verdict"), NUM("flows"),
+	NUM("packets"), BYTES,
+};
+
+static const struct report_col cgroup_cols[] = {
+	TEXT("cgroup", .elastic = true), NUM("cgroup_id", .hide = 1), TEXT("verdict"),
+	NUM("flows"), NUM("packets"), BYTES,
+};
+
+/* What flows of one row have in common under each view; zeroed whole so
+ * that memcmp compares it. */
+struct group_key {
+	uint64_t cgroup_id;
+	uint32_t pid;
+	uint32_t uid;
+	uint32_t asn;
+	char comm[16];
+	char cc[2];
+	char op_cc[2];
+	uint8_t zone;
+	uint8_t verdict;
+	uint8_t foreign;
+};
+
+struct grouped {
+	struct group_key g;
+	const struct flow_entry *f;
+};
+
+/* Sums of the flows of one row. */
+struct sums {
+	uint64_t flows, packets, bytes;
+};
+
+static int set_text(struct report_row *row, int col, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&row->text[col], fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		row->text[col] = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int set_cc(struct report_row *row, int col, const char *cc)
+{
+	return set_text(row, col, "%.2s", cc);
+}
+
+static int set_comm(struct report_row *row, int col, const char *comm)
+{
+	return set_text(row, col, "%.16s", comm);
+}
+
+static int fill_zone(struct report_row *row, int zone, int verdict, const struct juris_totals *t)
+{
+	row->verdict = verdict;
+	row->num[2] = t->flows;
+	row->num[3] = t->packets;
+	row->num[4] = t->bytes;
+	if (set_text(row, 0, "%s", zone_name(zone)) || set_text(row, 1, "%s", verdict_name(verdict)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int fill_flow(struct report_row *row, const struct flow_entry *f,
+		     const struct report_input *in)
+{
+	const char *proto = transport_name(f->k.proto);
+	char src[64], dst[64], name[DNS_NAME_MAX];
+
+	row->verdict = f->v.verdict;
+	row->num[4] = ntohs(f->k.dport);
+	row->num[8] = f->v.pid;
+	row->num[10] = f->v.packets;
+	row->num[11] = f->v.bytes;
+	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
+	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
+	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
+		name[0] = 0;
+	if ((proto ? set_text(row, 0, "%s", proto) : set_text(row, 0, "%u", f->k.proto)) ||
+	    set_text(row, 1, "%s", src) || set_text(row, 2, "%s", dst) ||
+	    set_text(row, 3, "%s", name) || set_cc(row, 5, f->v.cc) ||
+	    set_text(row, 6, "%s", zone_name(f->v.zone)) ||
+	    set_text(row, 7, "%s", verdict_name(f->v.verdict)) || set_comm(row, 9, f->v.comm))
+		return -ENOMEM;
+	return 0;
+}
+
+static int fill_group(struct report_row *row, enum report_by by, const struct group_key *g,
+		      const struct sums *s, const struct report_input *in)
+{
+	char path[4096];
+	int base;
+
+	row->verdict = g->verdict;
+	switch (by) {
+	case BY_COUNTRY:
+		if (set_cc(row, 0, g->cc) || set_text(row, 1, "%s", zone_name(g->zone)) ||
+		    set_text(row, 2, "%s", verdict_name(g->verdict)))
+			return -ENOMEM;
+		base = 3;
+		break;
+	case BY_OPERATOR: {
+		const struct operator *op = g->asn && in->ops ? operator_find(in->ops, g->asn)
+							      : NULL;
+
+		row->num[1] = g->asn;
+		/* Flows of no listed operator make one row: "-". */
+		if ((g->asn ? set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
+			    : set_text(row, 0, "-")) ||
+		    set_cc(row, 2, g->op_cc) ||
+		    set_text(row, 3, "%s", g->asn ? (g->foreign ? "yes" : "no") : "") ||
+		    set_cc(row, 4, g->cc) || set_text(row, 5, "%s", verdict_name(g->verdict)))
+			return -ENOMEM;
+		base = 6;
+		break;
+	}
+	case BY_PROCESS:
+		row->num[0] = g->pid;
+		row->num[1] = g->uid;
+		if (set_comm(row, 2, g->comm) || set_text(row, 3, "%s", verdict_name(g->verdict)))
+			return -ENOMEM;
+		base = 4;
+		break;
+	case BY_CGROUP:
+		/* A cgroup removed since its flows is still worth its id. */
+		if (!in->cgroup_path || in->cgroup_path(g->cgroup_id, path, sizeof(path)))
+			path[0] = 0;
+		row->num[1] = g->cgroup_id;
+		if (set_text(row, 0, "%s", path) || set_text(row, 2, "%s", verdict_name(g->verdict)))
+			return -ENOMEM;
+		base = 3;
+		break;
+	default:
+		return -EINVAL;
+	}
+	row->num[base] = s->flows;
+	row->num[base + 1] = s->packets;
+	row->num[base + 2] = s->bytes;
+	return 0;
+}
+
+static void group_key_of(enum report_by by, const struct flow_entry *f, struct group_key *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->verdict = f->v.verdict;
+	switch (by) {
+	case BY_COUNTRY:
+		memcpy(g->cc, f->v.cc, sizeof(g->cc));
+		g->zone = f->v.zone;
+		break;
+	case BY_PROCESS:
+		g->pid = f->v.pid;
+		g->uid = f->v.uid;
+		memcpy(g->comm, f->v.comm, sizeof(g->comm));
+		break;
+	case BY_CGROUP:
+		g->cgroup_id = f->k.cgroup_id;
+		break;
+	case BY_OPERATOR:
+		g->asn = f->v.asn;
+		memcpy(g->op_cc, f->v.op_cc, sizeof(g->op_cc));
+		g->foreign = !!(f->v.flags & GEO_F_FOREIGN_OP);
+		memcpy(g->cc, f->v.cc, sizeof(g->cc));
+		break;
+	default:
+		break;
+	}
+}
+
+static int cmp_grouped(const void *a, const void *b)
+{
+	return memcmp(&((const struct grouped *)a)->g, &((const struct grouped *)b)->g,
+		      sizeof(struct group_key));
+}
+
+static struct report_row *new_row(struct report *r)
+{
+	struct report_row *row = &r->rows[r->n_rows++];
+
+	memset(row, 0, sizeof(*row));
+	return row;
+}
+
+static int build_zone(struct report *r, const struct report_input *in)
+{
+	r->rows = calloc(TOTALS_MAX, sizeof(*r->rows));
+	if (!r->rows)
+		return -ENOMEM;
+	for (int z = 0; z < ZONE_MAX; z++)
+		for (int v = 0; v < VERDICT_MAX; v++) {
+			const struct juris_totals *t = &in->totals[TOTALS_INDEX(z, v)];
+
+			/* Empty cells of zone x verdict say nothing. */
+			if (!t->packets && !t->flows)
+				continue;
+			if (fill_zone(new_row(r), z, v, t))
+				return -ENOMEM;
+		}
+	return 0;
+}
+
+static int build_flows(struct report *r, const struct report_input *in)
+{
+	r->rows = calloc(in->n_flows ? in->n_flows : 1, sizeof(*r->rows));
+	if (!r->rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->n_flows; i++)
+		if (fill_flow(new_row(r), &in->flows[i], in))
+			return -ENOMEM;
+	return 0;
+}
+
+/* Sorts the flows by their group key, then sums each run of equal keys:
+ * O(n log n) however many processes or cgroups there are. */
+static int build_groups(struct report *r, enum report_by by, const struct report_input *in)
+{
+	size_t n = in->n_flows;
+	struct grouped *gs = calloc(n ? n : 1, sizeof(*gs));
+	int ret = 0;
+
+	r->rows = calloc(n ? n : 1, sizeof(*r->rows));
+	if (!gs || !r->rows) {
+		free(gs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		group_key_of(by, &in->flows[i], &gs[i].g);
+		gs[i].f = &in->flows[i];
+	}
+	qsort(gs, n, sizeof(*gs), cmp_grouped);
+	for (size_t i = 0; i < n && !ret;) {
+		struct sums s = {};
+		size_t j = i;
+
+		for (; j < n && !cmp_grouped(&gs[i], &gs[j]); j++) {
+			s.flows++;
+			s.packets += gs[j].f->v.packets;
+			s.bytes += gs[j].f->v.bytes;
+		}
+		ret = fill_group(new_row(r), by, &gs[i].g, &s, in);
+		i = j;
+	}
+	free(gs);
+	return ret;
+}
+
+static int col_index(const struct report *r, const char *name)
+{
+	for (int c = 0; c < r->n_cols; c++)
+		if (!strcmp(r->cols[c].name, name))
+			return c;
+	return -1;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* Outside the policy first (block, then would_block), then the largest;
+ * the cells break ties so that the order never depends on the map's. */
+static int cmp_rows(const void *pa, const void *pb, void *arg)
+{
+	const struct report_row *a = pa, *b = pb;
+	const struct report *r = arg;
+	int first = col_index(r, r->sort), bytes = col_index(r, "bytes");
+	int d;
+
+	if (a->verdict != b->verdict)
+		return b->verdict - a->verdict;
+	if (first < 0)
+		first = bytes;
+	d = cmp_u64_desc(a->num[first], b->num[first]);
+	if (!d)
+		d = cmp_u64_desc(a->num[bytes], b->num[bytes]);
+	for (int c = 0; !d && c < r->n_cols; c++) {
+		if (r->cols[c].kind == COL_TEXT)
+			d = strcmp(a->text[c], b->text[c]);
+		else
+			d = a->num[c] < b->num[c] ? -1 : a->num[c] > b->num[c];
+	}
+	return d;
+}
+
+static void free_row(struct report_row *row)
+{
+	for (int c = 0; c < REPORT_MAX_COLS; c++) {
+		free(row->text[c]);
+		row->text[c] = NULL;
+	}
+}
+
+int report_build(struct report *r, enum report_by by, const struct report_input *in,
+		 uint32_t top)
+{
+	struct report_meta meta = r->meta;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->meta = meta;
+	r->by = by;
+	r->meta.from_flow_table = by != BY_ZONE;
+	r->sort = in->sort ? in->sort : "bytes";
+	switch (by) {
+	case BY_ZONE:
+		r->cols = zone_cols;
+		r->n_cols = sizeof(zone_cols) / sizeof(zone_cols[0]);
+		ret = build_zone(r, in);
+		break;
+	case BY_FLOW:
+		r->cols = flow_cols;
+		r->n_cols = sizeof(flow_cols) / sizeof(flow_cols[0]);
+		ret = build_flows(r, in);
+		break;
+	case BY_COUNTRY:
+		r->cols = country_cols;
+		r->n_cols = sizeof(country_cols) / sizeof(country_cols[0]);
+		ret = build_groups(r, by, in);
+		break;
+	case BY_PROCESS:
+		r->cols = process_cols;
+		r->n_cols = sizeof(process_cols) / sizeof(process_cols[0]);
+		ret = build_groups(r, by, in);
+		break;
+	case BY_CGROUP:
+		r->cols = cgroup_cols;
+		r->n_cols = sizeof(cgroup_cols) / sizeof(cgroup_cols[0]);
+		ret = build_groups(r, by, in);
+		break;
+	case BY_OPERATOR:
+		r->cols = operator_cols;
+		r->n_cols = sizeof(operator_cols) / sizeof(operator_cols[0]);
+		ret = build_groups(r, by, in);
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	if (ret) {
+		report_free(r);
+		return ret;
+	}
+	qsort_r(r->rows, r->n_rows, sizeof(*r->rows), cmp_rows, r);
+	r->total_rows = r->n_rows;
+	if (top && r->n_rows > top) {
+		for (size_t i = top; i < r->n_rows; i++)
+			free_row(&r->rows[i]);
+		r->n_rows = top;
+	}
+	return 0;
+}
+
+void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		free_row(&r->rows[i]);
+	free(r->rows);
+	r->rows = NULL;
+	r->n_rows = 0;
+}
+
+/* The flow's counters as one pair: its lanes' and the other CPUs'. */
+static void flow_sum_counters(struct flow_val *v)
+{
+	for (int i = 0; i < FLOW_LANES; i++) {
+		v->packets += v->lane[i].packets;
+		v->bytes += v->lane[i].bytes;
+		v->lane[i].packets = 0;
+		v->lane[i].bytes = 0;
+	}
+}
+
+/* One key at a time: for kernels without batch operations on this map.
+ * An entry evicted between two calls makes the walk restart; the key
+ * check drops the duplicates that would follow. */
+static int read_one_by_one(int fd, struct flow_entry *out, uint32_t max, size_t *n)
+{
+	__u64 id, next;
+	void *prev = NULL;
+
+	*n = 0;
+	while (*n < max && !bpf_map_get_next_key(fd, prev, &next)) {
+		id = next;
+		prev = &id;
+		if (!bpf_map_lookup_elem(fd, &id, &out[*n].v)) {
+			out[*n].k = out[*n].v.key;
+			flow_sum_counters(&out[*n].v);
+			(*n)++;
+		}
+	}
+	return errno == ENOENT || *n == max ? 0 : -errno;
+}
+
+int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n)
+{
+	__u64 *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));	/* flow ids */
+	struct flow_val *vals = calloc(max_entries ? max_entries : 1, sizeof(*vals));
+	struct flow_entry *fe = calloc(max_entries ? max_entries : 1, sizeof(*fe));
+	__u32 in_token = 0, out_token = 0;
+	void *in = NULL;
+	size_t got = 0;
+	int ret = 0;
+
+	*out = NULL;
+	*n = 0;
+	ret = flow_table_check(fd);
+	if (ret)
+		goto out;
+	if (!keys || !vals || !fe) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (got < max_entries) {
+		__u32 count = max_entries - got;
+
+		if (!bpf_map_lookup_batch(fd, in, &out_token, keys + got, vals + got, &count, NULL)) {
+			got += count;
+			in_token = out_token;
+			in = &in_token;
+			continue;
+		}
+		ret = -errno;
+		if (ret == -ENOENT) {		/* the end of the table */
+			got += count;
+			ret = 0;
+		} else if (!got && (ret == -EINVAL || ret == -ENOTSUP || ret == -524)) {
+			/* -524 is the kernel's ENOTSUPP: no batch ops. */
+			ret = read_one_by_one(fd, fe, max_entries, &got);
+			if (!ret)
+				goto done;
+		}
+		break;
+	}
+	if (ret)
+		goto out;
+	for (size_t i = 0; i < got; i++) {
+		fe[i].k = vals[i].key;
+		fe[i].v = vals[i];
+	}
+	for (size_t i = 0; i < got; i++)
+		flow_sum_counters(&fe[i].v);
+done:
+	*out = fe;
+	*n = got;
+	fe = NULL;
+out:
+	free(keys);
+	free(vals);
+	free(fe);
+	return ret;
+}
