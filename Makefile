@@ -21,7 +21,11 @@ SANFLAGS   := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-po
 CFLAGS     ?= -O2 -g
 CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(SANFLAGS) \
               -Ibpf -I$(BUILD) -Iuser -DJURIS_DATADIR='"$(DATADIR)"'
-LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd
+# libloc (the IPFire location database) comes with a pkg-config file.
+LIBLOC_CFLAGS := $(shell pkg-config --cflags libloc 2>/dev/null)
+LIBLOC_LIBS   := $(or $(shell pkg-config --libs libloc 2>/dev/null),-lloc)
+CFLAGS     += $(LIBLOC_CFLAGS)
+LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd $(LIBLOC_LIBS)
 LDFLAGS    += $(SANFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Ibpf
 
@@ -48,7 +52,7 @@ FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(B
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 # Only what the targets reach: no skeleton, no libbpf.
 FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,base/addr policy/asndb cli/config_file base/dns_parse \
-              kernel/dns_pattern base/errmsg policy/geodb base/grow daemon/metrics policy/operators \
+              kernel/dns_pattern base/errmsg policy/geodb policy/locdb base/grow daemon/metrics policy/operators \
               operators_data cli/options policy/prefix policy/zones zones_data)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 DEFAULT_ASN := data/default/asn.csv.gz

@@ -110,10 +110,11 @@ enum foreign_op_policy {
 #define POLICY_SLOTS 2
 
 /* Version of what juris pins: bumped whenever a pinned map or program
- * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals).
+ * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
+ * 3: the meta map says where the database comes from and counts follows).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
-#define JURIS_PIN_FORMAT 2
+#define JURIS_PIN_FORMAT 3
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
@@ -267,7 +268,7 @@ struct juris_event {
 	__u32 asn;
 };
 
-/* DNS attribution (bpf/dns.bpf.h, user/*/dns_*.c). */
+/* DNS attribution (bpf/dns.bpf.h, user/daemon/dns_watch.c). */
 #define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
 #define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
 #define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */

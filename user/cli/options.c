@@ -16,7 +16,8 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_CONFIG = 'c',
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_DB_KEY,
+	OPT_FOLLOW_DB, OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -38,7 +39,14 @@ struct option_doc {
 
 static const struct option_doc option_table[] = {
 	{ { "db", required_argument, NULL, OPT_DB }, FOR_RUN | FOR_LOOKUP, "FILE",
-	  "geo database (.mmdb or .mmdb.gz); default: the embedded one" },
+	  "geo database: libloc location.db, .mmdb or .mmdb.gz (told by content); default: the "
+	  "newest of " "/var/lib/location/database.db and the packaged snapshot" },
+	{ { "db-key", required_argument, NULL, OPT_DB_KEY }, FOR_RUN | FOR_LOOKUP, "FILE",
+	  "public key (PEM) that signs the libloc database (default "
+	  "/var/lib/location/signing-key.pem when present)" },
+	{ { "follow-db", required_argument, NULL, OPT_FOLLOW_DB }, FOR_RUN, "yes|no",
+	  "switch by itself to a verified newer database renamed over the one in force "
+	  "(default yes)" },
 	{ { "mode", required_argument, NULL, OPT_MODE }, FOR_RUN, "audit|enforce",
 	  "audit counts what enforce would block (default audit)" },
 	{ { "allow", required_argument, NULL, OPT_ALLOW }, FOR_RUN | FOR_LOOKUP,
@@ -460,6 +468,17 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_SYSLOG:
 		o->syslog = true;
 		return 0;
+	case OPT_DB_KEY:
+		o->db_key = arg;
+		return 0;
+	case OPT_FOLLOW_DB:
+		if (!strcmp(arg, "yes") || !strcmp(arg, "true") || !strcmp(arg, "on"))
+			o->follow_db = true;
+		else if (!strcmp(arg, "no") || !strcmp(arg, "false") || !strcmp(arg, "off"))
+			o->follow_db = false;
+		else
+			goto bad;
+		return 0;
 	case OPT_FORMAT:
 		o->report_format = name_index(report_format_names, REPORT_FORMAT_MAX, arg);
 		if (o->report_format < 0)
@@ -609,6 +628,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->allow_zone = ZONE_EU;
 	o->foreign_op = FOREIGN_OP_AUDIT;
 	o->flow_table = DEFAULT_FLOW_TABLE;
+	o->follow_db = true;
 	o->events_max_size = DEFAULT_EVENTS_MAX_SIZE;
 	o->events_keep = DEFAULT_EVENTS_KEEP;
 	o->argc = argc;
@@ -742,6 +762,9 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 		print_value(out, "asn-db", o->asn_db);
 	else
 		fprintf(out, "# asn-db = (the default ASN database when installed)\n");
+	if (o->db_key)
+		print_value(out, "db-key", o->db_key);
+	fprintf(out, "follow-db = %s\n", o->follow_db ? "yes" : "no");
 	print_list(out, "operator", o->operators, o->n_operators, "none beyond the embedded list");
 	print_list(out, "except-domain", o->except_domains, o->n_except_domains, "none");
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));

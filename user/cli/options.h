@@ -59,6 +59,8 @@ struct juris_opts {
 	const char *events;		/* NULL, a file name or "-" */
 	const char *metrics;		/* NULL or the --metrics ADDR:PORT */
 	const char *asn_db;		/* NULL: the default; "none": no overlay */
+	const char *db_key;		/* NULL: the location package's key when present */
+	bool follow_db;			/* juris run follows its database file (default) */
 	const char *operators[MAX_OPERATORS];	/* --operator "ASN CC NAME" */
 	int n_operators;
 	uint64_t events_max_size;	/* rotate the event file past this size */

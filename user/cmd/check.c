@@ -60,7 +60,7 @@ int cmd_check(const struct juris_opts *o)
 		ret = check_gateway(o);
 	if (ret)
 		return ret;
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(o, false, o->db_key, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;

@@ -211,7 +211,7 @@ int cmd_lookup(const struct juris_opts *o)
 		}
 		ret = overlay_operators(o, &ov.ops, err, sizeof(err));
 	} else {
-		ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+		ret = policy_data_load(o, false, o->db_key, &db, &ov, err, sizeof(err));
 		if (!ret)
 			database_warn_age(stderr, db.path, db.info.build_epoch);
 	}

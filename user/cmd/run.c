@@ -17,6 +17,7 @@
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
+#include "daemon/db_follow.h"
 #include "daemon/dns_watch.h"
 #include "daemon/events.h"
 #include "kernel/gateway.h"
@@ -55,6 +56,7 @@ struct run_ctx {
 	bool write_failing;	/* the last event write failed */
 	bool cgroup_gone[MAX_CGROUPS];
 	struct dns_watch dns;
+	struct db_follow follow;	/* follow-db: the database file in force */
 };
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
@@ -163,12 +165,12 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 			"give another --pin-dir\n", o->pin_dir);
 		return -EEXIST;
 	}
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(o, true, o->db_key, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
 	}
-	database_warn_age(stderr, db.path, db.info.build_epoch);
+	database_note(stderr, &db.info);
 	overlay_note(&ov);
 	plan.oper = ov.loaded ? &ov.table : NULL;
 	plan.db_path = db.path;
@@ -439,7 +441,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			check_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_cgroups(c);
-		if (reload_requested) {
+		/* A reload waits for a database switch in progress. */
+		if (!db_follow_tick(&c->follow, &c->maps, c->o) && reload_requested) {
 			reload_requested = 0;
 			reload(c);
 		}
@@ -474,7 +477,8 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 } };
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 },
+			     .follow = { .ifd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
@@ -501,8 +505,9 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		c.gateway = true;
 	}
 	if (database_path(o, c.db_path, sizeof(c.db_path))) {
-		fprintf(stderr, "juris: no database: %s is missing (run scripts/install-db.sh, "
-			"or give --db FILE)\n", c.db_path);
+		fprintf(stderr, "juris: no database: neither %s nor %s nor %s (install "
+			"libloc-database, or give --db FILE)\n", LOCDB_UPDATED, LOCDB_PACKAGED,
+			c.db_path);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -552,6 +557,17 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: cannot read the DNS answers: %s\n", strerror(-ret));
 		goto out;
 	}
+	if (o->follow_db) {
+		ret = db_follow_start(&c.follow, c.db_path);
+		if (ret)
+			fprintf(stderr, "juris: warning: cannot watch %s for updates (%s): a new "
+				"database takes juris reload\n", c.db_path, strerror(-ret));
+		else
+			fprintf(stderr, "juris: following %s: a verified newer database renamed "
+				"over it takes effect by itself (follow-db = no turns this off)\n",
+				c.db_path);
+		ret = 0;
+	}
 	c.events.domain = event_domain;
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
@@ -574,6 +590,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	db_follow_stop(&c.follow);
 	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {

@@ -212,6 +212,11 @@ void juris_meta_policy(struct juris_meta *meta, const struct juris_opts *o, cons
 	snprintf(meta->db_type, sizeof(meta->db_type), "%s", db->type);
 	meta->db_build_epoch = db->build_epoch;
 	meta->db_file_size = db->file_size;
+	snprintf(meta->db_vendor, sizeof(meta->db_vendor), "%s", db->vendor);
+	snprintf(meta->db_license, sizeof(meta->db_license), "%s", db->license);
+	meta->db_networks = db->networks_v4 + db->networks_v6;
+	meta->db_libloc = db->libloc;
+	meta->db_sig = (__u8)db->sig;
 	meta->prefixes_v4 = n4;
 	meta->prefixes_v6 = n6;
 	meta->n_excepts = o->n_excepts;

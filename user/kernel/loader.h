@@ -38,6 +38,19 @@ struct juris_meta {
 	__u32 reload_seq;		/* bumped when a reload ends */
 	__s32 reload_status;		/* 0 or a negative errno */
 	char reload_msg[512];		/* one line: what changed, or why not */
+	/* Where the answers come from (see policy/locdb.h). */
+	char db_vendor[64];		/* libloc: "IPFire Project"; "" for a .mmdb */
+	char db_license[64];
+	__u64 db_networks;		/* networks read (the follow's 60 % rule) */
+	__u8 db_libloc;
+	__u8 db_sig;			/* enum locdb_sig */
+	__u8 pad2[2];
+	/* The daemon following its database file (follow-db). */
+	__u32 follow_switches;		/* newer databases switched to by itself */
+	__u32 follow_refusals;		/* replacements refused, the old one kept */
+	__u32 pad3;
+	__u64 follow_last;		/* when the last switch or refusal happened */
+	char follow_msg[512];		/* the last refusal or switch, one line */
 };
 
 enum juris_map {

@@ -21,8 +21,25 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
-		  size_t len)
+/* The checks a followed file passes before it replaces the one in force. */
+static int follow_gate(const struct juris_meta *in_force, const struct geodb_info *info,
+		       char *err, size_t len)
+{
+	uint64_t n = info->networks_v4 + info->networks_v6;
+
+	if (info->build_epoch < in_force->db_build_epoch)
+		return errorf(err, len, -ESTALE, "built %llu, older than the database in force "
+			      "(built %llu)", (unsigned long long)info->build_epoch,
+			      (unsigned long long)in_force->db_build_epoch);
+	if (n * 100 < in_force->db_networks * FOLLOW_MIN_NETWORKS_PCT)
+		return errorf(err, len, -EMSGSIZE, "%llu networks, under %d %% of the %llu of "
+			      "the database in force", (unsigned long long)n,
+			      FOLLOW_MIN_NETWORKS_PCT, (unsigned long long)in_force->db_networks);
+	return 0;
+}
+
+static int do_switch(const struct juris_maps *m, const struct juris_opts *next, bool follow,
+		     char *msg, size_t len)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct juris_config cfg;
@@ -37,10 +54,11 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!meta)
 		return errorf(msg, len, -ENOMEM, "reload: out of memory");
-	ret = policy_data_load(next, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(next, true, next->db_key, &db, &ov, err, sizeof(err));
 	if (ret) {
 		free(meta);
-		return errorf(msg, len, ret, "reload refused, the live policy stays: %s", err);
+		return errorf(msg, len, ret, "%s refused, the live policy stays: %s",
+			      follow ? "database" : "reload", err);
 	}
 	ret = slot_active(m, &live);
 	if (!ret)
@@ -50,6 +68,14 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	if (ret) {
 		errorf(msg, len, ret, "reload: cannot read the pinned state: %s", strerror(-ret));
 		goto out;
+	}
+	if (follow) {
+		ret = follow_gate(meta, &db.info, err, sizeof(err));
+		if (ret) {
+			errorf(msg, len, ret, "database %s refused, the one in force stays: %s",
+			       db.path, err);
+			goto out;
+		}
 	}
 	idle = live ^ 1;
 	/* A reload killed half-way may have left tables in the idle slot. */
@@ -73,6 +99,12 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	/* Meta first: a crash between the two leaves meta describing the
 	 * policy being switched to, and the next start switches again. */
 	juris_meta_policy(meta, next, db.path, &db.info, db.v4.n, db.v6.n);
+	if (follow) {
+		meta->follow_switches++;
+		meta->follow_last = (__u64)time(NULL);
+		snprintf(meta->follow_msg, sizeof(meta->follow_msg), "switched to %.400s (built %llu)",
+			 db.path, (unsigned long long)db.info.build_epoch);
+	}
 	ret = juris_write_meta(m, meta);
 	if (!ret)
 		ret = slot_switch(m, idle, &cfg);
@@ -89,10 +121,11 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 		       "patterns: %s", strerror(-ret));
 		goto out;
 	}
-	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
+	snprintf(msg, len, "policy switched in %.2f s: database %s (%s, %zu IPv4, %zu IPv6 "
 		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
 		 "operator overlay %s%s",
-		 seconds_since(&t0), db.path, db.v4.n, db.v6.n, mode_name(next->mode),
+		 seconds_since(&t0), db.path, db.info.libloc ? "libloc" : "MaxMind DB",
+		 db.v4.n, db.v6.n, mode_name(next->mode),
 		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
 		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
 		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
@@ -102,4 +135,16 @@ out:
 	database_free(&db);
 	free(meta);
 	return ret;
+}
+
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+		  size_t len)
+{
+	return do_switch(m, next, false, msg, len);
+}
+
+int policy_switch_follow(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+			 size_t len)
+{
+	return do_switch(m, next, true, msg, len);
 }

@@ -16,4 +16,16 @@ struct juris_maps;
 int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
 		  size_t len);
 
+/* At least this share of the networks of the database in force, in
+ * percent, or a replacement is refused as cut short. */
+#define FOLLOW_MIN_NETWORKS_PCT 60
+
+/* policy_switch() for a database file that changed under the daemon: the
+ * new file must also be built no earlier than the one in force and hold at
+ * least FOLLOW_MIN_NETWORKS_PCT % of its networks (its signature is checked
+ * as at every load). -EBADMSG, -ESTALE or -EMSGSIZE with the reason when it
+ * is refused; the live policy is then untouched. */
+int policy_switch_follow(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+			 size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 #include "policy/asndb.h"
 #include "base/grow.h"
 #include "base/errmsg.h"
+#include "policy/locdb.h"
 #include "policy/mmdb_walk.h"
 
 /* Longest CSV line accepted: the longest in the 2026-06 package is 231 bytes. */
@@ -459,6 +460,9 @@ static int read_source(const char *path, struct sink *s, char *err, size_t errle
 	double start = now_seconds();
 	int ret;
 
+	/* A libloc file is told by its content and holds the ASNs itself. */
+	if (locdb_is_libloc(path))
+		return locdb_read_asn(path, s->ops, s->v4, s->v6, s->info, err, errlen);
 	memset(s->info, 0, sizeof(*s->info));
 	snprintf(s->info->path, sizeof(s->info->path), "%s", path);
 	s->info->mmdb = is_mmdb_name(path);
@@ -505,11 +509,18 @@ static bool mergeable(const struct asn_prefix *a, const struct asn_prefix *b)
 	return !memcmp(sib, b->addr, sizeof(sib));
 }
 
-/* The prefixes are disjoint (a CSV's ranges are checked for overlap, a
- * tree's networks cannot overlap), so in address order a merge can only
- * happen between the last two kept prefixes: one pass, like carrying in an
- * addition, merges everything that can be. */
-static void sort_merge(struct asn_list *l)
+static bool same_prefix(const struct asn_prefix *a, const struct asn_prefix *b)
+{
+	return a->len == b->len && !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/* A CSV's ranges are checked for overlap and a MaxMind tree's networks
+ * cannot overlap, so in address order a merge can only happen between the
+ * last two kept prefixes: one pass, like carrying in an addition, merges
+ * everything that can be. A libloc file's networks nest; a merge can then
+ * rebuild a parent that is already listed with another value: the rebuilt
+ * one wins, since its two halves cover all of it. */
+void asn_list_sort_merge(struct asn_list *l)
 {
 	size_t n = 0;
 
@@ -519,9 +530,16 @@ static void sort_merge(struct asn_list *l)
 	qsort(l->v, l->n, sizeof(*l->v), by_address);
 	for (size_t i = 0; i < l->n; i++) {
 		l->v[n++] = l->v[i];
-		while (n >= 2 && mergeable(&l->v[n - 2], &l->v[n - 1])) {
-			n--;
-			l->v[n - 1].len--;
+		for (;;) {
+			if (n >= 2 && same_prefix(&l->v[n - 2], &l->v[n - 1])) {
+				l->v[n - 2] = l->v[n - 1];
+				n--;
+			} else if (n >= 2 && mergeable(&l->v[n - 2], &l->v[n - 1])) {
+				n--;
+				l->v[n - 1].len--;
+			} else {
+				break;
+			}
 		}
 	}
 	l->n = n;
@@ -543,7 +561,7 @@ int asn_overlay_compile(const struct asn_list *in, const struct operator_table *
 			return -ENOMEM;
 		}
 	}
-	sort_merge(out);
+	asn_list_sort_merge(out);
 	return 0;
 }
 
@@ -556,8 +574,8 @@ int asndb_compile(const char *path, const struct operator_table *ops, struct asn
 
 	if (ret)
 		return ret;
-	sort_merge(v4);
-	sort_merge(v6);
+	asn_list_sort_merge(v4);
+	asn_list_sort_merge(v6);
 	info->seconds = now_seconds() - start;
 	return 0;
 }

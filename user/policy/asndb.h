@@ -26,6 +26,7 @@ struct asndb_info {
 	char path[4096];
 	bool mmdb;		/* a MaxMind DB, else a CSV of ranges */
 	bool gzip;
+	bool libloc;		/* an IPFire location database (read for its ASNs) */
 	uint64_t rows;		/* CSV rows (ranges) read; for a .mmdb, networks with an ASN */
 	uint64_t no_asn;	/* CSV rows with AS number 0 ("not routed"), not kept */
 	uint64_t overlaps;	/* CSV rows overlapping an earlier row: clipped or dropped */
@@ -77,6 +78,9 @@ int asn_overlay_compile(const struct asn_list *in, const struct operator_table *
 			struct asn_list *out);
 
 int asn_list_push(struct asn_list *l, const struct asn_prefix *p);
+/* Sorts l by address then length and merges sibling prefixes of the same
+ * AS into their parent; of two entries for one prefix, the later stays. */
+void asn_list_sort_merge(struct asn_list *l);
 void asn_list_free(struct asn_list *l);
 
 #endif

@@ -32,6 +32,13 @@ struct geodb_info {
 	uint32_t node_count;	/* metadata node_count */
 	uint16_t ip_version;	/* metadata ip_version: 4 or 6 */
 	bool gzip;		/* the file was gzip-compressed */
+	bool libloc;		/* an IPFire location database, read through libloc */
+	char vendor[64];	/* libloc: who built it ("IPFire Project"); "" for a .mmdb */
+	char license[64];	/* libloc: its licence ("CC BY-SA 4.0") */
+	int sig;		/* enum locdb_sig: signature state of a libloc file */
+	uint64_t no_location;	/* libloc networks read as unknown (EU, AP, no code) */
+	uint64_t anycast;	/* libloc networks read as unknown for their flag */
+	uint64_t satellite;
 };
 
 struct compile_stats {
@@ -43,7 +50,8 @@ struct compile_stats {
 /* Largest decompressed size accepted from a .mmdb.gz (a gzip bomb guard). */
 #define GEODB_GZ_MAX_BYTES (1024ull << 20)
 
-/* Reads a .mmdb or .mmdb.gz through libmaxminddb and lists every network
+/* Reads a libloc location.db (recognised by its magic, see locdb.h), or a
+ * .mmdb or .mmdb.gz through libmaxminddb, and lists every network
  * that has a country (IPv4 subtree of an IPv6 database once, aliases
  * skipped). On error returns a negative errno and writes a one-line reason
  * (without the file name) to err. */

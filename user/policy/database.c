@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "policy/database.h"
+#include "policy/locdb.h"
 
 static int exists(const char *p)
 {
@@ -34,14 +35,36 @@ int data_file_path(const char *name, char *buf, size_t len)
 	return exists(buf) ? 0 : -ENOENT;
 }
 
+int database_newest_libloc(const char *const *candidates, char *buf, size_t len)
+{
+	uint64_t best = 0;
+	int ret = -ENOENT;
+
+	for (int i = 0; candidates[i]; i++) {
+		uint64_t built;
+
+		if (!locdb_is_libloc(candidates[i]) || locdb_built(candidates[i], &built))
+			continue;
+		if (ret || built > best) {
+			snprintf(buf, len, "%s", candidates[i]);
+			best = built;
+			ret = 0;
+		}
+	}
+	return ret;
+}
+
 int database_path(const struct juris_opts *o, char *buf, size_t len)
 {
+	static const char *const candidates[] = { LOCDB_UPDATED, LOCDB_PACKAGED, NULL };
 	const char *env = getenv("JURIS_DB");
 
 	if (o->db || (env && *env)) {
 		snprintf(buf, len, "%s", o->db ? o->db : env);
 		return 0;
 	}
+	if (!database_newest_libloc(candidates, buf, len))
+		return 0;
 	return data_file_path(DEFAULT_DB_NAME, buf, len);
 }
 
@@ -53,8 +76,9 @@ int database_load(const struct juris_opts *o, struct loaded_db *db, char *err, s
 
 	memset(db, 0, sizeof(*db));
 	if (database_path(o, db->path, sizeof(db->path))) {
-		snprintf(err, errlen, "no database: %s is missing (run scripts/install-db.sh, "
-			 "or give --db FILE)", db->path);
+		snprintf(err, errlen, "no database: neither %s nor %s nor %s (install "
+			 "libloc-database, or give --db FILE)", LOCDB_UPDATED, LOCDB_PACKAGED,
+			 db->path);
 		return -ENOENT;
 	}
 	ret = zone_table_new(&zt, o->us_adequate, why, sizeof(why));
@@ -99,6 +123,39 @@ void database_warn_age(FILE *out, const char *path, uint64_t build_epoch)
 		return;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	fprintf(out, "juris: warning: database %s is %ld days old (built %s); "
-		"give --db a maintained database\n", path, age, date);
+	fprintf(out, "juris: warning: database %s is %ld days old (built %s); %s\n", path, age,
+		date, locdb_is_libloc(path) ? "`location update` refreshes it, "
+		"`systemctl enable --now location-update.timer` keeps it current" :
+		"give --db a maintained database (libloc's, or MaxMind's kept by geoipupdate)");
+}
+
+const char *database_attribution(const struct geodb_info *info)
+{
+	if (info->libloc)
+		return "IPFire Location Database, IPFire Project, CC BY-SA 4.0 "
+		       "(https://location.ipfire.org/)";
+	if (strstr(info->type, "GeoLite2") || strstr(info->type, "GeoIP2"))
+		return "GeoLite2/GeoIP2 by MaxMind (https://www.maxmind.com), under its licence";
+	if (strstr(info->type, "DBIP") || strstr(info->type, "DB-IP") || strstr(info->type, "dbip"))
+		return "IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0";
+	return "ip-location-db: NRO RIR statistics (nro.net), RouteViews (routeviews.org), "
+	       "DB-IP (db-ip.com), CC BY 4.0";
+}
+
+void database_note(FILE *out, const struct geodb_info *info)
+{
+	time_t t = (time_t)info->build_epoch;
+	char date[32];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	if (info->libloc)
+		fprintf(out, "juris: database %s: %s, libloc, built %s, %ld days old, "
+			"signature %s\n", info->path, info->vendor[0] ? info->vendor : "(no vendor)",
+			date, database_age_days(info->build_epoch), locdb_sig_name(info->sig));
+	else
+		fprintf(out, "juris: database %s: MaxMind DB %s, built %s, %ld days old\n",
+			info->path, info->type, date, database_age_days(info->build_epoch));
+	database_warn_age(out, info->path, info->build_epoch);
 }

@@ -14,6 +14,7 @@
 #include <zlib.h>
 #include "policy/compile.h"
 #include "base/errmsg.h"
+#include "policy/locdb.h"
 #include "policy/mmdb_walk.h"
 
 #define MIB (1ull << 20)
@@ -786,7 +787,12 @@ int geodb_read_max(const char *path, uint64_t gz_max, struct prefix_list *v4,
 {
 	struct country_ctx c = { .v4 = v4, .v6 = v6, .info = info };
 	struct mmdb_visitor vis = { .decode = decode_country, .sink = sink_country, .ctx = &c };
-	int ret = mmdb_walk_path(path, gz_max, &vis, info, err, errlen);
+	int ret;
+
+	/* By content: a location.db has no telling name. */
+	if (locdb_is_libloc(path))
+		return locdb_read_country(path, v4, v6, info, err, errlen);
+	ret = mmdb_walk_path(path, gz_max, &vis, info, err, errlen);
 
 	if (!ret)
 		ret = country_schema(&c, err, errlen);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "policy/database.h"
+#include "policy/locdb.h"
 #include "base/errmsg.h"
 #include "policy/overlay.h"
 
@@ -18,6 +19,10 @@ int overlay_path(const struct juris_opts *o, char *buf, size_t len, bool *explic
 		snprintf(buf, len, "%s", given);
 		return strcmp(given, "none") ? 0 : -ENOENT;
 	}
+	/* A libloc geo database holds the AS of each network: the overlay
+	 * reads the same file, so both facts come from one build. */
+	if (!database_path(o, buf, len) && locdb_is_libloc(buf))
+		return 0;
 	return data_file_path(DEFAULT_ASN_NAME, buf, len);
 }
 
@@ -57,7 +62,10 @@ static int add_family(struct oper_table *t, const struct asn_list *l, int family
 		p->asn = l->v[i].asn;
 		p->home_cc[0] = l->v[i].cc[0];
 		p->home_cc[1] = l->v[i].cc[1];
-		p->foreign = operator_is_foreign(zt, l->v[i].cc, (uint8_t)allow_zone);
+		/* No home: a libloc network of an unlisted AS nested in a listed
+		 * one's (locdb.h), there to say "not that operator". */
+		p->foreign = l->v[i].cc[0] &&
+			     operator_is_foreign(zt, l->v[i].cc, (uint8_t)allow_zone);
 	}
 	return 0;
 }
@@ -119,6 +127,7 @@ void overlay_note(const struct overlay *ov)
 		return;
 	}
 	fprintf(stderr, "juris: operator overlay %s: %zu prefixes of %zu listed operators "
-		"(%llu ranges read in %.2f s)\n", ov->path, ov->table.n, ov->ops.n,
-		(unsigned long long)ov->info.rows, ov->info.seconds);
+		"(%llu %s read in %.2f s)\n", ov->path, ov->table.n, ov->ops.n,
+		(unsigned long long)ov->info.rows, ov->info.libloc ? "networks with an AS" : "ranges",
+		ov->info.seconds);
 }

@@ -10,8 +10,10 @@
 
 /* database_load() and overlay_load() of o, each on its own core. On error
  * (the database's first) both are freed and err says why; either way the
- * caller may free both again. */
-int policy_data_load(const struct juris_opts *o, struct loaded_db *db, struct overlay *ov,
-		     char *err, size_t errlen);
+ * caller may free both again. With verify, the signature of a libloc
+ * database is checked against key (NULL: the location package's) beside
+ * them, into db->info.sig; a bad signature is an error. */
+int policy_data_load(const struct juris_opts *o, bool verify, const char *key,
+		     struct loaded_db *db, struct overlay *ov, char *err, size_t errlen);
 
 #endif
