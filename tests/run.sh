@@ -62,6 +62,11 @@ testdata() {
 		sed 's/^/    | /' "$LOG"
 		fail_line "tests/data/make-testdbs.pl: cannot write the test databases"
 	fi
+	# The libloc ones, with python3-location's writer (not the pyenv python3).
+	if ! /usr/bin/python3 tests/data/make-testlocdb.py "$JURIS_TESTDATA" > "$LOG" 2>&1; then
+		sed 's/^/    | /' "$LOG"
+		fail_line "tests/data/make-testlocdb.py: cannot write the libloc test databases"
+	fi
 }
 
 # Runs one cmocka binary; counts from its summary lines. A crash, a timeout

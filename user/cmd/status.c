@@ -11,6 +11,7 @@
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
+#include "policy/locdb.h"
 #include "kernel/loader.h"
 #include "kernel/stats.h"
 #include "kernel/tc.h"
@@ -81,6 +82,27 @@ static int read_hooks(const char *dir, struct status *s)
 	return 0;
 }
 
+static const char *sig_word(int sig)
+{
+	return sig == LOCDB_SIG_GOOD ? "good" : sig == LOCDB_SIG_BAD ? "bad" :
+	       sig == LOCDB_SIG_NO_KEY ? "no key" : "not checked";
+}
+
+/* The attribution of the database in force, from what the meta says. */
+static const char *meta_attribution(const struct juris_meta *m)
+{
+	struct geodb_info *info = calloc(1, sizeof(*info));
+	const char *a;
+
+	if (!info)
+		return "";
+	info->libloc = m->db_libloc;
+	snprintf(info->type, sizeof(info->type), "%s", m->db_type);
+	a = database_attribution(info);
+	free(info);
+	return a;
+}
+
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 {
 	cJSON *root = cJSON_CreateObject(), *db, *arr, *c;
@@ -112,6 +134,17 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 			      database_age_days(s->meta.db_build_epoch) > DB_MAX_AGE_DAYS);
 	cJSON_AddNumberToObject(db, "prefixes_v4", (double)s->meta.prefixes_v4);
 	cJSON_AddNumberToObject(db, "prefixes_v6", (double)s->meta.prefixes_v6);
+	cJSON_AddStringToObject(db, "format", s->meta.db_libloc ? "libloc" : "mmdb");
+	cJSON_AddStringToObject(db, "vendor", s->meta.db_vendor);
+	cJSON_AddStringToObject(db, "license", s->meta.db_license);
+	cJSON_AddStringToObject(db, "signature", sig_word(s->meta.db_sig));
+	cJSON_AddStringToObject(db, "attribution", meta_attribution(&s->meta));
+	cJSON_AddNumberToObject(db, "networks", (double)s->meta.db_networks);
+	c = cJSON_AddObjectToObject(db, "follow");
+	cJSON_AddNumberToObject(c, "switches", s->meta.follow_switches);
+	cJSON_AddNumberToObject(c, "refusals", s->meta.follow_refusals);
+	cJSON_AddNumberToObject(c, "last", (double)s->meta.follow_last);
+	cJSON_AddStringToObject(c, "message", s->meta.follow_msg);
 	arr = cJSON_AddArrayToObject(root, "hooks");
 	for (int i = 0; i < s->n_hooks; i++) {
 		c = cJSON_CreateObject();
@@ -208,6 +241,15 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	printf("database:  %s (built %s, %ld days old%s; %llu IPv4 / %llu IPv6 prefixes)\n",
 	       s->meta.db_path, date, age, age > DB_MAX_AGE_DAYS ? ", STALE" : "",
 	       (unsigned long long)s->meta.prefixes_v4, (unsigned long long)s->meta.prefixes_v6);
+	printf("source:    %s, %s, signature %s\n",
+	       s->meta.db_libloc ? "libloc location database" : "MaxMind DB",
+	       s->meta.db_vendor[0] ? s->meta.db_vendor : s->meta.db_type,
+	       sig_word(s->meta.db_sig));
+	printf("data:      %s\n", meta_attribution(&s->meta));
+	if (s->meta.follow_switches || s->meta.follow_refusals)
+		printf("follow:    %u switch%s, %u refusal%s; last: %s\n", s->meta.follow_switches,
+		       s->meta.follow_switches == 1 ? "" : "es", s->meta.follow_refusals,
+		       s->meta.follow_refusals == 1 ? "" : "s", s->meta.follow_msg);
 	if (s->meta.reload_seq)
 		printf("reloads:   %u; last: %s%s\n", s->meta.reload_seq,
 		       s->meta.reload_status ? "FAILED: " : "", s->meta.reload_msg);

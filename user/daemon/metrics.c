@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "daemon/metrics.h"
+#include "kernel/loader.h"
+#include "policy/locdb.h"
 #include "cli/options.h"
 
 static void header(FILE *out, const char *name, const char *type, const char *help)
@@ -107,6 +109,34 @@ static void single(FILE *out, const char *name, const char *type, const char *he
 	fprintf(out, "%s %llu\n", name, v);
 }
 
+/* Where the answers come from: the file, its vendor and type, its
+ * signature, and what the daemon did with the files renamed over it. */
+static void database_metrics(FILE *out, const struct juris_meta *m)
+{
+	header(out, "juris_database_info", "gauge",
+	       "The geo database in force (always 1): path, vendor, type, licence, signature.");
+	fputs("juris_database_info{path=", out);
+	label_value(out, m->db_path);
+	fputs(",vendor=", out);
+	label_value(out, m->db_vendor);
+	fputs(",type=", out);
+	label_value(out, m->db_libloc ? "libloc" : "mmdb");
+	fputs(",license=", out);
+	label_value(out, m->db_license);
+	fputs(",signature=", out);
+	label_value(out, m->db_sig == LOCDB_SIG_GOOD ? "good" : m->db_sig == LOCDB_SIG_BAD ? "bad" :
+		    m->db_sig == LOCDB_SIG_NO_KEY ? "no_key" : "not_checked");
+	fputs("} 1\n", out);
+	single(out, "juris_database_networks", "gauge",
+	       "Networks read from the geo database in force.", m->db_networks);
+	single(out, "juris_database_follow_switches_total", "counter",
+	       "Newer databases the daemon switched to by itself (follow-db).",
+	       m->follow_switches);
+	single(out, "juris_database_follow_refusals_total", "counter",
+	       "Database files renamed over the one in force and refused (corrupt, older, "
+	       "cut short or badly signed); the one in force stayed.", m->follow_refusals);
+}
+
 int metrics_render(FILE *out, const struct metrics_input *in)
 {
 	const struct juris_stats *st = in->stats;
@@ -175,6 +205,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	       "Build time of the geo database in force.", in->cfg->db_build_epoch);
 	header(out, "juris_database_age_seconds", "gauge", "Age of the geo database in force.");
 	fprintf(out, "juris_database_age_seconds %lld\n", (long long)(age > 0 ? age : 0));
+	if (in->meta)
+		database_metrics(out, in->meta);
 	header(out, "juris_policy_info", "gauge", "The policy in force (always 1).");
 	fprintf(out, "juris_policy_info{mode=\"%s\",allow=\"%s\",unknown=\"%s\","
 		"foreign_operator=\"%s\",operator_overlay=\"%s\"} 1\n",

@@ -10,11 +10,14 @@
 #include "report/report.h"
 #include "kernel/stats.h"
 
+struct juris_meta;
+
 struct metrics_input {
 	const struct juris_stats *stats;
 	const struct juris_config *cfg;
 	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
 	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
+	const struct juris_meta *meta;		/* where the database comes from; NULL: unsaid */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

@@ -16,13 +16,17 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	struct report by_country = {}, by_operator = {};
 	struct report_input in = {};
 	struct flow_entry *flows = NULL;
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct juris_config cfg;
 	FILE *out = NULL;
 	int ret;
 
 	*body = NULL;
-	if (!st)
+	if (!st || !meta) {
+		free(st);
+		free(meta);
 		return -ENOMEM;
+	}
 	ret = stats_read(m, st);
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
@@ -41,6 +45,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
 			.by_operator = cfg.overlay ? &by_operator : NULL,
 			.now = time(NULL), .version = version,
+			.meta = juris_read_meta(m, meta) ? NULL : meta,
 		};
 
 		out = open_memstream(body, len);
@@ -56,6 +61,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	}
 	free(flows);
 	free(st);
+	free(meta);
 	return ret;
 }
 
