@@ -13,4 +13,17 @@ test_kernel_agrees_with_libmaxminddb_on_random_addresses() {
 	/usr/bin/python3 "$(dirname "$0")/oracle.py" "$JURIS" "$db" 10000 >&2
 }
 
+# The same against libloc's own reader (python3-location) on the real Debian
+# snapshot: country and AS of 10,000 random IPv4 and 10,000 IPv6 addresses,
+# the edges of a quarter of their networks, and 5,000 addresses inside the
+# networks of the listed operators: 100%.
+test_kernel_agrees_with_libloc_on_random_addresses_country_and_as() {
+	local top db=/usr/share/libloc-location/location.db
+	top=$(cd "$(dirname "$0")/../.." && pwd)
+	[ -s "$db" ] || skip "libloc-database is not installed ($db)"
+	/usr/bin/python3 -c 'import location' 2>/dev/null || skip "python3-location is not installed"
+	/usr/bin/python3 "$(dirname "$0")/oracle_libloc.py" "$JURIS" "$db" \
+		"$top/data/operators/operators.txt" 10000 >&2
+}
+
 run_tests
