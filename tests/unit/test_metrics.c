@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include "daemon/metrics.h"
+#include "kernel/loader.h"
+#include "policy/locdb.h"
 
 static char *render(const struct metrics_input *in)
 {
@@ -90,6 +92,37 @@ static void test_countries_come_from_the_flow_table_as_gauges(void **state)
 	report_free(&r);
 }
 
+static void test_database_source_is_a_labelled_info_metric_and_refusals_a_counter(void **state)
+{
+	static struct juris_stats st;
+	static struct juris_meta meta;
+	struct juris_config cfg = { .db_build_epoch = 1000 };
+	struct metrics_input in = { .stats = &st, .cfg = &cfg, .meta = &meta, .now = 4600,
+				    .version = "0" };
+	char *out;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	memset(&meta, 0, sizeof(meta));
+	strcpy(meta.db_path, "/var/lib/location/database.db");
+	strcpy(meta.db_vendor, "IPFire \"Project\"\n");
+	strcpy(meta.db_license, "CC BY-SA 4.0");
+	meta.db_libloc = 1;
+	meta.db_sig = LOCDB_SIG_BAD;
+	meta.db_networks = 1290053;
+	meta.follow_switches = 3;
+	meta.follow_refusals = 2;
+	out = render(&in);
+	assert_non_null(strstr(out, "juris_database_info{path=\"/var/lib/location/database.db\","
+				    "vendor=\"IPFire \\\"Project\\\"\\n\",type=\"libloc\","
+				    "license=\"CC BY-SA 4.0\",signature=\"bad\"} 1\n"));
+	assert_non_null(strstr(out, "juris_database_networks 1290053\n"));
+	assert_non_null(strstr(out, "# TYPE juris_database_follow_refusals_total counter\n"));
+	assert_non_null(strstr(out, "juris_database_follow_refusals_total 2\n"));
+	assert_non_null(strstr(out, "juris_database_follow_switches_total 3\n"));
+	free(out);
+}
+
 static void test_metrics_address_defaults_to_loopback(void **state)
 {
 	struct sockaddr_storage ss;
@@ -122,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_totals_are_counters_by_zone_and_verdict),
 		cmocka_unit_test(test_countries_come_from_the_flow_table_as_gauges),
+		cmocka_unit_test(test_database_source_is_a_labelled_info_metric_and_refusals_a_counter),
 		cmocka_unit_test(test_metrics_address_defaults_to_loopback),
 	};
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "report/report_html.h"
+#include "policy/locdb.h"
 
 /* A process name with markup, a control character and a byte that is not
  * UTF-8 (comm is 16 bytes, the NUL included). */
@@ -72,6 +73,12 @@ static char *page_of(const struct flow_entry *flows, size_t n, size_t *len)
 	assert_non_null(f);
 	strcpy(meta->db_path, HOSTILE_DB);
 	strcpy(meta->db_type, "Test-DB");
+	strcpy(meta->db_vendor, "<b>vendor</b>");
+	strcpy(meta->db_license, "CC BY-SA 4.0");
+	meta->db_libloc = 1;
+	meta->db_sig = LOCDB_SIG_GOOD;
+	meta->follow_refusals = 2;
+	strcpy(meta->follow_msg, "database refused: <older>");
 	meta->started_realtime = 1700000000;
 	for (size_t i = 0; i < n; i++) {
 		struct juris_totals *t = &totals[TOTALS_INDEX(flows[i].v.zone, flows[i].v.verdict)];
@@ -137,6 +144,21 @@ static void test_html_page_parses_as_xml_and_escapes_hostile_names(void **state)
 	free(page);
 }
 
+static void test_html_says_where_the_answers_come_from_and_credits_it(void **state)
+{
+	size_t len;
+	char *page = page_of(NULL, 0, &len);
+
+	(void)state;
+	assert_non_null(strstr(page, "IPFire location database (libloc) by &lt;b&gt;vendor&lt;/b&gt;, "
+				     "licence CC BY-SA 4.0; signature good"));
+	assert_non_null(strstr(page, "IPFire Location Database, IPFire Project, CC BY-SA 4.0"));
+	assert_non_null(strstr(page, "0 followed, 2 refused"));
+	assert_non_null(strstr(page, "database refused: &lt;older&gt;"));
+	assert_null(strstr(page, "<b>"));
+	free(page);
+}
+
 static void test_html_tables_show_only_what_is_outside_the_policy(void **state)
 {
 	struct flow_entry flows[] = {
@@ -158,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_page_parses_as_xml_and_escapes_hostile_names),
 		cmocka_unit_test(test_html_tables_show_only_what_is_outside_the_policy),
+		cmocka_unit_test(test_html_says_where_the_answers_come_from_and_credits_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

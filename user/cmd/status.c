@@ -91,16 +91,7 @@ static const char *sig_word(int sig)
 /* The attribution of the database in force, from what the meta says. */
 static const char *meta_attribution(const struct juris_meta *m)
 {
-	struct geodb_info *info = calloc(1, sizeof(*info));
-	const char *a;
-
-	if (!info)
-		return "";
-	info->libloc = m->db_libloc;
-	snprintf(info->type, sizeof(info->type), "%s", m->db_type);
-	a = database_attribution(info);
-	free(info);
-	return a;
+	return database_attribution(m->db_libloc, m->db_type);
 }
 
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)

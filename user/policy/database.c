@@ -129,14 +129,14 @@ void database_warn_age(FILE *out, const char *path, uint64_t build_epoch)
 		"give --db a maintained database (libloc's, or MaxMind's kept by geoipupdate)");
 }
 
-const char *database_attribution(const struct geodb_info *info)
+const char *database_attribution(bool libloc, const char *type)
 {
-	if (info->libloc)
+	if (libloc)
 		return "IPFire Location Database, IPFire Project, CC BY-SA 4.0 "
 		       "(https://location.ipfire.org/)";
-	if (strstr(info->type, "GeoLite2") || strstr(info->type, "GeoIP2"))
+	if (strstr(type, "GeoLite2") || strstr(type, "GeoIP2"))
 		return "GeoLite2/GeoIP2 by MaxMind (https://www.maxmind.com), under its licence";
-	if (strstr(info->type, "DBIP") || strstr(info->type, "DB-IP") || strstr(info->type, "dbip"))
+	if (strstr(type, "DBIP") || strstr(type, "DB-IP") || strstr(type, "dbip"))
 		return "IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0";
 	return "ip-location-db: NRO RIR statistics (nro.net), RouteViews (routeviews.org), "
 	       "DB-IP (db-ip.com), CC BY 4.0";

@@ -42,7 +42,8 @@ void database_warn_age(FILE *out, const char *path, uint64_t build_epoch);
 /* One line: which database is in force, its source, build date, age and
  * signature; then database_warn_age's warning, with how to update it. */
 void database_note(FILE *out, const struct geodb_info *info);
-/* The attribution its licence asks for, one line. */
-const char *database_attribution(const struct geodb_info *info);
+/* The attribution the licence of a database asks for, one line: libloc's,
+ * or that of a MaxMind DB of this database_type. */
+const char *database_attribution(bool libloc, const char *type);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "policy/database.h"
+#include "policy/locdb.h"
 #include "report/report_html.h"
 
 /* One colour for the bars alone, so that a test can find them on a
@@ -185,9 +186,35 @@ static void policy(FILE *out, const struct report_page *p)
 	put_text(out, mt->db_type);
 	fputs("), built ", out);
 	put_time(out, (int64_t)mt->db_build_epoch);
-	fprintf(out, ", %ld days old%s; %" PRIu64 " IPv4 and %" PRIu64 " IPv6 prefixes</dd>\n"
-		"</dl>\n", age, age > DB_MAX_AGE_DAYS ? " <span class=\"out\">STALE</span>" : "",
+	fprintf(out, ", %ld days old%s; %" PRIu64 " IPv4 and %" PRIu64 " IPv6 prefixes</dd>\n",
+		age, age > DB_MAX_AGE_DAYS ? " <span class=\"out\">STALE</span>" : "",
 		(uint64_t)mt->prefixes_v4, (uint64_t)mt->prefixes_v6);
+	/* Where the answers come from, and the credit its licence asks for. */
+	fputs("<dt>Source</dt><dd>", out);
+	put_text(out, mt->db_libloc ? "IPFire location database (libloc)" : "MaxMind DB");
+	if (mt->db_vendor[0]) {
+		fputs(" by ", out);
+		put_text(out, mt->db_vendor);
+	}
+	if (mt->db_license[0]) {
+		fputs(", licence ", out);
+		put_text(out, mt->db_license);
+	}
+	fprintf(out, "; signature %s</dd>\n",
+		mt->db_sig == LOCDB_SIG_GOOD ? "good" : mt->db_sig == LOCDB_SIG_BAD ?
+		"<span class=\"out\">BAD</span>" : mt->db_sig == LOCDB_SIG_NO_KEY ?
+		"not checked (no key)" : "not checked");
+	fputs("<dt>Data</dt><dd>", out);
+	put_text(out, database_attribution(mt->db_libloc, mt->db_type));
+	fputs("</dd>\n", out);
+	if (mt->follow_switches || mt->follow_refusals) {
+		fprintf(out, "<dt>Database updates</dt><dd>%u followed, %u refused%s; last: ",
+			mt->follow_switches, mt->follow_refusals,
+			mt->follow_refusals ? " <span class=\"out\">(the one in force stayed)</span>" : "");
+		put_text(out, mt->follow_msg);
+		fputs("</dd>\n", out);
+	}
+	fputs("</dl>\n", out);
 }
 
 /* The rows of r (those outside the policy alone when asked), at most top. */
