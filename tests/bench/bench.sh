@@ -235,6 +235,9 @@ if [ "$tp" = 1 ]; then
 	JURIS_PID=""
 	"$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
 fi
+# 6: load time and memory on each geo database, side by side.
+echo "bench: geo databases, MaxMind and libloc" >&2
+BUILD=$BUILD "$TOP/tests/bench/bench_db.sh" 3 > "$TMP/db.md" 2>/dev/null || true
 LOAD_END=$(loadavg)
 
 # The table.
@@ -351,4 +354,10 @@ if [ -n "${J[big_flows]:-}" ]; then
 	n="flow table of $(num "${J[big_flows]}") ($(num "${J[big_entries]}") live, filled in ${J[big_fill_s]} s)"
 	pp big_hot "$n, IPv4 next packets, hot" | sed 's/^| 1 /| 5 /'
 	pp big_many "$n, IPv4 next packets, $(num "$FLOWS") flows scattered" | sed 's/^| 1 /| 5 /'
+fi
+if [ -s "$TMP/db.md" ]; then
+	echo
+	echo "6: geo databases, juris lookup (compile + load into private maps), median of 3 rounds alternating; ratios ÷ the MaxMind DB"
+	echo
+	cat "$TMP/db.md"
 fi
