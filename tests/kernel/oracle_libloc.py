@@ -105,7 +105,9 @@ def main():
     v6 += edges(db, v6, n // 4)
     addrs = v4 + v6 + operator_samples(db, ops, rng, n // 2)
 
-    out = subprocess.run([juris, "lookup", "--json", "--db", dbpath], input="\n".join(addrs),
+    # The overlay from the same file, whatever JURIS_ASN_DB the suite sets.
+    out = subprocess.run([juris, "lookup", "--json", "--db", dbpath, "--asn-db", dbpath],
+                         input="\n".join(addrs),
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         print(f"oracle: juris lookup failed ({out.returncode}): {out.stderr.strip()}")

@@ -41,9 +41,9 @@ static const struct option_doc option_table[] = {
 	{ { "db", required_argument, NULL, OPT_DB }, FOR_RUN | FOR_LOOKUP, "FILE",
 	  "geo database: libloc location.db, .mmdb or .mmdb.gz (told by content); default: the "
 	  "newest of " "/var/lib/location/database.db and the packaged snapshot" },
-	{ { "db-key", required_argument, NULL, OPT_DB_KEY }, FOR_RUN | FOR_LOOKUP, "FILE",
+	{ { "db-key", required_argument, NULL, OPT_DB_KEY }, FOR_RUN | FOR_LOOKUP, "FILE|none",
 	  "public key (PEM) that signs the libloc database (default "
-	  "/var/lib/location/signing-key.pem when present)" },
+	  "/var/lib/location/signing-key.pem when present; none: no check)" },
 	{ { "follow-db", required_argument, NULL, OPT_FOLLOW_DB }, FOR_RUN, "yes|no",
 	  "switch by itself to a verified newer database renamed over the one in force "
 	  "(default yes)" },

@@ -189,6 +189,25 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	return ret;
 }
 
+/* Which database the adopted state answers from, and how old it is. */
+static void note_pinned_database(const struct juris_maps *m)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	struct geodb_info *info = calloc(1, sizeof(*info));
+
+	if (meta && info && !juris_read_meta(m, meta)) {
+		snprintf(info->path, sizeof(info->path), "%s", meta->db_path);
+		snprintf(info->type, sizeof(info->type), "%s", meta->db_type);
+		snprintf(info->vendor, sizeof(info->vendor), "%s", meta->db_vendor);
+		info->build_epoch = meta->db_build_epoch;
+		info->libloc = meta->db_libloc;
+		info->sig = meta->db_sig;
+		database_note(stderr, info);
+	}
+	free(meta);
+	free(info);
+}
+
 /* Takes over the pinned state of a juris that is gone when it watches the
  * same cgroups and interfaces: counters and enforcement carry on. Under
  * another database or policy, the pins are switched to it atomically. */
@@ -223,6 +242,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 			return ret;
 	}
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
+	note_pinned_database(&c->maps);
 	return 0;
 }
 

@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include "cli/options.h"
 #include "kernel/loader.h"
+
+/* Handed through to policy_switch_follow(), never read here. */
+struct juris_opts;
 
 /* Quiet time after the last change before the file is read: an updater
  * that writes in place (cp) sends one event per write. */

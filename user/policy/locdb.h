@@ -49,7 +49,7 @@ const char *locdb_sig_name(int sig);
 int locdb_built(const char *path, uint64_t *epoch);
 
 /* Checks the signature of path against the PEM public key at key (NULL:
- * LOCDB_SYSTEM_KEY when present). Hashes the whole file (seconds for the
+ * LOCDB_SYSTEM_KEY when present; "none": no check, LOCDB_SIG_NO_KEY). Hashes the whole file (seconds for the
  * 55 MB database). Returns 0 with *sig set, or a negative errno with err. */
 int locdb_verify(const char *path, const char *key, enum locdb_sig *sig, char *err,
 		 size_t errlen);
