@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "policy/asndb.h"
 #include "policy/compile.h"
 #include "policy/locdb.h"
+#include "policy/operators.h"
 #include "testdata.h"
 #include "juris.h"
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "daemon/db_follow.h"
+#include "kernel/meta.h"
 #include "kernel/policy_switch.h"
 
 /* What an updater does to a name: renames over it (location update,
@@ -88,7 +89,7 @@ static void *switch_thread(void *arg)
 {
 	struct db_follow *f = arg;
 
-	f->ret = policy_switch_follow(f->maps, f->opts, f->msg, sizeof(f->msg));
+	f->ret = policy_switch_follow(f->maps, f->pol, f->msg, sizeof(f->msg));
 	atomic_store(&f->done, true);
 	return NULL;
 }
@@ -126,7 +127,7 @@ static void finish(struct db_follow *f, const struct juris_maps *m)
 }
 
 bool db_follow_tick(struct db_follow *f, const struct juris_maps *m,
-		    const struct juris_opts *o)
+		    const struct juris_policy *pol)
 {
 	if (f->ifd < 0)
 		return false;
@@ -140,7 +141,7 @@ bool db_follow_tick(struct db_follow *f, const struct juris_maps *m,
 		return f->running;
 	f->pending = false;
 	f->maps = m;
-	f->opts = o;
+	f->pol = pol;
 	atomic_store(&f->done, false);
 	if (pthread_create(&f->thread, NULL, switch_thread, f)) {
 		fprintf(stderr, "juris: cannot start the database switch: %s\n", strerror(errno));

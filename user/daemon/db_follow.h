@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The daemon follows its database file: when an updater renames a new one
  * over it, the new file is verified and switched to on a thread of its own,
  * while the daemon keeps reading events. */
@@ -9,10 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include "kernel/loader.h"
-
-/* Handed through to policy_switch_follow(), never read here. */
-struct juris_opts;
+#include "kernel/maps.h"
+#include "policy/policy.h"
 
 /* Quiet time after the last change before the file is read: an updater
  * that writes in place (cp) sends one event per write. */
@@ -30,7 +29,7 @@ struct db_follow {
 	bool running;
 	atomic_bool done;
 	const struct juris_maps *maps;
-	const struct juris_opts *opts;
+	const struct juris_policy *pol;	/* handed to policy_switch_follow() */
 	int ret;
 	char msg[1024];
 	uint64_t switches, refusals;	/* since the daemon started */
@@ -45,7 +44,7 @@ int db_follow_start(struct db_follow *f, const char *path);
  * one (a line on standard error; a refusal counted in the pinned meta).
  * Returns true while a switch runs: the caller holds back its own reloads. */
 bool db_follow_tick(struct db_follow *f, const struct juris_maps *m,
-		    const struct juris_opts *o);
+		    const struct juris_policy *pol);
 
 /* Waits for a switch in progress and stops watching. */
 void db_follow_stop(struct db_follow *f);

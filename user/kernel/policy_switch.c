@@ -1,11 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris reload (and adoption under a new policy): see policy_switch.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "policy/names.h"
+#include "kernel/fingerprint.h"
+#include "kernel/config.h"
+#include "kernel/meta.h"
 #include "policy/database.h"
-#include "kernel/dns_pattern.h"
+#include "kernel/dns_patterns.h"
 #include "base/errmsg.h"
 #include "kernel/loader.h"
 #include "policy/overlay.h"
@@ -38,7 +43,7 @@ static int follow_gate(const struct juris_meta *in_force, const struct geodb_inf
 	return 0;
 }
 
-static int do_switch(const struct juris_maps *m, const struct juris_opts *next, bool follow,
+static int do_switch(const struct juris_maps *m, const struct juris_policy *next, bool follow,
 		     char *msg, size_t len)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
@@ -54,7 +59,7 @@ static int do_switch(const struct juris_maps *m, const struct juris_opts *next, 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!meta)
 		return errorf(msg, len, -ENOMEM, "reload: out of memory");
-	ret = policy_data_load(next, true, next->db_key, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(next, true, &db, &ov, err, sizeof(err));
 	if (ret) {
 		free(meta);
 		return errorf(msg, len, ret, "%s refused, the live policy stays: %s",
@@ -137,14 +142,14 @@ out:
 	return ret;
 }
 
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_policy *next, char *msg,
 		  size_t len)
 {
 	return do_switch(m, next, false, msg, len);
 }
 
-int policy_switch_follow(const struct juris_maps *m, const struct juris_opts *next, char *msg,
-			 size_t len)
+int policy_switch_follow(const struct juris_maps *m, const struct juris_policy *next,
+			 char *msg, size_t len)
 {
 	return do_switch(m, next, true, msg, len);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Address → AS number sources (CSV ranges, MaxMind ASN DB) and the operator
  * overlay built on them. */
 #ifndef JURIS_ASNDB_H
@@ -6,41 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "policy/asn_list.h"
+#include "policy/db_info.h"
 #include "policy/operators.h"
-
-/* One network: IPv4 uses addr[0..3] and len 0..32; IPv6 addr[0..15], 0..128.
- * Addresses in network byte order, host bits zero. */
-struct asn_prefix {
-	uint8_t addr[16];
-	uint8_t len;
-	char cc[2];		/* operator's home (overlay only), "\0\0" as read */
-	uint32_t asn;
-};
-
-struct asn_list {
-	struct asn_prefix *v;
-	size_t n, cap;
-};
-
-struct asndb_info {
-	char path[4096];
-	bool mmdb;		/* a MaxMind DB, else a CSV of ranges */
-	bool gzip;
-	bool libloc;		/* an IPFire location database (read for its ASNs) */
-	uint64_t rows;		/* CSV rows (ranges) read; for a .mmdb, networks with an ASN */
-	uint64_t no_asn;	/* CSV rows with AS number 0 ("not routed"), not kept */
-	uint64_t overlaps;	/* CSV rows overlapping an earlier row: clipped or dropped */
-	uint64_t prefixes_v4;	/* CIDR blocks read, before any filter */
-	uint64_t prefixes_v6;
-	uint64_t build_epoch;	/* .mmdb metadata; 0 for a CSV */
-	double seconds;
-};
 
 /* Largest CSV accepted, decompressed (a gzip bomb guard). */
 #define ASNDB_MAX_BYTES (1024ull << 20)
 
 /* Reads path into lists of prefixes (appended to v4 and v6) with their ASN.
- * A name ending in .mmdb or .mmdb.gz is a MaxMind DB with
+ * A libloc location database, told by its content, is read by
+ * locdb_read_asn (every network with an AS). A name ending in .mmdb or .mmdb.gz is a MaxMind DB with
  * autonomous_system_number (GeoLite2-ASN schema); anything else is a CSV of
  * @ip-location-db/asn rows "first,last,asn,organisation" (inclusive address
  * ranges, each family's rows in address order, IPv4 and IPv6 rows in one
@@ -77,10 +53,5 @@ int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *
 int asn_overlay_compile(const struct asn_list *in, const struct operator_table *ops,
 			struct asn_list *out);
 
-int asn_list_push(struct asn_list *l, const struct asn_prefix *p);
-/* Sorts l by address then length and merges sibling prefixes of the same
- * AS into their parent; of two entries for one prefix, the later stays. */
-void asn_list_sort_merge(struct asn_list *l);
-void asn_list_free(struct asn_list *l);
 
 #endif

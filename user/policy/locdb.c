@@ -30,6 +30,7 @@
 #include <libloc/network.h>
 #include "base/errmsg.h"
 #include "policy/locdb.h"
+#include "policy/operators.h"
 
 #define MAGIC "LOCDBXX"
 #define MAGIC_LEN 7

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Reads the IPFire location database (libloc's location.db) through libloc:
  * country and AS number of every network, its metadata and its signature. */
 #ifndef JURIS_LOCDB_H
@@ -6,9 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "policy/asndb.h"
-#include "policy/compile.h"
-#include "policy/operators.h"
+#include "policy/asn_list.h"
+#include "policy/db_info.h"
+#include "policy/prefix.h"
+
+struct operator_table;
 
 /* The key the location package ships and its updater checks against. */
 #define LOCDB_SYSTEM_KEY "/var/lib/location/signing-key.pem"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* AS number → operator home jurisdiction: data/operators/ plus the policy's entries. */
 #ifndef JURIS_OPERATORS_H
 #define JURIS_OPERATORS_H
@@ -5,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "policy/compile.h"
+#include "policy/zones.h"
 #include "policy/zones_data.h"
 
 #define OPERATOR_NAME_MAX 64	/* with the terminating NUL */

@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* See policy_data.h. The two compiles share nothing: the ASN database took
  * as long as the geo database (0.3 s each), one after the other. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "base/beside.h"
 #include "base/errmsg.h"
+#include "base/threads.h"
 #include "policy/locdb.h"
 #include "policy/policy_data.h"
 
 struct overlay_job {
-	const struct juris_opts *o;
+	const struct juris_policy *pol;
 	struct overlay *ov;
 	char err[512];
 	int ret;
@@ -19,7 +20,7 @@ static void *overlay_thread(void *arg)
 {
 	struct overlay_job *j = arg;
 
-	j->ret = overlay_load(j->o, j->ov, j->err, sizeof(j->err));
+	j->ret = overlay_load(j->pol, j->ov, j->err, sizeof(j->err));
 	return NULL;
 }
 
@@ -39,10 +40,10 @@ static void *verify_thread(void *arg)
 	return NULL;
 }
 
-int policy_data_load(const struct juris_opts *o, bool verify, const char *key,
-		     struct loaded_db *db, struct overlay *ov, char *err, size_t errlen)
+int policy_data_load(const struct juris_policy *pol, bool verify, struct loaded_db *db,
+		     struct overlay *ov, char *err, size_t errlen)
 {
-	struct overlay_job j = { .o = o, .ov = ov };
+	struct overlay_job j = { .pol = pol, .ov = ov };
 	struct verify_job *v = NULL;
 	struct beside b, bv;
 	int ret;
@@ -53,16 +54,16 @@ int policy_data_load(const struct juris_opts *o, bool verify, const char *key,
 		v = calloc(1, sizeof(*v));
 		if (!v)
 			return errorf(err, errlen, -ENOMEM, "out of memory");
-		if (database_path(o, v->path, sizeof(v->path)) || !locdb_is_libloc(v->path)) {
+		if (database_path(pol, v->path, sizeof(v->path)) || !locdb_is_libloc(v->path)) {
 			free(v);
 			v = NULL;
 		} else {
-			v->key = key;
+			v->key = pol->db_key;
 			beside_start(&bv, verify_thread, v);
 		}
 	}
 	beside_start(&b, overlay_thread, &j);
-	ret = database_load(o, db, err, errlen);
+	ret = database_load(pol, db, err, errlen);
 	beside_join(&b);
 	if (v)
 		beside_join(&bv);
@@ -78,7 +79,7 @@ int policy_data_load(const struct juris_opts *o, bool verify, const char *key,
 		db->info.sig = v->sig;
 		if (v->sig == LOCDB_SIG_BAD)
 			ret = errorf(err, errlen, -EBADMSG, "database %s: bad signature (not signed "
-				     "by %s)", db->path, key ? key : LOCDB_SYSTEM_KEY);
+				     "by %s)", db->path, pol->db_key ? pol->db_key : LOCDB_SYSTEM_KEY);
 	}
 	free(v);
 	if (ret) {
