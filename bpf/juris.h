@@ -110,10 +110,24 @@ enum foreign_op_policy {
 #define POLICY_SLOTS 2
 
 /* Version of what juris pins: bumped whenever a pinned map or program
- * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals).
+ * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
+ * 3: the NAT64 prefixes of the config).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
-#define JURIS_PIN_FORMAT 2
+#define JURIS_PIN_FORMAT 3	/* 3: NAT64 prefixes in juris_config */
+
+/* A network-specific NAT64 prefix (--nat64-prefix, RFC 6052 2.2): an
+ * address whose first len bits are addr's carries an IPv4 address in the
+ * layout of that length (bpf/embedded_v4.h). mask has the first len bits set;
+ * addr and mask in network order, addr & mask == addr. */
+struct nat64_prefix {
+	__u8 addr[16];
+	__u8 mask[16];
+	__u8 len;		/* 32, 40, 48, 56, 64 or 96 */
+	__u8 pad0[7];
+};
+
+#define NAT64_PREFIXES_MAX 8
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
@@ -133,6 +147,11 @@ struct juris_config {
 	/* Fingerprint of what a reload cannot change (cgroups, gateway,
 	 * flow table): a restart with the same layout adopts the pins. */
 	__u64 layout_hash;
+	/* --nat64-prefix: the first n_nat64 of nat64[] (64:ff9b::/96 is
+	 * always one, not listed here). */
+	__u32 n_nat64;
+	__u32 pad1;
+	struct nat64_prefix nat64[NAT64_PREFIXES_MAX];
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */

@@ -1,4 +1,5 @@
 /* Command-line parsing: one option table, validated per subcommand. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,7 +17,8 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_CONFIG = 'c',
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_NAT64_PREFIX,
+	OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -52,6 +54,9 @@ static const struct option_doc option_table[] = {
 	{ { "except-domain", required_argument, NULL, OPT_EXCEPT_DOMAIN }, FOR_RUN, "NAME|*.NAME",
 	  "allow the addresses DNS answers give for NAME (or names under it) while their "
 	  "TTL lasts (repeatable)" },
+	{ { "nat64-prefix", required_argument, NULL, OPT_NAT64_PREFIX }, FOR_RUN | FOR_LOOKUP,
+	  "PREFIX/LEN", "a network-specific NAT64 prefix (RFC 6052: /32, /40, /48, /56, /64 or /96): "
+	  "its addresses are judged by the IPv4 address they carry (repeatable, at most 8)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
 	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
@@ -317,6 +322,18 @@ static int add_except_domain(struct juris_opts *o, const char *s)
 	return 0;
 }
 
+static int add_nat64_prefix(struct juris_opts *o, const char *s)
+{
+	int ret = nat64_list_add(&o->nat64, s);
+
+	if (ret == -E2BIG)
+		opt_error("too many --nat64-prefix (at most %d)", NAT64_PREFIXES_MAX);
+	else if (ret)
+		opt_error("invalid --nat64-prefix: %s (an IPv6 prefix of length 32, 40, 48, 56, "
+			  "64 or 96, such as 64:ff9b:1::/96)", s);
+	return ret;
+}
+
 static int add_source(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -382,6 +399,9 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EXCEPT_DOMAIN:
 		o->policy_given = true;
 		return add_except_domain(o, arg);
+	case OPT_NAT64_PREFIX:
+		o->policy_given = true;
+		return add_nat64_prefix(o, arg);
 	case OPT_FOREIGN_OP:
 		o->policy_given = true;
 		o->foreign_op = name_index(foreign_op_names, 3, arg);
@@ -593,6 +613,8 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->n_operators = 0;
 	else if (c == OPT_EXCEPT_DOMAIN)
 		o->n_except_domains = 0;
+	else if (c == OPT_NAT64_PREFIX)
+		o->nat64.n = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
@@ -667,7 +689,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			return -EINVAL;
 		}
 		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
-		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN)
+		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN || c == OPT_NAT64_PREFIX)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
@@ -744,6 +766,14 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 		fprintf(out, "# asn-db = (the default ASN database when installed)\n");
 	print_list(out, "operator", o->operators, o->n_operators, "none beyond the embedded list");
 	print_list(out, "except-domain", o->except_domains, o->n_except_domains, "none");
+	for (uint32_t i = 0; i < o->nat64.n; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		fprintf(out, "nat64-prefix = %s\n", nat64_prefix_format(&o->nat64.v[i], buf,
+									 sizeof(buf)));
+	}
+	if (!o->nat64.n)
+		fprintf(out, "# nat64-prefix = (none: 64:ff9b::/96 only)\n");
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));
 	print_list(out, "cgroup", o->cgroups, o->n_cgroups,
 		   o->n_ifaces ? "none: gateway only" : "none: the whole host");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "base/addr.h"
 #include "cli/config_file.h"
+#include "policy/embed4.h"
 
 #define MAX_CGROUPS 64
 #define MAX_EXCEPTS 4096
@@ -71,7 +72,7 @@ struct juris_opts {
 	bool json;
 	bool verbose;
 	bool syslog;			/* alerts to syslog(3) */
-	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except seen */
+	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except/--nat64-prefix seen */
 	uint32_t flow_table;
 	int report_format;		/* enum report_format */
 	int report_by;			/* enum report_by */
@@ -82,6 +83,7 @@ struct juris_opts {
 	int n_excepts;
 	const char **except_domains;	/* --except-domain patterns, DNS_PATTERNS_MAX */
 	int n_except_domains;
+	struct nat64_list nat64;	/* --nat64-prefix */
 	const char *ifaces[MAX_IFACES];	/* gateway mode: the uplinks */
 	int n_ifaces;
 	struct except_cidr *sources;	/* gateway mode: sensitive sources */

@@ -71,11 +71,28 @@ static const char *lookup_verdict(int verdict)
 	return verdict == VERDICT_ALLOW ? "allow" : verdict == VERDICT_BLOCK ? "deny" : "audit";
 }
 
-static void print_result(const struct juris_opts *o, const struct operator_table *ops,
+/* What a lookup prints beside the kernel's answer. */
+struct lookup_ctx {
+	const struct operator_table *ops;
+	const struct nat64_list *nat64;		/* of the policy the kernel ran */
+};
+
+static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc,
 			 const char *ip, const struct lookup_result *r)
 {
-	const struct operator *op = r->asn ? operator_find(ops, r->asn) : NULL;
+	const struct operator *op = r->asn ? operator_find(lc->ops, r->asn) : NULL;
 	bool foreign = r->flags & GEO_F_FOREIGN_OP;
+	char v4text[INET_ADDRSTRLEN] = "";
+	unsigned char a[16];
+	uint8_t v4[4];
+	int kind = EMBED4_NONE;
+
+	/* The IPv4 address the kernel judged an IPv6 one by. */
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		kind = embedded_ipv4(lc->nat64, a, v4);
+		if (kind)
+			inet_ntop(AF_INET, v4, v4text, sizeof(v4text));
+	}
 
 	if (o->json) {
 		cJSON *obj = cJSON_CreateObject();
@@ -91,6 +108,10 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 			cJSON_AddStringToObject(obj, "operator_country", r->op_cc);
 		}
 		cJSON_AddBoolToObject(obj, "foreign_operator", foreign);
+		if (kind) {
+			cJSON_AddStringToObject(obj, "embedded_ipv4", v4text);
+			cJSON_AddStringToObject(obj, "embedding", embed4_kind_name(kind));
+		}
 		s = cJSON_PrintUnformatted(obj);
 		if (s)
 			puts(s);
@@ -101,13 +122,16 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
 	       zone_name(r->zone), lookup_verdict(r->verdict));
 	if (r->asn)
-		printf("AS%u %s (%s%s)\n", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
+		printf("AS%u %s (%s%s)", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
 	else
-		printf("-\n");
+		printf("-");
+	if (kind)
+		printf("  [%s %s]", embed4_kind_name(kind), v4text);
+	printf("\n");
 }
 
-static int lookup_text(const struct juris_opts *o, const struct operator_table *ops, int prog_fd,
+static int lookup_text(const struct juris_opts *o, const struct lookup_ctx *lc, int prog_fd,
 		       const char *text)
 {
 	struct lookup_result r;
@@ -121,19 +145,19 @@ static int lookup_text(const struct juris_opts *o, const struct operator_table *
 		fprintf(stderr, "juris: cannot run the classifier: %s\n", strerror(-ret));
 		return ret;
 	}
-	print_result(o, ops, text, &r);
+	print_result(o, lc, text, &r);
 	return 0;
 }
 
 /* Reads whitespace-separated addresses; a bad one is reported and skipped. */
-static int lookup_stdin(const struct juris_opts *o, const struct operator_table *ops,
+static int lookup_stdin(const struct juris_opts *o, const struct lookup_ctx *lc,
 			int prog_fd)
 {
 	char word[256];
 	int ret = 0;
 
 	while (scanf("%255s", word) == 1) {
-		int r = lookup_text(o, ops, prog_fd, word);
+		int r = lookup_text(o, lc, prog_fd, word);
 
 		if (r == -EINVAL)
 			ret = r;
@@ -157,6 +181,7 @@ static void lookup_config(const struct juris_opts *o, const struct juris_maps *p
 	cfg->unknown_deny = o->unknown_deny;
 	cfg->foreign_op = o->foreign_op;
 	cfg->overlay = overlay;
+	config_set_nat64(cfg, &o->nat64);
 }
 
 /* A running juris's maps answer at once, unless the lookup asks for other
@@ -184,6 +209,8 @@ int cmd_lookup(const struct juris_opts *o)
 	struct overlay ov = { 0 };
 	struct juris_bpf *skel = NULL;
 	struct juris_config cfg, pcfg;
+	struct nat64_list nat64;
+	struct lookup_ctx lc = { .ops = &ov.ops, .nat64 = &nat64 };
 	char err[512];
 	int ret = 0, prog_fd;
 
@@ -234,15 +261,16 @@ int cmd_lookup(const struct juris_opts *o)
 				strerror(errno));
 			goto out;
 		}
+	config_get_nat64(&cfg, &nat64);
 	prog_fd = bpf_program__fd(skel->progs.juris_egress);
 	if (!o->json)
 		printf("%-39s  %-7s  %-8s  %-7s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
 		       "OPERATOR");
 	if (o->n_args == 0) {
-		ret = lookup_stdin(o, &ov.ops, prog_fd);
+		ret = lookup_stdin(o, &lc, prog_fd);
 	} else {
 		for (int i = 0; i < o->n_args && !ret; i++)
-			ret = lookup_text(o, &ov.ops, prog_fd, o->args[i]);
+			ret = lookup_text(o, &lc, prog_fd, o->args[i]);
 	}
 out:
 	juris_bpf__destroy(skel);

@@ -153,7 +153,7 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct juris_plan plan = {
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
 		.layout_hash = layout,
-		.gw = c->gateway ? &c->gw : NULL,
+		.gw = c->gateway ? &c->gw : NULL, .nat64 = &o->nat64,
 	};
 	char err[512];
 	int ret;
@@ -215,7 +215,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	/* Tables a reload killed half-way left in the idle slot. */
 	slot_clear(&c->maps, live ^ 1);
 	if (cfg.policy_hash != hash) {
-		ret = policy_switch(&c->maps, o, msg, sizeof(msg));
+		ret = policy_switch(&c->maps, o, &o->nat64, msg, sizeof(msg));
 		fprintf(stderr, "juris: %s\n", msg);
 		if (ret)
 			return ret;
@@ -274,7 +274,7 @@ static void reload(struct run_ctx *c)
 			 "change on reload (restart juris run for that)", fixed);
 		goto fail;
 	}
-	ret = policy_switch(&c->maps, &next, msg, sizeof(msg));
+	ret = policy_switch(&c->maps, &next, &next.nat64, msg, sizeof(msg));
 	if (ret)
 		goto fail;
 	fprintf(stderr, "juris: %s\n", msg);
@@ -286,6 +286,7 @@ static void reload(struct run_ctx *c)
 	c->reloaded = next;
 	c->has_reloaded = true;
 	c->o = &c->reloaded;
+	c->events.nat64 = &c->reloaded.nat64;
 	answer_reload(c, 0, msg);
 	return;
 fail:
@@ -364,6 +365,7 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	if (!o->events || !strcmp(o->events, "-")) {
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
+		c->events.nat64 = &o->nat64;
 		return 0;
 	}
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
@@ -375,6 +377,7 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
 			  zone_name(o->allow_zone));
 	c->events.rot = &c->events_file;
+	c->events.nat64 = &o->nat64;
 	return 0;
 }
 
@@ -524,7 +527,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
 			o->metrics);
 	}
-	hash = juris_policy_hash(o, c.db_path);
+	hash = juris_policy_hash(o, &o->nat64, c.db_path);
 	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
 	if (ret == 0) {

@@ -1,4 +1,5 @@
 /* juris status: what the pinned state enforces, on what, and what it counted. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -93,6 +94,13 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(root, "excepts", s->meta.n_excepts);
 	cJSON_AddStringToObject(root, "foreign_operator", foreign_op_name(s->cfg.foreign_op));
 	cJSON_AddBoolToObject(root, "operator_overlay", s->cfg.overlay != 0);
+	arr = cJSON_AddArrayToObject(root, "nat64_prefixes");
+	for (uint32_t i = 0; arr && i < s->cfg.n_nat64 && i < NAT64_PREFIXES_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(nat64_prefix_format(&s->cfg.nat64[i],
+										 buf, sizeof(buf))));
+	}
 	cJSON_AddNumberToObject(root, "daemon_pid", s->daemon_running ? s->cfg.daemon_pid : 0);
 	cJSON_AddBoolToObject(root, "daemon_running", s->daemon_running);
 	cJSON_AddNumberToObject(root, "started", (double)s->meta.started_realtime);
@@ -205,6 +213,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       s->meta.us_adequate ? ", US adequate" : "", s->meta.n_excepts,
 	       s->meta.n_excepts == 1 ? "" : "s", foreign_op_name(s->cfg.foreign_op),
 	       s->cfg.overlay ? "" : " (no operator overlay loaded)");
+	printf("nat64:     64:ff9b::/96 (well-known)");
+	for (uint32_t i = 0; i < s->cfg.n_nat64 && i < NAT64_PREFIXES_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		printf(", %s", nat64_prefix_format(&s->cfg.nat64[i], buf, sizeof(buf)));
+	}
+	printf("; 6to4 and Teredo judged by their IPv4 address\n");
 	printf("database:  %s (built %s, %ld days old%s; %llu IPv4 / %llu IPv6 prefixes)\n",
 	       s->meta.db_path, date, age, age > DB_MAX_AGE_DAYS ? ", STALE" : "",
 	       (unsigned long long)s->meta.prefixes_v4, (unsigned long long)s->meta.prefixes_v6);

@@ -21,7 +21,8 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
+		  const struct nat64_list *nat64, char *msg,
 		  size_t len)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
@@ -67,7 +68,8 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	cfg.unknown_deny = next->unknown_deny;
 	cfg.foreign_op = (__u8)next->foreign_op;
 	cfg.overlay = t.oper != NULL;
-	cfg.policy_hash = juris_policy_hash(next, db.path);
+	config_set_nat64(&cfg, nat64);
+	cfg.policy_hash = juris_policy_hash(next, nat64, db.path);
 	cfg.db_build_epoch = db.info.build_epoch;
 	cfg.generation++;
 	/* Meta first: a crash between the two leaves meta describing the
@@ -91,12 +93,13 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next, cha
 	}
 	snprintf(msg, len, "policy switched in %.2f s: database %s (%zu IPv4, %zu IPv6 "
 		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
-		 "operator overlay %s%s",
+		 "operator overlay %s%s, %u NAT64 prefix%s beside 64:ff9b::/96",
 		 seconds_since(&t0), db.path, db.v4.n, db.v6.n, mode_name(next->mode),
 		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
 		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
 		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
-		 ov.loaded ? foreign_op_name(next->foreign_op) : "");
+		 ov.loaded ? foreign_op_name(next->foreign_op) : "", nat64 ? nat64->n : 0,
+		 nat64 && nat64->n == 1 ? "" : "es");
 out:
 	overlay_free(&ov);
 	database_free(&db);

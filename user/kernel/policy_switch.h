@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "cli/options.h"
+#include "policy/embed4.h"
 
 struct juris_maps;
 
@@ -13,7 +14,8 @@ struct juris_maps;
  * kept; live flows are judged again on their next packet. On success msg
  * says what is now in force; on error it says why, and the live policy is
  * untouched. */
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
+		  const struct nat64_list *nat64, char *msg,
 		  size_t len);
 
 #endif

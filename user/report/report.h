@@ -10,6 +10,7 @@
 #include "juris.h"
 #include "policy/operators.h"
 #include "cli/options.h"
+#include "policy/embed4.h"
 
 /* One entry of the flow table, as read from the kernel. */
 struct flow_entry {
@@ -33,7 +34,7 @@ struct report_col {
 	bool elastic;			/* the table shortens it before the other text */
 };
 
-#define REPORT_MAX_COLS 12
+#define REPORT_MAX_COLS 13
 
 struct report_row {
 	char *text[REPORT_MAX_COLS];	/* COL_TEXT cells, malloc'd ("" when unknown) */
@@ -76,6 +77,7 @@ struct report_input {
 	int (*domain_of)(void *ctx, const struct flow_entry *f, char *buf, size_t len);
 	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
+	const struct nat64_list *nat64;		/* the policy's --nat64-prefix (NULL: none) */
 };
 
 /* Aggregates in into r by `by`, flows outside the policy first then by
