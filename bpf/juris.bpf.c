@@ -769,6 +769,9 @@ int juris_egress(struct __sk_buff *skb)
 		if (sk)
 			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
 	}
+	/* DNS queries are recorded so that only their answers count. */
+	if (k.dport == bpf_htons(DNS_PORT))
+		dns_note_query(skb);
 	/* The uid only names a new flow: not worth a helper call on the others. */
 	if (account_flow(&k, id, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
 	    c.verdict != VERDICT_ALLOW)

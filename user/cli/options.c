@@ -17,7 +17,7 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_NAT64_PREFIX,
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_NAT64_PREFIX, OPT_DNS_RESOLVER,
 	OPT_CONFIG = 'c',
 };
 
@@ -57,6 +57,9 @@ static const struct option_doc option_table[] = {
 	{ { "nat64-prefix", required_argument, NULL, OPT_NAT64_PREFIX }, FOR_RUN | FOR_LOOKUP,
 	  "PREFIX/LEN", "a network-specific NAT64 prefix (RFC 6052: /32, /40, /48, /56, /64 or /96): "
 	  "its addresses are judged by the IPv4 address they carry (repeatable, at most 8)" },
+	{ { "dns-resolver", required_argument, NULL, OPT_DNS_RESOLVER }, FOR_RUN, "ADDR",
+	  "read DNS answers (names, --except-domain) only from this resolver (repeatable, at "
+	  "most 8; default: from the server each query went to)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
 	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
@@ -334,6 +337,17 @@ static int add_nat64_prefix(struct juris_opts *o, const char *s)
 	return ret;
 }
 
+static int add_dns_resolver(struct juris_opts *o, const char *s)
+{
+	int ret = resolver_list_add(&o->resolvers, s);
+
+	if (ret == -E2BIG)
+		opt_error("too many --dns-resolver (at most %d)", DNS_RESOLVERS_MAX);
+	else if (ret)
+		opt_error("invalid --dns-resolver address: %s", s);
+	return ret;
+}
+
 static int add_source(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -402,6 +416,9 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_NAT64_PREFIX:
 		o->policy_given = true;
 		return add_nat64_prefix(o, arg);
+	case OPT_DNS_RESOLVER:
+		o->policy_given = true;
+		return add_dns_resolver(o, arg);
 	case OPT_FOREIGN_OP:
 		o->policy_given = true;
 		o->foreign_op = name_index(foreign_op_names, 3, arg);
@@ -615,6 +632,8 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->n_except_domains = 0;
 	else if (c == OPT_NAT64_PREFIX)
 		o->nat64.n = 0;
+	else if (c == OPT_DNS_RESOLVER)
+		o->resolvers.n = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
@@ -689,7 +708,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			return -EINVAL;
 		}
 		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
-		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN || c == OPT_NAT64_PREFIX)
+		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN || c == OPT_NAT64_PREFIX ||
+		    c == OPT_DNS_RESOLVER)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
@@ -774,6 +794,19 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	}
 	if (!o->nat64.n)
 		fprintf(out, "# nat64-prefix = (none: 64:ff9b::/96 only)\n");
+	{
+		struct juris_config cfg;
+
+		config_set_resolvers(&cfg, &o->resolvers);
+		for (uint32_t i = 0; i < cfg.n_dns_resolvers; i++) {
+			char buf[INET6_ADDRSTRLEN];
+
+			fprintf(out, "dns-resolver = %s\n", config_resolver_text(&cfg, i, buf,
+										    sizeof(buf)));
+		}
+		if (!cfg.n_dns_resolvers)
+			fprintf(out, "# dns-resolver = (none: the server each query went to)\n");
+	}
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->foreign_op));
 	print_list(out, "cgroup", o->cgroups, o->n_cgroups,
 		   o->n_ifaces ? "none: gateway only" : "none: the whole host");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "base/addr.h"
 #include "cli/config_file.h"
+#include "policy/dns_resolvers.h"
 #include "policy/embed4.h"
 
 #define MAX_CGROUPS 64
@@ -84,6 +85,7 @@ struct juris_opts {
 	const char **except_domains;	/* --except-domain patterns, DNS_PATTERNS_MAX */
 	int n_except_domains;
 	struct nat64_list nat64;	/* --nat64-prefix */
+	struct resolver_list resolvers;	/* --dns-resolver */
 	const char *ifaces[MAX_IFACES];	/* gateway mode: the uplinks */
 	int n_ifaces;
 	struct except_cidr *sources;	/* gateway mode: sensitive sources */

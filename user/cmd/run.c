@@ -154,6 +154,7 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL, .nat64 = &o->nat64,
+		.resolvers = &o->resolvers,
 	};
 	char err[512];
 	int ret;
@@ -215,7 +216,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	/* Tables a reload killed half-way left in the idle slot. */
 	slot_clear(&c->maps, live ^ 1);
 	if (cfg.policy_hash != hash) {
-		ret = policy_switch(&c->maps, o, &o->nat64, msg, sizeof(msg));
+		ret = policy_switch(&c->maps, o, &o->nat64, &o->resolvers, msg, sizeof(msg));
 		fprintf(stderr, "juris: %s\n", msg);
 		if (ret)
 			return ret;
@@ -274,7 +275,7 @@ static void reload(struct run_ctx *c)
 			 "change on reload (restart juris run for that)", fixed);
 		goto fail;
 	}
-	ret = policy_switch(&c->maps, &next, &next.nat64, msg, sizeof(msg));
+	ret = policy_switch(&c->maps, &next, &next.nat64, &next.resolvers, msg, sizeof(msg));
 	if (ret)
 		goto fail;
 	fprintf(stderr, "juris: %s\n", msg);
@@ -527,7 +528,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
 			o->metrics);
 	}
-	hash = juris_policy_hash(o, &o->nat64, c.db_path);
+	hash = juris_policy_hash(o, &o->nat64, &o->resolvers, c.db_path);
 	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
 	ret = juris_open_pinned(o->pin_dir, &c.maps);
 	if (ret == 0) {

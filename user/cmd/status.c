@@ -15,6 +15,7 @@
 #include "kernel/loader.h"
 #include "kernel/stats.h"
 #include "kernel/tc.h"
+#include "policy/dns_resolvers.h"
 
 #define MAX_HOOKS (MAX_CGROUPS * HOOK_MAX)
 
@@ -190,6 +191,19 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 	cJSON_AddNumberToObject(c, "dns_cache_evictions",
 				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
+	cJSON_AddNumberToObject(c, "dns_unsolicited", (double)s->stats.counters[CNT_DNS_UNSOLICITED]);
+	cJSON_AddNumberToObject(c, "dns_mismatched", (double)s->stats.counters[CNT_DNS_MISMATCHED]);
+	cJSON_AddNumberToObject(c, "dns_midstream", (double)s->stats.counters[CNT_DNS_MIDSTREAM]);
+	cJSON_AddNumberToObject(c, "dns_not_resolver",
+				(double)s->stats.counters[CNT_DNS_NOT_RESOLVER]);
+	cJSON_AddNumberToObject(c, "dns_off_chain", (double)s->stats.counters[CNT_DNS_OFF_CHAIN]);
+	arr = cJSON_AddArrayToObject(root, "dns_resolvers");
+	for (uint32_t i = 0; arr && i < s->cfg.n_dns_resolvers && i < DNS_RESOLVERS_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN];
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(config_resolver_text(&s->cfg, i, buf,
+										  sizeof(buf))));
+	}
 	return root;
 }
 
@@ -270,6 +284,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.counters[CNT_DNS_RINGBUF_DROPS],
 	       (unsigned long long)s->stats.counters[CNT_DNS_CACHE_EVICTIONS],
 	       (unsigned long long)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
+	printf("dns ignored: %llu unsolicited, %llu with another question, %llu TCP segments "
+	       "mid-stream, %llu from other resolvers, %llu records off the CNAME chain\n",
+	       (unsigned long long)s->stats.counters[CNT_DNS_UNSOLICITED],
+	       (unsigned long long)s->stats.counters[CNT_DNS_MISMATCHED],
+	       (unsigned long long)s->stats.counters[CNT_DNS_MIDSTREAM],
+	       (unsigned long long)s->stats.counters[CNT_DNS_NOT_RESOLVER],
+	       (unsigned long long)s->stats.counters[CNT_DNS_OFF_CHAIN]);
 }
 
 int cmd_status(const struct juris_opts *o)

@@ -455,8 +455,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		errorf(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 		goto out;
 	}
-	if (p->nat64)
-		config_set_nat64(&cfg, p->nat64);
+	config_set_nat64(&cfg, p->nat64);
+	config_set_resolvers(&cfg, p->resolvers);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	cfg.started_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, BPF_ANY)) {
@@ -643,7 +643,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 }
 
 uint64_t juris_policy_hash(const struct juris_opts *o, const struct nat64_list *nat64,
-			   const char *db_path)
+			   const struct resolver_list *resolvers, const char *db_path)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	char path[4096];
@@ -674,6 +674,8 @@ uint64_t juris_policy_hash(const struct juris_opts *o, const struct nat64_list *
 		h = fnv1a(h, o->except_domains[i], strlen(o->except_domains[i]) + 1);
 	for (uint32_t i = 0; nat64 && i < nat64->n; i++)
 		h = fnv1a(h, &nat64->v[i], sizeof(nat64->v[i]));
+	for (uint32_t i = 0; resolvers && i < resolvers->n; i++)
+		h = fnv1a(h, resolvers->addr[i], sizeof(resolvers->addr[i]));
 	return h;
 }
 

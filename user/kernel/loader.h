@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "juris.h"
 #include "policy/compile.h"
+#include "policy/dns_resolvers.h"
 #include "policy/embed4.h"
 #include "kernel/gateway.h"
 #include "cli/options.h"
@@ -75,6 +76,7 @@ struct juris_plan {
 	const struct gw_plan *gw;	/* NULL: no gateway mode */
 	const struct oper_table *oper;	/* NULL: no operator overlay */
 	const struct nat64_list *nat64;	/* --nat64-prefix; NULL: none */
+	const struct resolver_list *resolvers;	/* --dns-resolver; NULL: none */
 	uint64_t policy_hash;
 	uint64_t layout_hash;
 };
@@ -126,7 +128,7 @@ bool juris_daemon_alive(const char *dir);
 /* Fingerprint of the database file and the policy, to tell whether pinned
  * state was made with the same inputs. */
 uint64_t juris_policy_hash(const struct juris_opts *o, const struct nat64_list *nat64,
-			   const char *db_path);
+			   const struct resolver_list *resolvers, const char *db_path);
 /* Fingerprint of what only a restart changes: cgroups, gateway, flow table. */
 uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_target *cg, int n_cg,
 			   const struct gw_plan *gw);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "cli/options.h"
+#include "policy/dns_resolvers.h"
 #include "policy/embed4.h"
 
 struct juris_maps;
@@ -15,7 +16,7 @@ struct juris_maps;
  * says what is now in force; on error it says why, and the live policy is
  * untouched. */
 int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
-		  const struct nat64_list *nat64, char *msg,
+		  const struct nat64_list *nat64, const struct resolver_list *resolvers, char *msg,
 		  size_t len);
 
 #endif
