@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Which IPv4 destination an IPv6 address carries: one definition for the BPF
  * classifier and for userspace (juris lookup, events, reports), so that
  * what the kernel judged and what the reports show never drift apart. */

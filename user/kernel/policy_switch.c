@@ -1,11 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris reload (and adoption under a new policy): see policy_switch.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "policy/names.h"
+#include "kernel/fingerprint.h"
+#include "kernel/config.h"
+#include "kernel/meta.h"
 #include "policy/database.h"
-#include "kernel/dns_pattern.h"
+#include "kernel/dns_patterns.h"
 #include "base/errmsg.h"
 #include "kernel/loader.h"
 #include "policy/overlay.h"
@@ -21,8 +26,7 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
-		  const struct nat64_list *nat64, const struct resolver_list *resolvers, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_policy *next, char *msg,
 		  size_t len)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
@@ -68,9 +72,9 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
 	cfg.unknown_deny = next->unknown_deny;
 	cfg.foreign_op = (__u8)next->foreign_op;
 	cfg.overlay = t.oper != NULL;
-	config_set_nat64(&cfg, nat64);
-	config_set_resolvers(&cfg, resolvers);
-	cfg.policy_hash = juris_policy_hash(next, nat64, resolvers, db.path);
+	config_set_nat64(&cfg, &next->nat64);
+	config_set_resolvers(&cfg, &next->resolvers);
+	cfg.policy_hash = juris_policy_hash(next, db.path);
 	cfg.db_build_epoch = db.info.build_epoch;
 	cfg.generation++;
 	/* --except-domain patterns the new policy drops stop matching, and
@@ -117,9 +121,9 @@ int policy_switch(const struct juris_maps *m, const struct juris_opts *next,
 		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
 		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
 		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
-		 ov.loaded ? foreign_op_name(next->foreign_op) : "", nat64 ? nat64->n : 0,
-		 nat64 && nat64->n == 1 ? "" : "es", resolvers ? resolvers->n : 0,
-		 resolvers && resolvers->n == 1 ? "" : "s", revoked, revoked == 1 ? "" : "es");
+		 ov.loaded ? foreign_op_name(next->foreign_op) : "", next->nat64.n,
+		 next->nat64.n == 1 ? "" : "es", next->resolvers.n,
+		 next->resolvers.n == 1 ? "" : "s", revoked, revoked == 1 ? "" : "es");
 out:
 	overlay_free(&ov);
 	database_free(&db);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* --dns-resolver: the only servers whose DNS answers juris reads, as the
  * policy slot's config holds them (juris_config.dns_resolvers). */
 #ifndef JURIS_DNS_RESOLVERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* IPv6 addresses that carry an IPv4 destination: the --nat64-prefix list
  * and the extraction, shared with the BPF classifier (bpf/embedded_v4.h). */
 #ifndef JURIS_POLICY_EMBED4_H

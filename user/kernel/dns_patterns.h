@@ -1,18 +1,7 @@
-/* --except-domain patterns: "gouv.fr" (that name) or "*.gouv.fr" (names
- * under it), as keys of the kernel map dns_patterns. */
-#ifndef JURIS_DNS_PATTERN_H
-#define JURIS_DNS_PATTERN_H
-
-#include <stdint.h>
-#include "juris.h"
-
-/* Parses s into the wire-format key and its DNS_MATCH_* kind. Returns 0
- * or -EINVAL (bad characters, empty or over-long labels, a name over
- * DNS_NAME_MAX wire bytes, a '*' anywhere but as the whole first label). */
-int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind);
-
-/* The id of a pattern in the except_dyn entries it allows. */
-uint32_t dns_pattern_id(const struct dns_pattern_key *key);
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* The --except-domain patterns in the kernel map dns_patterns. */
+#ifndef JURIS_DNS_PATTERNS_H
+#define JURIS_DNS_PATTERNS_H
 
 /* Puts the n patterns in the map fd, one key per name (kinds or'ed). */
 int dns_fill_patterns(int fd, const char **patterns, int n);
