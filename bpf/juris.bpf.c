@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "juris.h"
+#include "embedded_v4.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -263,11 +264,6 @@ static __always_inline void count(__u32 idx)
 		*c += 1;
 }
 
-static __always_inline int is_v4_mapped(const __u32 *a)
-{
-	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff);
-}
-
 /* The live policy: the active slot's index, read once, and its config. */
 static __always_inline const struct juris_config *live_policy(__u32 *slot)
 {
@@ -426,18 +422,32 @@ static __always_inline void lookup_operator(const struct juris_config *cfg, __u3
 		c->flags |= GEO_F_FOREIGN_OP;
 }
 
+/* The IPv4 address an IPv6 destination carries (bpf/embedded_v4.h), in v4:
+ * IPv4-mapped, NAT64 (the well-known prefix and the policy's own), 6to4,
+ * Teredo. Those are judged by the IPv4 address they reach. */
+static __always_inline int embedded_v4(const struct juris_config *cfg, const __u8 *daddr, __u8 *v4)
+{
+	if (!cfg)
+		return embed4_find(NULL, 0, daddr, v4);
+	return embed4_find(cfg->nat64, cfg->n_nat64, daddr, v4);
+}
+
 /* The one classifier every hook calls. daddr is 16 bytes; for AF_INET only
- * the first four are read. IPv4-mapped IPv6 destinations are IPv4. */
+ * the first four are read. An IPv6 destination that carries an IPv4 one
+ * is judged as that IPv4 address; an exception of either allows it. */
 static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
 {
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
 	const struct geo_val *g;
+	const __u8 *daddr6 = NULL;
+	__u8 v4[4];
 	int missing = 0, foreign;
 
-	if (family == AF_INET6 && is_v4_mapped((const __u32 *)daddr)) {
+	if (family == AF_INET6 && embedded_v4(cfg, daddr, v4)) {
+		daddr6 = daddr;
 		family = AF_INET;
-		daddr += 12;
+		daddr = v4;
 	}
 	if (family == AF_INET) {
 		g = lookup_geo4(slot, daddr, &missing);
@@ -465,7 +475,9 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 			return;
 		}
 		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing) ||
-		    dns_excepted(family, daddr)) {
+		    dns_excepted(family, daddr) ||
+		    (daddr6 && (lookup_slot(&except_v4, &except_v6, slot, AF_INET6, daddr6,
+					    &missing) || dns_excepted(AF_INET6, daddr6)))) {
 			c->flags |= GEO_F_EXCEPTION;
 			return;
 		}
@@ -758,6 +770,9 @@ int juris_egress(struct __sk_buff *skb)
 		if (sk)
 			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
 	}
+	/* DNS queries are recorded so that only their answers count. */
+	if (k.dport == bpf_htons(DNS_PORT))
+		dns_note_query(skb);
 	/* The uid only names a new flow: not worth a helper call on the others. */
 	if (account_flow(&k, id, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
 	    c.verdict != VERDICT_ALLOW)

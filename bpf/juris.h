@@ -112,10 +112,25 @@ enum foreign_op_policy {
 
 /* Version of what juris pins: bumped whenever a pinned map or program
  * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
- * 3: the meta map says where the database comes from and counts follows).
+ * 3: the meta map says where the database comes from and counts follows,
+ * the NAT64 prefixes and DNS resolvers of the config).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
 #define JURIS_PIN_FORMAT 3
+
+/* A network-specific NAT64 prefix (--nat64-prefix, RFC 6052 2.2): an
+ * address whose first len bits are addr's carries an IPv4 address in the
+ * layout of that length (bpf/embedded_v4.h). mask has the first len bits set;
+ * addr and mask in network order, addr & mask == addr. */
+struct nat64_prefix {
+	__u8 addr[16];
+	__u8 mask[16];
+	__u8 len;		/* 32, 40, 48, 56, 64 or 96 */
+	__u8 pad0[7];
+};
+
+#define NAT64_PREFIXES_MAX 8
+#define DNS_RESOLVERS_MAX 8	/* --dns-resolver addresses */
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
@@ -135,6 +150,17 @@ struct juris_config {
 	/* Fingerprint of what a reload cannot change (cgroups, gateway,
 	 * flow table): a restart with the same layout adopts the pins. */
 	__u64 layout_hash;
+	/* --nat64-prefix: the first n_nat64 of nat64[] (64:ff9b::/96 is
+	 * always one, not listed here). */
+	__u32 n_nat64;
+	__u32 pad1;
+	struct nat64_prefix nat64[NAT64_PREFIXES_MAX];
+	/* --dns-resolver: DNS answers count only from the first
+	 * n_dns_resolvers of these (none: from the server each query went
+	 * to). Network order, IPv4 as ::ffff:a.b.c.d. */
+	__u32 n_dns_resolvers;
+	__u32 pad2;
+	__u8 dns_resolvers[DNS_RESOLVERS_MAX][16];
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */
@@ -237,6 +263,11 @@ enum juris_counter {
 	CNT_DNS_EXCEPT_ADDED,	/* addresses allowed by --except-domain (each answer) */
 	CNT_DNS_MALFORMED,	/* written by the daemon: answers its parser refused */
 	CNT_DNS_CACHE_EVICTIONS,	/* written by the daemon: live names forgotten (full) */
+	CNT_DNS_UNSOLICITED,	/* answers to no query a watched socket sent: ignored */
+	CNT_DNS_MISMATCHED,	/* answers whose question is not the query's: ignored */
+	CNT_DNS_MIDSTREAM,	/* TCP segments from port 53 not at a message start: not read */
+	CNT_DNS_NOT_RESOLVER,	/* answers from outside --dns-resolver: ignored */
+	CNT_DNS_OFF_CHAIN,	/* written by the daemon: records off the question's CNAME chain */
 	CNT_MAX,
 };
 
@@ -316,6 +347,52 @@ struct dns_pattern_key {
 #define DNS_MATCH_EXACT 0x01		/* --except-domain gouv.fr */
 #define DNS_MATCH_SUBDOMAINS 0x02	/* --except-domain *.gouv.fr */
 
+/* Value of dns_patterns. id names the key (a hash of it, see
+ * dns_pattern_id()) in the except_dyn entries it allows, so that a reload
+ * that removes a pattern revokes what it allowed. */
+struct dns_pattern_val {
+	__u8 kind;		/* DNS_MATCH_* */
+	__u8 pad0[3];
+	__u32 id;
+};
+
+/* Value of except_dyn: until when an address is allowed, and by which
+ * pattern (its id and the DNS_MATCH_* kind that matched). */
+struct dns_except_val {
+	__u64 expires_ns;	/* CLOCK_BOOTTIME */
+	__u32 pattern_id;
+	__u8 kind;
+	__u8 pad0[3];
+};
+
+/* A DNS query a watched socket sent (map dns_queries), keyed as its answer
+ * comes back: the client is the watched socket's end. An answer counts
+ * only on the reversed 5-tuple, with the same id and the same question.
+ * The TCP stream state (map dns_tcp) uses the same key with id 0. */
+struct dns_query_key {
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	__u16 cport;		/* the client's port, network order */
+	__u16 id;		/* transaction id, network order */
+	__u16 pad0;
+	__u8 caddr[16];		/* client, network order (IPv4 in the first four) */
+	__u8 saddr[16];		/* server */
+};
+
+struct dns_query_val {
+	__u64 ts_ns;		/* CLOCK_BOOTTIME of the query */
+	__u16 qtype;		/* network order */
+	__u16 qclass;
+	__u32 pad0;
+	struct dns_pattern_key qname;	/* wire format, lower case */
+};
+
+/* Where the next DNS message from the server starts in a TCP stream to
+ * port 53 that a watched socket opened: the server's sequence number. */
+struct dns_tcp_val {
+	__u32 next_seq;		/* host order */
+	__u32 pad0;
+};
 /* The egress program leaves its classification of the packet in skb->cb[0]
  * so that BPF_PROG_TEST_RUN callers (juris lookup) read the kernel's answer
  * from ctx_out: zone | verdict << 8 | cc[0] << 16 | cc[1] << 24. */

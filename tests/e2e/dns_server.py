@@ -9,6 +9,9 @@ whole; owner names are compression pointers to names written earlier.
   malformed.example.test  an answer whose record name is a compression
                           pointer to itself (a loop): juris must count it
                           and carry on
+  offchain.gouv.test      its own address, then a record for another name
+                          (off the CNAME chain): juris must ignore and
+                          count that one
   anything else           NXDOMAIN
 
 usage: dns_server.py ADDRESS READY_FILE
@@ -28,6 +31,14 @@ RECORDS = {
     "cdn.example.net": [("CNAME", "edge.example.org", TTL)],
     "edge.example.org": [("A", "192.0.2.130", TTL)],
     "short.gouv.test": [("A", "198.51.100.10", 2)],
+    "long.gouv.test": [("A", "198.51.100.10", TTL)],
+    "cname.gouv.test": [("CNAME", "target.example.net", TTL)],
+    "target.example.net": [("A", "198.51.100.10", TTL)],
+    "offchain.gouv.test": [("A", "192.0.2.10", TTL)],
+}
+# Records appended after the answer, with their own (uncompressed) owner.
+OFF_CHAIN = {
+    "offchain.gouv.test": [("stray.example.test", "A", "198.51.100.10", TTL)],
 }
 TYPES = {"A": 1, "CNAME": 5, "AAAA": 28}
 
@@ -86,6 +97,9 @@ def answer(query):
         if not nxt:
             break
         cur = nxt
+    for owner_name, rtype, value, ttl in OFF_CHAIN.get(name.lower(), []):
+        answers.append(record(wire_name(owner_name), rtype, ttl,
+                              ipaddress.ip_address(value).packed))
     rcode = 0 if answers or name.lower() in RECORDS else 3
     head = qid + struct.pack("!HHHHH", 0x8180 | rcode, 1, len(answers), 0, 0)
     return head + question + b"".join(answers)

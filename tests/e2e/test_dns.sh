@@ -7,7 +7,8 @@
 # right flows (events, report, top), CNAME chains must name the address
 # after the name asked, a malformed answer must be counted and ignored, and
 # --except-domain must let a third-country address through while its TTL
-# lasts, and no other.
+# lasts, and no other. Forged answers (unsolicited, mid-stream, off the
+# CNAME chain, from another resolver) must open nothing (dns_forge.py).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/egress.bash"
 
@@ -168,6 +169,88 @@ test_bad_except_domain_is_a_one_line_error() {
 		--except-domain 'a..b' &&
 	expect_one_line_error "invalid --except-domain: gouv.*" "$JURIS" run --pin-dir "$TEST_PIN" \
 		--except-domain 'gouv.*'
+}
+
+# listen_udp PORT: a UDP socket of the watched process, bound and reading.
+listen_udp() {
+	in_cg_ns_bg client "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+while True:
+    s.recv(4096)' "$1" "$TEST_TMP/listen.ready"
+	wait_until 5 test -e "$TEST_TMP/listen.ready" || fail "UDP listener did not start"
+}
+
+FORGER=192.0.2.70	# a server that no watched process asked
+
+test_unsolicited_answer_to_a_listening_socket_opens_nothing() {
+	dns_topology && juris_start --mode enforce --except-domain '*.gouv.test' || return 1
+	ns_exec server ip addr add "$FORGER/32" dev lo && listen_udp 5353 || return 1
+	ns_exec server "$PY" "$E2E_DIR/dns_forge.py" udp "$FORGER" 203.0.113.1 5353 \
+		long.gouv.test "$THIRD4B" || fail "cannot send the forged answer" || return 1
+	sleep 0.5
+	connect_is "$THIRD4B" EPERM || fail "a forged answer opened $THIRD4B" || return 1
+	assert_num "$(counter dns_unsolicited)" ">=" 1 "dns_unsolicited" &&
+	assert_eq "$(counter dns_except_added)" 0 "dns_except_added" || return 1
+	# The real responder's answer to the process's own query still counts.
+	resolve_ok "$DNS4" long.gouv.test && connect_is "$THIRD4B" OK
+}
+
+test_tcp_segment_in_the_middle_of_a_message_is_not_read() {
+	dns_topology && juris_start --mode enforce --except-domain '*.gouv.test' || return 1
+	ns_exec server ip addr add "$FORGER/32" dev lo || return 1
+	bg_run ns_exec server "$PY" "$E2E_DIR/dns_forge.py" tcp-midstream "$FORGER" \
+		long.gouv.test "$THIRD4B" "$TEST_TMP/forge.ready"
+	wait_until 5 test -e "$TEST_TMP/forge.ready" || fail "forger did not start" || return 1
+	resolve_ok "$FORGER" long.gouv.test A tcp || return 1
+	connect_is "$THIRD4B" EPERM || fail "a mid-stream segment opened $THIRD4B" || return 1
+	assert_num "$(counter dns_midstream)" ">=" 1 "dns_midstream" &&
+	assert_eq "$(counter dns_except_added)" 0 "dns_except_added"
+}
+
+test_record_off_the_cname_chain_is_ignored_and_counted() {
+	dns_topology && juris_start --mode enforce --except-domain '*.gouv.test' || return 1
+	resolve_ok "$DNS4" offchain.gouv.test || return 1
+	connect_is "$THIRD4B" EPERM || fail "an off-chain record opened $THIRD4B" || return 1
+	assert_eq "$(counter dns_except_added)" 1 "dns_except_added (the on-chain record)" &&
+	wait_until 5 test "$(counter dns_off_chain)" -ge 1 ||
+		fail "dns_off_chain: $(counter dns_off_chain), want >= 1"
+}
+
+test_except_domain_follows_the_cname_chain_of_the_question() {
+	dns_topology && juris_start --mode enforce --except-domain '*.gouv.test' || return 1
+	connect_is "$THIRD4B" EPERM && resolve_ok "$DNS4" cname.gouv.test &&
+	connect_is "$THIRD4B" OK
+}
+
+test_dns_resolver_limits_the_answers_read_to_those_servers() {
+	mkdir -p "$TEST_TMP"
+	printf 'db = %s\nmode = enforce\nexcept-domain = *.gouv.test\ndns-resolver = 192.0.2.53\n' \
+		"$TEST_DB" > "$TEST_TMP/juris.conf"
+	dns_topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+	resolve_ok "$DNS4" long.gouv.test && connect_is "$THIRD4B" EPERM || return 1
+	assert_num "$(counter dns_not_resolver)" ">=" 1 "dns_not_resolver" &&
+	assert_eq "$(juris_status_json | json_get 'd["dns_resolvers"]')" '["192.0.2.53"]' \
+		"status dns_resolvers" || return 1
+	printf 'db = %s\nmode = enforce\nexcept-domain = *.gouv.test\ndns-resolver = %s\n' \
+		"$TEST_DB" "$DNS4" > "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" &&
+	resolve_ok "$DNS4" long.gouv.test && connect_is "$THIRD4B" OK
+}
+
+# Removing a pattern revokes what it allowed at once, not at the TTL's end.
+test_reload_that_removes_a_pattern_revokes_its_addresses_at_once() {
+	mkdir -p "$TEST_TMP"
+	printf 'db = %s\nmode = enforce\nexcept-domain = *.gouv.test\n' "$TEST_DB" \
+		> "$TEST_TMP/juris.conf"
+	dns_topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+	resolve_ok "$DNS4" long.gouv.test && connect_is "$THIRD4B" OK && udp_is "$THIRD4B" OK ||
+		return 1
+	printf 'db = %s\nmode = enforce\n' "$TEST_DB" > "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" &&
+	connect_is "$THIRD4B" EPERM && udp_is "$THIRD4B" EPERM
 }
 
 run_tests

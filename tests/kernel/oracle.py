@@ -17,12 +17,13 @@ import sys
 import maxminddb
 
 # Special-purpose ranges that juris classifies as local (data/zones/local-*),
-# plus the IPv4-in-IPv6 forms that juris deliberately reads as IPv4.
+# plus the IPv4-in-IPv6 forms that juris deliberately reads as IPv4 (Teredo,
+# 2001::/32, by its client address, where MaxMind trees alias the server's).
 EXCLUDED = [ipaddress.ip_network(n) for n in (
     "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
     "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15",
     "224.0.0.0/4", "240.0.0.0/4",
-    "::/96", "::ffff:0:0/96", "2002::/16", "100::/64", "2001:2::/48", "5f00::/16", "64:ff9b::/96", "64:ff9b:1::/48",
+    "::/96", "::ffff:0:0/96", "2002::/16", "2001::/32", "100::/64", "2001:2::/48", "5f00::/16", "64:ff9b::/96", "64:ff9b:1::/48",
     "fc00::/7", "fe80::/10", "ff00::/8",
 )]
 TOR_GEOIP6 = "/usr/share/tor/geoip6"

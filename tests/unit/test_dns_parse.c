@@ -134,6 +134,25 @@ static void test_a_record_with_compressed_owner_names_the_question(void **state)
 	free(r);
 }
 
+/* A forger's extra record for another name names nothing, and is counted. */
+static void test_record_off_the_chain_is_ignored_and_counted(void **state)
+{
+	struct dns_result *r = result();
+	struct msg m;
+
+	(void)state;
+	start(&m, "short.gouv.test", 1, 2);
+	put_ptr(&m, 12);
+	rr_a(&m, 300, "192.0.2.10");
+	put_name(&m, "stray.example.test");
+	rr_a(&m, 300, "198.51.100.10");
+	assert_int_equal(parse(&m, r), 0);
+	assert_int_equal(r->n_addrs, 1);
+	assert_addr(&r->addrs[0], "192.0.2.10", 300);
+	assert_int_equal(r->records_off_chain, 1);
+	free(r);
+}
+
 static void test_aaaa_record_is_read(void **state)
 {
 	struct dns_result *r = result();
@@ -427,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_aaaa_record_is_read),
 		cmocka_unit_test(test_cname_chain_attributes_addresses_to_the_name_asked),
 		cmocka_unit_test(test_cname_loop_ends_after_the_hop_limit),
+		cmocka_unit_test(test_record_off_the_chain_is_ignored_and_counted),
 		cmocka_unit_test(test_compression_pointer_to_itself_is_malformed),
 		cmocka_unit_test(test_compression_loop_through_two_pointers_is_malformed),
 		cmocka_unit_test(test_forward_and_out_of_range_pointers_are_malformed),

@@ -186,11 +186,22 @@ static void test_special_purpose_ipv4_ranges_are_local(void **state)
 	}
 }
 
+/* RFC 8215 local-use NAT64 reaches any IPv4 address: never local, so
+ * that unknown = deny holds there (judged by the IPv4 address when
+ * configured with --nat64-prefix). */
+static void test_local_use_nat64_prefix_is_not_local(void **state)
+{
+	const struct prefix_list *l = zone_local_v6(*state);
+
+	assert_false(local_holding(l, AF_INET6, "64:ff9b:1::c633:640a"));
+	assert_false(local_holding(l, AF_INET6, "64:ff9b::c633:640a"));
+}
+
 static void test_special_purpose_ipv6_ranges_are_local(void **state)
 {
 	static const char *const local[] = {
 		"::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1",
-		"64:ff9b:1::1", "100::1", "2001:2::1", "5f00::1",
+		"100::1", "2001:2::1", "5f00::1",
 	};
 	const struct prefix_list *l = zone_local_v6(*state);
 
@@ -348,6 +359,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_special_purpose_ipv4_ranges_are_local, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_special_purpose_ipv6_ranges_are_local, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_local_use_nat64_prefix_is_not_local, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_documentation_and_public_ranges_are_not_local,
 						setup, teardown),

@@ -203,12 +203,14 @@ static int read_record(const struct msg *m, size_t *off, struct record *rec)
 /* From the question name along its CNAMEs: the addresses the application
  * will use, each with the smallest TTL on its way. A CNAME loop ends at
  * DNS_MAX_CHAIN hops. Records off the chain are not the answer to this
- * question and are left out. */
+ * question: they are left out, and counted (records_off_chain), as a
+ * forger's extra records would be. */
 static void follow_chain(const struct record *recs, int n, const struct wire_name *qname,
 			 struct dns_result *r)
 {
 	const struct wire_name *cur = qname;
 	uint32_t chain_ttl = UINT32_MAX;
+	bool on_chain[DNS_MAX_RECORDS] = { false };
 
 	for (int hop = 0; hop <= DNS_MAX_CHAIN; hop++) {
 		const struct record *next = NULL;
@@ -218,6 +220,7 @@ static void follow_chain(const struct record *recs, int n, const struct wire_nam
 
 			if (!same_name(&rec->owner, cur))
 				continue;
+			on_chain[i] = true;
 			if (rec->type == TYPE_CNAME && !next) {
 				next = rec;
 			} else if (rec->type == TYPE_A || rec->type == TYPE_AAAA) {
@@ -235,12 +238,14 @@ static void follow_chain(const struct record *recs, int n, const struct wire_nam
 			}
 		}
 		if (!next || hop == DNS_MAX_CHAIN)
-			return;
+			break;
 		if (next->ttl < chain_ttl)
 			chain_ttl = next->ttl;
 		cur = &next->target;
 		r->n_cnames++;
 	}
+	for (int i = 0; i < n; i++)
+		r->records_off_chain += !on_chain[i];
 }
 
 int dns_parse(const uint8_t *p, size_t len, size_t msg_len, struct dns_result *r)

@@ -29,6 +29,7 @@ struct dns_result {
 	struct dns_addr addrs[DNS_MAX_ADDRS];
 	int n_cnames;		/* CNAME hops followed */
 	int records_skipped;	/* beyond DNS_MAX_RECORDS or DNS_MAX_ADDRS */
+	int records_off_chain;	/* answer records not on the question's CNAME chain */
 };
 
 /* Parses the first len bytes of a DNS response whose whole length is

@@ -29,6 +29,12 @@ const struct option_doc option_table[] = {
 	{ { "except-domain", required_argument, NULL, OPT_EXCEPT_DOMAIN }, FOR_RUN, "NAME|*.NAME",
 	  "allow the addresses DNS answers give for NAME (or names under it) while their "
 	  "TTL lasts (repeatable)" },
+	{ { "nat64-prefix", required_argument, NULL, OPT_NAT64_PREFIX }, FOR_RUN | FOR_LOOKUP,
+	  "PREFIX/LEN", "a network-specific NAT64 prefix (RFC 6052: /32, /40, /48, /56, /64 or /96): "
+	  "its addresses are judged by the IPv4 address they carry (repeatable, at most 8)" },
+	{ { "dns-resolver", required_argument, NULL, OPT_DNS_RESOLVER }, FOR_RUN, "ADDR",
+	  "read DNS answers (names, --except-domain) only from this resolver (repeatable, at "
+	  "most 8; default: from the server each query went to)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
 	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,

@@ -128,6 +128,29 @@ static int add_except_domain(struct juris_opts *o, const char *s)
 	return 0;
 }
 
+static int add_nat64_prefix(struct juris_opts *o, const char *s)
+{
+	int ret = nat64_list_add(&o->policy.nat64, s);
+
+	if (ret == -E2BIG)
+		opt_error("too many --nat64-prefix (at most %d)", NAT64_PREFIXES_MAX);
+	else if (ret)
+		opt_error("invalid --nat64-prefix: %s (an IPv6 prefix of length 32, 40, 48, 56, "
+			  "64 or 96, such as 64:ff9b:1::/96)", s);
+	return ret;
+}
+
+static int add_dns_resolver(struct juris_opts *o, const char *s)
+{
+	int ret = resolver_list_add(&o->policy.resolvers, s);
+
+	if (ret == -E2BIG)
+		opt_error("too many --dns-resolver (at most %d)", DNS_RESOLVERS_MAX);
+	else if (ret)
+		opt_error("invalid --dns-resolver address: %s", s);
+	return ret;
+}
+
 static int add_source(struct juris_opts *o, const char *s)
 {
 	struct except_cidr *e;
@@ -191,6 +214,12 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_EXCEPT_DOMAIN:
 		o->policy_given = true;
 		return add_except_domain(o, arg);
+	case OPT_NAT64_PREFIX:
+		o->policy_given = true;
+		return add_nat64_prefix(o, arg);
+	case OPT_DNS_RESOLVER:
+		o->policy_given = true;
+		return add_dns_resolver(o, arg);
 	case OPT_FOREIGN_OP:
 		o->policy_given = true;
 		z = parse_foreign_op(arg);
@@ -400,6 +429,10 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->policy.n_operators = 0;
 	else if (c == OPT_EXCEPT_DOMAIN)
 		o->policy.n_except_domains = 0;
+	else if (c == OPT_NAT64_PREFIX)
+		o->policy.nat64.n = 0;
+	else if (c == OPT_DNS_RESOLVER)
+		o->policy.resolvers.n = 0;
 }
 
 int options_parse(int argc, char **argv, struct juris_opts *o)
@@ -475,7 +508,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			return -EINVAL;
 		}
 		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
-		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN)
+		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN || c == OPT_NAT64_PREFIX ||
+		    c == OPT_DNS_RESOLVER)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)

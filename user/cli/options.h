@@ -23,7 +23,7 @@ struct juris_opts {
 	bool json;
 	bool verbose;
 	bool syslog;			/* alerts to syslog(3) */
-	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except seen */
+	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except/--nat64-prefix seen */
 	int report_format;		/* enum report_format */
 	int report_by;			/* enum report_by */
 	uint32_t top;			/* rows of juris report, 0: all */

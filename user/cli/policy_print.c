@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The effective policy of juris run as a policy file (juris check). */
+#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "base/addr.h"
 #include "cli/policy_print.h"
+#include "policy/dns_resolvers.h"
+#include "policy/embed4.h"
 #include "policy/names.h"
 
 static void print_cidrs(FILE *out, const char *key, const struct except_cidr *v, int n)
@@ -55,6 +58,27 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	fprintf(out, "follow-db = %s\n", o->follow_db ? "yes" : "no");
 	print_list(out, "operator", o->policy.operators, o->policy.n_operators, "none beyond the embedded list");
 	print_list(out, "except-domain", o->policy.except_domains, o->policy.n_except_domains, "none");
+	for (uint32_t i = 0; i < o->policy.nat64.n; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		fprintf(out, "nat64-prefix = %s\n", nat64_prefix_format(&o->policy.nat64.v[i], buf,
+									 sizeof(buf)));
+	}
+	if (!o->policy.nat64.n)
+		fprintf(out, "# nat64-prefix = (none: 64:ff9b::/96 only)\n");
+	{
+		struct juris_config cfg;
+
+		config_set_resolvers(&cfg, &o->policy.resolvers);
+		for (uint32_t i = 0; i < cfg.n_dns_resolvers; i++) {
+			char buf[INET6_ADDRSTRLEN];
+
+			fprintf(out, "dns-resolver = %s\n", config_resolver_text(&cfg, i, buf,
+										    sizeof(buf)));
+		}
+		if (!cfg.n_dns_resolvers)
+			fprintf(out, "# dns-resolver = (none: the server each query went to)\n");
+	}
 	fprintf(out, "foreign-operator = %s\n", foreign_op_name(o->policy.foreign_op));
 	print_list(out, "cgroup", o->policy.cgroups, o->policy.n_cgroups,
 		   o->policy.n_ifaces ? "none: gateway only" : "none: the whole host");

@@ -27,11 +27,28 @@ static const char *lookup_verdict(int verdict)
 	return verdict == VERDICT_ALLOW ? "allow" : verdict == VERDICT_BLOCK ? "deny" : "audit";
 }
 
-static void print_result(const struct juris_opts *o, const struct operator_table *ops,
+/* What a lookup prints beside the kernel's answer. */
+struct lookup_ctx {
+	const struct operator_table *ops;
+	const struct nat64_list *nat64;		/* of the policy the kernel ran */
+};
+
+static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc,
 			 const char *ip, const struct lookup_result *r)
 {
-	const struct operator *op = r->asn ? operator_find(ops, r->asn) : NULL;
+	const struct operator *op = r->asn ? operator_find(lc->ops, r->asn) : NULL;
 	bool foreign = r->flags & GEO_F_FOREIGN_OP;
+	char v4text[INET_ADDRSTRLEN] = "";
+	unsigned char a[16];
+	uint8_t v4[4];
+	int kind = EMBED4_NONE;
+
+	/* The IPv4 address the kernel judged an IPv6 one by. */
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		kind = embedded_ipv4(lc->nat64, a, v4);
+		if (kind)
+			inet_ntop(AF_INET, v4, v4text, sizeof(v4text));
+	}
 
 	if (o->json) {
 		cJSON *obj = cJSON_CreateObject();
@@ -47,6 +64,10 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 			cJSON_AddStringToObject(obj, "operator_country", r->op_cc);
 		}
 		cJSON_AddBoolToObject(obj, "foreign_operator", foreign);
+		if (kind) {
+			cJSON_AddStringToObject(obj, "embedded_ipv4", v4text);
+			cJSON_AddStringToObject(obj, "embedding", embed4_kind_name(kind));
+		}
 		s = cJSON_PrintUnformatted(obj);
 		if (s)
 			puts(s);
@@ -57,13 +78,17 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
 	       zone_name(r->zone), lookup_verdict(r->verdict));
 	if (r->asn)
-		printf("AS%u %s (%s%s)\n", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
+		printf("AS%u %s (%s%s)", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
 	else
-		printf("-\n");
+		printf("-");
+	if (kind)
+		printf("  [%s %s]", embed4_kind_name(kind), v4text);
+	printf("\n");
 }
 
-static int lookup_text(const struct juris_opts *o, const struct operator_table *ops, const struct classifier *cls,
+static int lookup_text(const struct juris_opts *o, const struct lookup_ctx *lc,
+		       const struct classifier *cls,
 		       const char *text)
 {
 	struct lookup_result r;
@@ -77,19 +102,19 @@ static int lookup_text(const struct juris_opts *o, const struct operator_table *
 		fprintf(stderr, "juris: cannot run the classifier: %s\n", strerror(-ret));
 		return ret;
 	}
-	print_result(o, ops, text, &r);
+	print_result(o, lc, text, &r);
 	return 0;
 }
 
 /* Reads whitespace-separated addresses; a bad one is reported and skipped. */
-static int lookup_stdin(const struct juris_opts *o, const struct operator_table *ops,
+static int lookup_stdin(const struct juris_opts *o, const struct lookup_ctx *lc,
 			const struct classifier *cls)
 {
 	char word[256];
 	int ret = 0;
 
 	while (scanf("%255s", word) == 1) {
-		int r = lookup_text(o, ops, cls, word);
+		int r = lookup_text(o, lc, cls, word);
 
 		if (r == -EINVAL)
 			ret = r;
@@ -113,6 +138,7 @@ static void lookup_config(const struct juris_opts *o, const struct juris_maps *p
 	cfg->unknown_deny = o->policy.unknown_deny;
 	cfg->foreign_op = o->policy.foreign_op;
 	cfg->overlay = overlay;
+	config_set_nat64(cfg, &o->policy.nat64);
 }
 
 /* A running juris's maps answer at once, unless the lookup asks for other
@@ -140,6 +166,8 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	struct overlay ov = { 0 };
 	struct classifier *cls = NULL;
 	struct juris_config cfg, pcfg;
+	struct nat64_list nat64;
+	struct lookup_ctx lc = { .ops = &ov.ops, .nat64 = &nat64 };
 	char err[512];
 	int ret = 0;
 
@@ -177,6 +205,7 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		goto out;
 	}
 	lookup_config(o, reuse, reuse ? pcfg.overlay : ov.loaded, &cfg);
+	config_get_nat64(&cfg, &nat64);
 	ret = classifier_load(&o->policy, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6,
 			      ov.loaded ? &ov.table : NULL, reuse, &cfg, &cls, err, sizeof(err));
 	if (ret) {
@@ -187,10 +216,10 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		printf("%-39s  %-7s  %-8s  %-7s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
 		       "OPERATOR");
 	if (o->n_args == 0) {
-		ret = lookup_stdin(o, &ov.ops, cls);
+		ret = lookup_stdin(o, &lc, cls);
 	} else {
 		for (int i = 0; i < o->n_args && !ret; i++)
-			ret = lookup_text(o, &ov.ops, cls, o->args[i]);
+			ret = lookup_text(o, &lc, cls, o->args[i]);
 	}
 out:
 	classifier_free(cls);

@@ -96,6 +96,8 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path };
 	struct operator_table ops = { 0 };
+	struct juris_config cfg;
+	struct nat64_list nat64;
 	struct flow_entry *flows = NULL;
 	struct report r = {};
 	const char *what = "counters";
@@ -110,6 +112,11 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		goto out;
 	}
 	in.ops = &ops;
+	/* The policy's NAT64 prefixes name the IPv4 address of such flows. */
+	if (!juris_read_config(m, &cfg)) {
+		config_get_nat64(&cfg, &nat64);
+		in.nat64 = &nat64;
+	}
 	ret = stats_read(m, st);
 	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
 		what = "flow table";

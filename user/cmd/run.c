@@ -317,6 +317,7 @@ static void reload(struct run_ctx *c)
 	c->reloaded = next;
 	c->has_reloaded = true;
 	c->o = &c->reloaded;
+	c->events.nat64 = &c->reloaded.policy.nat64;
 	answer_reload(c, 0, msg);
 	return;
 fail:
@@ -395,6 +396,7 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	if (!o->events || !strcmp(o->events, "-")) {
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->policy.mode),
 				  zone_name(o->policy.allow_zone));
+		c->events.nat64 = &o->policy.nat64;
 		return 0;
 	}
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
@@ -406,6 +408,7 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	event_writer_init(&c->events, c->events_file.f, mode_name(o->policy.mode),
 			  zone_name(o->policy.allow_zone));
 	c->events.rot = &c->events_file;
+	c->events.nat64 = &o->policy.nat64;
 	return 0;
 }
 

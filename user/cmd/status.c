@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris status: what the pinned state enforces, on what, and what it counted. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "kernel/loader.h"
 #include "kernel/stats.h"
 #include "kernel/tc.h"
+#include "policy/dns_resolvers.h"
 
 #define MAX_HOOKS (MAX_CGROUPS * HOOK_MAX)
 
@@ -111,6 +113,13 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(root, "excepts", s->meta.n_excepts);
 	cJSON_AddStringToObject(root, "foreign_operator", foreign_op_name(s->cfg.foreign_op));
 	cJSON_AddBoolToObject(root, "operator_overlay", s->cfg.overlay != 0);
+	arr = cJSON_AddArrayToObject(root, "nat64_prefixes");
+	for (uint32_t i = 0; arr && i < s->cfg.n_nat64 && i < NAT64_PREFIXES_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(nat64_prefix_format(&s->cfg.nat64[i],
+										 buf, sizeof(buf))));
+	}
 	cJSON_AddNumberToObject(root, "daemon_pid", s->daemon_running ? s->cfg.daemon_pid : 0);
 	cJSON_AddBoolToObject(root, "daemon_running", s->daemon_running);
 	cJSON_AddNumberToObject(root, "started", (double)s->meta.started_realtime);
@@ -211,6 +220,19 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 	cJSON_AddNumberToObject(c, "dns_cache_evictions",
 				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
+	cJSON_AddNumberToObject(c, "dns_unsolicited", (double)s->stats.counters[CNT_DNS_UNSOLICITED]);
+	cJSON_AddNumberToObject(c, "dns_mismatched", (double)s->stats.counters[CNT_DNS_MISMATCHED]);
+	cJSON_AddNumberToObject(c, "dns_midstream", (double)s->stats.counters[CNT_DNS_MIDSTREAM]);
+	cJSON_AddNumberToObject(c, "dns_not_resolver",
+				(double)s->stats.counters[CNT_DNS_NOT_RESOLVER]);
+	cJSON_AddNumberToObject(c, "dns_off_chain", (double)s->stats.counters[CNT_DNS_OFF_CHAIN]);
+	arr = cJSON_AddArrayToObject(root, "dns_resolvers");
+	for (uint32_t i = 0; arr && i < s->cfg.n_dns_resolvers && i < DNS_RESOLVERS_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN];
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(config_resolver_text(&s->cfg, i, buf,
+										  sizeof(buf))));
+	}
 	return root;
 }
 
@@ -234,6 +256,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       s->meta.us_adequate ? ", US adequate" : "", s->meta.n_excepts,
 	       s->meta.n_excepts == 1 ? "" : "s", foreign_op_name(s->cfg.foreign_op),
 	       s->cfg.overlay ? "" : " (no operator overlay loaded)");
+	printf("nat64:     64:ff9b::/96 (well-known)");
+	for (uint32_t i = 0; i < s->cfg.n_nat64 && i < NAT64_PREFIXES_MAX; i++) {
+		char buf[INET6_ADDRSTRLEN + 8];
+
+		printf(", %s", nat64_prefix_format(&s->cfg.nat64[i], buf, sizeof(buf)));
+	}
+	printf("; 6to4 and Teredo judged by their IPv4 address\n");
 	printf("database:  %s (built %s, %ld days old%s; %llu IPv4 / %llu IPv6 prefixes)\n",
 	       s->meta.db_path, date, age, age > DB_MAX_AGE_DAYS ? ", STALE" : "",
 	       (unsigned long long)s->meta.prefixes_v4, (unsigned long long)s->meta.prefixes_v6);
@@ -293,6 +322,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.counters[CNT_DNS_RINGBUF_DROPS],
 	       (unsigned long long)s->stats.counters[CNT_DNS_CACHE_EVICTIONS],
 	       (unsigned long long)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
+	printf("dns ignored: %llu unsolicited, %llu with another question, %llu TCP segments "
+	       "mid-stream, %llu from other resolvers, %llu records off the CNAME chain\n",
+	       (unsigned long long)s->stats.counters[CNT_DNS_UNSOLICITED],
+	       (unsigned long long)s->stats.counters[CNT_DNS_MISMATCHED],
+	       (unsigned long long)s->stats.counters[CNT_DNS_MIDSTREAM],
+	       (unsigned long long)s->stats.counters[CNT_DNS_NOT_RESOLVER],
+	       (unsigned long long)s->stats.counters[CNT_DNS_OFF_CHAIN]);
 }
 
 int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)

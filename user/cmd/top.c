@@ -86,6 +86,8 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	struct report_input in = { .cgroup_path = cgroup_path, .sort = v->sort, .ops = v->ops };
 	struct flow_entry *flows = NULL;
 	struct report r = {};
+	struct juris_config cfg;
+	struct nat64_list nat64;
 	struct juris_maps m;
 	char when[16];
 	time_t now = time(NULL);
@@ -97,6 +99,10 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	if (ret) {
 		free(st);
 		return ret;
+	}
+	if (!juris_read_config(&m, &cfg)) {
+		config_get_nat64(&cfg, &nat64);
+		in.nat64 = &nat64;
 	}
 	ret = stats_read(&m, st);
 	if (!ret)

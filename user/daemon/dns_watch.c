@@ -59,6 +59,7 @@ static int handle_answer(void *ctx, void *data, size_t size)
 		free(r);
 		return 0;
 	}
+	counter_add(w->counters_fd, CNT_DNS_OFF_CHAIN, (__u64)r->records_off_chain);
 	/* Longer names do not fit the pinned records: left unnamed (README). */
 	for (int i = 0; i < r->n_addrs && strlen(r->qname) < DNS_NAME_MAX; i++) {
 		const struct dns_addr *d = &r->addrs[i];

@@ -3,6 +3,7 @@
  * so that Filebeat, Vector and Fluent Bit take them unchanged. */
 #include <errno.h>
 #include <stdbool.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,27 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 		cJSON_AddStringToObject(o, "summary", line);
 }
 
+/* The IPv4 address an IPv6 destination carries, which juris judged it by:
+ * juris.embedded_ipv4 and juris.embedding (nat64, 6to4, teredo). Not ECS
+ * destination.nat.ip: that is a translation the observer saw done, which
+ * 6to4 and Teredo are not, and which no one did yet when juris judged. An
+ * IPv4-mapped address is shown as the IPv4 destination itself. */
+static void add_embedded_ipv4(cJSON *jur, const struct event_writer *w,
+			      const struct juris_event *e)
+{
+	char buf[INET_ADDRSTRLEN];
+	uint8_t v4[4];
+	int kind;
+
+	if (e->family != AF_INET6)
+		return;
+	kind = embedded_ipv4(w->nat64, e->daddr, v4);
+	if (kind <= EMBED4_MAPPED)
+		return;
+	cJSON_AddStringToObject(jur, "embedded_ipv4", addr_format(AF_INET, v4, buf, sizeof(buf)));
+	cJSON_AddStringToObject(jur, "embedding", embed4_kind_name(kind));
+}
+
 /* ECS destination.domain: the name the process looked up, when juris saw
  * the DNS answer that gave this address. */
 static void add_domain(const struct event_writer *w, cJSON *root, const struct juris_event *e)
@@ -191,6 +213,7 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(o, "hook", hook_name(e->hook));
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");
+	add_embedded_ipv4(o, w, e);
 	add_operator(root, o, w, e);
 	line = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "juris.h"
+#include "policy/embed4.h"
 #include "policy/operators.h"
 #include "base/rotate.h"
 
@@ -16,6 +17,7 @@ struct event_writer {
 	const char *mode;
 	const char *policy;
 	const struct operator_table *ops;	/* names of the overlay's AS, or NULL */
+	const struct nat64_list *nat64;		/* the policy's --nat64-prefix, or NULL */
 	/* The DNS name of an event's destination (destination.domain), or
 	 * NULL; none when the function is NULL. */
 	const char *(*domain)(void *ctx, const struct juris_event *e);

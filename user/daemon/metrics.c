@@ -200,6 +200,18 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		(unsigned long long)cnt[CNT_DNS_MALFORMED]);
 	fprintf(out, "juris_dns_answers_total{outcome=\"dropped\"} %llu\n",
 		(unsigned long long)cnt[CNT_DNS_RINGBUF_DROPS]);
+	/* Ignored: not an answer to a query a watched socket sent. */
+	fprintf(out, "juris_dns_answers_total{outcome=\"unsolicited\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_UNSOLICITED]);
+	fprintf(out, "juris_dns_answers_total{outcome=\"mismatched\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_MISMATCHED]);
+	fprintf(out, "juris_dns_answers_total{outcome=\"midstream\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_MIDSTREAM]);
+	fprintf(out, "juris_dns_answers_total{outcome=\"not_resolver\"} %llu\n",
+		(unsigned long long)cnt[CNT_DNS_NOT_RESOLVER]);
+	single(out, "juris_dns_off_chain_records_total", "counter",
+	       "Answer records off the CNAME chain of the question, ignored.",
+	       cnt[CNT_DNS_OFF_CHAIN]);
 	single(out, "juris_dns_except_added_total", "counter",
 	       "Addresses allowed by --except-domain, one per answer record.",
 	       cnt[CNT_DNS_EXCEPT_ADDED]);

@@ -10,4 +10,13 @@ int dns_fill_patterns(int fd, const char **patterns, int n);
  * the list no longer has first, then adds what it gains. */
 int dns_replace_patterns(int fd, const char **patterns, int n);
 
+/* The first half of dns_replace_patterns: removes from fd what the n
+ * patterns no longer allow, adds nothing. */
+int dns_narrow_patterns(int fd, const char **patterns, int n);
+
+/* Removes from except_dyn (except_fd) the addresses that no pattern of the
+ * map patterns_fd allows any more (a reload removed theirs). Returns how
+ * many, or a negative errno. */
+int dns_revoke_excepts(int patterns_fd, int except_fd);
+
 #endif

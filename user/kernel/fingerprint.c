@@ -46,6 +46,10 @@ uint64_t juris_policy_hash(const struct juris_policy *pol, const char *db_path)
 		h = fnv1a(h, pol->operators[i], strlen(pol->operators[i]) + 1);
 	for (int i = 0; i < pol->n_except_domains; i++)
 		h = fnv1a(h, pol->except_domains[i], strlen(pol->except_domains[i]) + 1);
+	for (uint32_t i = 0; i < pol->nat64.n; i++)
+		h = fnv1a(h, &pol->nat64.v[i], sizeof(pol->nat64.v[i]));
+	for (uint32_t i = 0; i < pol->resolvers.n; i++)
+		h = fnv1a(h, pol->resolvers.addr[i], sizeof(pol->resolvers.addr[i]));
 	return h;
 }
 

@@ -300,6 +300,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		errorf(err, len, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 		goto out;
 	}
+	config_set_nat64(&cfg, &p->pol->nat64);
+	config_set_resolvers(&cfg, &p->pol->resolvers);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	cfg.started_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, BPF_ANY)) {

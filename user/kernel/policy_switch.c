@@ -54,7 +54,7 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	struct timespec t0;
 	char err[512];
 	__u32 live, idle;
-	int ret;
+	int ret, revoked = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!meta)
@@ -98,9 +98,28 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	cfg.unknown_deny = next->unknown_deny;
 	cfg.foreign_op = (__u8)next->foreign_op;
 	cfg.overlay = t.oper != NULL;
+	config_set_nat64(&cfg, &next->nat64);
+	config_set_resolvers(&cfg, &next->resolvers);
 	cfg.policy_hash = juris_policy_hash(next, db.path);
 	cfg.db_build_epoch = db.info.build_epoch;
 	cfg.generation++;
+	/* --except-domain patterns the new policy drops stop matching, and
+	 * what they allowed is revoked, before the switch: the switch makes
+	 * every flow look again, and none must find those addresses. A
+	 * failure here leaves fewer addresses allowed, never more. */
+	ret = dns_narrow_patterns(m->fd[MAP_DNS_PATTERNS], next->except_domains,
+				  next->n_except_domains);
+	if (!ret) {
+		slot_wait_readers();	/* no answer is half-way through the old patterns */
+		revoked = dns_revoke_excepts(m->fd[MAP_DNS_PATTERNS], m->fd[MAP_EXCEPT_DYN]);
+		ret = revoked < 0 ? revoked : 0;
+	}
+	if (ret) {
+		slot_clear(m, idle);
+		errorf(msg, len, ret, "reload refused, the live policy stays (with fewer "
+		       "--except-domain patterns): %s", strerror(-ret));
+		goto out;
+	}
 	/* Meta first: a crash between the two leaves meta describing the
 	 * policy being switched to, and the next start switches again. */
 	juris_meta_policy(meta, next, db.path, &db.info, db.v4.n, db.v6.n);
@@ -128,13 +147,16 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	}
 	snprintf(msg, len, "policy switched in %.2f s: database %s (%s, %zu IPv4, %zu IPv6 "
 		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
-		 "operator overlay %s%s",
+		 "operator overlay %s%s, %u NAT64 prefix%s beside 64:ff9b::/96, %u DNS "
+		 "resolver%s, %d address%s revoked",
 		 seconds_since(&t0), db.path, db.info.libloc ? "libloc" : "MaxMind DB",
 		 db.v4.n, db.v6.n, mode_name(next->mode),
 		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
 		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
 		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
-		 ov.loaded ? foreign_op_name(next->foreign_op) : "");
+		 ov.loaded ? foreign_op_name(next->foreign_op) : "", next->nat64.n,
+		 next->nat64.n == 1 ? "" : "es", next->resolvers.n,
+		 next->resolvers.n == 1 ? "" : "s", revoked, revoked == 1 ? "" : "es");
 out:
 	overlay_free(&ov);
 	database_free(&db);

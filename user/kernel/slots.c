@@ -333,7 +333,7 @@ int slot_active(const struct juris_maps *m, __u32 *slot)
  * has finished: they run inside RCU read-side sections, and
  * MEMBARRIER_CMD_GLOBAL is a synchronize_rcu() (except on one CPU, where
  * it returns at once, or with nohz_full, where it is refused). */
-static void wait_for_readers(void)
+void slot_wait_readers(void)
 {
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		sleep(1);
@@ -352,7 +352,7 @@ int slot_switch(const struct juris_maps *m, __u32 slot, const struct juris_confi
 	if (bpf_map_update_elem(m->fd[MAP_ACTIVE], &zero, &slot, BPF_ANY))
 		return -errno;
 	if (old != slot) {
-		wait_for_readers();
+		slot_wait_readers();
 		slot_clear(m, old);
 	}
 	return 0;

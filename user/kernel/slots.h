@@ -41,4 +41,8 @@ int slot_active(const struct juris_maps *m, __u32 *slot);
  * program can still be reading the old slot, then empties it. */
 int slot_switch(const struct juris_maps *m, __u32 slot, const struct juris_config *cfg);
 
+/* Returns once every BPF program that was running has finished (an RCU
+ * grace period): none still reads what was there before. */
+void slot_wait_readers(void);
+
 #endif

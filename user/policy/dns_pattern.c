@@ -43,3 +43,12 @@ int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind)
 	/* The final zero is already there: the key is zero-padded. */
 	return 0;
 }
+
+uint32_t dns_pattern_id(const struct dns_pattern_key *key)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a: the id need only tell patterns apart */
+
+	for (size_t i = 0; i < sizeof(key->name); i++)
+		h = (h ^ key->name[i]) * 16777619u;
+	return h;
+}

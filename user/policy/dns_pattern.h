@@ -12,4 +12,7 @@
  * DNS_NAME_MAX wire bytes, a '*' anywhere but as the whole first label). */
 int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind);
 
+/* The id of a pattern in the except_dyn entries it allows. */
+uint32_t dns_pattern_id(const struct dns_pattern_key *key);
+
 #endif

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/addr.h"
+#include "policy/dns_resolvers.h"
+#include "policy/embed4.h"
 
 #define MAX_CGROUPS 64
 #define MAX_EXCEPTS 4096
@@ -38,6 +40,8 @@ struct juris_policy {
 	int n_excepts;
 	const char **except_domains;	/* --except-domain patterns, DNS_PATTERNS_MAX */
 	int n_except_domains;
+	struct nat64_list nat64;	/* --nat64-prefix */
+	struct resolver_list resolvers;	/* --dns-resolver */
 	/* What is watched, and where the state lives. */
 	const char *pin_dir;
 	uint32_t flow_table;

@@ -29,12 +29,14 @@ static const struct report_col country_cols[] = {
 };
 
 /* The source is this host (or a gateway's client) and the pid is in the
- * JSON: the first columns a narrow terminal can do without. The domain
+ * JSON: the first columns a narrow terminal can do without, after the IPv4
+ * address an IPv6 destination carries (NAT64, 6to4, Teredo: what juris
+ * judged it by), empty for the others. The domain
  * (the name looked up, from the pinned dns_names) is not elastic: it says
  * where the bytes went, the command shortens before it. */
 static const struct report_col flow_cols[] = {
 	TEXT("proto"), TEXT("source", .hide = 2, .elastic = true), TEXT("destination"),
-	TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
+	TEXT("destination_ipv4", .head = "IPV4", .hide = 3), TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
 	NUM("pid", .hide = 1), TEXT("command", .elastic = true), NUM("packets"), BYTES,
 };
 
@@ -120,22 +122,25 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 		     const struct report_input *in)
 {
 	const char *proto = transport_name(f->k.proto);
-	char src[64], dst[64], name[DNS_NAME_MAX];
+	char src[64], dst[64], dst4[INET_ADDRSTRLEN] = "", name[DNS_NAME_MAX];
+	uint8_t v4[4];
 
 	row->verdict = f->v.verdict;
-	row->num[4] = ntohs(f->k.dport);
-	row->num[8] = f->v.pid;
-	row->num[10] = f->v.packets;
-	row->num[11] = f->v.bytes;
+	row->num[5] = ntohs(f->k.dport);
+	row->num[9] = f->v.pid;
+	row->num[11] = f->v.packets;
+	row->num[12] = f->v.bytes;
 	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
 	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
+	if (f->k.family == AF_INET6 && embedded_ipv4(in->nat64, f->k.daddr, v4))
+		inet_ntop(AF_INET, v4, dst4, sizeof(dst4));
 	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
 		name[0] = 0;
 	if ((proto ? set_text(row, 0, "%s", proto) : set_text(row, 0, "%u", f->k.proto)) ||
 	    set_text(row, 1, "%s", src) || set_text(row, 2, "%s", dst) ||
-	    set_text(row, 3, "%s", name) || set_cc(row, 5, f->v.cc) ||
-	    set_text(row, 6, "%s", zone_name(f->v.zone)) ||
-	    set_text(row, 7, "%s", verdict_name(f->v.verdict)) || set_comm(row, 9, f->v.comm))
+	    set_text(row, 3, "%s", dst4) || set_text(row, 4, "%s", name) ||
+	    set_cc(row, 6, f->v.cc) || set_text(row, 7, "%s", zone_name(f->v.zone)) ||
+	    set_text(row, 8, "%s", verdict_name(f->v.verdict)) || set_comm(row, 10, f->v.comm))
 		return -ENOMEM;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "policy/operators.h"
 #include "kernel/flow_read.h"
 #include "report/report_names.h"
+#include "policy/embed4.h"
 
 /* How a printer shows a column: text as is; a number exactly; a byte
  * count exactly in JSON and CSV, human-readable (KiB, MiB) in the table. */
@@ -29,7 +30,7 @@ struct report_col {
 	bool elastic;			/* the table shortens it before the other text */
 };
 
-#define REPORT_MAX_COLS 12
+#define REPORT_MAX_COLS 13
 
 struct report_row {
 	char *text[REPORT_MAX_COLS];	/* COL_TEXT cells, malloc'd ("" when unknown) */
@@ -72,6 +73,7 @@ struct report_input {
 	int (*domain_of)(void *ctx, const struct flow_entry *f, char *buf, size_t len);
 	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
+	const struct nat64_list *nat64;		/* the policy's --nat64-prefix (NULL: none) */
 };
 
 /* Aggregates in into r by `by`, flows outside the policy first then by
