@@ -307,6 +307,8 @@ int juris_dns_ingress(struct __sk_buff *skb)
 	__u8 h[DNS_HDR_LEN];
 	__u32 dns, len;
 
+	if (!cg_watched(bpf_skb_cgroup_id(skb)))
+		return 1;
 	if (dns_locate(skb, &hdr, &dns) || bpf_skb_load_bytes(skb, dns, h, sizeof(h)))
 		return 1;
 	/* A response (QR) to a standard query (opcode 0) with one question:

@@ -394,6 +394,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 	return r ? &r->val : NULL;
 }
 
+#include "cgroup_watch.bpf.h"
 #include "dns.bpf.h"
 #include "flow_table.bpf.h"
 
@@ -732,6 +733,9 @@ int juris_egress(struct __sk_buff *skb)
 	__u64 id;
 	int err;
 
+	k.cgroup_id = bpf_skb_cgroup_id(skb);
+	if (!cg_watched(k.cgroup_id))
+		return 1;
 	if (skb->protocol == bpf_htons(ETH_P_IP))
 		err = parse_ipv4(skb, 0, &k, &sport);
 	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
@@ -742,7 +746,6 @@ int juris_egress(struct __sk_buff *skb)
 		count(CNT_NOT_IP);
 		return 1;
 	}
-	k.cgroup_id = bpf_skb_cgroup_id(skb);
 	id = flow_id(&k);
 	v = classify_flow(&k, id, &c);
 	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
@@ -796,6 +799,9 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	struct sock_owner tmp = {}, *owner;
 	__u64 id;
 
+	k.cgroup_id = bpf_get_current_cgroup_id();
+	if (!cg_watched(k.cgroup_id))
+		return 1;
 	k.family = family;
 	k.proto = ctx->protocol;
 	k.dport = (__u16)ctx->user_port;
@@ -820,7 +826,6 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 			__builtin_memcpy(k.saddr, s, 16);
 		}
 	}
-	k.cgroup_id = bpf_get_current_cgroup_id();
 	owner = remember_owner(ctx, &tmp);
 	classify(family, k.daddr, &c);
 	/* In audit mode the packet hook reports the new flow, attributed
@@ -847,6 +852,8 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	count(counter);
 	return 0;
 }
+
+#include "packet_sock.bpf.h"
 
 SEC("cgroup/connect4")
 int juris_connect4(struct bpf_sock_addr *ctx)

@@ -36,6 +36,9 @@ enum juris_hook {
 	HOOK_SENDMSG4,
 	HOOK_SENDMSG6,
 	HOOK_TC_INGRESS,	/* gateway mode: ingress of an inside interface */
+	HOOK_LSM_SOCKET_CREATE,	/* BPF LSM: a packet socket opened */
+	HOOK_LSM_SENDMSG,	/* BPF LSM: a send through a packet socket */
+	HOOK_SYS_SOCKET,	/* sys_enter of socket(): a packet socket (no usable LSM) */
 	HOOK_MAX,
 };
 
@@ -110,10 +113,11 @@ enum foreign_op_policy {
 #define POLICY_SLOTS 2
 
 /* Version of what juris pins: bumped whenever a pinned map or program
- * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals).
+ * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
+ * 3: hooks on the parents of watched cgroups, watched_cg).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
-#define JURIS_PIN_FORMAT 2
+#define JURIS_PIN_FORMAT 3
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
@@ -133,6 +137,17 @@ struct juris_config {
 	/* Fingerprint of what a reload cannot change (cgroups, gateway,
 	 * flow table): a restart with the same layout adopts the pins. */
 	__u64 layout_hash;
+};
+
+/* Service mode (bpf/cgroup_watch.bpf.h): watched cgroups by id, and the
+ * targets' paths relative to the cgroup2 mount, which the kernel matches
+ * when a cgroup is created. */
+#define WATCHED_CG_MAX 65536
+#define MAX_WATCH_TARGETS 64	/* = MAX_CGROUPS of the options */
+#define CG_PATH_MAX 256
+
+struct cg_path_key {
+	char path[CG_PATH_MAX];	/* "/system.slice/x.service", NUL-padded */
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */
@@ -235,6 +250,13 @@ enum juris_counter {
 	CNT_DNS_EXCEPT_ADDED,	/* addresses allowed by --except-domain (each answer) */
 	CNT_DNS_MALFORMED,	/* written by the daemon: answers its parser refused */
 	CNT_DNS_CACHE_EVICTIONS,	/* written by the daemon: live names forgotten (full) */
+	CNT_WATCH_ADDED,	/* cgroups the kernel added to watched_cg when created */
+	CNT_WATCH_FULL,		/* new watched cgroups watched_cg could not take */
+	CNT_PACKET_SOCKETS_REFUSED,	/* packet sockets a watched task could not open
+					 * (without the BPF LSM: tasks killed opening one) */
+	CNT_PACKET_SOCKETS_SEEN,	/* packet sockets opened by watched tasks (audit) */
+	CNT_PACKET_SENDS_REFUSED,	/* sends through a packet socket refused */
+	CNT_PACKET_SENDS_SEEN,		/* sends through a packet socket let through (audit) */
 	CNT_MAX,
 };
 
@@ -242,6 +264,9 @@ enum juris_event_type {
 	EVENT_NEW_FLOW = 1,	/* first packet of a flow outside the policy */
 	EVENT_CONNECT,		/* connect() outside the policy */
 	EVENT_SENDMSG,		/* datagram outside the policy */
+	EVENT_PACKET_SOCKET,	/* a watched task opened or sent through a packet
+				 * socket; family AF_PACKET or AF_XDP, proto the
+				 * socket type (0 from sendmsg), no addresses */
 };
 
 struct juris_event {
@@ -267,7 +292,7 @@ struct juris_event {
 	__u32 asn;
 };
 
-/* DNS attribution (bpf/dns.bpf.h, user/*/dns_*.c). */
+/* DNS attribution (bpf/dns.bpf.h and the dns_* files under user/). */
 #define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
 #define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
 #define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */

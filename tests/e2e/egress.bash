@@ -85,9 +85,11 @@ counter() {
 }
 
 # The attach types of the programs on the test cgroup, one per line, sorted.
+# The programs run for the test cgroup: juris attaches them on its parent
+# (see kernel/watch.h), so the effective ones.
 cgroup_progs() {
 	local j
-	j=$(bpftool -j cgroup show "$TEST_CG" 2>/dev/null)
+	j=$(bpftool -j cgroup show "$TEST_CG" effective 2>/dev/null)
 	[ -n "$j" ] || j='[]'
 	printf '%s' "$j" | json_get '"\n".join(sorted(p["attach_type"] for p in d))'
 }

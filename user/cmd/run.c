@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,16 @@
 #include "kernel/policy_switch.h"
 #include "daemon/privilege.h"
 #include "kernel/slots.h"
+#include "kernel/lsm.h"
+#include "kernel/watch.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
 #define LOCK_TRIES 10
-/* How often (in polls) the watched cgroups are checked for removal. */
-#define CGROUP_CHECK_POLLS 10
+/* How often (in polls) the cgroups that carry the hooks are checked: a
+ * recreated one gets them again within this (the watched cgroups
+ * themselves need no check: see bpf/cgroup_watch.bpf.h). */
+#define CGROUP_CHECK_POLLS 1
 
 struct run_ctx {
 	const struct juris_opts *o;	/* the policy in force */
@@ -42,6 +47,10 @@ struct run_ctx {
 	struct operator_table ops;	/* names for the events' destination.as */
 	struct cgroup_target cgroups[MAX_CGROUPS];
 	int n_cgroups;
+	struct cgroup_target attach[MAX_CGROUPS];	/* where the hooks go */
+	int n_attach;
+	int membership;
+	uint64_t attached_id[MAX_CGROUPS];	/* the cgroup attach[i]'s hooks are on */
 	int lock_fd;
 	struct event_writer events;
 	struct rotating_file events_file;
@@ -53,7 +62,8 @@ struct run_ctx {
 	bool iface_gone[MAX_GW_IFACES];	/* already reported */
 	uint64_t events_lost;	/* not written since the last write error */
 	bool write_failing;	/* the last event write failed */
-	bool cgroup_gone[MAX_CGROUPS];
+	bool cgroup_gone[MAX_CGROUPS];	/* per attach point, already reported */
+	bool attach_failing[MAX_CGROUPS];	/* already reported */
 	struct dns_watch dns;
 };
 
@@ -93,6 +103,17 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 			return ret;
 		}
 	}
+	if (!c->n_cgroups)
+		return 0;
+	ret = watch_attach_points(c->cgroups, c->n_cgroups, c->attach, &c->n_attach,
+				  &c->membership);
+	if (ret) {
+		fprintf(stderr, "juris: cannot open the parents of the watched cgroups: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < c->n_attach; i++)
+		c->attached_id[i] = c->attach[i].id;
 	return 0;
 }
 
@@ -145,6 +166,21 @@ static bool dir_is_empty(const char *dir)
 	return empty;
 }
 
+/* How packet sockets of the watched processes are judged: the BPF LSM
+ * when it loads programs, else the socket() system call (x86_64). */
+static int packet_cover(const struct run_ctx *c)
+{
+	if (!c->n_cgroups)
+		return PACKET_UNCOVERED;
+	if (lsm_bpf_active() == 1 && lsm_bpf_loadable())
+		return PACKET_LSM;
+#if defined(__x86_64__)
+	return PACKET_SYSCALL;
+#else
+	return PACKET_UNCOVERED;
+#endif
+}
+
 static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
 			uint64_t layout)
 {
@@ -152,12 +188,22 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct overlay ov = { 0 };
 	struct juris_plan plan = {
 		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.attach = c->attach, .n_attach = c->n_attach, .membership = c->membership,
+		.lsm = packet_cover(c),
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
 	};
 	char err[512];
 	int ret;
 
+	if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
+		fprintf(stderr, "juris: warning: no usable BPF LSM (not in the kernel's lsm=, or "
+			"its programs refused): a watched process that opens a packet socket "
+			"(AF_PACKET, AF_XDP) is %s\n", o->mode == MODE_ENFORCE ? "killed" :
+			"reported, its frames not counted");
+	else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
+		fprintf(stderr, "juris: warning: no usable BPF LSM: packet sockets (AF_PACKET, "
+			"AF_XDP) of watched processes are neither seen nor stopped\n");
 	if (!dir_is_empty(o->pin_dir)) {
 		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
 			"give another --pin-dir\n", o->pin_dir);
@@ -185,6 +231,37 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	overlay_free(&ov);
 	database_free(&db);
 	return ret;
+}
+
+/* The cgroups the pinned hooks are on, as recorded: a parent recreated
+ * while no daemon ran differs from what the path names now, and the first
+ * check of the event loop attaches to it. */
+static void adopt_attach_points(struct run_ctx *c)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta) && meta->n_attach == (__u32)c->n_attach)
+		for (int i = 0; i < c->n_attach; i++)
+			c->attached_id[i] = meta->attach_ids[i];
+	free(meta);
+}
+
+/* Records where attach point i's hooks are now, for juris status and the
+ * next daemon. */
+static void record_attach(struct run_ctx *c, int i)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta) && (__u32)i < meta->n_attach) {
+		meta->attach_ids[i] = c->attached_id[i];
+		meta->reattached++;
+		juris_write_meta(&c->maps, meta);
+	}
+	free(meta);
 }
 
 /* Takes over the pinned state of a juris that is gone when it watches the
@@ -220,6 +297,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		if (ret)
 			return ret;
 	}
+	adopt_attach_points(c);
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
 	return 0;
 }
@@ -331,24 +409,68 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* A watched cgroup removed under us takes its hooks with it: nothing is
- * left to enforce there. Say so once; the rest goes on, and juris stop
- * still cleans up. The open fd keeps the old inode: compare it with
- * what the path names now (absent, or a new cgroup of the same name). */
-static void check_cgroups(struct run_ctx *c)
+/* The hooks sit on the parents of the watched cgroups, and a link dies
+ * with its cgroup: when a parent (a slice) is removed and comes back, put
+ * the hooks on the new one. Until then the cgroups below it are not
+ * covered, and juris status says so. A watched cgroup recreated under a
+ * live parent needs nothing: the kernel watched it as it was made. */
+static void check_attach_points(struct run_ctx *c)
 {
-	for (int i = 0; i < c->n_cgroups; i++) {
-		struct cgroup_target *t = &c->cgroups[i];
-		struct stat now, held;
+	for (int i = 0; i < c->n_attach; i++) {
+		struct cgroup_target *a = &c->attach[i], now = { .fd = -1 };
+		char err[512];
+		struct stat st;
+		int ret;
 
-		if (c->cgroup_gone[i] || t->fd < 0 || fstat(t->fd, &held))
+		if (stat(a->path, &st)) {
+			if (!c->cgroup_gone[i])
+				fprintf(stderr, "juris: cgroup %s is gone, and the hooks on it: the "
+					"watched cgroups below it are covered again when it comes "
+					"back\n", a->path);
+			c->cgroup_gone[i] = true;
 			continue;
-		if (!stat(t->path, &now) && now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+		}
+		if (st.st_ino == c->attached_id[i])
 			continue;
-		c->cgroup_gone[i] = true;
-		fprintf(stderr, "juris: cgroup %s is gone: nothing is watched there any more "
-			"(a new cgroup of that name is not watched; juris stop lifts the "
-			"pins)\n", t->path);
+		snprintf(now.path, sizeof(now.path), "%s", a->path);
+		now.fd = open(now.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (now.fd < 0 || fstat(now.fd, &st)) {
+			if (now.fd >= 0)
+				close(now.fd);
+			continue;
+		}
+		now.id = st.st_ino;
+		ret = watch_attach_pinned(c->o->pin_dir, &now, c->attached_id[i], err, sizeof(err));
+		if (!ret && c->membership) {
+			char mnt[PATH_MAX], root[PATH_MAX];
+
+			ret = cgroup2_mount(mnt, sizeof(mnt));
+			if (!ret && !realpath(mnt, root))
+				ret = -errno;
+			if (!ret)
+				ret = watch_fill(c->maps.fd[MAP_WATCHED_CG], c->maps.fd[MAP_WATCHED_PATHS],
+						 root, c->cgroups, c->n_cgroups);
+			if (ret)
+				snprintf(err, sizeof(err), "cannot fill the watched map: %s",
+					 strerror(-ret));
+		}
+		if (ret) {
+			close(now.fd);
+			if (!c->attach_failing[i])
+				fprintf(stderr, "juris: cgroup %s came back, but its hooks cannot be "
+					"attached again: %s\n", a->path, err);
+			c->attach_failing[i] = true;
+			continue;
+		}
+		if (a->fd >= 0)
+			close(a->fd);
+		*a = now;
+		c->attached_id[i] = now.id;
+		c->cgroup_gone[i] = false;
+		c->attach_failing[i] = false;
+		record_attach(c, i);
+		fprintf(stderr, "juris: cgroup %s (id %llu) was recreated: hooks attached again\n",
+			a->path, (unsigned long long)now.id);
 	}
 }
 
@@ -438,7 +560,7 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		if (c->gateway && polls % IFACE_CHECK_POLLS == 0)
 			check_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
-			check_cgroups(c);
+			check_attach_points(c);
 		if (reload_requested) {
 			reload_requested = 0;
 			reload(c);
@@ -555,11 +677,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	c.events.domain = event_domain;
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
+	/* Adopted pins whose parent cgroup was recreated meanwhile: attach
+	 * before saying we are up. */
+	check_attach_points(&c);
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
-	if (privilege_drop(err, sizeof(err)))
+	if (privilege_drop(c.membership, err, sizeof(err)))
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
@@ -585,6 +710,9 @@ out:
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)
 			close(c.cgroups[i].fd);
+	for (int i = 0; i < c.n_attach; i++)
+		if (c.attach[i].fd >= 0)
+			close(c.attach[i].fd);
 	rotfile_close(&c.events_file);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);

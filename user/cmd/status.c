@@ -13,7 +13,9 @@
 #include "policy/database.h"
 #include "kernel/loader.h"
 #include "kernel/stats.h"
+#include "kernel/lsm.h"
 #include "kernel/tc.h"
+#include "kernel/watch_state.h"
 
 #define MAX_HOOKS (MAX_CGROUPS * HOOK_MAX)
 
@@ -31,6 +33,9 @@ struct status {
 	int n_hooks;
 	bool daemon_running;
 	bool tc_attached[MAX_GW_IFACES];
+	struct watch_state targets[WATCH_STATES_MAX];
+	int n_targets;
+	int n_unattached;
 };
 
 static const char *attach_type_name(__u32 t)
@@ -81,6 +86,12 @@ static int read_hooks(const char *dir, struct status *s)
 	return 0;
 }
 
+/* What becomes of the packet sockets of watched processes. */
+static const char *packet_coverage(const struct juris_meta *meta)
+{
+	return meta->lsm == PACKET_LSM ? "lsm" : meta->lsm == PACKET_SYSCALL ? "syscall" : "uncovered";
+}
+
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 {
 	cJSON *root = cJSON_CreateObject(), *db, *arr, *c;
@@ -112,6 +123,22 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 			      database_age_days(s->meta.db_build_epoch) > DB_MAX_AGE_DAYS);
 	cJSON_AddNumberToObject(db, "prefixes_v4", (double)s->meta.prefixes_v4);
 	cJSON_AddNumberToObject(db, "prefixes_v6", (double)s->meta.prefixes_v6);
+	arr = cJSON_AddArrayToObject(root, "targets");
+	for (int i = 0; i < s->n_targets; i++) {
+		const struct watch_state *w = &s->targets[i];
+
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "kind", w->kind);
+		cJSON_AddStringToObject(c, "name", w->name);
+		cJSON_AddBoolToObject(c, "present", w->present);
+		cJSON_AddBoolToObject(c, "attached", w->attached);
+		if (w->why)
+			cJSON_AddStringToObject(c, "why", w->why);
+		cJSON_AddItemToArray(arr, c);
+	}
+	cJSON_AddNumberToObject(root, "reattached", (double)s->meta.reattached);
+	if (s->meta.n_cgroups)
+		cJSON_AddStringToObject(root, "packet_sockets", packet_coverage(&s->meta));
 	arr = cJSON_AddArrayToObject(root, "hooks");
 	for (int i = 0; i < s->n_hooks; i++) {
 		c = cJSON_CreateObject();
@@ -182,6 +209,16 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 	cJSON_AddNumberToObject(c, "dns_cache_evictions",
 				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
+	cJSON_AddNumberToObject(c, "watch_added", (double)s->stats.counters[CNT_WATCH_ADDED]);
+	cJSON_AddNumberToObject(c, "watch_full", (double)s->stats.counters[CNT_WATCH_FULL]);
+	cJSON_AddNumberToObject(c, "packet_sockets_refused",
+				(double)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED]);
+	cJSON_AddNumberToObject(c, "packet_sockets_seen",
+				(double)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
+	cJSON_AddNumberToObject(c, "packet_sends_refused",
+				(double)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
+	cJSON_AddNumberToObject(c, "packet_sends_seen",
+				(double)s->stats.counters[CNT_PACKET_SENDS_SEEN]);
 	return root;
 }
 
@@ -211,6 +248,36 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	if (s->meta.reload_seq)
 		printf("reloads:   %u; last: %s%s\n", s->meta.reload_seq,
 		       s->meta.reload_status ? "FAILED: " : "", s->meta.reload_msg);
+	printf("watched:\n");
+	for (int i = 0; i < s->n_targets; i++) {
+		const struct watch_state *w = &s->targets[i];
+
+		if (!w->attached)
+			printf("  %-6s %s: NOT ATTACHED: %s\n", w->kind, w->name, w->why);
+		else
+			printf("  %-6s %s: %s\n", w->kind, w->name, w->present ? "attached" :
+			       "absent (watched from the moment it is created)");
+	}
+	if (s->meta.reattached)
+		printf("  (hooks attached again %llu time%s on recreated cgroups)\n",
+		       (unsigned long long)s->meta.reattached, s->meta.reattached == 1 ? "" : "s");
+	if (s->meta.n_cgroups && s->meta.lsm == PACKET_LSM)
+		printf("packet sockets: AF_PACKET and AF_XDP of watched processes %s (BPF LSM); "
+		       "%llu opened, %llu refused, %llu sends refused\n",
+		       s->cfg.mode == MODE_ENFORCE ? "refused" : "reported",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
+	else if (s->meta.n_cgroups && s->meta.lsm == PACKET_SYSCALL)
+		printf("packet sockets: no usable BPF LSM; a watched process opening AF_PACKET or "
+		       "AF_XDP is %s at socket() (%llu killed, %llu reported); LEFT OPEN: packet "
+		       "sockets it inherits, receives over a unix socket or opens through "
+		       "io_uring\n", s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
+	else if (s->meta.n_cgroups)
+		printf("packet sockets: NOT COVERED: no usable BPF LSM; frames a watched process "
+		       "writes through AF_PACKET or AF_XDP are neither seen nor stopped\n");
 	printf("hooks:\n");
 	for (int i = 0; i < s->n_hooks; i++)
 		printf("  %-18s %s\n", s->hooks[i].name, s->hooks[i].cgroup);
@@ -282,8 +349,8 @@ int cmd_status(const struct juris_opts *o)
 		ret = stats_read(&m, &s->stats);
 	if (!ret)
 		ret = read_hooks(o->pin_dir, s);
-	juris_maps_close(&m);
 	if (ret) {
+		juris_maps_close(&m);
 		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
 			pins_strerror(ret));
 		goto out;
@@ -291,6 +358,15 @@ int cmd_status(const struct juris_opts *o)
 	s->daemon_running = juris_daemon_alive(o->pin_dir);
 	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
 		s->tc_attached[i] = tc_attached(&s->meta.tc_hooks[i]) == 1;
+	s->n_targets = watch_states(o->pin_dir, &m, &s->meta, s->targets, WATCH_STATES_MAX);
+	juris_maps_close(&m);
+	if (s->n_targets < 0) {
+		ret = s->n_targets;
+		fprintf(stderr, "juris: cannot tell what is attached: %s\n", strerror(-ret));
+		goto out;
+	}
+	for (int i = 0; i < s->n_targets; i++)
+		s->n_unattached += !s->targets[i].attached;
 	if (o->json) {
 		cJSON *j = status_json(o, s);
 		char *line = cJSON_PrintUnformatted(j);
@@ -302,6 +378,13 @@ int cmd_status(const struct juris_opts *o)
 	} else {
 		print_text(o, s);
 	}
+	/* A hole in what juris watches is a failure, for scripts and monitors. */
+	for (int i = 0; i < s->n_targets; i++)
+		if (!s->targets[i].attached) {
+			fprintf(stderr, "juris: watched %s %s is not attached: %s\n",
+				s->targets[i].kind, s->targets[i].name, s->targets[i].why);
+			ret = -ENOLINK;
+		}
 out:
 	free(s);
 	return ret;

@@ -9,12 +9,16 @@
 #include "kernel/loader.h"
 #include "report/report.h"
 #include "kernel/stats.h"
+#include "kernel/watch_state.h"
 
 struct metrics_input {
 	const struct juris_stats *stats;
 	const struct juris_config *cfg;
 	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
 	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
+	const struct watch_state *targets;	/* watched cgroups and interfaces */
+	int n_targets;
+	uint64_t reattached;			/* meta.reattached */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

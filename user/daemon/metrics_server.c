@@ -10,9 +10,13 @@
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /* Reads the maps and renders them; *body is malloc'd. */
-static int collect(const struct juris_maps *m, const char *version, char **body, size_t *len)
+static int collect(const struct juris_maps *m, const char *pin_dir, const char *version,
+		   char **body, size_t *len)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	struct watch_state *targets = calloc(WATCH_STATES_MAX, sizeof(*targets));
+	int n_targets = 0;
 	struct report by_country = {}, by_operator = {};
 	struct report_input in = {};
 	struct flow_entry *flows = NULL;
@@ -21,8 +25,12 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	int ret;
 
 	*body = NULL;
-	if (!st)
+	if (!st || !meta || !targets) {
+		free(st);
+		free(meta);
+		free(targets);
 		return -ENOMEM;
+	}
 	ret = stats_read(m, st);
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
@@ -36,10 +44,16 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	/* The operator view only means something with an overlay loaded. */
 	if (!ret && cfg.overlay && report_build(&by_operator, BY_OPERATOR, &in, 0))
 		ret = -ENOMEM;
+	if (!ret && !juris_read_meta(m, meta)) {
+		n_targets = watch_states(pin_dir, m, meta, targets, WATCH_STATES_MAX);
+		if (n_targets < 0)
+			n_targets = 0;
+	}
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
 			.by_operator = cfg.overlay ? &by_operator : NULL,
+			.targets = targets, .n_targets = n_targets, .reattached = meta->reattached,
 			.now = time(NULL), .version = version,
 		};
 
@@ -56,6 +70,8 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	}
 	free(flows);
 	free(st);
+	free(meta);
+	free(targets);
 	return ret;
 }
 
@@ -100,7 +116,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			     MHD_RESPMEM_PERSISTENT);
 	ret = juris_open_pinned(s->pin_dir, &m);
 	if (!ret) {
-		ret = collect(&m, s->version, &body, &len);
+		ret = collect(&m, s->pin_dir, s->version, &body, &len);
 		juris_maps_close(&m);
 	}
 	if (ret)

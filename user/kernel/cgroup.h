@@ -6,6 +6,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* A cgroup juris watches or attaches to: canonical path, id, open fd. */
+struct cgroup_target {
+	char path[4096];
+	uint64_t id;
+	int fd;
+};
+
 /* Writes the mount point of the first cgroup2 filesystem listed in mounts
  * (the /proc/mounts format, octal escapes undone) to buf. Returns 0,
  * -ENOENT when there is none, -ENAMETOOLONG when buf is too small. */

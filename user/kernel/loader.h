@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "juris.h"
 #include "policy/compile.h"
+#include "kernel/cgroup.h"
 #include "kernel/gateway.h"
 #include "cli/options.h"
 #include "kernel/slots.h"
@@ -38,6 +39,16 @@ struct juris_meta {
 	__u32 reload_seq;		/* bumped when a reload ends */
 	__s32 reload_status;		/* 0 or a negative errno */
 	char reload_msg[512];		/* one line: what changed, or why not */
+	/* The watched cgroups and where their hooks are (kernel/watch.h), as
+	 * paths relative to the cgroup2 mount ("/" for the root). */
+	__u8 membership;		/* 1: hooks on parents, membership by watched_cg */
+	__u8 lsm;			/* enum packet_cover (kernel/lsm.h) */
+	__u8 pad2[2];
+	__u32 n_attach;
+	__u64 reattached;		/* hooks attached again on a recreated cgroup */
+	__u64 attach_ids[MAX_CGROUPS];	/* the cgroup each attach point's hooks are on */
+	char cgroup_paths[MAX_CGROUPS][CG_PATH_MAX];
+	char attach_paths[MAX_CGROUPS][CG_PATH_MAX];
 };
 
 enum juris_map {
@@ -46,7 +57,8 @@ enum juris_map {
 	MAP_CONFIG, MAP_FLOWS,
 	MAP_TOTALS, MAP_COUNTERS, MAP_EVENTS, MAP_SOCK_OWNERS, MAP_SOURCES_V4, MAP_SOURCES_V6,
 	MAP_UPLINKS, MAP_INSIDE, MAP_ACTIVE, MAP_DNS_ANSWERS, MAP_EXCEPT_DYN, MAP_DNS_PATTERNS,
-	MAP_DNS_NAMES, MAP_META, MAP_COUNT,
+	MAP_DNS_NAMES, MAP_WATCHED_CG, MAP_WATCHED_PATHS,
+	MAP_PACKET_REPORTED, MAP_META, MAP_COUNT,
 };
 
 extern const char *const juris_map_names[MAP_COUNT];
@@ -57,12 +69,6 @@ struct juris_maps {
 	int fd[MAP_COUNT];
 };
 
-struct cgroup_target {
-	char path[4096];
-	uint64_t id;
-	int fd;
-};
-
 /* What juris run asks of the kernel. */
 struct juris_plan {
 	const struct juris_opts *opts;
@@ -71,6 +77,10 @@ struct juris_plan {
 	const struct geodb_info *db;
 	struct cgroup_target *cgroups;
 	int n_cgroups;
+	struct cgroup_target *attach;	/* where the hooks go (kernel/watch.h) */
+	int n_attach;
+	int membership;			/* 1: service mode, hooks on the parents */
+	int lsm;			/* enum packet_cover: how packet sockets are watched */
 	const struct gw_plan *gw;	/* NULL: no gateway mode */
 	const struct oper_table *oper;	/* NULL: no operator overlay */
 	uint64_t policy_hash;
