@@ -1063,6 +1063,8 @@ static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const stru
 	return bpf_redirect(skb->ingress_ifindex, 0);
 }
 
+#include "gw_icmp.bpf.h"
+
 /* Gateway mode, on the ingress of each inside interface: here, before
  * netfilter, the original source is still visible even when the uplink
  * masquerades. Returns TC_ACT_UNSPEC for what juris lets pass, so that
@@ -1103,7 +1105,7 @@ int juris_tc_ingress(struct __sk_buff *skb)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_GW_PACKETS_BLOCKED);
-		return reply_rst(skb, nh, &k);
+		return k.proto == IPPROTO_TCP ? reply_rst(skb, nh, &k) : reply_icmp(skb, nh, &k);
 	}
 	return TC_ACT_UNSPEC;
 }

@@ -257,6 +257,8 @@ enum juris_counter {
 	CNT_PACKET_SOCKETS_SEEN,	/* packet sockets opened by watched tasks (audit) */
 	CNT_PACKET_SENDS_REFUSED,	/* sends through a packet socket refused */
 	CNT_PACKET_SENDS_SEEN,		/* sends through a packet socket let through (audit) */
+	CNT_GW_ICMP_SENT,	/* ICMP errors sent back for denied forwarded non-TCP */
+	CNT_GW_ICMP_RATE_LIMITED,	/* ICMP errors not sent: over GW_ICMP_PER_SEC */
 	CNT_MAX,
 };
 

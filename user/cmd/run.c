@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,13 @@
 #include "kernel/policy_switch.h"
 #include "daemon/privilege.h"
 #include "kernel/slots.h"
+#include "base/netlink.h"
+#include "kernel/gw_follow.h"
 #include "kernel/lsm.h"
 #include "kernel/watch.h"
 
 #define POLL_MS 200
-#define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
+#define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
 #define LOCK_TRIES 10
 /* How often (in polls) the cgroups that carry the hooks are checked: a
  * recreated one gets them again within this (the watched cgroups
@@ -59,6 +62,7 @@ struct run_ctx {
 	char db_path[4096];
 	struct gw_plan gw;
 	bool gateway;
+	int nl_fd;		/* link and route changes (gateway mode), -1 without */
 	bool iface_gone[MAX_GW_IFACES];	/* already reported */
 	uint64_t events_lost;	/* not written since the last write error */
 	bool write_failing;	/* the last event write failed */
@@ -500,32 +504,26 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	return 0;
 }
 
-/* An inside interface that disappears takes juris's filter with it; the
- * others keep working. Say so once, from the record of what juris attached. */
-static void check_ifaces(struct run_ctx *c)
+/* Gateway mode: inside interfaces come and go (kernel/gw_follow.h); an
+ * uplink that disappears is said once. */
+static void follow_ifaces(struct run_ctx *c)
 {
-	struct juris_meta *meta = calloc(1, sizeof(*meta));
-	char name[IF_NAMESIZE];
+	struct juris_meta *meta;
+	int ret = gw_follow(c->o, c->o->pin_dir, &c->maps, stderr);
 
+	if (ret)
+		fprintf(stderr, "juris: following the inside interfaces: %s\n", strerror(-ret));
+	meta = calloc(1, sizeof(*meta));
 	if (!meta)
 		return;
-	if (!juris_read_meta(&c->maps, meta)) {
-		for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES; i++) {
-			const struct tc_hook_rec *r = &meta->tc_hooks[i];
-			bool gone = !if_indextoname(r->ifindex, name) || strcmp(name, r->ifname);
+	if (!juris_read_meta(&c->maps, meta))
+		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++) {
+			bool gone = !if_nametoindex(meta->uplinks[i]);
 
 			if (gone && !c->iface_gone[i])
-				fprintf(stderr, "juris: interface %s (ifindex %u) is gone; its tc "
-					"hook went with it, the other hooks keep working\n",
-					r->ifname, r->ifindex);
+				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
 			c->iface_gone[i] = gone;
 		}
-		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++)
-			if (!if_nametoindex(meta->uplinks[i]) && !c->iface_gone[MAX_GW_IFACES - 1 - i]) {
-				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
-				c->iface_gone[MAX_GW_IFACES - 1 - i] = true;
-			}
-	}
 	free(meta);
 }
 
@@ -557,8 +555,11 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		return ret;
 	}
 	for (unsigned polls = 0; !*exiting; polls++) {
-		if (c->gateway && polls % IFACE_CHECK_POLLS == 0)
-			check_ifaces(c);
+		/* On each change the kernel tells of; once in a while too, for
+		 * what would have been lost. */
+		if (c->gateway && ((c->nl_fd >= 0 && nl_drain(c->nl_fd)) ||
+				   polls % IFACE_CHECK_POLLS == 0))
+			follow_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_attach_points(c);
 		if (reload_requested) {
@@ -596,7 +597,7 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 } };
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 }, .nl_fd = -1 };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
@@ -677,14 +678,22 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	c.events.domain = event_domain;
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
-	/* Adopted pins whose parent cgroup was recreated meanwhile: attach
-	 * before saying we are up. */
+	/* Adopted pins whose parent cgroup was recreated meanwhile, inside
+	 * interfaces that appeared: attach before saying we are up. */
 	check_attach_points(&c);
+	if (c.gateway) {
+		c.nl_fd = nl_subscribe(RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+		if (c.nl_fd < 0)
+			fprintf(stderr, "juris: warning: no netlink notifications (%s): new inside "
+				"interfaces are found every %d s\n", strerror(-c.nl_fd),
+				IFACE_CHECK_POLLS * POLL_MS / 1000);
+		follow_ifaces(&c);
+	}
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
-	if (privilege_drop(c.membership, err, sizeof(err)))
+	if (privilege_drop(c.membership || c.gateway, err, sizeof(err)))
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
@@ -714,6 +723,8 @@ out:
 		if (c.attach[i].fd >= 0)
 			close(c.attach[i].fd);
 	rotfile_close(&c.events_file);
+	if (c.nl_fd >= 0)
+		close(c.nl_fd);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	if (c.has_reloaded)

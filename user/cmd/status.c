@@ -167,6 +167,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(s->meta.uplinks[i]));
 		cJSON_AddNumberToObject(c, "sources", s->meta.n_sources);
+		cJSON_AddNumberToObject(c, "attaches", (double)s->meta.gw_attaches);
+		cJSON_AddNumberToObject(c, "detaches", (double)s->meta.gw_detaches);
 	}
 	arr = cJSON_AddArrayToObject(root, "totals");
 	for (int z = 0; z < ZONE_MAX; z++)
@@ -200,6 +202,10 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
 	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
 				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
+	cJSON_AddNumberToObject(c, "gateway_icmp_sent",
+				(double)s->stats.counters[CNT_GW_ICMP_SENT]);
+	cJSON_AddNumberToObject(c, "gateway_icmp_rate_limited",
+				(double)s->stats.counters[CNT_GW_ICMP_RATE_LIMITED]);
 	cJSON_AddNumberToObject(c, "slot_missing", (double)s->stats.counters[CNT_SLOT_MISSING]);
 	cJSON_AddNumberToObject(c, "dns_answers", (double)s->stats.counters[CNT_DNS_ANSWERS]);
 	cJSON_AddNumberToObject(c, "dns_ringbuf_drops",
@@ -290,7 +296,9 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		       s->meta.n_sources == 1 ? "" : "s");
 		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
 			printf(" %s", s->meta.uplinks[i]);
-		printf("\n");
+		printf("; inside interfaces attached after start %llu, gone %llu\n",
+		       (unsigned long long)s->meta.gw_attaches,
+		       (unsigned long long)s->meta.gw_detaches);
 	}
 	printf("\n%-9s %-12s %12s %14s %8s\n", "ZONE", "VERDICT", "PACKETS", "BYTES", "FLOWS");
 	for (int z = 0; z < ZONE_MAX; z++)
@@ -309,12 +317,14 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.flow_evictions,
 	       (unsigned long long)s->stats.counters[CNT_RINGBUF_DROPS]);
 	printf("blocked: %llu connects, %llu datagrams, %llu packets, %llu forwarded packets "
-	       "(%llu TCP resets sent)\n",
+	       "(%llu TCP resets, %llu ICMP errors sent, %llu ICMP errors rate-limited)\n",
 	       (unsigned long long)s->stats.counters[CNT_CONNECT_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_SENDMSG_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED],
-	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT]);
+	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT],
+	       (unsigned long long)s->stats.counters[CNT_GW_ICMP_SENT],
+	       (unsigned long long)s->stats.counters[CNT_GW_ICMP_RATE_LIMITED]);
 	printf("dns: %llu answers read, %llu malformed, %llu lost (ring buffer full), "
 	       "%llu names evicted; %llu addresses allowed by --except-domain\n",
 	       (unsigned long long)s->stats.counters[CNT_DNS_ANSWERS],

@@ -202,6 +202,21 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	single(out, "juris_watch_full_total", "counter",
 	       "New watched cgroups the watched map could not take (not enforced).",
 	       cnt[CNT_WATCH_FULL]);
+	header(out, "juris_gateway_iface_changes_total", "counter",
+	       "Gateway mode: inside interfaces attached after start, and gone.");
+	fprintf(out, "juris_gateway_iface_changes_total{change=\"attach\"} %llu\n",
+		(unsigned long long)in->gw_attaches);
+	fprintf(out, "juris_gateway_iface_changes_total{change=\"detach\"} %llu\n",
+		(unsigned long long)in->gw_detaches);
+	header(out, "juris_gateway_replies_total", "counter",
+	       "Gateway mode: answers sent for denied forwarded packets, and ICMP errors "
+	       "not sent (rate limit).");
+	fprintf(out, "juris_gateway_replies_total{kind=\"tcp_reset\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_RESETS_SENT]);
+	fprintf(out, "juris_gateway_replies_total{kind=\"icmp\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_ICMP_SENT]);
+	fprintf(out, "juris_gateway_replies_total{kind=\"icmp_rate_limited\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_ICMP_RATE_LIMITED]);
 	header(out, "juris_packet_socket_total", "counter",
 	       "Packet sockets (AF_PACKET, AF_XDP) of watched processes: opened or sends, "
 	       "refused or let through (audit).");

@@ -19,6 +19,7 @@ struct metrics_input {
 	const struct watch_state *targets;	/* watched cgroups and interfaces */
 	int n_targets;
 	uint64_t reattached;			/* meta.reattached */
+	uint64_t gw_attaches, gw_detaches;	/* meta: inside interfaces followed */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

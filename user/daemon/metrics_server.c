@@ -54,6 +54,7 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
 			.by_operator = cfg.overlay ? &by_operator : NULL,
 			.targets = targets, .n_targets = n_targets, .reattached = meta->reattached,
+			.gw_attaches = meta->gw_attaches, .gw_detaches = meta->gw_detaches,
 			.now = time(NULL), .version = version,
 		};
 

@@ -795,7 +795,7 @@ uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_targe
 		h = fnv1a(h, &o->sources[i], sizeof(o->sources[i]));
 	for (int i = 0; gw && i < gw->n_uplinks; i++)
 		h = fnv1a(h, &gw->uplinks[i].ifindex, sizeof(gw->uplinks[i].ifindex));
-	for (int i = 0; gw && i < gw->n_inside; i++)
-		h = fnv1a(h, &gw->inside[i].ifindex, sizeof(gw->inside[i].ifindex));
+	/* Not the inside interfaces: juris run follows them as they come and
+	 * go (kernel/gw_follow.h). */
 	return h;
 }

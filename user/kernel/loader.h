@@ -46,6 +46,8 @@ struct juris_meta {
 	__u8 pad2[2];
 	__u32 n_attach;
 	__u64 reattached;		/* hooks attached again on a recreated cgroup */
+	__u64 gw_attaches;		/* inside interfaces attached after start */
+	__u64 gw_detaches;		/* inside interfaces gone, their records dropped */
 	__u64 attach_ids[MAX_CGROUPS];	/* the cgroup each attach point's hooks are on */
 	char cgroup_paths[MAX_CGROUPS][CG_PATH_MAX];
 	char attach_paths[MAX_CGROUPS][CG_PATH_MAX];

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <net/if.h>
+#include "kernel/gw_follow.h"
 #include "kernel/watch.h"
 #include "kernel/watch_state.h"
 
@@ -87,13 +89,34 @@ int watch_states(const char *pin_dir, const struct juris_maps *m, const struct j
 	if (n < 0)
 		return n;
 	for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES && n < max; i++) {
+		const struct tc_hook_rec *r = &meta->tc_hooks[i];
 		struct watch_state *w = &out[n++];
+		char now[IF_NAMESIZE];
 
 		w->kind = "iface";
-		snprintf(w->name, sizeof(w->name), "%s", meta->tc_hooks[i].ifname);
-		w->present = true;
-		w->attached = tc_attached(&meta->tc_hooks[i]) == 1;
-		w->why = w->attached ? NULL : "its tc filter is gone (interface removed or filter deleted)";
+		snprintf(w->name, sizeof(w->name), "%s", r->ifname);
+		/* A removed interface carries nothing left to watch. */
+		w->present = if_indextoname(r->ifindex, now) && !strcmp(now, r->ifname);
+		w->attached = !w->present || tc_attached(r) == 1;
+		w->why = w->attached ? NULL : "its tc filter was deleted (juris run attaches it again)";
+	}
+	if (meta->n_uplinks) {
+		struct gw_iface *un = calloc(MAX_GW_IFACES, sizeof(*un));
+		int k = un ? gw_unwatched(m, meta, un, MAX_GW_IFACES) : -ENOMEM;
+
+		for (int i = 0; i < k && n < max; i++) {
+			struct watch_state *w = &out[n++];
+
+			w->kind = "iface";
+			snprintf(w->name, sizeof(w->name), "%s", un[i].name);
+			w->present = true;
+			w->attached = false;
+			w->why = "routes a --source range but carries no juris hook (juris run "
+				 "attaches it)";
+		}
+		free(un);
+		if (k < 0)
+			return k;
 	}
 	return n;
 }
