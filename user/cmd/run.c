@@ -200,14 +200,6 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	char err[512];
 	int ret;
 
-	if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
-		fprintf(stderr, "juris: warning: no usable BPF LSM (not in the kernel's lsm=, or "
-			"its programs refused): a watched process that opens a packet socket "
-			"(AF_PACKET, AF_XDP) is %s\n", o->mode == MODE_ENFORCE ? "killed" :
-			"reported, its frames not counted");
-	else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
-		fprintf(stderr, "juris: warning: no usable BPF LSM: packet sockets (AF_PACKET, "
-			"AF_XDP) of watched processes are neither seen nor stopped\n");
 	if (!dir_is_empty(o->pin_dir)) {
 		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
 			"give another --pin-dir\n", o->pin_dir);
@@ -226,6 +218,18 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	plan.v6 = &db.v6;
 	plan.db = &db.info;
 	ret = juris_create(&plan, o->pin_dir, &c->maps, err, sizeof(err));
+	/* Only once attached: bad input gets one line, nothing else. */
+	if (!ret) {
+		if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
+			fprintf(stderr, "juris: warning: no usable BPF LSM (not in the kernel's "
+				"lsm=, or its programs refused): a watched process that opens a "
+				"packet socket (AF_PACKET, AF_XDP) is %s\n", o->mode == MODE_ENFORCE ?
+				"killed" : "reported, its frames not counted");
+		else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
+			fprintf(stderr, "juris: warning: no usable BPF LSM: packet sockets "
+				"(AF_PACKET, AF_XDP) of watched processes are neither seen nor "
+				"stopped\n");
+	}
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	else
