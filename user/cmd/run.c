@@ -171,13 +171,18 @@ static bool dir_is_empty(const char *dir)
 }
 
 /* How packet sockets of the watched processes are judged: the BPF LSM
- * when it loads programs, else the socket() system call (x86_64). */
+ * when it loads programs, else the socket() system call (x86_64, service
+ * mode only). */
 static int packet_cover(const struct run_ctx *c)
 {
 	if (!c->n_cgroups)
 		return PACKET_UNCOVERED;
 	if (lsm_bpf_active() == 1 && lsm_bpf_loadable())
 		return PACKET_LSM;
+	/* Watching the whole host, the fallback would kill DHCP clients and
+	 * capture tools of the host itself: only named cgroups get it. */
+	if (!c->membership)
+		return PACKET_UNCOVERED;
 #if defined(__x86_64__)
 	return PACKET_SYSCALL;
 #else
