@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Which cgroups are watched in service mode: a map of cgroup ids that the
  * kernel itself keeps current when a watched unit's cgroup is recreated.
  * Included by juris.bpf.c, after the counters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Gateway mode: the ICMP error that answers a denied packet other than TCP
  * (which gets a reset, reply_rst()), so that a client behind the router
  * fails at once instead of waiting for a timeout: destination unreachable,

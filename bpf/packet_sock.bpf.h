@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Packet sockets (AF_PACKET, AF_XDP) of watched processes, through the BPF
  * LSM. Included by juris.bpf.c, after the classifier and emit_event().
  *

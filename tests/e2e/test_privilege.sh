@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the daemon keeps only CAP_BPF once attached (and CAP_NET_ADMIN
 # in service mode, to attach again to a recreated parent cgroup) and still works;
 # pins and the event file are not world-readable; the systemd unit verifies.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* A minimal rtnetlink client: dumps of the routing table and tc filter
  * lists, and notifications of link and route changes. */
 #ifndef JURIS_NETLINK_H

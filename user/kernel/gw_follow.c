@@ -80,7 +80,7 @@ static int attach_new(const struct gw_plan *plan, struct juris_meta *meta, int p
 	return ret;
 }
 
-int gw_follow(const struct juris_opts *o, const char *pin_dir, const struct juris_maps *m,
+int gw_follow(const struct juris_policy *pol, const char *pin_dir, const struct juris_maps *m,
 	      FILE *log)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
@@ -96,7 +96,7 @@ int gw_follow(const struct juris_opts *o, const char *pin_dir, const struct juri
 	if (ret)
 		goto out;
 	forget_gone(meta, m->fd[MAP_INSIDE], log);
-	ret = gw_resolve(o, plan, err, sizeof(err));
+	ret = gw_resolve(pol, plan, err, sizeof(err));
 	if (ret == -ENOENT)
 		ret = 0;	/* no inside interface for now */
 	if (!ret) {
@@ -142,21 +142,21 @@ static int read_sources(const struct juris_maps *m, struct except_cidr *v, int m
 int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta,
 		 struct gw_iface *out, int max)
 {
-	struct juris_opts *o = calloc(1, sizeof(*o));
+	struct juris_policy *pol = calloc(1, sizeof(*pol));
 	struct gw_plan *plan = calloc(1, sizeof(*plan));
 	struct except_cidr *src = calloc(MAX_SOURCES, sizeof(*src));
 	char err[512];
 	int n = 0, ret;
 
-	if (!o || !plan || !src) {
+	if (!pol || !plan || !src) {
 		n = -ENOMEM;
 		goto out;
 	}
-	o->sources = src;
-	o->n_sources = read_sources(m, src, MAX_SOURCES);
+	pol->sources = src;
+	pol->n_sources = read_sources(m, src, MAX_SOURCES);
 	for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++)
-		o->ifaces[o->n_ifaces++] = meta->uplinks[i];
-	ret = gw_resolve(o, plan, err, sizeof(err));
+		pol->ifaces[pol->n_ifaces++] = meta->uplinks[i];
+	ret = gw_resolve(pol, plan, err, sizeof(err));
 	if (ret) {
 		n = ret == -ENOENT || ret == -ENODEV ? 0 : ret;
 		goto out;
@@ -170,6 +170,6 @@ int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta,
 out:
 	free(src);
 	free(plan);
-	free(o);
+	free(pol);
 	return n;
 }

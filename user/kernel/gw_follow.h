@@ -8,15 +8,17 @@
 
 #include <stdio.h>
 #include "kernel/gateway.h"
-#include "kernel/loader.h"
+#include "kernel/maps.h"
+#include "kernel/meta.h"
+#include "policy/policy.h"
 
 /* Compares the inside interfaces the routing table names now (for the
- * --source ranges and --iface uplinks of o) with the tc hooks recorded in
+ * --source ranges and --iface uplinks of pol) with the tc hooks recorded in
  * meta: attaches the pinned tc program of pin_dir to each new one, drops
  * the records of interfaces that are gone, logs each change to log and
  * counts it in meta (gw_attaches, gw_detaches). Returns 0, or the first
  * negative errno (the other interfaces are still handled). */
-int gw_follow(const struct juris_opts *o, const char *pin_dir, const struct juris_maps *m,
+int gw_follow(const struct juris_policy *pol, const char *pin_dir, const struct juris_maps *m,
 	      FILE *log);
 
 /* The inside interfaces that route a --source range (as the pinned maps

@@ -5,7 +5,9 @@
 #define JURIS_WATCH_STATE_H
 
 #include <stdbool.h>
-#include "kernel/loader.h"
+#include "kernel/maps.h"
+#include "kernel/meta.h"
+#include "policy/policy.h"
 
 struct watch_state {
 	const char *kind;	/* "cgroup" or "iface" */
