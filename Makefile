@@ -151,8 +151,12 @@ $(BUILD)/bench/bench_classifier: tests/bench/bench_classifier.c $(BENCH_SKEL) $(
 $(BUILD)/bench/udp_flood: tests/bench/udp_flood.c | $(BUILD)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
+$(BUILD)/bench/syscall_loop: tests/bench/syscall_loop.c | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood $(BUILD)/bench/syscall_loop
 	BUILD=$(BUILD) tests/bench/bench.sh
+	BUILD=$(BUILD) tests/bench/syscall_cost.sh
 
 
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz $(BUILD)/kernel:

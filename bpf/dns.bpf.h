@@ -643,6 +643,8 @@ int juris_dns_ingress(struct __sk_buff *skb)
 	__u8 h[DNS_HDR_LEN];
 	__u32 dns, len, msg_len, id = 0;
 
+	if (!cg_watched(bpf_skb_cgroup_id(skb)))
+		return 1;
 	if (dns_parse_pkt(skb, &p) || p.sport != bpf_htons(DNS_PORT))
 		return 1;
 	if (p.proto == IPPROTO_TCP) {

@@ -391,6 +391,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 	return r ? &r->val : NULL;
 }
 
+#include "cgroup_watch.bpf.h"
 #include "dns.bpf.h"
 #include "flow_table.bpf.h"
 
@@ -745,6 +746,9 @@ int juris_egress(struct __sk_buff *skb)
 	__u64 id;
 	int err;
 
+	k.cgroup_id = bpf_skb_cgroup_id(skb);
+	if (!cg_watched(k.cgroup_id))
+		return 1;
 	if (skb->protocol == bpf_htons(ETH_P_IP))
 		err = parse_ipv4(skb, 0, &k, &sport);
 	else if (skb->protocol == bpf_htons(ETH_P_IPV6))
@@ -755,7 +759,6 @@ int juris_egress(struct __sk_buff *skb)
 		count(CNT_NOT_IP);
 		return 1;
 	}
-	k.cgroup_id = bpf_skb_cgroup_id(skb);
 	id = flow_id(&k);
 	v = classify_flow(&k, id, &c);
 	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
@@ -812,6 +815,9 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	struct sock_owner tmp = {}, *owner;
 	__u64 id;
 
+	k.cgroup_id = bpf_get_current_cgroup_id();
+	if (!cg_watched(k.cgroup_id))
+		return 1;
 	k.family = family;
 	k.proto = ctx->protocol;
 	k.dport = (__u16)ctx->user_port;
@@ -836,7 +842,6 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 			__builtin_memcpy(k.saddr, s, 16);
 		}
 	}
-	k.cgroup_id = bpf_get_current_cgroup_id();
 	owner = remember_owner(ctx, &tmp);
 	classify(family, k.daddr, &c);
 	/* In audit mode the packet hook reports the new flow, attributed
@@ -863,6 +868,8 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	count(counter);
 	return 0;
 }
+
+#include "packet_sock.bpf.h"
 
 SEC("cgroup/connect4")
 int juris_connect4(struct bpf_sock_addr *ctx)
@@ -1072,6 +1079,8 @@ static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const stru
 	return bpf_redirect(skb->ingress_ifindex, 0);
 }
 
+#include "gw_icmp.bpf.h"
+
 /* Gateway mode, on the ingress of each inside interface: here, before
  * netfilter, the original source is still visible even when the uplink
  * masquerades. Returns TC_ACT_UNSPEC for what juris lets pass, so that
@@ -1112,7 +1121,7 @@ int juris_tc_ingress(struct __sk_buff *skb)
 		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_GW_PACKETS_BLOCKED);
-		return reply_rst(skb, nh, &k);
+		return k.proto == IPPROTO_TCP ? reply_rst(skb, nh, &k) : reply_icmp(skb, nh, &k);
 	}
 	return TC_ACT_UNSPEC;
 }

@@ -37,6 +37,9 @@ enum juris_hook {
 	HOOK_SENDMSG4,
 	HOOK_SENDMSG6,
 	HOOK_TC_INGRESS,	/* gateway mode: ingress of an inside interface */
+	HOOK_LSM_SOCKET_CREATE,	/* BPF LSM: a packet socket opened */
+	HOOK_LSM_SENDMSG,	/* BPF LSM: a send through a packet socket */
+	HOOK_SYS_SOCKET,	/* sys_enter of socket(): a packet socket (no usable LSM) */
 	HOOK_MAX,
 };
 
@@ -113,7 +116,8 @@ enum foreign_op_policy {
 /* Version of what juris pins: bumped whenever a pinned map or program
  * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
  * 3: the meta map says where the database comes from and counts follows,
- * the NAT64 prefixes and DNS resolvers of the config).
+ * the NAT64 prefixes and DNS resolvers of the config, hooks on the parents
+ * of watched cgroups with watched_cg).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
 #define JURIS_PIN_FORMAT 3
@@ -161,6 +165,17 @@ struct juris_config {
 	__u32 n_dns_resolvers;
 	__u32 pad2;
 	__u8 dns_resolvers[DNS_RESOLVERS_MAX][16];
+};
+
+/* Service mode (bpf/cgroup_watch.bpf.h): watched cgroups by id, and the
+ * targets' paths relative to the cgroup2 mount, which the kernel matches
+ * when a cgroup is created. */
+#define WATCHED_CG_MAX 65536
+#define MAX_WATCH_TARGETS 64	/* = MAX_CGROUPS of the options */
+#define CG_PATH_MAX 256
+
+struct cg_path_key {
+	char path[CG_PATH_MAX];	/* "/system.slice/x.service", NUL-padded */
 };
 
 #define MAX_GW_SOURCES 1024	/* --source prefixes per family */
@@ -268,6 +283,15 @@ enum juris_counter {
 	CNT_DNS_MIDSTREAM,	/* TCP segments from port 53 not at a message start: not read */
 	CNT_DNS_NOT_RESOLVER,	/* answers from outside --dns-resolver: ignored */
 	CNT_DNS_OFF_CHAIN,	/* written by the daemon: records off the question's CNAME chain */
+	CNT_WATCH_ADDED,	/* cgroups the kernel added to watched_cg when created */
+	CNT_WATCH_FULL,		/* new watched cgroups watched_cg could not take */
+	CNT_PACKET_SOCKETS_REFUSED,	/* packet sockets a watched task could not open
+					 * (without the BPF LSM: tasks killed opening one) */
+	CNT_PACKET_SOCKETS_SEEN,	/* packet sockets opened by watched tasks (audit) */
+	CNT_PACKET_SENDS_REFUSED,	/* sends through a packet socket refused */
+	CNT_PACKET_SENDS_SEEN,		/* sends through a packet socket let through (audit) */
+	CNT_GW_ICMP_SENT,	/* ICMP errors sent back for denied forwarded non-TCP */
+	CNT_GW_ICMP_RATE_LIMITED,	/* ICMP errors not sent: over GW_ICMP_PER_SEC */
 	CNT_MAX,
 };
 
@@ -275,6 +299,9 @@ enum juris_event_type {
 	EVENT_NEW_FLOW = 1,	/* first packet of a flow outside the policy */
 	EVENT_CONNECT,		/* connect() outside the policy */
 	EVENT_SENDMSG,		/* datagram outside the policy */
+	EVENT_PACKET_SOCKET,	/* a watched task opened or sent through a packet
+				 * socket; family AF_PACKET or AF_XDP, proto the
+				 * socket type (0 from sendmsg), no addresses */
 };
 
 struct juris_event {

@@ -233,12 +233,15 @@ cgroup2_root() {
 	awk '$3 == "cgroup2" { gsub(/\\040/, " ", $2); print $2; exit }' /proc/mounts
 }
 
-# cg_create: creates this test's cgroup and sets TEST_CG to its path.
+# cg_create: creates this test's cgroup and sets TEST_CG to its path. It is
+# a child of juris-test-$JT_ID, as a service is of its slice: juris puts its
+# hooks on the parent of a watched cgroup, and so on a cgroup of the test's
+# own, never on the host's root.
 cg_create() {
 	local root
 	root=$(cgroup2_root)
 	[ -n "$root" ] || fail "no cgroup2 mount in /proc/mounts" || return 1
-	TEST_CG=$root/juris-test-$JT_ID
+	TEST_CG=$root/juris-test-$JT_ID/svc
 	mkdir -p "$TEST_CG"
 }
 

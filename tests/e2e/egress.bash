@@ -85,23 +85,26 @@ counter() {
 }
 
 # The attach types of the programs on the test cgroup, one per line, sorted.
+# The programs run for the test cgroup: juris attaches them on its parent
+# (see kernel/watch.h), so the effective ones.
 cgroup_progs() {
 	local j
-	j=$(bpftool -j cgroup show "$TEST_CG" 2>/dev/null)
+	j=$(bpftool -j cgroup show "$TEST_CG" effective 2>/dev/null)
 	[ -n "$j" ] || j='[]'
 	printf '%s' "$j" | json_get '"\n".join(sorted(p["attach_type"] for p in d))'
 }
 
-# hooks_attached_once: each program sits once on the test cgroup, and there
-# are as many as juris status reports there.
+# hooks_attached_once: each program runs once for the test cgroup, and there
+# are as many as juris status reports on its parent, where juris attaches.
 hooks_attached_once() {
 	local progs dup n_status
 	progs=$(cgroup_progs)
 	[ -n "$progs" ] || fail "no program attached to $TEST_CG" || return 1
 	dup=$(printf '%s\n' "$progs" | uniq -d)
 	[ -z "$dup" ] || fail "attached more than once to $TEST_CG: $(printf '%s\n' "$dup" | tr '\n' ' ')" || return 1
+	# The hooks sit on the watched cgroup's parent (kernel/watch.h).
 	n_status=$(juris_status_json |
-		json_get 'len([h for h in d["hooks"] if h["cgroup"] == a[0]])' "$TEST_CG")
+		json_get 'len([h for h in d["hooks"] if h["cgroup"] == a[0]])' "$(dirname "$TEST_CG")")
 	assert_eq "$(printf '%s\n' "$progs" | wc -l)" "$n_status" \
 		"programs on the test cgroup (bpftool) vs hooks there (juris status)"
 }

@@ -266,4 +266,89 @@ test_unknown_interface_and_bad_cidr_are_one_line_errors_leaving_juris_untouched(
 	from_is $SENS4 $THIRD4 ECONNREFUSED
 }
 
+# udp_error SOURCE ADDR: a datagram from SOURCE on the lan host to ADDR:9
+# over a connected UDP socket, then a read: prints the errno name an ICMP
+# error left on the socket, DATA, or TIMEOUT.
+udp_error() {
+	ns_exec lan "$PY" -c '
+import errno, socket, sys
+src, dst = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.connect((dst, 9))
+s.settimeout(2)
+try:
+    s.send(b"juris")
+    s.recv(100)
+    print("DATA")
+except socket.timeout:
+    print("TIMEOUT")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))
+' "$1" "$2"
+}
+
+test_denied_udp_from_a_source_host_gets_icmp_admin_prohibited() {
+	gw_topology && gw_start --mode enforce --allow eu || return 1
+	# ICMP type 3 code 13 is EHOSTUNREACH to Linux, ICMPv6 1/1 EACCES.
+	assert_eq "$(udp_error $SENS4 $THIRD4)" EHOSTUNREACH "UDP from $SENS4 to $THIRD4" &&
+	assert_eq "$(udp_error $SENS6 $THIRD6)" EACCES "UDP from $SENS6 to $THIRD6" || return 1
+	assert_num "$(gw_status | json_get 'd["counters"]["gateway_icmp_sent"]')" "==" 2 \
+		"counters.gateway_icmp_sent" &&
+	# An allowed destination: the datagram reaches it, and its own port
+	# unreachable (nothing listens on 9) comes back.
+	assert_eq "$(udp_error $SENS4 $EU4)" ECONNREFUSED "UDP from $SENS4 to $EU4"
+}
+
+# lan2_topology: a second sensitive host (lan2, 203.0.113.9) behind a new
+# router interface ri1 that routes 203.0.113.8/29, part of a --source range.
+lan2_topology() {
+	ns_create lan2 &&
+	veth_create lan2 h1 router ri1 &&
+	ns_exec lan2 ip addr add 203.0.113.9/29 dev h1 &&
+	ns_exec lan2 ip route add default via 203.0.113.14 &&
+	ns_exec router ip addr add 203.0.113.14/29 dev ri1
+}
+
+from2_is() {
+	local out res
+	out=$(CLIENT_SOURCE=203.0.113.9 CLIENT_ECONNREFUSED=1 ns_exec lan2 "$PY" \
+		"$E2E_DIR/client.py" tcp "$1" "$PORT" 2>&1)
+	read -r res _ <<< "$out"
+	assert_eq "$res" "$2" "TCP connect from 203.0.113.9 to $1"
+}
+
+test_inside_interface_created_after_start_is_watched() {
+	local blocked
+	gw_topology && gw_start --mode enforce --allow eu || return 1
+	blocked=$(gw_status | json_get 'd["counters"]["gateway_packets_blocked"]')
+	lan2_topology || return 1
+	wait_until 5 grep -q "inside interface ri1 .*attached" "$TEST_TMP/juris.log" ||
+		fail "no log line about ri1: $(tail -n 3 "$TEST_TMP/juris.log")" || return 1
+	from2_is $THIRD4 ECONNREFUSED && from2_is $EU4 OK || return 1
+	assert_num "$(gw_status | json_get 'd["counters"]["gateway_packets_blocked"]')" ">" \
+		"$blocked" "counters.gateway_packets_blocked" &&
+	assert_ok in_router "$JURIS" status --pin-dir "$TEST_PIN" || return 1
+	# Gone again: a detach, logged and counted.
+	ns_exec router ip link del ri1 &&
+	wait_until 5 grep -q "inside interface ri1 .*detached" "$TEST_TMP/juris.log" ||
+		fail "no log line about ri1 going: $(tail -n 3 "$TEST_TMP/juris.log")" || return 1
+	assert_eq "$(gw_status | json_get '[d["gateway"]["attaches"], d["gateway"]["detaches"]]')" \
+		"[1, 1]" "gateway attaches and detaches"
+}
+
+test_status_fails_naming_an_inside_interface_without_a_hook() {
+	local err
+	gw_topology && gw_start --mode enforce --allow eu || return 1
+	kill -TERM "$JURIS_PID" && wait_until 5 bash -c "! kill -0 $JURIS_PID" || return 1
+	lan2_topology || return 1
+	err=$(in_router "$JURIS" status --pin-dir "$TEST_PIN" 2>&1 >/dev/null) &&
+		fail "juris status exits 0 with ri1 unwatched" && return 1
+	assert_contains "$err" "ri1" "juris status" || return 1
+	# A daemon that starts attaches to it.
+	gw_start --mode enforce --allow eu &&
+	assert_ok in_router "$JURIS" status --pin-dir "$TEST_PIN" &&
+	from2_is $THIRD4 ECONNREFUSED
+}
+
 run_tests

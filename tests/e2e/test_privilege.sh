@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-# End to end: the daemon keeps only CAP_BPF once attached and still works;
+# End to end: the daemon keeps only CAP_BPF once attached (and CAP_NET_ADMIN
+# in service mode, to attach again to a recreated parent cgroup) and still works;
 # pins and the event file are not world-readable; the systemd unit verifies.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/egress.bash"
 
 CAP_BPF_MASK=0000008000000000	# 1 << 39
+CAP_BPF_NET_ADMIN_MASK=0000008000001000	# 1 << 39 | 1 << 12
 
 # cap_field PID NAME: CapEff, CapPrm, CapInh, CapBnd or CapAmb of PID.
 cap_field() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
 
-test_daemon_keeps_only_cap_bpf_after_attaching_and_still_works() {
+test_daemon_keeps_only_cap_bpf_and_net_admin_after_attaching_and_still_works() {
 	topology && juris_start --mode enforce --events "$TEST_TMP/events.ndjson" || return 1
-	assert_eq "$(cap_field "$JURIS_PID" CapEff)" "$CAP_BPF_MASK" "CapEff of juris run" &&
-	assert_eq "$(cap_field "$JURIS_PID" CapPrm)" "$CAP_BPF_MASK" "CapPrm of juris run" &&
+	assert_eq "$(cap_field "$JURIS_PID" CapEff)" "$CAP_BPF_NET_ADMIN_MASK" "CapEff of juris run" &&
+	assert_eq "$(cap_field "$JURIS_PID" CapPrm)" "$CAP_BPF_NET_ADMIN_MASK" "CapPrm of juris run" &&
 	assert_eq "$(cap_field "$JURIS_PID" CapInh)" 0000000000000000 "CapInh of juris run" &&
 	assert_eq "$(cap_field "$JURIS_PID" CapAmb)" 0000000000000000 "CapAmb of juris run" &&
 	assert_eq "$(awk '$1 == "NoNewPrivs:" { print $2 }' "/proc/$JURIS_PID/status")" 1 \

@@ -63,3 +63,42 @@ int nl_dump(struct nlmsghdr *req, nl_cb cb, void *ctx)
 	close(fd);
 	return ret;
 }
+
+int nl_subscribe(unsigned int groups)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int nl_drain(int fd)
+{
+	char buf[NL_BUF] __attribute__((aligned(8)));
+	int seen = 0;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n > 0) {
+			seen = 1;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* Overrun: changes were lost, which is a change too. */
+		if (n < 0 && errno == ENOBUFS) {
+			seen = 1;
+			continue;
+		}
+		return seen;
+	}
+}

@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +39,18 @@
 #include "kernel/policy_switch.h"
 #include "daemon/privilege.h"
 #include "kernel/slots.h"
+#include "base/netlink.h"
+#include "kernel/gw_follow.h"
+#include "kernel/lsm.h"
+#include "kernel/watch.h"
 
 #define POLL_MS 200
-#define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
+#define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
 #define LOCK_TRIES 10
-/* How often (in polls) the watched cgroups are checked for removal. */
-#define CGROUP_CHECK_POLLS 10
+/* How often (in polls) the cgroups that carry the hooks are checked: a
+ * recreated one gets them again within this (the watched cgroups
+ * themselves need no check: see bpf/cgroup_watch.bpf.h). */
+#define CGROUP_CHECK_POLLS 1
 
 struct run_ctx {
 	const struct juris_opts *o;	/* the policy in force */
@@ -52,6 +60,10 @@ struct run_ctx {
 	struct operator_table ops;	/* names for the events' destination.as */
 	struct cgroup_target cgroups[MAX_CGROUPS];
 	int n_cgroups;
+	struct cgroup_target attach[MAX_CGROUPS];	/* where the hooks go */
+	int n_attach;
+	int membership;
+	uint64_t attached_id[MAX_CGROUPS];	/* the cgroup attach[i]'s hooks are on */
 	int lock_fd;
 	struct event_writer events;
 	struct rotating_file events_file;
@@ -60,10 +72,12 @@ struct run_ctx {
 	char db_path[4096];
 	struct gw_plan gw;
 	bool gateway;
+	int nl_fd;		/* link and route changes (gateway mode), -1 without */
 	bool iface_gone[MAX_GW_IFACES];	/* already reported */
 	uint64_t events_lost;	/* not written since the last write error */
 	bool write_failing;	/* the last event write failed */
-	bool cgroup_gone[MAX_CGROUPS];
+	bool cgroup_gone[MAX_CGROUPS];	/* per attach point, already reported */
+	bool attach_failing[MAX_CGROUPS];	/* already reported */
 	struct dns_watch dns;
 	struct db_follow follow;	/* follow-db: the database file in force */
 };
@@ -104,6 +118,17 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 			return ret;
 		}
 	}
+	if (!c->n_cgroups)
+		return 0;
+	ret = watch_attach_points(c->cgroups, c->n_cgroups, c->attach, &c->n_attach,
+				  &c->membership);
+	if (ret) {
+		fprintf(stderr, "juris: cannot open the parents of the watched cgroups: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < c->n_attach; i++)
+		c->attached_id[i] = c->attach[i].id;
 	return 0;
 }
 
@@ -156,6 +181,26 @@ static bool dir_is_empty(const char *dir)
 	return empty;
 }
 
+/* How packet sockets of the watched processes are judged: the BPF LSM
+ * when it loads programs, else the socket() system call (x86_64, service
+ * mode only). */
+static int packet_cover(const struct run_ctx *c)
+{
+	if (!c->n_cgroups)
+		return PACKET_UNCOVERED;
+	if (lsm_bpf_active() == 1 && lsm_bpf_loadable())
+		return PACKET_LSM;
+	/* Watching the whole host, the fallback would kill DHCP clients and
+	 * capture tools of the host itself: only named cgroups get it. */
+	if (!c->membership)
+		return PACKET_UNCOVERED;
+#if defined(__x86_64__)
+	return PACKET_SYSCALL;
+#else
+	return PACKET_UNCOVERED;
+#endif
+}
+
 static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
 			uint64_t layout)
 {
@@ -163,6 +208,8 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct overlay ov = { 0 };
 	struct juris_plan plan = {
 		.pol = &o->policy, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.attach = c->attach, .n_attach = c->n_attach, .membership = c->membership,
+		.lsm = packet_cover(c),
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
 	};
@@ -187,6 +234,18 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	plan.v6 = &db.v6;
 	plan.db = &db.info;
 	ret = juris_create(&plan, o->policy.pin_dir, &c->maps, err, sizeof(err));
+	/* Only once attached: bad input gets one line, nothing else. */
+	if (!ret) {
+		if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
+			fprintf(stderr, "juris: warning: no usable BPF LSM (not in the kernel's "
+				"lsm=, or its programs refused): a watched process that opens a "
+				"packet socket (AF_PACKET, AF_XDP) is %s\n", o->policy.mode == MODE_ENFORCE ?
+				"killed" : "reported, its frames not counted");
+		else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
+			fprintf(stderr, "juris: warning: no usable BPF LSM: packet sockets "
+				"(AF_PACKET, AF_XDP) of watched processes are neither seen nor "
+				"stopped\n");
+	}
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	else
@@ -215,6 +274,37 @@ static void note_pinned_database(const struct juris_maps *m)
 	}
 	free(meta);
 	free(info);
+}
+
+/* The cgroups the pinned hooks are on, as recorded: a parent recreated
+ * while no daemon ran differs from what the path names now, and the first
+ * check of the event loop attaches to it. */
+static void adopt_attach_points(struct run_ctx *c)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta) && meta->n_attach == (__u32)c->n_attach)
+		for (int i = 0; i < c->n_attach; i++)
+			c->attached_id[i] = meta->attach_ids[i];
+	free(meta);
+}
+
+/* Records where attach point i's hooks are now, for juris status and the
+ * next daemon. */
+static void record_attach(struct run_ctx *c, int i)
+{
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+
+	if (!meta)
+		return;
+	if (!juris_read_meta(&c->maps, meta) && (__u32)i < meta->n_attach) {
+		meta->attach_ids[i] = c->attached_id[i];
+		meta->reattached++;
+		juris_write_meta(&c->maps, meta);
+	}
+	free(meta);
 }
 
 /* Takes over the pinned state of a juris that is gone when it watches the
@@ -250,6 +340,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		if (ret)
 			return ret;
 	}
+	adopt_attach_points(c);
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->policy.pin_dir);
 	note_pinned_database(&c->maps);
 	return 0;
@@ -363,24 +454,68 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* A watched cgroup removed under us takes its hooks with it: nothing is
- * left to enforce there. Say so once; the rest goes on, and juris stop
- * still cleans up. The open fd keeps the old inode: compare it with
- * what the path names now (absent, or a new cgroup of the same name). */
-static void check_cgroups(struct run_ctx *c)
+/* The hooks sit on the parents of the watched cgroups, and a link dies
+ * with its cgroup: when a parent (a slice) is removed and comes back, put
+ * the hooks on the new one. Until then the cgroups below it are not
+ * covered, and juris status says so. A watched cgroup recreated under a
+ * live parent needs nothing: the kernel watched it as it was made. */
+static void check_attach_points(struct run_ctx *c)
 {
-	for (int i = 0; i < c->n_cgroups; i++) {
-		struct cgroup_target *t = &c->cgroups[i];
-		struct stat now, held;
+	for (int i = 0; i < c->n_attach; i++) {
+		struct cgroup_target *a = &c->attach[i], now = { .fd = -1 };
+		char err[512];
+		struct stat st;
+		int ret;
 
-		if (c->cgroup_gone[i] || t->fd < 0 || fstat(t->fd, &held))
+		if (stat(a->path, &st)) {
+			if (!c->cgroup_gone[i])
+				fprintf(stderr, "juris: cgroup %s is gone, and the hooks on it: the "
+					"watched cgroups below it are covered again when it comes "
+					"back\n", a->path);
+			c->cgroup_gone[i] = true;
 			continue;
-		if (!stat(t->path, &now) && now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+		}
+		if (st.st_ino == c->attached_id[i])
 			continue;
-		c->cgroup_gone[i] = true;
-		fprintf(stderr, "juris: cgroup %s is gone: nothing is watched there any more "
-			"(a new cgroup of that name is not watched; juris stop lifts the "
-			"pins)\n", t->path);
+		snprintf(now.path, sizeof(now.path), "%s", a->path);
+		now.fd = open(now.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (now.fd < 0 || fstat(now.fd, &st)) {
+			if (now.fd >= 0)
+				close(now.fd);
+			continue;
+		}
+		now.id = st.st_ino;
+		ret = watch_attach_pinned(c->o->policy.pin_dir, &now, c->attached_id[i], err, sizeof(err));
+		if (!ret && c->membership) {
+			char mnt[PATH_MAX], root[PATH_MAX];
+
+			ret = cgroup2_mount(mnt, sizeof(mnt));
+			if (!ret && !realpath(mnt, root))
+				ret = -errno;
+			if (!ret)
+				ret = watch_fill(c->maps.fd[MAP_WATCHED_CG], c->maps.fd[MAP_WATCHED_PATHS],
+						 root, c->cgroups, c->n_cgroups);
+			if (ret)
+				snprintf(err, sizeof(err), "cannot fill the watched map: %s",
+					 strerror(-ret));
+		}
+		if (ret) {
+			close(now.fd);
+			if (!c->attach_failing[i])
+				fprintf(stderr, "juris: cgroup %s came back, but its hooks cannot be "
+					"attached again: %s\n", a->path, err);
+			c->attach_failing[i] = true;
+			continue;
+		}
+		if (a->fd >= 0)
+			close(a->fd);
+		*a = now;
+		c->attached_id[i] = now.id;
+		c->cgroup_gone[i] = false;
+		c->attach_failing[i] = false;
+		record_attach(c, i);
+		fprintf(stderr, "juris: cgroup %s (id %llu) was recreated: hooks attached again\n",
+			a->path, (unsigned long long)now.id);
 	}
 }
 
@@ -412,32 +547,26 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	return 0;
 }
 
-/* An inside interface that disappears takes juris's filter with it; the
- * others keep working. Say so once, from the record of what juris attached. */
-static void check_ifaces(struct run_ctx *c)
+/* Gateway mode: inside interfaces come and go (kernel/gw_follow.h); an
+ * uplink that disappears is said once. */
+static void follow_ifaces(struct run_ctx *c)
 {
-	struct juris_meta *meta = calloc(1, sizeof(*meta));
-	char name[IF_NAMESIZE];
+	struct juris_meta *meta;
+	int ret = gw_follow(&c->o->policy, c->o->policy.pin_dir, &c->maps, stderr);
 
+	if (ret)
+		fprintf(stderr, "juris: following the inside interfaces: %s\n", strerror(-ret));
+	meta = calloc(1, sizeof(*meta));
 	if (!meta)
 		return;
-	if (!juris_read_meta(&c->maps, meta)) {
-		for (__u32 i = 0; i < meta->n_tc_hooks && i < MAX_GW_IFACES; i++) {
-			const struct tc_hook_rec *r = &meta->tc_hooks[i];
-			bool gone = !if_indextoname(r->ifindex, name) || strcmp(name, r->ifname);
+	if (!juris_read_meta(&c->maps, meta))
+		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++) {
+			bool gone = !if_nametoindex(meta->uplinks[i]);
 
 			if (gone && !c->iface_gone[i])
-				fprintf(stderr, "juris: interface %s (ifindex %u) is gone; its tc "
-					"hook went with it, the other hooks keep working\n",
-					r->ifname, r->ifindex);
+				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
 			c->iface_gone[i] = gone;
 		}
-		for (__u32 i = 0; i < meta->n_uplinks && i < MAX_IFACES; i++)
-			if (!if_nametoindex(meta->uplinks[i]) && !c->iface_gone[MAX_GW_IFACES - 1 - i]) {
-				fprintf(stderr, "juris: uplink %s is gone\n", meta->uplinks[i]);
-				c->iface_gone[MAX_GW_IFACES - 1 - i] = true;
-			}
-	}
 	free(meta);
 }
 
@@ -469,10 +598,13 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		return ret;
 	}
 	for (unsigned polls = 0; !*exiting; polls++) {
-		if (c->gateway && polls % IFACE_CHECK_POLLS == 0)
-			check_ifaces(c);
+		/* On each change the kernel tells of; once in a while too, for
+		 * what would have been lost. */
+		if (c->gateway && ((c->nl_fd >= 0 && nl_drain(c->nl_fd)) ||
+				   polls % IFACE_CHECK_POLLS == 0))
+			follow_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
-			check_cgroups(c);
+			check_attach_points(c);
 		/* A reload waits for a database switch in progress. */
 		if (!db_follow_tick(&c->follow, &c->maps, &c->o->policy) && reload_requested) {
 			reload_requested = 0;
@@ -509,7 +641,7 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 },
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 }, .nl_fd = -1,
 			     .follow = { .ifd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
@@ -603,11 +735,22 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	c.events.domain = event_domain;
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
+	/* Adopted pins whose parent cgroup was recreated meanwhile, inside
+	 * interfaces that appeared: attach before saying we are up. */
+	check_attach_points(&c);
+	if (c.gateway) {
+		c.nl_fd = nl_subscribe(RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+		if (c.nl_fd < 0)
+			fprintf(stderr, "juris: warning: no netlink notifications (%s): new inside "
+				"interfaces are found every %d s\n", strerror(-c.nl_fd),
+				IFACE_CHECK_POLLS * POLL_MS / 1000);
+		follow_ifaces(&c);
+	}
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
-	if (privilege_drop(err, sizeof(err)))
+	if (privilege_drop(c.membership || c.gateway, err, sizeof(err)))
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
@@ -634,7 +777,12 @@ out:
 	for (int i = 0; i < c.n_cgroups; i++)
 		if (c.cgroups[i].fd >= 0)
 			close(c.cgroups[i].fd);
+	for (int i = 0; i < c.n_attach; i++)
+		if (c.attach[i].fd >= 0)
+			close(c.attach[i].fd);
 	rotfile_close(&c.events_file);
+	if (c.nl_fd >= 0)
+		close(c.nl_fd);
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	if (c.has_reloaded)

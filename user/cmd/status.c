@@ -20,8 +20,10 @@
 #include "policy/locdb.h"
 #include "kernel/loader.h"
 #include "kernel/stats.h"
+#include "kernel/lsm.h"
 #include "kernel/tc.h"
 #include "policy/dns_resolvers.h"
+#include "kernel/watch_state.h"
 
 #define MAX_HOOKS (MAX_CGROUPS * HOOK_MAX)
 
@@ -39,6 +41,9 @@ struct status {
 	int n_hooks;
 	bool daemon_running;
 	bool tc_attached[MAX_GW_IFACES];
+	struct watch_state targets[WATCH_STATES_MAX];
+	int n_targets;
+	int n_unattached;
 };
 
 static const char *attach_type_name(__u32 t)
@@ -101,6 +106,12 @@ static const char *meta_attribution(const struct juris_meta *m)
 	return database_attribution(m->db_libloc, m->db_type);
 }
 
+/* What becomes of the packet sockets of watched processes. */
+static const char *packet_coverage(const struct juris_meta *meta)
+{
+	return meta->lsm == PACKET_LSM ? "lsm" : meta->lsm == PACKET_SYSCALL ? "syscall" : "uncovered";
+}
+
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 {
 	cJSON *root = cJSON_CreateObject(), *db, *arr, *c;
@@ -150,6 +161,22 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "refusals", s->meta.follow_refusals);
 	cJSON_AddNumberToObject(c, "last", (double)s->meta.follow_last);
 	cJSON_AddStringToObject(c, "message", s->meta.follow_msg);
+	arr = cJSON_AddArrayToObject(root, "targets");
+	for (int i = 0; i < s->n_targets; i++) {
+		const struct watch_state *w = &s->targets[i];
+
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "kind", w->kind);
+		cJSON_AddStringToObject(c, "name", w->name);
+		cJSON_AddBoolToObject(c, "present", w->present);
+		cJSON_AddBoolToObject(c, "attached", w->attached);
+		if (w->why)
+			cJSON_AddStringToObject(c, "why", w->why);
+		cJSON_AddItemToArray(arr, c);
+	}
+	cJSON_AddNumberToObject(root, "reattached", (double)s->meta.reattached);
+	if (s->meta.n_cgroups)
+		cJSON_AddStringToObject(root, "packet_sockets", packet_coverage(&s->meta));
 	arr = cJSON_AddArrayToObject(root, "hooks");
 	for (int i = 0; i < s->n_hooks; i++) {
 		c = cJSON_CreateObject();
@@ -178,6 +205,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(s->meta.uplinks[i]));
 		cJSON_AddNumberToObject(c, "sources", s->meta.n_sources);
+		cJSON_AddNumberToObject(c, "attaches", (double)s->meta.gw_attaches);
+		cJSON_AddNumberToObject(c, "detaches", (double)s->meta.gw_detaches);
 	}
 	arr = cJSON_AddArrayToObject(root, "totals");
 	for (int z = 0; z < ZONE_MAX; z++)
@@ -211,6 +240,10 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
 	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
 				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
+	cJSON_AddNumberToObject(c, "gateway_icmp_sent",
+				(double)s->stats.counters[CNT_GW_ICMP_SENT]);
+	cJSON_AddNumberToObject(c, "gateway_icmp_rate_limited",
+				(double)s->stats.counters[CNT_GW_ICMP_RATE_LIMITED]);
 	cJSON_AddNumberToObject(c, "slot_missing", (double)s->stats.counters[CNT_SLOT_MISSING]);
 	cJSON_AddNumberToObject(c, "dns_answers", (double)s->stats.counters[CNT_DNS_ANSWERS]);
 	cJSON_AddNumberToObject(c, "dns_ringbuf_drops",
@@ -233,6 +266,16 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(config_resolver_text(&s->cfg, i, buf,
 										  sizeof(buf))));
 	}
+	cJSON_AddNumberToObject(c, "watch_added", (double)s->stats.counters[CNT_WATCH_ADDED]);
+	cJSON_AddNumberToObject(c, "watch_full", (double)s->stats.counters[CNT_WATCH_FULL]);
+	cJSON_AddNumberToObject(c, "packet_sockets_refused",
+				(double)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED]);
+	cJSON_AddNumberToObject(c, "packet_sockets_seen",
+				(double)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
+	cJSON_AddNumberToObject(c, "packet_sends_refused",
+				(double)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
+	cJSON_AddNumberToObject(c, "packet_sends_seen",
+				(double)s->stats.counters[CNT_PACKET_SENDS_SEEN]);
 	return root;
 }
 
@@ -278,6 +321,36 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	if (s->meta.reload_seq)
 		printf("reloads:   %u; last: %s%s\n", s->meta.reload_seq,
 		       s->meta.reload_status ? "FAILED: " : "", s->meta.reload_msg);
+	printf("watched:\n");
+	for (int i = 0; i < s->n_targets; i++) {
+		const struct watch_state *w = &s->targets[i];
+
+		if (!w->attached)
+			printf("  %-6s %s: NOT ATTACHED: %s\n", w->kind, w->name, w->why);
+		else
+			printf("  %-6s %s: %s\n", w->kind, w->name, w->present ? "attached" :
+			       "absent (watched from the moment it is created)");
+	}
+	if (s->meta.reattached)
+		printf("  (hooks attached again %llu time%s on recreated cgroups)\n",
+		       (unsigned long long)s->meta.reattached, s->meta.reattached == 1 ? "" : "s");
+	if (s->meta.n_cgroups && s->meta.lsm == PACKET_LSM)
+		printf("packet sockets: AF_PACKET and AF_XDP of watched processes %s (BPF LSM); "
+		       "%llu opened, %llu refused, %llu sends refused\n",
+		       s->cfg.mode == MODE_ENFORCE ? "refused" : "reported",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
+	else if (s->meta.n_cgroups && s->meta.lsm == PACKET_SYSCALL)
+		printf("packet sockets: no usable BPF LSM; a watched process opening AF_PACKET or "
+		       "AF_XDP is %s at socket() (%llu killed, %llu reported); LEFT OPEN: packet "
+		       "sockets it inherits, receives over a unix socket or opens through "
+		       "io_uring\n", s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
+	else if (s->meta.n_cgroups)
+		printf("packet sockets: NOT COVERED: no usable BPF LSM; frames a watched process "
+		       "writes through AF_PACKET or AF_XDP are neither seen nor stopped\n");
 	printf("hooks:\n");
 	for (int i = 0; i < s->n_hooks; i++)
 		printf("  %-18s %s\n", s->hooks[i].name, s->hooks[i].cgroup);
@@ -290,7 +363,9 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		       s->meta.n_sources == 1 ? "" : "s");
 		for (__u32 i = 0; i < s->meta.n_uplinks && i < MAX_IFACES; i++)
 			printf(" %s", s->meta.uplinks[i]);
-		printf("\n");
+		printf("; inside interfaces attached after start %llu, gone %llu\n",
+		       (unsigned long long)s->meta.gw_attaches,
+		       (unsigned long long)s->meta.gw_detaches);
 	}
 	printf("\n%-9s %-12s %12s %14s %8s\n", "ZONE", "VERDICT", "PACKETS", "BYTES", "FLOWS");
 	for (int z = 0; z < ZONE_MAX; z++)
@@ -309,12 +384,14 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.flow_evictions,
 	       (unsigned long long)s->stats.counters[CNT_RINGBUF_DROPS]);
 	printf("blocked: %llu connects, %llu datagrams, %llu packets, %llu forwarded packets "
-	       "(%llu TCP resets sent)\n",
+	       "(%llu TCP resets, %llu ICMP errors sent, %llu ICMP errors rate-limited)\n",
 	       (unsigned long long)s->stats.counters[CNT_CONNECT_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_SENDMSG_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_PACKETS_BLOCKED],
 	       (unsigned long long)s->stats.counters[CNT_GW_PACKETS_BLOCKED],
-	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT]);
+	       (unsigned long long)s->stats.counters[CNT_GW_RESETS_SENT],
+	       (unsigned long long)s->stats.counters[CNT_GW_ICMP_SENT],
+	       (unsigned long long)s->stats.counters[CNT_GW_ICMP_RATE_LIMITED]);
 	printf("dns: %llu answers read, %llu malformed, %llu lost (ring buffer full), "
 	       "%llu names evicted; %llu addresses allowed by --except-domain\n",
 	       (unsigned long long)s->stats.counters[CNT_DNS_ANSWERS],
@@ -357,8 +434,8 @@ int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		ret = stats_read(&m, &s->stats);
 	if (!ret)
 		ret = read_hooks(o->policy.pin_dir, s);
-	juris_maps_close(&m);
 	if (ret) {
+		juris_maps_close(&m);
 		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->policy.pin_dir,
 			pins_strerror(ret));
 		goto out;
@@ -366,6 +443,15 @@ int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	s->daemon_running = juris_daemon_alive(o->policy.pin_dir);
 	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
 		s->tc_attached[i] = tc_attached(&s->meta.tc_hooks[i]) == 1;
+	s->n_targets = watch_states(o->policy.pin_dir, &m, &s->meta, s->targets, WATCH_STATES_MAX);
+	juris_maps_close(&m);
+	if (s->n_targets < 0) {
+		ret = s->n_targets;
+		fprintf(stderr, "juris: cannot tell what is attached: %s\n", strerror(-ret));
+		goto out;
+	}
+	for (int i = 0; i < s->n_targets; i++)
+		s->n_unattached += !s->targets[i].attached;
 	if (o->json) {
 		cJSON *j = status_json(o, s);
 		char *line = cJSON_PrintUnformatted(j);
@@ -377,6 +463,13 @@ int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	} else {
 		print_text(o, s);
 	}
+	/* A hole in what juris watches is a failure, for scripts and monitors. */
+	for (int i = 0; i < s->n_targets; i++)
+		if (!s->targets[i].attached) {
+			fprintf(stderr, "juris: watched %s %s is not attached: %s\n",
+				s->targets[i].kind, s->targets[i].name, s->targets[i].why);
+			ret = -ENOLINK;
+		}
 out:
 	free(s);
 	return ret;

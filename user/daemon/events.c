@@ -48,6 +48,7 @@ static const char *hook_name(int hook)
 	static const char *const names[HOOK_MAX] = {
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
 		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
+		"lsm/socket_create", "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -170,6 +171,24 @@ static void add_domain(const struct event_writer *w, cJSON *root, const struct j
 	cJSON_AddStringToObject(dst, "domain", name);
 }
 
+/* A packet socket has no destination juris can judge (the frames are the
+ * process's own bytes): the event says which socket, and who. */
+static void add_packet_socket(cJSON *root, const struct juris_event *e)
+{
+	cJSON *o = add_object(root, "network");
+
+	cJSON_AddStringToObject(o, "type", e->family == 44 ? "xdp" : "packet");
+	if (e->proto)
+		cJSON_AddNumberToObject(o, "socket_type", e->proto);
+	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(root, "event"), "reason",
+				e->hook == HOOK_LSM_SENDMSG
+				? "send through a packet socket by a watched process"
+				: e->hook == HOOK_SYS_SOCKET && e->verdict == VERDICT_BLOCK
+				? "packet socket opened by a watched process: process killed "
+				  "(no usable BPF LSM)"
+				: "packet socket opened by a watched process");
+}
+
 char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 {
 	cJSON *root = cJSON_CreateObject(), *o;
@@ -186,15 +205,19 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddItemToObject(o, "category", cJSON_CreateStringArray((const char *[]){ "network" }, 1));
 	cJSON_AddStringToObject(o, "action", action_name(e->verdict));
 	cJSON_AddStringToObject(o, "outcome", e->verdict == VERDICT_BLOCK ? "failure" : "success");
-	add_endpoint(root, "source", e->family, e->saddr, e->sport, NULL);
-	add_endpoint(root, "destination", e->family, e->daddr, e->dport, cc);
-	add_domain(w, root, e);
-	o = add_object(root, "network");
-	if (transport)
-		cJSON_AddStringToObject(o, "transport", transport);
-	cJSON_AddNumberToObject(o, "iana_number", e->proto);
-	cJSON_AddStringToObject(o, "type", e->family == AF_INET || is_v4_mapped(e->daddr) ? "ipv4"
-											   : "ipv6");
+	if (e->type == EVENT_PACKET_SOCKET) {
+		add_packet_socket(root, e);
+	} else {
+		add_endpoint(root, "source", e->family, e->saddr, e->sport, NULL);
+		add_endpoint(root, "destination", e->family, e->daddr, e->dport, cc);
+		add_domain(w, root, e);
+		o = add_object(root, "network");
+		if (transport)
+			cJSON_AddStringToObject(o, "transport", transport);
+		cJSON_AddNumberToObject(o, "iana_number", e->proto);
+		cJSON_AddStringToObject(o, "type", e->family == AF_INET ||
+					is_v4_mapped(e->daddr) ? "ipv4" : "ipv6");
+	}
 	if (e->pid) {
 		memcpy(comm, e->comm, 16);
 		comm[16] = 0;
@@ -206,7 +229,8 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	}
 	cJSON_AddStringToObject(add_object(root, "host"), "name", w->host);
 	o = add_object(root, "juris");
-	cJSON_AddStringToObject(o, "zone", zone_name(e->zone));
+	if (e->type != EVENT_PACKET_SOCKET)
+		cJSON_AddStringToObject(o, "zone", zone_name(e->zone));
 	cJSON_AddStringToObject(o, "policy", w->policy);
 	cJSON_AddStringToObject(o, "mode", w->mode);
 	cJSON_AddNumberToObject(o, "cgroup_id", (double)e->cgroup_id);

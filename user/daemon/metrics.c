@@ -232,6 +232,48 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	single(out, "juris_slot_missing_total", "counter",
 	       "Packets judged outside the policy because a table was missing mid-switch.",
 	       cnt[CNT_SLOT_MISSING]);
+	header(out, "juris_target_attached", "gauge",
+	       "1 while a watched cgroup or interface is covered by juris's hooks, else 0.");
+	for (int i = 0; i < in->n_targets; i++) {
+		fprintf(out, "juris_target_attached{kind=\"%s\",name=", in->targets[i].kind);
+		label_value(out, in->targets[i].name);
+		fprintf(out, "} %d\n", in->targets[i].attached ? 1 : 0);
+	}
+	single(out, "juris_reattached_total", "counter",
+	       "Hooks attached again on a recreated cgroup (a parent slice removed and made again).",
+	       in->reattached);
+	single(out, "juris_watch_added_total", "counter",
+	       "Cgroups the kernel watched as they were created (restarted units and their children).",
+	       cnt[CNT_WATCH_ADDED]);
+	single(out, "juris_watch_full_total", "counter",
+	       "New watched cgroups the watched map could not take (not enforced).",
+	       cnt[CNT_WATCH_FULL]);
+	header(out, "juris_gateway_iface_changes_total", "counter",
+	       "Gateway mode: inside interfaces attached after start, and gone.");
+	fprintf(out, "juris_gateway_iface_changes_total{change=\"attach\"} %llu\n",
+		(unsigned long long)in->gw_attaches);
+	fprintf(out, "juris_gateway_iface_changes_total{change=\"detach\"} %llu\n",
+		(unsigned long long)in->gw_detaches);
+	header(out, "juris_gateway_replies_total", "counter",
+	       "Gateway mode: answers sent for denied forwarded packets, and ICMP errors "
+	       "not sent (rate limit).");
+	fprintf(out, "juris_gateway_replies_total{kind=\"tcp_reset\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_RESETS_SENT]);
+	fprintf(out, "juris_gateway_replies_total{kind=\"icmp\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_ICMP_SENT]);
+	fprintf(out, "juris_gateway_replies_total{kind=\"icmp_rate_limited\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_ICMP_RATE_LIMITED]);
+	header(out, "juris_packet_socket_total", "counter",
+	       "Packet sockets (AF_PACKET, AF_XDP) of watched processes: opened or sends, "
+	       "refused or let through (audit).");
+	fprintf(out, "juris_packet_socket_total{what=\"open\",outcome=\"refused\"} %llu\n",
+		(unsigned long long)cnt[CNT_PACKET_SOCKETS_REFUSED]);
+	fprintf(out, "juris_packet_socket_total{what=\"open\",outcome=\"allowed\"} %llu\n",
+		(unsigned long long)cnt[CNT_PACKET_SOCKETS_SEEN]);
+	fprintf(out, "juris_packet_socket_total{what=\"send\",outcome=\"refused\"} %llu\n",
+		(unsigned long long)cnt[CNT_PACKET_SENDS_REFUSED]);
+	fprintf(out, "juris_packet_socket_total{what=\"send\",outcome=\"allowed\"} %llu\n",
+		(unsigned long long)cnt[CNT_PACKET_SENDS_SEEN]);
 	header(out, "juris_build_info", "gauge", "Version of juris (always 1).");
 	fputs("juris_build_info{version=", out);
 	label_value(out, in->version);

@@ -10,6 +10,7 @@
 #include "kernel/loader.h"
 #include "report/report.h"
 #include "kernel/stats.h"
+#include "kernel/watch_state.h"
 
 struct juris_meta;
 
@@ -19,6 +20,10 @@ struct metrics_input {
 	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
 	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
 	const struct juris_meta *meta;		/* where the database comes from; NULL: unsaid */
+	const struct watch_state *targets;	/* watched cgroups and interfaces */
+	int n_targets;
+	uint64_t reattached;			/* meta.reattached */
+	uint64_t gw_attaches, gw_detaches;	/* meta: inside interfaces followed */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

@@ -2,6 +2,7 @@
 /* juris run --metrics: an HTTP server (libmicrohttpd, its own thread) that
  * answers GET /metrics by reading the pinned maps; it never writes to them. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,21 +16,25 @@
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /* Reads the maps and renders them; *body is malloc'd. */
-static int collect(const struct juris_maps *m, const char *version, char **body, size_t *len)
+static int collect(const struct juris_maps *m, const char *pin_dir, const char *version,
+		   char **body, size_t *len)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
+	struct juris_meta *meta = calloc(1, sizeof(*meta));
+	struct watch_state *targets = calloc(WATCH_STATES_MAX, sizeof(*targets));
+	int n_targets = 0;
 	struct report by_country = {}, by_operator = {};
 	struct report_input in = {};
 	struct flow_entry *flows = NULL;
-	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct juris_config cfg;
 	FILE *out = NULL;
 	int ret;
 
 	*body = NULL;
-	if (!st || !meta) {
+	if (!st || !meta || !targets) {
 		free(st);
 		free(meta);
+		free(targets);
 		return -ENOMEM;
 	}
 	ret = stats_read(m, st);
@@ -45,12 +50,21 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	/* The operator view only means something with an overlay loaded. */
 	if (!ret && cfg.overlay && report_build(&by_operator, BY_OPERATOR, &in, 0))
 		ret = -ENOMEM;
+	bool have_meta = !ret && !juris_read_meta(m, meta);
+
+	if (have_meta) {
+		n_targets = watch_states(pin_dir, m, meta, targets, WATCH_STATES_MAX);
+		if (n_targets < 0)
+			n_targets = 0;
+	}
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
 			.by_operator = cfg.overlay ? &by_operator : NULL,
+			.targets = targets, .n_targets = n_targets, .reattached = meta->reattached,
+			.gw_attaches = meta->gw_attaches, .gw_detaches = meta->gw_detaches,
 			.now = time(NULL), .version = version,
-			.meta = juris_read_meta(m, meta) ? NULL : meta,
+			.meta = have_meta ? meta : NULL,
 		};
 
 		out = open_memstream(body, len);
@@ -67,6 +81,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	free(flows);
 	free(st);
 	free(meta);
+	free(targets);
 	return ret;
 }
 
@@ -111,7 +126,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			     MHD_RESPMEM_PERSISTENT);
 	ret = juris_open_pinned(s->pin_dir, &m);
 	if (!ret) {
-		ret = collect(&m, s->version, &body, &len);
+		ret = collect(&m, s->pin_dir, s->version, &body, &len);
 		juris_maps_close(&m);
 	}
 	if (ret)

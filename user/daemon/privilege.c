@@ -43,7 +43,7 @@ static int last_cap(void)
 	return n > 0 ? n : 40;
 }
 
-int privilege_drop(char *err, size_t errlen)
+int privilege_drop(bool reattach, char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
 	int top = last_cap();
@@ -63,7 +63,8 @@ int privilege_drop(char *err, size_t errlen)
 	/* The bounding set needs CAP_SETPCAP, which a hardened unit does not
 	 * grant: then its own CapabilityBoundingSet already did this. */
 	for (int cap = 0; cap <= top; cap++)
-		if (cap != keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EPERM &&
+		if (cap != keep && !(reattach && cap == CAP_NET_ADMIN) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EPERM &&
 		    errno != EINVAL) {
 			ret = -errno;
 			snprintf(err, errlen, "dropping capability %d from the bounding set: %s",
@@ -73,6 +74,9 @@ int privilege_drop(char *err, size_t errlen)
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (int i = 0; i < 2; i++) {
 		__u32 bit = keep / 32 == i ? 1u << (keep % 32) : 0;
+
+		if (reattach && CAP_NET_ADMIN / 32 == i)
+			bit |= 1u << (CAP_NET_ADMIN % 32);
 
 		d[i].permitted &= bit;
 		d[i].effective &= bit;

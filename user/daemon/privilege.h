@@ -3,12 +3,15 @@
 #ifndef JURIS_PRIVILEGE_H
 #define JURIS_PRIVILEGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Keeps only CAP_BPF (CAP_SYS_ADMIN on kernels older than 5.8, which have
- * no CAP_BPF) in the permitted and effective sets, clears the inheritable
- * and ambient sets, narrows the bounding set when allowed to, and sets
- * no_new_privs. On error returns a negative errno and writes a reason. */
-int privilege_drop(char *err, size_t errlen);
+ * no CAP_BPF), and CAP_NET_ADMIN too when reattach is true (service mode:
+ * attaching the pinned programs to a recreated parent cgroup needs it),
+ * in the permitted and effective sets, clears the inheritable and ambient
+ * sets, narrows the bounding set when allowed to, and sets no_new_privs.
+ * On error returns a negative errno and writes a reason. */
+int privilege_drop(bool reattach, char *err, size_t errlen);
 
 #endif

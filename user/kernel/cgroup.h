@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* A watched cgroup: its path, id and an open descriptor to attach to. */
+/* A cgroup juris watches or attaches to: canonical path, id, open fd. */
 struct cgroup_target {
 	char path[4096];
 	uint64_t id;

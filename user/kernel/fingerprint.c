@@ -61,13 +61,15 @@ uint64_t juris_layout_hash(const struct juris_policy *pol, const struct cgroup_t
 
 	h = fnv1a(h, &format, sizeof(format));
 	h = fnv1a(h, &pol->flow_table, sizeof(pol->flow_table));
+	/* By path, not id: a unit restarted while juris was down has a new
+	 * id, and the same pins still watch it. */
 	for (int i = 0; i < n_cg; i++)
-		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
+		h = fnv1a(h, cg[i].path, strlen(cg[i].path) + 1);
 	for (int i = 0; i < pol->n_sources; i++)
 		h = fnv1a(h, &pol->sources[i], sizeof(pol->sources[i]));
 	for (int i = 0; gw && i < gw->n_uplinks; i++)
 		h = fnv1a(h, &gw->uplinks[i].ifindex, sizeof(gw->uplinks[i].ifindex));
-	for (int i = 0; gw && i < gw->n_inside; i++)
-		h = fnv1a(h, &gw->inside[i].ifindex, sizeof(gw->inside[i].ifindex));
+	/* Not the inside interfaces: juris run follows them as they come and
+	 * go (kernel/gw_follow.h). */
 	return h;
 }

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 #include "kernel/pins.h"
 #include "policy/overlay.h"
 #include "kernel/slots.h"
+#include "kernel/lsm.h"
+#include "kernel/watch.h"
 
 /* The ring buffer of a private (lookup) instance: its events are never read. */
 #define PRIVATE_RINGBUF_BYTES (16 * 1024)
@@ -54,6 +57,9 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_EXCEPT_DYN: return s->maps.except_dyn;
 	case MAP_DNS_PATTERNS: return s->maps.dns_patterns;
 	case MAP_DNS_NAMES: return s->maps.dns_names;
+	case MAP_WATCHED_CG: return s->maps.watched_cg;
+	case MAP_WATCHED_PATHS: return s->maps.watched_paths;
+	case MAP_PACKET_REPORTED: return s->maps.packet_reported;
 	default: return NULL;
 	}
 }
@@ -72,7 +78,8 @@ static bool shareable(int m)
 }
 
 static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,
-			 const struct juris_maps *reuse, char *err, size_t len)
+			 int membership, int lsm, const struct juris_maps *reuse, char *err,
+			 size_t len)
 {
 	struct juris_bpf *s = juris_bpf__open();
 	int ret;
@@ -80,6 +87,14 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	if (!s)
 		return errorf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
 	bpf_map__set_max_entries(s->maps.flows, flows);
+	s->rodata->cfg_membership = (__u8)membership;
+	/* The cgroup tracepoints serve service mode alone. */
+	bpf_program__set_autoload(s->progs.juris_cg_mkdir, membership);
+	bpf_program__set_autoload(s->progs.juris_cg_rmdir, membership);
+	/* Packet sockets: the BPF LSM, or its fallback (kernel/lsm.h). */
+	bpf_program__set_autoload(s->progs.juris_packet_create, lsm == PACKET_LSM);
+	bpf_program__set_autoload(s->progs.juris_packet_sendmsg, lsm == PACKET_LSM);
+	bpf_program__set_autoload(s->progs.juris_packet_sys_enter, lsm == PACKET_SYSCALL);
 	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
@@ -118,7 +133,8 @@ int juris_load_private(const struct juris_policy *pol, const struct prefix_list 
 	struct juris_bpf *s;
 	int ret;
 
-	ret = open_and_load(&s, PRIVATE_FLOW_TABLE, PRIVATE_RINGBUF_BYTES, reuse, err, errlen);
+	ret = open_and_load(&s, PRIVATE_FLOW_TABLE, PRIVATE_RINGBUF_BYTES, 0, 0, reuse, err,
+			    errlen);
 	if (ret)
 		return ret;
 	if (!reuse) {
@@ -149,6 +165,7 @@ int juris_load_private(const struct juris_policy *pol, const struct prefix_list 
 static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 {
 	const struct juris_policy *pol = p->pol;
+	char mnt[PATH_MAX], root[PATH_MAX];
 	__u32 zero = 0;
 	int fd;
 
@@ -158,6 +175,19 @@ static int create_meta(const struct juris_plan *p, struct juris_meta *meta)
 	meta->n_cgroups = p->n_cgroups;
 	for (int i = 0; i < p->n_cgroups; i++)
 		meta->cgroup_ids[i] = p->cgroups[i].id;
+	meta->membership = (__u8)p->membership;
+	meta->lsm = (__u8)p->lsm;
+	meta->n_attach = p->n_attach;
+	for (int i = 0; i < p->n_attach; i++)
+		meta->attach_ids[i] = p->attach[i].id;
+	if (!cgroup2_mount(mnt, sizeof(mnt)) && realpath(mnt, root)) {
+		for (int i = 0; i < p->n_cgroups; i++)
+			watch_rel_path(root, p->cgroups[i].path, meta->cgroup_paths[i],
+				       sizeof(meta->cgroup_paths[i]));
+		for (int i = 0; i < p->n_attach; i++)
+			watch_rel_path(root, p->attach[i].path, meta->attach_paths[i],
+				       sizeof(meta->attach_paths[i]));
+	}
 	if (p->gw) {
 		meta->n_uplinks = p->gw->n_uplinks;
 		meta->n_sources = pol->n_sources;
@@ -184,6 +214,61 @@ static const char *hook_short_name(const struct bpf_program *prog)
 	return strncmp(n, "juris_", 6) ? n : n + 6;
 }
 
+/* Service mode: the tracepoints that put a recreated watched cgroup in
+ * watched_cg as it is created (bpf/cgroup_watch.bpf.h), pinned like the
+ * cgroup hooks so that they outlive the daemon. */
+static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char *err,
+				     size_t len)
+{
+	struct bpf_program *progs[] = { s->progs.juris_cg_mkdir, s->progs.juris_cg_rmdir };
+	char path[4096];
+	int ret;
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpf_link *l = bpf_program__attach(progs[i]);
+
+		if (!l)
+			return errorf(err, len, -errno, "cannot attach %s to its tracepoint: %s",
+				    hook_short_name(progs[i]), strerror(errno));
+		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
+		if (!ret)
+			ret = bpf_link__pin(l, path);
+		bpf_link__destroy(l);
+		if (ret)
+			return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
+				    strerror(-ret));
+	}
+	return 0;
+}
+
+/* Packet sockets (bpf/packet_sock.bpf.h): global LSM hooks, pinned. */
+static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, char *err,
+			     size_t len)
+{
+	struct bpf_program *lsm[] = { s->progs.juris_packet_create, s->progs.juris_packet_sendmsg };
+	struct bpf_program *sys[] = { s->progs.juris_packet_sys_enter };
+	struct bpf_program **progs = cover == PACKET_LSM ? lsm : sys;
+	size_t n = cover == PACKET_LSM ? 2 : 1;
+	char path[4096];
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_link *l = bpf_program__attach(progs[i]);
+
+		if (!l)
+			return errorf(err, len, -errno, "cannot attach %s to the BPF LSM: %s",
+				    hook_short_name(progs[i]), strerror(errno));
+		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
+		if (!ret)
+			ret = bpf_link__pin(l, path);
+		bpf_link__destroy(l);
+		if (ret)
+			return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
+				    strerror(-ret));
+	}
+	return 0;
+}
+
 static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
 			  char *err, size_t len)
 {
@@ -201,15 +286,15 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 		if (ret)
 			return errorf(err, len, ret, "cannot pin program in %s: %s", dir,
 				    strerror(-ret));
-		for (int c = 0; c < p->n_cgroups; c++) {
-			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->cgroups[c].fd);
+		for (int c = 0; c < p->n_attach; c++) {
+			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->attach[c].fd);
 
 			if (!l)
 				return errorf(err, len, -errno, "cannot attach %s to cgroup %s: %s",
-					    hook_short_name(progs[i]), p->cgroups[c].path,
+					    hook_short_name(progs[i]), p->attach[c].path,
 					    strerror(errno));
 			snprintf(name, sizeof(name), "%s_%llu", hook_short_name(progs[i]),
-				 (unsigned long long)p->cgroups[c].id);
+				 (unsigned long long)p->attach[c].id);
 			ret = pin_path(path, sizeof(path), dir, "link_", name);
 			if (!ret)
 				ret = bpf_link__pin(l, path);
@@ -222,7 +307,12 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 					    strerror(-ret));
 		}
 	}
-	return 0;
+	if (p->lsm) {
+		ret = attach_packet_lsm(s, p->lsm, dir, err, len);
+		if (ret)
+			return ret;
+	}
+	return p->membership ? attach_cgroup_tracepoints(s, dir, err, len) : 0;
 }
 
 /* Gateway mode: pins the tc program and attaches it to the ingress of each
@@ -261,6 +351,19 @@ static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const
 	return 0;
 }
 
+static int fill_watch(struct juris_bpf *s, const struct juris_plan *p)
+{
+	char mnt[PATH_MAX], root[PATH_MAX];
+	int ret = cgroup2_mount(mnt, sizeof(mnt));
+
+	if (ret)
+		return ret;
+	if (!realpath(mnt, root))
+		return -errno;
+	return watch_fill(bpf_map__fd(s->maps.watched_cg), bpf_map__fd(s->maps.watched_paths),
+			  root, p->cgroups, p->n_cgroups);
+}
+
 int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
 		 char *err, size_t len)
 {
@@ -283,7 +386,7 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 
 	for (int i = 0; i < MAP_COUNT; i++)
 		m->fd[i] = -1;
-	ret = open_and_load(&s, pol->flow_table, 0, NULL, err, len);
+	ret = open_and_load(&s, pol->flow_table, 0, p->membership, p->lsm, NULL, err, len);
 	if (ret)
 		return ret;
 	skel_fds(s, &fds);
@@ -292,6 +395,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		goto out;
 	ret = dns_fill_patterns(bpf_map__fd(s->maps.dns_patterns), pol->except_domains,
 				pol->n_except_domains);
+	if (!ret && p->membership)
+		ret = fill_watch(s, p);
 	if (!ret && p->gw)
 		ret = gw_fill_maps(pol, p->gw, bpf_map__fd(s->maps.sources_v4),
 				   bpf_map__fd(s->maps.sources_v6), bpf_map__fd(s->maps.uplinks),

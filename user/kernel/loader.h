@@ -22,6 +22,10 @@ struct juris_plan {
 	const struct geodb_info *db;
 	struct cgroup_target *cgroups;
 	int n_cgroups;
+	struct cgroup_target *attach;	/* where the hooks go (kernel/watch.h) */
+	int n_attach;
+	int membership;			/* 1: service mode, hooks on the parents */
+	int lsm;			/* enum packet_cover: how packet sockets are watched */
 	const struct gw_plan *gw;	/* NULL: no gateway mode */
 	const struct oper_table *oper;	/* NULL: no operator overlay */
 	uint64_t policy_hash;

@@ -17,6 +17,8 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
 	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
 	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
+	[MAP_WATCHED_CG] = "watched_cg", [MAP_WATCHED_PATHS] = "watched_paths",
+	[MAP_PACKET_REPORTED] = "packet_reported",
 	[MAP_META] = "meta",
 };
 

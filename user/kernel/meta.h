@@ -48,6 +48,18 @@ struct juris_meta {
 	__u32 pad3;
 	__u64 follow_last;		/* when the last switch or refusal happened */
 	char follow_msg[512];		/* the last refusal or switch, one line */
+	/* The watched cgroups and where their hooks are (kernel/watch.h), as
+	 * paths relative to the cgroup2 mount ("/" for the root). */
+	__u8 membership;		/* 1: hooks on parents, membership by watched_cg */
+	__u8 lsm;			/* enum packet_cover (kernel/lsm.h) */
+	__u8 pad4[2];
+	__u32 n_attach;
+	__u64 reattached;		/* hooks attached again on a recreated cgroup */
+	__u64 gw_attaches;		/* inside interfaces attached after start */
+	__u64 gw_detaches;		/* inside interfaces gone, their records dropped */
+	__u64 attach_ids[MAX_CGROUPS];	/* the cgroup each attach point's hooks are on */
+	char cgroup_paths[MAX_CGROUPS][CG_PATH_MAX];
+	char attach_paths[MAX_CGROUPS][CG_PATH_MAX];
 };
 
 /* The database and policy part of meta. */
