@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
+#include "base/text_escape.h"
 #include "juris.skel.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
@@ -76,6 +77,8 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 {
 	const struct operator *op = r->asn ? operator_find(ops, r->asn) : NULL;
 	bool foreign = r->flags & GEO_F_FOREIGN_OP;
+	/* AS names come from the databases: escaped for each output. */
+	char *name = op ? (o->json ? text_utf8_clean(op->name) : text_terminal(op->name)) : NULL;
 
 	if (o->json) {
 		cJSON *obj = cJSON_CreateObject();
@@ -87,7 +90,7 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 		cJSON_AddStringToObject(obj, "verdict", lookup_verdict(r->verdict));
 		if (r->asn) {
 			cJSON_AddNumberToObject(obj, "asn", r->asn);
-			cJSON_AddStringToObject(obj, "as_org", op ? op->name : "");
+			cJSON_AddStringToObject(obj, "as_org", name ? name : "");
 			cJSON_AddStringToObject(obj, "operator_country", r->op_cc);
 		}
 		cJSON_AddBoolToObject(obj, "foreign_operator", foreign);
@@ -96,15 +99,17 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 			puts(s);
 		cJSON_free(s);
 		cJSON_Delete(obj);
+		free(name);
 		return;
 	}
 	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
 	       zone_name(r->zone), lookup_verdict(r->verdict));
 	if (r->asn)
-		printf("AS%u %s (%s%s)\n", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
+		printf("AS%u %s (%s%s)\n", r->asn, name ? name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
 	else
 		printf("-\n");
+	free(name);
 }
 
 static int lookup_text(const struct juris_opts *o, const struct operator_table *ops, int prog_fd,

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include "base/addr.h"
+#include "base/text_escape.h"
 #include "daemon/alerts.h"
 #include "daemon/events.h"
 #include "cli/options.h"
@@ -144,17 +145,20 @@ static void format_alert(const struct juris_event *e, uint64_t suppressed, char 
 			 size_t len)
 {
 	const char *proto = transport_name(e->proto);
-	char dst[64], comm[17] = "", tail[64] = "";
+	char dst[64], comm[17] = "", name[16 * 4 + 3], tail[64] = "";
 
 	addr_format(e->family, e->daddr, dst, sizeof(dst));
 	memcpy(comm, e->comm, sizeof(e->comm));
+	/* The command is the process's own choice: quoted and escaped, it
+	 * can neither end the line nor pose as the fields after it. */
+	text_syslog(comm, name, sizeof(name));
 	if (suppressed)
 		snprintf(tail, sizeof(tail), "; %llu suppressed", (unsigned long long)suppressed);
-	snprintf(buf, len, "%s %s %s%s%s:%u country %.2s zone %s pid %u (%s) uid %u cgroup %llu%s",
+	snprintf(buf, len, "%s %s %s%s%s:%u country %.2s zone %s pid %u comm %s uid %u cgroup %llu%s",
 		 e->verdict == VERDICT_BLOCK ? "blocked" : "would_block", proto ? proto : "ip",
 		 e->family == AF_INET6 ? "[" : "", dst, e->family == AF_INET6 ? "]" : "",
 		 e->dport, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
-		 comm[0] ? comm : "-", e->uid, (unsigned long long)e->cgroup_id, tail);
+		 name, e->uid, (unsigned long long)e->cgroup_id, tail);
 }
 
 int alerter_event(struct alerter *a, const struct juris_event *e)

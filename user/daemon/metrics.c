@@ -92,7 +92,7 @@ static void operator_metric(FILE *out, const struct report *r, const char *name,
 		fprintf(out, "%s{asn=\"%" PRIu64 "\",operator_country=", name, row->num[asn]);
 		label_value(out, row->text[home][0] ? row->text[home] : "unknown");
 		fprintf(out, ",foreign=\"%s\",country=",
-			strcmp(row->text[foreign], "yes") ? "false" : "true");
+			row->num[foreign] ? "true" : "false");
 		label_value(out, row->text[cc][0] ? row->text[cc] : "unknown");
 		fputs(",verdict=", out);
 		label_value(out, row->text[verdict]);
