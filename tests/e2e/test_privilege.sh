@@ -31,6 +31,26 @@ test_daemon_keeps_only_cap_bpf_after_attaching_and_still_works() {
 	connect_is "$THIRD4" EPERM
 }
 
+# The metrics server's thread parses network input: it must hold no more
+# than the main thread (capsets and no_new_privs are per thread).
+test_every_thread_keeps_only_cap_bpf_with_metrics_served() {
+	local port t n=0 bad=
+	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	topology && juris_start --mode audit --metrics "127.0.0.1:$port" || return 1
+	wait_until 5 $PY -c 'import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=2).read()' "http://127.0.0.1:$port/metrics" ||
+		fail "metrics not served" || return 1
+	for t in /proc/"$JURIS_PID"/task/*; do
+		n=$((n + 1))
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_MASK" ] &&
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapPrm)" = "$CAP_BPF_MASK" ] &&
+		[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$t/status")" = 1 ] ||
+			bad="$bad ${t##*/}($(cap_field "$JURIS_PID/task/${t##*/}" CapEff))"
+	done
+	assert_num "$n" ">=" 2 "threads (the main one and the metrics server's)" &&
+	assert_eq "$bad" "" "threads with more than CAP_BPF or without no_new_privs"
+}
+
 test_pins_and_event_file_are_not_world_readable() {
 	local f bad=
 	topology || return 1

@@ -474,7 +474,8 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 } };
+	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 },
+			     .metrics = { .fd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
@@ -512,7 +513,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = lock_pin_dir(o->pin_dir, &c);
 	if (ret)
 		goto out;
-	/* Before anything is attached: a busy port must leave no trace. */
+	/* Before anything is attached: a busy port must leave no trace. The
+	 * server's thread starts after the capability drop, below. */
 	if (o->metrics) {
 		ret = metrics_start(&c.metrics, o->metrics, o->pin_dir, JURIS_VERSION, err,
 				    sizeof(err));
@@ -521,8 +523,6 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 			rmdir(o->pin_dir);	/* only if we left it empty */
 			goto out;
 		}
-		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
-			o->metrics);
 	}
 	hash = juris_policy_hash(o, c.db_path);
 	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
@@ -561,6 +561,19 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	 * A failure here is worth a warning, not an outage. */
 	if (privilege_drop(err, sizeof(err)))
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
+	/* No thread before this point: capsets, the bounding set and
+	 * no_new_privs are per thread, and a thread keeps what it had when
+	 * it started. */
+	if (o->metrics) {
+		ret = metrics_serve(&c.metrics, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			juris_set_daemon_pid(&c.maps, 0);
+			goto out;
+		}
+		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
+			o->metrics);
+	}
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
 			"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",

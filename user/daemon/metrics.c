@@ -186,6 +186,9 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	single(out, "juris_slot_missing_total", "counter",
 	       "Packets judged outside the policy because a table was missing mid-switch.",
 	       cnt[CNT_SLOT_MISSING]);
+	single(out, "juris_metrics_walks_total", "counter",
+	       "Walks of the pinned maps for /metrics: at most one a second, whatever the scrapes.",
+	       (unsigned long long)in->walks);
 	header(out, "juris_build_info", "gauge", "Version of juris (always 1).");
 	fputs("juris_build_info{version=", out);
 	label_value(out, in->version);
