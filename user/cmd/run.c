@@ -369,7 +369,8 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
 	if (ret) {
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
-			strerror(-ret));
+			ret == -ELOOP ? "it is a symbolic link (refused: give the real path)"
+				      : strerror(-ret));
 		return ret;
 	}
 	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
