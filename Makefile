@@ -138,7 +138,10 @@ $(BUILD)/bench/bench_classifier: tests/bench/bench_classifier.c $(BENCH_SKEL) $(
 $(BUILD)/bench/udp_flood: tests/bench/udp_flood.c | $(BUILD)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood
+$(BUILD)/bench/dns_flood: tests/bench/dns_flood.c $(LIB_OBJS) | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood $(BUILD)/bench/dns_flood
 	BUILD=$(BUILD) tests/bench/bench.sh
 
 

@@ -352,3 +352,6 @@ if [ -n "${J[big_flows]:-}" ]; then
 	pp big_hot "$n, IPv4 next packets, hot" | sed 's/^| 1 /| 5 /'
 	pp big_many "$n, IPv4 next packets, $(num "$FLOWS") flows scattered" | sed 's/^| 1 /| 5 /'
 fi
+
+# The DNS cache under a flood of crafted addresses, against random ones.
+"$BUILD/bench/dns_flood"

@@ -20,9 +20,14 @@
 int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_emit_fn emit,
 		 void *arg)
 {
+	int ret;
+
 	memset(a, 0, sizeof(*a));
 	if (!n_slots || n_slots >= ALERT_NONE)
 		return -EINVAL;
+	ret = siphash_key_random(&a->key);
+	if (ret)
+		return ret;
 	a->n_buckets = 1;
 	while (a->n_buckets < n_slots)
 		a->n_buckets <<= 1;
@@ -49,22 +54,11 @@ void alerter_free(struct alerter *a)
 	a->buckets = NULL;
 }
 
-/* FNV-1a: cheap and spreads the few bytes that differ between flows. */
-static uint64_t hash_key(const struct alert_key *k)
-{
-	const unsigned char *p = (const unsigned char *)k;
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
+/* Keyed (SipHash, key drawn at init): processes choose the destinations,
+ * and must not be able to pile their flows into one bucket. */
 static uint32_t *bucket_of(struct alerter *a, const struct alert_key *k)
 {
-	return &a->buckets[hash_key(k) & (a->n_buckets - 1)];
+	return &a->buckets[siphash24(&a->key, k, sizeof(*k)) & (a->n_buckets - 1)];
 }
 
 static void list_unlink(struct alerter *a, uint32_t i)
