@@ -18,6 +18,7 @@ struct net_prefix {
 struct prefix_list {
 	struct net_prefix *v;
 	size_t n, cap;
+	size_t faulted;		/* entries below this are mapped (prefix_list_push) */
 };
 
 struct geodb_info {
