@@ -15,7 +15,7 @@
 enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
-	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
+	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS, OPT_USER,
 	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_CONFIG = 'c',
 };
 
@@ -75,6 +75,8 @@ static const struct option_doc option_table[] = {
 	  "rotated event files kept as FILE.1.gz... (default 5)" },
 	{ { "metrics", required_argument, NULL, OPT_METRICS }, FOR_RUN, "[ADDR:]PORT",
 	  "serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)" },
+	{ { "user", required_argument, NULL, OPT_USER }, FOR_RUN, "NAME",
+	  "once attached, run as this user (pins owned by it), with CAP_BPF alone" },
 	{ { "syslog", no_argument, NULL, OPT_SYSLOG }, FOR_RUN, NULL,
 	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
@@ -450,6 +452,11 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		o->metrics = arg;
 		return 0;
 	}
+	case OPT_USER:
+		if (!arg[0])
+			goto bad;
+		o->user = arg;
+		return 0;
 	case OPT_FLOW_TABLE:
 		if (parse_u32(arg, 1024, 1u << 26, &o->flow_table))
 			goto bad;
@@ -761,6 +768,10 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	else
 		fprintf(out, "# metrics = (none)\n");
 	fprintf(out, "syslog = %s\n", o->syslog ? "yes" : "no");
+	if (o->user)
+		print_value(out, "user", o->user);
+	else
+		fprintf(out, "# user = (none: the daemon keeps uid 0)\n");
 	fprintf(out, "flow-table = %u\n", o->flow_table);
 }
 
@@ -799,5 +810,7 @@ const char *options_fixed_difference(const struct juris_opts *a, const struct ju
 		return "metrics";
 	if (a->syslog != b->syslog)
 		return "syslog";
+	if (str_differ(a->user, b->user))
+		return "user";
 	return NULL;
 }

@@ -480,6 +480,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
+	uid_t uid = 0;
+	gid_t gid = 0;
 	int ret;
 
 	for (int i = 0; i < MAP_COUNT; i++)
@@ -488,6 +490,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
+	}
+	/* A bad --user is refused before anything is touched. */
+	if (o->user) {
+		ret = privilege_user(o->user, &uid, &gid, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			goto out;
+		}
 	}
 	ret = resolve_cgroups(o, &c);
 	if (ret)
@@ -560,8 +570,28 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
-	if (privilege_drop(err, sizeof(err)))
+	err[0] = 0;
+	if (o->user) {
+		/* The pins, so that the metrics server can open them; the
+		 * event file, so that rotation can recreate it (its directory
+		 * must be the user's too: LogsDirectory= under systemd). */
+		ret = privilege_chown_tree(o->pin_dir, uid, gid);
+		if (!ret && c.events_file.f && fchown(fileno(c.events_file.f), uid, gid))
+			ret = -errno;
+		if (!ret)
+			ret = privilege_drop(uid, gid, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "cannot give the pins and event file to %s: %s",
+				 o->user, strerror(-ret));
+		if (ret) {
+			/* Asked for, so not a warning: stop rather than run as root. */
+			fprintf(stderr, "juris: %s\n", err);
+			juris_set_daemon_pid(&c.maps, 0);
+			goto out;
+		}
+	} else if (privilege_drop(0, 0, err, sizeof(err))) {
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
+	}
 	/* No thread before this point: capsets, the bounding set and
 	 * no_new_privs are per thread, and a thread keeps what it had when
 	 * it started. */
