@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Kernel test driver of the flow table (tests/kernel/test_flow_table.sh):
  * runs the real juris_egress program on synthetic packets
  * (BPF_PROG_TEST_RUN) in a private instance and prints what the kernel
@@ -21,6 +22,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "juris.skel.h"
 #include "policy/database.h"
 #include "cli/options.h"
@@ -74,7 +79,7 @@ static int send_one(const struct inst *in, int family, const char *src, const ch
 /* The flow table as juris report reads it. */
 static int read_flows(const struct inst *in, struct flow_entry **f, size_t *n)
 {
-	return report_read_flows(in->flows, 4096, f, n);
+	return flow_table_read(in->flows, 4096, f, n);
 }
 
 static int sum_percpu(int fd, __u32 key, int ncpu, size_t words, __u64 *sum)
@@ -253,7 +258,7 @@ static int only_id(const struct inst *in, __u64 *id)
 
 /* The same flow in a second load of the programs: another id (the key of
  * flow_id() is drawn at each load). */
-static int key(const struct inst *in, const struct juris_opts *jo, const struct loaded_db *db)
+static int key(const struct inst *in, const struct juris_policy *jo, const struct loaded_db *db)
 {
 	struct inst other = *in;
 	__u64 a, b;
@@ -375,7 +380,7 @@ static int old_layout(void)
 	if (fd < 0)
 		return -errno;
 	printf("check %s\n", strerror(-flow_table_check(fd)));
-	ret = report_read_flows(fd, 16, &f, &n);
+	ret = flow_table_read(fd, 16, &f, &n);
 	printf("read %s\n", strerror(-ret));
 	free(f);
 	close(fd);
@@ -399,7 +404,7 @@ static int default_policy(const struct inst *in)
 
 int main(int argc, char **argv)
 {
-	struct juris_opts jo = { .cmd = CMD_LOOKUP, .mode = MODE_AUDIT, .allow_zone = ZONE_EU };
+	struct juris_policy jo = { .mode = MODE_AUDIT, .allow_zone = ZONE_EU };
 	struct loaded_db db = { 0 };
 	struct inst in = { 0 };
 	char err[512];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format csv: RFC 4180 (CRLF, quotes only where needed),
  * one header line of the column names, exact numbers; text cells through
  * text_csv_field() (no formula can start a cell). */
@@ -5,7 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "base/text_escape.h"
-#include "report/report.h"
+#include "report/report_csv.h"
 
 int report_print_csv(FILE *out, const struct report *r, int width)
 {

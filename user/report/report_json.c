@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format json: one object, exact numbers, rows in report order. */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <cjson/cJSON.h>
 #include "base/text_escape.h"
-#include "report/report.h"
+#include "report/report_json.h"
 
 /* Text through text_utf8_clean(): a strict parser keeps the whole object. */
 static void add_text(cJSON *o, const char *name, const char *s)
