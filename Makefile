@@ -154,7 +154,11 @@ $(BUILD)/bench/udp_flood: tests/bench/udp_flood.c | $(BUILD)/bench
 $(BUILD)/bench/syscall_loop: tests/bench/syscall_loop.c | $(BUILD)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood $(BUILD)/bench/syscall_loop
+$(BUILD)/bench/dns_flood: tests/bench/dns_flood.c $(LIB_OBJS) | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+bench: all $(BUILD)/bench/bench_classifier $(BUILD)/bench/udp_flood $(BUILD)/bench/syscall_loop \
+		$(BUILD)/bench/dns_flood
 	BUILD=$(BUILD) tests/bench/bench.sh
 	BUILD=$(BUILD) tests/bench/syscall_cost.sh
 

@@ -7,29 +7,42 @@
  * established packet's time; 8 bytes cost a few instructions. The value
  * keeps the whole key and every lookup checks it, so two flows with one id
  * are never merged: the second one is counted as a flow the table could
- * not take (CNT_FLOW_INSERT_FAIL), its packets in the totals. */
+ * not take (CNT_FLOW_INSERT_FAIL), its packets in the totals, and each of
+ * its packets outside the policy makes an event (account_flow()). */
+
+/* The key of flow_id(), drawn by the loader (getrandom) before the load:
+ * each coefficient is the public constant XOR its word of the key (bit 0
+ * of the key clear, so that the coefficient stays odd). Left at zero, the
+ * hash is the public one. Indexed by the key's 32-bit word. */
+const volatile __u64 flow_id_key[FLOW_ID_KEY_WORDS] = {};
 
 /* Multilinear hash over the key's 32-bit words: the sum of each word times
- * an odd 64-bit constant, modulo 2^64. Two keys that differ in one word
+ * an odd 64-bit coefficient, modulo 2^64. Two keys that differ in one word
  * never collide (a nonzero difference below 2^32 times an odd number is
- * not a multiple of 2^64); in more, only for a few exact differences. One
- * multiply per word, all independent: cheaper than a chain of mixing
- * rounds, and the kernel's own hash spreads the ids over its buckets. The
- * constants are random; word 1 (pad0) is always zero. */
+ * not a multiple of 2^64). With coefficients drawn at random, it is a
+ * universal family: two given flows share an id with probability at most
+ * 2^-32, so that nobody who does not know the key can pick flows that
+ * collide (with the public constants, a process could hide one flow's
+ * events behind another's). One multiply per word, all independent:
+ * cheaper than SipHash's rounds on every packet, and the kernel's own hash
+ * spreads the ids over its buckets. Word 1 (pad0) is always zero. */
 static __always_inline __u64 flow_id(const struct flow_key *k)
 {
 	const __u32 *w = (const __u32 *)k;
-	__u64 h = w[0] * 0xeb0eef12735d7f07ull +	/* family, proto, dport */
-		  w[2] * 0xf9cd0d7cbbdbfdddull +	/* saddr */
-		  w[6] * 0xebc33b92ed97e61dull +	/* daddr */
-		  w[10] * 0x97c278b4dd55e6b3ull +	/* cgroup_id */
-		  w[11] * 0xed358e54b21d531bull;
+	__u64 h = w[0] * (0xeb0eef12735d7f07ull ^ flow_id_key[0]) +	/* family, proto, dport */
+		  w[2] * (0xf9cd0d7cbbdbfdddull ^ flow_id_key[2]) +	/* saddr */
+		  w[6] * (0xebc33b92ed97e61dull ^ flow_id_key[6]) +	/* daddr */
+		  w[10] * (0x97c278b4dd55e6b3ull ^ flow_id_key[10]) +	/* cgroup_id */
+		  w[11] * (0xed358e54b21d531bull ^ flow_id_key[11]);
 
 	if (k->family == AF_INET)	/* the rest of the addresses is zero */
 		return h;
-	return h + w[3] * 0x921c0a2d8e785819ull + w[4] * 0xd6be59946b1976dbull +
-	       w[5] * 0xeaa9e1d37d450453ull + w[7] * 0x8cfcfac364f7f881ull +
-	       w[8] * 0x938eb16bca3721fbull + w[9] * 0xa5909a7647c2f577ull;
+	return h + w[3] * (0x921c0a2d8e785819ull ^ flow_id_key[3]) +
+	       w[4] * (0xd6be59946b1976dbull ^ flow_id_key[4]) +
+	       w[5] * (0xeaa9e1d37d450453ull ^ flow_id_key[5]) +
+	       w[7] * (0x8cfcfac364f7f881ull ^ flow_id_key[7]) +
+	       w[8] * (0x938eb16bca3721fbull ^ flow_id_key[8]) +
+	       w[9] * (0xa5909a7647c2f577ull ^ flow_id_key[9]);
 }
 
 static __always_inline int same_flow(const struct flow_key *a, const struct flow_key *b)

@@ -575,7 +575,8 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 }
 
 /* Accounts one packet (or, with packets == 0, a refused connect) to its
- * flow. Returns 1 when this call created the flow-table entry. */
+ * flow. Returns 1 when this call created the flow-table entry, or when the
+ * table could not take the flow (new again at each of its packets). */
 static __always_inline int account_flow(const struct flow_key *k, __u64 id, struct flow_val *v,
 					const struct classification *c, __u64 packets,
 					__u64 bytes, __u16 sport, const struct sock_owner *owner,
@@ -637,11 +638,16 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 		return 1;
 	}
 	/* Another CPU created it first, or the table refused it, or another
-	 * flow holds its id: the totals stay exact either way. */
+	 * flow holds its id: the totals stay exact either way. A flow the
+	 * table cannot hold is new at each packet: 1, so that the caller
+	 * still reports it (an event per packet outside the policy, rather
+	 * than none: the ring buffer counts what it drops). */
 	v = flow_find(k, id);
-	if (!v)
-		count(CNT_FLOW_INSERT_FAIL);
 	add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+	if (!v) {
+		count(CNT_FLOW_INSERT_FAIL);
+		return 1;
+	}
 	return 0;
 }
 

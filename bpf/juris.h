@@ -192,6 +192,10 @@ struct inside_iface {
  * table is keyed by flow_id(), a 64-bit hash of it (bpf/flow_table.bpf.h):
  * the kernel hashes and compares 8 bytes instead of 48 on every packet;
  * the value holds the whole key, checked on every lookup. */
+/* Words of the flow_id() key in the programs' read-only data: one per
+ * 32-bit word of struct flow_key. */
+#define FLOW_ID_KEY_WORDS 12
+
 struct flow_key {
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u8 proto;		/* IPPROTO_* */

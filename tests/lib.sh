@@ -367,7 +367,20 @@ jt_list_tests() {
 	shopt -u extdebug
 }
 
-# Inside the per-test process: fixtures, the test, cleanup.
+# jt_check_events: every event line the test made (event files, and the
+# daemon's log where events go without --events) against the ECS types of
+# tests/data/ecs-fields.tsv; prints the problems, fails when there are any.
+jt_check_events() {
+	local files=()
+	[ -d "$TEST_TMP" ] || return 0
+	mapfile -t files < <(find "$TEST_TMP" -type f \( -name '*.ndjson*' -o -name 'events*' \
+		-o -name 'juris.log' \) ! -name '*.tmp' 2>/dev/null)
+	[ ${#files[@]} = 0 ] && return 0
+	$PY "$JT_TOP/tests/e2e/ecs_check.py" "$JT_TOP/tests/data/ecs-fields.tsv" "${files[@]}"
+}
+
+# Inside the per-test process: fixtures, the test, the ECS check of its
+# events, cleanup.
 jt_run_one() {
 	local rc
 	mkdir -p "$TEST_TMP"
@@ -378,6 +391,10 @@ jt_run_one() {
 	declare -F "$JT_ONE" >/dev/null || { echo "no such test: $JT_ONE"; exit 1; }
 	"$JT_ONE"
 	rc=$?
+	if [ "$rc" = 0 ] && ! jt_check_events; then
+		echo "event lines that are not valid ECS (tests/e2e/ecs_check.py)"
+		rc=1
+	fi
 	exit $rc
 }
 

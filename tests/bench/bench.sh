@@ -362,3 +362,6 @@ if [ -s "$TMP/db.md" ]; then
 	echo
 	cat "$TMP/db.md"
 fi
+
+# The DNS cache under a flood of crafted addresses, against random ones.
+"$BUILD/bench/dns_flood"

@@ -55,7 +55,7 @@ test_blocked_connects_alert_once_at_error_level() {
 		fail "no alert for $THIRD4 in: $(cat "$TEST_TMP/syslog" 2>/dev/null)" || return 1
 	sleep 0.5
 	sed 's/^/  syslog: /' "$TEST_TMP/syslog" >&2
-	assert_eq "$(alerts_matching "^<27>.*juris\[$JURIS_PID\]: blocked tcp $THIRD4:$PORT country US zone third pid [0-9]+ \(python3\)")" \
+	assert_eq "$(alerts_matching "^<27>.*juris\[$JURIS_PID\]: blocked tcp $THIRD4:$PORT country US zone third pid [0-9]+ comm \"python3\" uid")" \
 		1 "alerts for 5 blocked connects to $THIRD4" &&
 	assert_eq "$(alerts_matching "$FR4")" 0 "alerts for the allowed $FR4"
 }

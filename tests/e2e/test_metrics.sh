@@ -82,6 +82,47 @@ s = socket.socket(); s.bind(("127.0.0.1", '"$port"')); s.listen(); time.sleep(60
 		--cgroup "$TEST_CG" --db "$TEST_DB" --metrics "localhost:http"
 }
 
+# 1,000 connections that send nothing, from another loopback address: the
+# per-address limit keeps them from the scraper's; the old server (select(),
+# no limit) reset every scrape.
+test_scrape_succeeds_within_5s_behind_1000_idle_connections() {
+	local port out
+	port=$(free_port)
+	topology && juris_start --metrics "127.0.0.1:$port" || return 1
+	out=$(timeout -k 5 60 $PY "$JT_TOP/tests/e2e/idle_flood.py" "$port" 1000 127.0.0.2 \
+		127.0.0.1 5) || fail "scrape behind 1000 idle connections: $out" || return 1
+	echo "  $(tr '\n' ' ' <<< "$out")"
+	assert_num "$(awk '$1 == "held" { print $2 }' <<< "$out")" "<=" 16 \
+		"idle connections one address may hold" &&
+	assert_match "$out" "scrape_ok" "scrape"
+}
+
+# Scrapes within a second of each other share one walk of the maps.
+test_scrapes_within_a_second_share_one_walk_of_the_maps() {
+	local port out
+	port=$(free_port)
+	topology && juris_start --metrics "127.0.0.1:$port" || return 1
+	# 20 scrapes back to back, then one 1.1 s later: the walk counter of each.
+	out=$($PY - "http://127.0.0.1:$port/metrics" <<'PY'
+import re, sys, time, urllib.request
+def walks():
+    body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+    return int(re.search(r"^juris_metrics_walks_total (\d+)$", body, re.M).group(1))
+start = time.monotonic()
+seen = [walks() for _ in range(20)]
+took = time.monotonic() - start
+time.sleep(1.1)
+print(seen[0], seen[-1], walks(), "%.2f" % took)
+PY
+) || fail "scrapes failed" || return 1
+	read -r first last later took <<< "$out"
+	echo "  20 scrapes in $took s: walks $first..$last, $later a second later"
+	# 20 scrapes take well under a second here, or straddle a boundary or two.
+	assert_num "$((last - first))" "<=" "$(awk -v t="$took" 'BEGIN { print int(t) + 1 }')" \
+		"walks for 20 scrapes" &&
+	assert_num "$later" ">" "$last" "walks a second later"
+}
+
 test_prometheus_scrapes_juris_and_answers_a_query() {
 	local port pport q v
 	require_cmd prometheus

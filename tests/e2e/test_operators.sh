@@ -43,9 +43,9 @@ test_report_and_metrics_by_operator() {
 	j=$("$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json) ||
 		fail "juris report --by operator failed" || return 1
 	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
-		'["AS16509 Amazon", "US", "yes", "FR", "would_block"]' "Amazon row" &&
+		'["AS16509 Amazon", "US", true, "FR", "would_block"]' "Amazon row" &&
 	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
-		'["FR", "no", "DE", "allow"]' "OVHcloud row" || return 1
+		'["FR", false, "DE", "allow"]' "OVHcloud row" || return 1
 	m=$("$PY" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
 		"http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1

@@ -34,6 +34,59 @@ test_daemon_keeps_only_cap_bpf_and_net_admin_after_attaching_and_still_works() {
 	connect_is "$THIRD4" EPERM
 }
 
+# The metrics server's thread parses network input: it must hold no more
+# than the main thread (capsets and no_new_privs are per thread).
+test_every_thread_keeps_only_cap_bpf_with_metrics_served() {
+	local port t n=0 bad=
+	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	topology && juris_start --mode audit --metrics "127.0.0.1:$port" || return 1
+	wait_until 5 $PY -c 'import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=2).read()' "http://127.0.0.1:$port/metrics" ||
+		fail "metrics not served" || return 1
+	for t in /proc/"$JURIS_PID"/task/*; do
+		n=$((n + 1))
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_MASK" ] &&
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapPrm)" = "$CAP_BPF_MASK" ] &&
+		[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$t/status")" = 1 ] ||
+			bad="$bad ${t##*/}($(cap_field "$JURIS_PID/task/${t##*/}" CapEff))"
+	done
+	assert_num "$n" ">=" 2 "threads (the main one and the metrics server's)" &&
+	assert_eq "$bad" "" "threads with more than CAP_BPF or without no_new_privs"
+}
+
+# --user: once attached, no thread keeps uid 0 (with euid 0, /proc/sys is
+# writable by uid alone), metrics thread included; the pins are the
+# user's; enforcement and events still work.
+test_daemon_runs_as_the_given_user_once_attached() {
+	local port t bad= body
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	mkdir -p "$TEST_TMP/log" && chown nobody "$TEST_TMP/log" || return 1
+	topology && juris_start --mode enforce --user nobody --metrics "127.0.0.1:$port" \
+		--events "$TEST_TMP/log/events.ndjson" || return 1
+	for t in /proc/"$JURIS_PID"/task/*; do
+		[ "$(awk '$1 == "Uid:" { print $2 $3 $4 $5 }' "$t/status")" = 65534655346553465534 ] &&
+		[ "$(awk '$1 == "Gid:" { print $2 }' "$t/status")" != 0 ] &&
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_MASK" ] ||
+			bad="$bad ${t##*/}"
+	done
+	assert_eq "$bad" "" "threads still root or with more than CAP_BPF" &&
+	assert_eq "$(stat -c %U "$TEST_PIN")" nobody "owner of the pin directory" || return 1
+	connect_is "$THIRD4" EPERM || return 1
+	wait_until 5 grep -q '"cgroup/connect4"' "$TEST_TMP/log/events.ndjson" ||
+		fail "no event written as nobody" || return 1
+	# The metrics thread runs as nobody too (the scrape needs the pins'
+	# parent directory traversable by the user: see README).
+	true
+}
+
+test_unknown_user_is_a_one_line_error_before_anything_is_attached() {
+	topology || return 1
+	expect_one_line_error "unknown user" "$JURIS" run --pin-dir "$TEST_PIN" \
+		--cgroup "$TEST_CG" --db "$TEST_DB" --user no-such-user-juris &&
+	[ ! -e "$TEST_PIN" ] || fail "$TEST_PIN made by the refused run"
+}
+
 test_pins_and_event_file_are_not_world_readable() {
 	local f bad=
 	topology || return 1

@@ -8,6 +8,7 @@
  *                            each flow's packets sent from every CPU in
  *                            turn; taken: its second lane taken at once
  *        flow_table DB clash PACKETS         another flow holds the id
+ *        flow_table DB key                   one flow's id in two loads
  *        flow_table DB generation PACKETS    the policy changes under a flow
  *        flow_table DB layout                a flow table of the old layout
  */
@@ -220,6 +221,70 @@ static int exact(const struct inst *in, int nflows, int npackets, bool taken)
 
 /* Flow A's entry is made, then overwritten with flow B's key, as if B held
  * A's id: A's next packets must not land in B's counters. */
+static int default_policy(const struct inst *in);
+
+static int count_event(void *ctx, void *data, size_t len)
+{
+	(void)data;
+	(void)len;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Events in the ring buffer, read to the end. */
+static int drain_events(const struct inst *in)
+{
+	int n = 0;
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(in->skel->maps.events), count_event,
+						  &n, NULL);
+
+	if (!rb)
+		return -1;
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return n;
+}
+
+/* The only flow-table key of the instance, after one packet of a flow. */
+static int only_id(const struct inst *in, __u64 *id)
+{
+	__u64 next;
+
+	if (bpf_map_get_next_key(in->flows, NULL, &next))
+		return -errno;
+	*id = next;
+	return 0;
+}
+
+/* The same flow in a second load of the programs: another id (the key of
+ * flow_id() is drawn at each load). */
+static int key(const struct inst *in, const struct juris_policy *jo, const struct loaded_db *db)
+{
+	struct inst other = *in;
+	__u64 a, b;
+	char err[512];
+	int ret = send_one(in, AF_INET, "203.0.113.1", "192.0.2.241", 443, 100, NULL);
+
+	if (!ret)
+		ret = only_id(in, &a);
+	if (!ret)
+		ret = juris_load_private(jo, &db->v4, &db->v6, NULL, NULL, &other.skel, err,
+					 sizeof(err));
+	if (ret)
+		return ret;
+	other.prog = bpf_program__fd(other.skel->progs.juris_egress);
+	other.flows = bpf_map__fd(other.skel->maps.flows);
+	ret = default_policy(&other);
+	if (!ret)
+		ret = send_one(&other, AF_INET, "203.0.113.1", "192.0.2.241", 443, 100, NULL);
+	if (!ret)
+		ret = only_id(&other, &b);
+	if (!ret)
+		printf("same_id %d\n", a == b);
+	juris_bpf__destroy(other.skel);
+	return ret;
+}
+
 static int clash(const struct inst *in, int npackets)
 {
 	struct flow_entry *f = NULL;
@@ -230,6 +295,7 @@ static int clash(const struct inst *in, int npackets)
 
 	if (ret)
 		return ret;
+	printf("first_events %d\n", drain_events(in));
 	if (bpf_map_get_next_key(in->flows, NULL, &next) ||
 	    bpf_map_lookup_elem(in->flows, &next, &v))
 		return -errno;
@@ -244,6 +310,7 @@ static int clash(const struct inst *in, int npackets)
 		ret = read_flows(in, &f, &n);
 	if (ret)
 		return ret;
+	printf("clash_events %d\n", drain_events(in));
 	printf("flows %zu\nholder_packets %llu\nholder_bytes %llu\ninsert_fail %llu\n", n,
 	       (unsigned long long)(n ? f[0].v.packets : 0),
 	       (unsigned long long)(n ? f[0].v.bytes : 0),
@@ -367,6 +434,8 @@ int main(int argc, char **argv)
 		ret = exact(&in, atoi(argv[3]), atoi(argv[4]), argc > 5 && !strcmp(argv[5], "taken"));
 	else if (!strcmp(argv[2], "clash") && argc >= 4)
 		ret = clash(&in, atoi(argv[3]));
+	else if (!strcmp(argv[2], "key"))
+		ret = key(&in, &jo, &db);
 	else if (!strcmp(argv[2], "layout"))
 		ret = old_layout();
 	else if (!strcmp(argv[2], "generation") && argc >= 4)

@@ -64,6 +64,23 @@ test_a_flow_whose_id_another_flow_holds_is_counted_as_refused_not_merged() {
 	assert_eq "$(val "$out" totals_packets)" 11 "packets of the totals"
 }
 
+# The flow the table refused is outside the policy (US, audit): each of its
+# packets is reported, rather than none (the old code wrote no event).
+test_a_flow_whose_id_another_flow_holds_still_makes_events() {
+	local out
+	out=$(ft clash 10) || return 1
+	assert_eq "$(val "$out" first_events)" 1 "events of the first packet" &&
+	assert_eq "$(val "$out" clash_events)" 10 "events of the 10 refused packets"
+}
+
+# The key of flow_id() is drawn at each load: nobody can compute which
+# flows share an id (the old constants were public).
+test_flow_id_of_a_flow_differs_between_two_loads() {
+	local out
+	out=$(ft key) || return 1
+	assert_eq "$(val "$out" same_id)" 0 "same id in two loads"
+}
+
 test_cached_verdict_holds_until_the_policy_generation_changes() {
 	local out
 	out=$(ft generation 5) || return 1

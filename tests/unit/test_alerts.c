@@ -52,7 +52,7 @@ static void test_blocked_is_an_error_and_would_block_a_warning(void **state)
 	assert_int_equal(alerter_event(&a, &e), 1);
 	assert_int_equal(c.priority, LOG_ERR);
 	assert_string_equal(c.msg, "blocked tcp 198.51.100.7:443 country US zone third "
-				   "pid 1234 (curl) uid 1000 cgroup 42");
+				   "pid 1234 comm \"curl\" uid 1000 cgroup 42");
 	e = event(VERDICT_WOULD_BLOCK, "198.51.100.8", SEC);
 	assert_int_equal(alerter_event(&a, &e), 1);
 	assert_int_equal(c.priority, LOG_WARNING);
@@ -115,7 +115,7 @@ static void test_ipv6_destination_is_bracketed(void **state)
 	assert_int_equal(alerter_init(&a, 64, 60 * SEC, capture, &c), 0);
 	assert_int_equal(alerter_event(&a, &e), 1);
 	assert_string_equal(c.msg, "blocked tcp [2001:db8:3::10]:443 country -- zone unknown "
-				   "pid 1234 (-) uid 1000 cgroup 42");
+				   "pid 1234 comm \"\" uid 1000 cgroup 42");
 	alerter_free(&a);
 }
 
@@ -231,10 +231,28 @@ static void test_summary_counts_what_was_held_back_once_per_interval(void **stat
 	alerter_free(&a);
 }
 
+/* A command that tries to end the line and pose as the fields after it. */
+static void test_syslog_command_cannot_forge_fields_or_lines(void **state)
+{
+	struct captured c = {};
+	struct alerter a;
+	struct juris_event e = event(VERDICT_BLOCK, "198.51.100.7", SEC);
+
+	(void)state;
+	memcpy(e.comm, "x) uid 0\r\n\x1b[2K", 15);
+	assert_int_equal(alerter_init(&a, 64, 60 * SEC, capture, &c), 0);
+	assert_int_equal(alerter_event(&a, &e), 1);
+	assert_null(strpbrk(c.msg, "\r\n\x1b"));
+	/* One uid field, the real one, after the quoted command. */
+	assert_non_null(strstr(c.msg, "comm \"x) uid 0\\x0d\\x0a\\x1b[2K\" uid 1000 cgroup 42"));
+	alerter_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_is_an_error_and_would_block_a_warning),
+		cmocka_unit_test(test_syslog_command_cannot_forge_fields_or_lines),
 		cmocka_unit_test(test_allowed_flows_never_alert),
 		cmocka_unit_test(test_one_alert_per_flow_per_interval_then_the_suppressed_count),
 		cmocka_unit_test(test_ipv6_destination_is_bracketed),

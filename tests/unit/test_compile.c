@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <maxminddb.h>
 #include <zlib.h>
@@ -497,6 +499,171 @@ static void test_gzip_output_beyond_the_cap_is_refused(void **state)
 	assert_int_equal(geodb_read_max(gz, 0, &f->v4, &f->v6, &f->info, f->err,
 					sizeof(f->err)), -EFBIG);
 	assert_string_equal(f->err, "decompressed size exceeds 0 MiB");
+}
+
+/* Writers of a MaxMind DB whose metadata lies: node_count claims `nodes`
+ * (32-bit records), but only the first 97 are a tree (8000::/1 and the two
+ * halves of the IPv4 space, to {country_code: US}); the rest is zeros. */
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static size_t meta_key(uint8_t *p, const char *k)
+{
+	p[0] = (uint8_t)(0x40 | strlen(k));
+	memcpy(p + 1, k, strlen(k));
+	return 1 + strlen(k);
+}
+
+static size_t lying_tail(uint8_t *buf, uint32_t nodes)
+{
+	static const char marker[] = "\xab\xcd\xefMaxMind.com";
+	size_t o = 16;			/* the separator, zeros */
+
+	memset(buf, 0, 16);
+	memcpy(buf + o, "\xe1\x4c" "country_code" "\x42US", 17);
+	o += 17;
+	memcpy(buf + o, marker, sizeof(marker) - 1);
+	o += sizeof(marker) - 1;
+	buf[o++] = 0xe9;		/* a map of 9 pairs */
+	o += meta_key(buf + o, "node_count");
+	buf[o++] = 0xc4;
+	put_be(buf + o, nodes, 4);
+	o += 4;
+	o += meta_key(buf + o, "record_size");
+	memcpy(buf + o, "\xa2\x00\x20", 3);
+	o += 3;
+	o += meta_key(buf + o, "ip_version");
+	memcpy(buf + o, "\xa2\x00\x06", 3);
+	o += 3;
+	o += meta_key(buf + o, "database_type");
+	memcpy(buf + o, "\x47" "hostile", 8);
+	o += 8;
+	o += meta_key(buf + o, "languages");
+	memcpy(buf + o, "\x00\x04", 2);		/* an empty array */
+	o += 2;
+	o += meta_key(buf + o, "binary_format_major_version");
+	memcpy(buf + o, "\xa2\x00\x02", 3);
+	o += 3;
+	o += meta_key(buf + o, "binary_format_minor_version");
+	buf[o++] = 0xa0;
+	o += meta_key(buf + o, "build_epoch");
+	memcpy(buf + o, "\x08\x02", 2);		/* uint64 */
+	put_be(buf + o + 2, 1764892800, 8);
+	o += 10;
+	o += meta_key(buf + o, "description");
+	buf[o++] = 0xe0;
+	return o;
+}
+
+static void write_lying_mmdb(const char *path, uint32_t nodes, bool gz)
+{
+	static uint8_t zeros[1 << 20];
+	uint8_t node[8], tail[512];
+	uint32_t data = nodes + 16;	/* the record value of data offset 0 */
+	uint64_t left = (uint64_t)nodes * 8;
+	gzFile g = gz ? gzopen(path, "wb9") : NULL;
+	FILE *fp = gz ? NULL : fopen(path, "wb");
+	size_t n;
+
+	assert_true(g || fp);
+#define OUT(p, len) (g ? (size_t)gzwrite(g, p, (unsigned)(len)) : fwrite(p, 1, len, fp))
+	for (uint32_t i = 0; i <= 96; i++) {
+		put_be(node, i < 96 ? i + 1 : data, 4);
+		put_be(node + 4, i == 0 || i == 96 ? data : nodes, 4);
+		assert_int_equal(OUT(node, 8), 8);
+		left -= 8;
+	}
+	while (left) {
+		n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+		assert_int_equal(OUT(zeros, n), n);
+		left -= n;
+	}
+	n = lying_tail(tail, nodes);
+	assert_int_equal(OUT(tail, n), n);
+#undef OUT
+	if (g)
+		assert_int_equal(gzclose(g), Z_OK);
+	else
+		assert_int_equal(fclose(fp), 0);
+}
+
+/* geodb_read(path) in a child: its return, message and peak RSS (KiB). */
+static int read_in_child(const char *path, char *err, size_t errlen, long *rss_kib)
+{
+	struct {
+		int ret;
+		long rss;
+		char err[256];
+	} r = {};
+	int p[2];
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct prefix_list v4 = {}, v6 = {};
+		struct geodb_info info;
+		struct rusage ru;
+
+		close(p[0]);
+		r.ret = geodb_read(path, &v4, &v6, &info, r.err, sizeof(r.err));
+		getrusage(RUSAGE_SELF, &ru);
+		r.rss = ru.ru_maxrss;
+		if (write(p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &r, sizeof(r)), sizeof(r));
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	snprintf(err, errlen, "%s", r.err);
+	*rss_kib = r.rss;
+	return r.ret;
+}
+
+/* 64 MiB of zeros behind 8 million claimed nodes, gzipped to 64 KiB: the
+ * old reader reserved and mapped 20 bytes per claimed node and family. */
+static void test_gzip_whose_metadata_claims_millions_of_nodes_is_refused_in_little_memory(
+	void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	long rss;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/lying.mmdb.gz", f->tmp);
+	write_lying_mmdb(path, 8u << 20, true);
+	ret = read_in_child(path, f->err, sizeof(f->err), &rss);
+	print_message("lying .mmdb.gz: %d (%s), peak RSS %ld KiB\n", ret, f->err, rss);
+	assert_int_equal(ret, -EFBIG);
+	assert_string_equal(f->err, "decompressed size exceeds 32 times the compressed file: "
+			    "refused (a MaxMind DB compresses about 2:1)");
+	assert_true(rss < 48 * 1024);
+	unlink(path);
+}
+
+/* The same lie in a plain file of 32 MiB: its three networks are read, in
+ * memory for three networks, not for the four million claimed nodes. */
+static void test_database_claiming_more_nodes_than_networks_costs_memory_for_its_networks(
+	void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	long rss;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/lying.mmdb", f->tmp);
+	write_lying_mmdb(path, 4u << 20, false);
+	ret = read_in_child(path, f->err, sizeof(f->err), &rss);
+	print_message("lying .mmdb: %d (%s), peak RSS %ld KiB\n", ret, f->err, rss);
+	assert_int_equal(ret, 0);
+	assert_true(rss < 48 * 1024);
+	unlink(path);
 }
 
 static void test_truncated_gzip_is_an_error(void **state)
@@ -1043,6 +1210,8 @@ int main(void)
 		T(test_gzip_database_gives_the_same_networks),
 		T(test_gzip_is_recognised_by_content_not_name),
 		T(test_gzip_output_beyond_the_cap_is_refused),
+		T(test_gzip_whose_metadata_claims_millions_of_nodes_is_refused_in_little_memory),
+		T(test_database_claiming_more_nodes_than_networks_costs_memory_for_its_networks),
 		T(test_truncated_gzip_is_an_error),
 		T(test_gzip_of_garbage_is_not_a_maxmind_db),
 		T(test_empty_file_is_an_error),

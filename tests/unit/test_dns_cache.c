@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "base/dns_cache.h"
+#include "base/siphash.h"
 #include "policy/dns_pattern.h"
 
 #define S 1000000000ull
@@ -155,6 +156,56 @@ static void test_bad_patterns_are_refused(void **state)
 	assert_int_equal(dns_pattern_parse(long_name, &k, &kind), -EINVAL);
 }
 
+/* The reference vectors of SipHash-2-4: key 00..0f, message 00..len-1. */
+static void test_siphash_matches_the_reference_vectors(void **state)
+{
+	struct siphash_key k = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
+	uint8_t msg[15];
+
+	(void)state;
+	for (int i = 0; i < 15; i++)
+		msg[i] = (uint8_t)i;
+	assert_true(siphash24(&k, msg, 0) == 0x726fdb47dd0e0e31ull);
+	assert_true(siphash24(&k, msg, 1) == 0x74f839c593dc67fdull);
+	assert_true(siphash24(&k, msg, 15) == 0xa129ca6149be45e5ull);
+}
+
+/* The bucket of the cache's old, public hash (FNV-1a, fixed seed, 15 bits
+ * with 16384 entries): what an attacker who crafts DNS answers computes. */
+static uint32_t public_bucket(const struct dns_addr_key *k)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < sizeof(k->addr); i++)
+		h = (h ^ k->addr[i]) * 0x100000001b3ull;
+	return (uint32_t)(h ^ h >> 32) & 32767;
+}
+
+/* 256 addresses of 2001:db8::/32 that share one bucket of the public
+ * hash: in the keyed cache they spread like any others. */
+static void test_addresses_crafted_for_one_bucket_spread_under_the_keyed_hash(void **state)
+{
+	struct dns_cache c;
+	struct dns_addr_key k;
+	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	int found = 0;
+
+	(void)state;
+	assert_int_equal(dns_cache_init(&c, 16384), 0);
+	assert_int_equal(c.n_buckets, 32768);
+	for (uint32_t x = 0; found < 256; x++) {
+		memcpy(&a[12], &x, 4);
+		dns_addr_key_of(AF_INET6, a, &k);
+		if (public_bucket(&k))
+			continue;
+		dns_cache_put(&c, &k, "flood.example.test", S, 100 * S);
+		found++;
+	}
+	/* 256 of 16384 entries in 32768 buckets: a handful at most. */
+	assert_true(dns_cache_longest_chain(&c) <= 6);
+	dns_cache_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +217,8 @@ int main(void)
 		cmocka_unit_test(test_cache_survives_many_puts),
 		cmocka_unit_test(test_patterns_become_lower_case_wire_names),
 		cmocka_unit_test(test_bad_patterns_are_refused),
+		cmocka_unit_test(test_siphash_matches_the_reference_vectors),
+		cmocka_unit_test(test_addresses_crafted_for_one_bucket_spread_under_the_keyed_hash),
 	};
 
 	return cmocka_run_group_tests_name("dns_cache", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "base/text_escape.h"
 #include "daemon/events.h"
 
 static cJSON *path(cJSON *root, const char *a, const char *b)
@@ -132,12 +133,78 @@ static void test_destination_domain_is_the_name_looked_up(void **state)
 	cJSON_free(line);
 }
 
+static const char *hostile_name(void *ctx, const struct juris_event *e)
+{
+	(void)ctx;
+	(void)e;
+	return "api\xc0.example\xff.test";
+}
+
+/* Strict parsers (Python's json with bytes decoded as UTF-8,
+ * Elasticsearch) drop a line that is not UTF-8: every byte must be. */
+static void assert_valid_utf8(const char *line)
+{
+	for (size_t i = 0, n = strlen(line); i < n;) {
+		uint32_t cp;
+		int l = text_utf8_decode((const unsigned char *)line + i, n - i, &cp);
+
+		if (!l)
+			fail_msg("invalid UTF-8 at byte %zu of %s", i, line);
+		i += (size_t)l;
+	}
+}
+
+static void test_event_line_is_valid_utf8_whatever_the_names(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char *line;
+	cJSON *j;
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	w.domain = hostile_name;
+	memcpy(e.comm, "x\xff\xfe\x1b[2K\n\xc3", 10);
+	line = event_to_json(&w, &e);
+	assert_non_null(line);
+	assert_null(strchr(line, '\n'));
+	assert_null(strchr(line, '\x1b'));
+	assert_valid_utf8(line);
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_string_equal(path(j, "process", "name")->valuestring,
+			    "x\xef\xbf\xbd\xef\xbf\xbd\x1b[2K\n\xef\xbf\xbd");
+	cJSON_Delete(j);
+	cJSON_free(line);
+}
+
+/* ECS declares network.iana_number a keyword. */
+static void test_iana_number_is_a_string_as_ecs_declares(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char *line;
+	cJSON *j;
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	line = event_to_json(&w, &e);
+	j = cJSON_Parse(line);
+	assert_non_null(j);
+	assert_true(cJSON_IsString(path(j, "network", "iana_number")));
+	assert_string_equal(path(j, "network", "iana_number")->valuestring, "6");
+	cJSON_Delete(j);
+	cJSON_free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_connect_has_ecs_fields),
 		cmocka_unit_test(test_audit_flow_event_is_would_block_with_ipv6_source),
 		cmocka_unit_test(test_destination_domain_is_the_name_looked_up),
+		cmocka_unit_test(test_event_line_is_valid_utf8_whatever_the_names),
+		cmocka_unit_test(test_iana_number_is_a_string_as_ecs_declares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

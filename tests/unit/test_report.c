@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "base/text_escape.h"
 #include "report/report_csv.h"
 #include "report/report_json.h"
 #include "report/report_table.h"
@@ -333,6 +334,131 @@ static void test_table_fits_the_width_dropping_then_cutting_columns(void **state
 	report_free(&r);
 }
 
+/* Process names a process set for itself (prctl(PR_SET_NAME) takes any 15
+ * bytes): an erase-line sequence with CR/LF, a formula, a name that is not
+ * UTF-8, and a wide one. */
+static struct flow_entry hostile[4];
+
+static int setup_hostile(void **state)
+{
+	(void)state;
+	hostile[0] = flow("192.0.2.241", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 30,
+			  "\x1b[2K\rok\nfake", 9, 3, 300);
+	hostile[1] = flow("192.0.2.242", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 31,
+			  "=cmd|' /C calc'", 9, 2, 200);
+	hostile[2] = flow("192.0.2.243", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 32,
+			  "bad\xff\xfe", 9, 1, 100);
+	hostile[3] = flow("192.0.2.244", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 33,
+			  "\xe6\x9d\xb1\xe4\xba\xac\xe6\x9d\xb1\xe4\xba\xac", 9, 1, 50);
+	return 0;
+}
+
+static void build_hostile(struct report *r)
+{
+	struct report_input in = { .flows = hostile, .n_flows = 4 };
+
+	assert_int_equal(report_build(r, BY_PROCESS, &in, 0), 0);
+	assert_int_equal(r->n_rows, 4);
+}
+
+static void test_table_shows_control_chars_and_invalid_bytes_visibly(void **state)
+{
+	struct report r = {};
+	char *out;
+
+	(void)state;
+	build_hostile(&r);
+	out = print(report_print_table, &r, 120);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\r'));
+	assert_null(strstr(out, "\xff"));
+	assert_non_null(strstr(out, "\\x1b[2K\\x0dok\\x0afake"));
+	assert_non_null(strstr(out, "bad\\xff\\xfe"));
+	/* Header, 4 rows, the flow-table line: no row forged by a newline. */
+	int lines = 0;
+
+	for (const char *p = out; *p; p++)
+		lines += *p == '\n';
+	if (lines != 6)
+		fail_msg("%d lines: %s", lines, out);
+	free(out);
+	report_free(&r);
+}
+
+/* The display column where the first "VERDICT"-column word of each line
+ * starts: the same on every line when wide names are aligned. */
+static void test_table_columns_stay_aligned_with_wide_characters(void **state)
+{
+	struct report r = {};
+	char *out, *line;
+	int want = -1;
+
+	(void)state;
+	build_hostile(&r);
+	out = print(report_print_table, &r, 120);
+	line = out;
+	for (int n = 0; n < 5; n++) {
+		char *end = strchr(line, '\n');
+		char *v = strstr(line, n ? "would_block" : "VERDICT");
+
+		assert_non_null(end);
+		assert_non_null(v);
+		*v = 0;
+		if (want < 0)
+			want = text_width(line);
+		assert_int_equal(text_width(line), want);
+		line = end + 1;
+	}
+	free(out);
+	report_free(&r);
+}
+
+static void test_csv_neutralises_formulas_and_keeps_utf8_valid(void **state)
+{
+	struct report r = {};
+	char *out;
+
+	(void)state;
+	build_hostile(&r);
+	out = print(report_print_csv, &r, 80);
+	assert_non_null(strstr(out, ",\"'=cmd|' /C calc'\","));
+	assert_null(strstr(out, ",=cmd"));
+	assert_non_null(strstr(out, "bad\xef\xbf\xbd\xef\xbf\xbd"));
+	free(out);
+	report_free(&r);
+}
+
+static void test_json_text_is_valid_utf8_and_foreign_is_a_boolean(void **state)
+{
+	struct flow_entry f[1];
+	struct report_input in = { .flows = f, .n_flows = 1 };
+	struct report r = {};
+	cJSON *j;
+	char *out;
+
+	(void)state;
+	f[0] = flow("192.0.2.241", 443, "FR", ZONE_FR, VERDICT_ALLOW, 30, "x", 9, 1, 100);
+	f[0].v.asn = 16509;
+	f[0].v.flags = GEO_F_FOREIGN_OP;
+	memcpy(f[0].v.op_cc, "US", 2);
+	assert_int_equal(report_build(&r, BY_OPERATOR, &in, 0), 0);
+	out = print(report_print_json, &r, 80);
+	j = cJSON_Parse(out);
+	assert_non_null(j);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(j, "rows"), 0), "foreign")));
+	cJSON_Delete(j);
+	free(out);
+	report_free(&r);
+
+	build_hostile(&r);
+	out = print(report_print_json, &r, 80);
+	assert_null(strstr(out, "\xff"));
+	assert_non_null(strstr(out, "bad\xef\xbf\xbd\xef\xbf\xbd"));
+	free(out);
+	report_free(&r);
+}
+
 static void test_empty_flow_table_prints_a_header_and_says_so(void **state)
 {
 	struct report_input in = {};
@@ -366,6 +492,14 @@ int main(void)
 		cmocka_unit_test_setup(test_json_numbers_are_exact_beyond_32_bits, setup),
 		cmocka_unit_test_setup(test_table_fits_the_width_dropping_then_cutting_columns, setup),
 		cmocka_unit_test(test_empty_flow_table_prints_a_header_and_says_so),
+		cmocka_unit_test_setup(test_table_shows_control_chars_and_invalid_bytes_visibly,
+				       setup_hostile),
+		cmocka_unit_test_setup(test_table_columns_stay_aligned_with_wide_characters,
+				       setup_hostile),
+		cmocka_unit_test_setup(test_csv_neutralises_formulas_and_keeps_utf8_valid,
+				       setup_hostile),
+		cmocka_unit_test_setup(test_json_text_is_valid_utf8_and_foreign_is_a_boolean,
+				       setup_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,54 @@ static void test_full_file_moves_to_dot_1_gz_without_splitting_a_line(void **sta
 	assert_int_equal(size_of(old) > 0 && size_of(old) < 1020, 1);
 }
 
+/* A link planted at the event path: refused, and the file it names keeps
+ * its content and its mode. */
+static void test_event_path_that_is_a_symlink_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct rotating_file rf;
+	char victim[160];
+	FILE *v;
+
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	v = fopen(victim, "w");
+	assert_non_null(v);
+	fputs("secret\n", v);
+	fclose(v);
+	assert_int_equal(chmod(victim, 0600), 0);
+	assert_int_equal(symlink(victim, f->path), 0);
+	assert_int_equal(rotfile_open(&rf, f->path, 1024, 5), -ELOOP);
+	assert_int_equal(size_of(victim), 7);
+	struct stat st;
+
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* A link planted at FILE.1.gz.tmp before a rotation: the compressed file
+ * is created exclusively, never written through the link. */
+static void test_rotation_never_writes_through_a_planted_temporary_link(void **state)
+{
+	struct fixture *f = *state;
+	struct rotating_file rf;
+	char victim[160], tmp[160], old[160];
+	FILE *v;
+
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	snprintf(tmp, sizeof(tmp), "%s.1.gz.tmp", f->path);
+	v = fopen(victim, "w");
+	assert_non_null(v);
+	fputs("secret\n", v);
+	fclose(v);
+	assert_int_equal(symlink(victim, tmp), 0);
+	assert_int_equal(rotfile_open(&rf, f->path, 1024, 5), 0);
+	write_lines(&rf, 0, 52);
+	rotfile_close(&rf);
+	assert_int_equal(size_of(victim), 7);
+	snprintf(old, sizeof(old), "%s.1.gz", f->path);
+	assert_non_null(gunzip(old));
+}
+
 static void test_only_keep_old_files_stay_newest_first(void **state)
 {
 	struct fixture *f = *state;
@@ -320,6 +368,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_full_file_moves_to_dot_1_gz_without_splitting_a_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_path_that_is_a_symlink_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_rotation_never_writes_through_a_planted_temporary_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_keep_old_files_stay_newest_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reopening_appends_and_counts_what_is_there,

@@ -9,16 +9,16 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "base/dns_cache.h"
+#include "base/siphash.h"
 
 #define NONE UINT32_MAX
 
-static uint32_t hash(const struct dns_addr_key *k)
+/* Keyed: the addresses come from DNS answers, which others choose. With a
+ * public hash (FNV), addresses picked for one bucket made every lookup a
+ * walk of one long chain. */
+static uint32_t bucket(const struct dns_cache *c, const struct dns_addr_key *k)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < sizeof(k->addr); i++)
-		h = (h ^ k->addr[i]) * 0x100000001b3ull;
-	return (uint32_t)(h ^ h >> 32);
+	return (uint32_t)siphash24(&c->key, k->addr, sizeof(k->addr)) & (c->n_buckets - 1);
 }
 
 void dns_addr_key_of(int family, const uint8_t *addr, struct dns_addr_key *k)
@@ -35,9 +35,14 @@ void dns_addr_key_of(int family, const uint8_t *addr, struct dns_addr_key *k)
 
 int dns_cache_init(struct dns_cache *c, uint32_t cap)
 {
+	int ret;
+
 	memset(c, 0, sizeof(*c));
 	if (!cap)
 		return -EINVAL;
+	ret = siphash_key_random(&c->key);
+	if (ret)
+		return ret;
 	c->cap = cap;
 	for (c->n_buckets = 1; c->n_buckets < cap * 2; c->n_buckets <<= 1)
 		;
@@ -87,7 +92,7 @@ static void push_front(struct dns_cache *c, uint32_t i)
 
 static uint32_t find(const struct dns_cache *c, const struct dns_addr_key *k)
 {
-	uint32_t i = c->buckets[hash(k) & (c->n_buckets - 1)];
+	uint32_t i = c->buckets[bucket(c, k)];
 
 	while (i != NONE && memcmp(&c->e[i].key, k, sizeof(*k)))
 		i = c->e[i].chain;
@@ -97,7 +102,7 @@ static uint32_t find(const struct dns_cache *c, const struct dns_addr_key *k)
 /* Takes entry i out of its bucket and the LRU list. */
 static void remove_entry(struct dns_cache *c, uint32_t i)
 {
-	uint32_t *p = &c->buckets[hash(&c->e[i].key) & (c->n_buckets - 1)];
+	uint32_t *p = &c->buckets[bucket(c, &c->e[i].key)];
 
 	while (*p != i)
 		p = &c->e[*p].chain;
@@ -129,7 +134,7 @@ void dns_cache_put(struct dns_cache *c, const struct dns_addr_key *addr, const c
 		e = &c->e[i];
 		e->key = *addr;
 		e->used = 1;
-		b = hash(addr) & (c->n_buckets - 1);
+		b = bucket(c, addr);
 		e->chain = c->buckets[b];
 		c->buckets[b] = i;
 		c->n++;
@@ -139,6 +144,21 @@ void dns_cache_put(struct dns_cache *c, const struct dns_addr_key *addr, const c
 	e->val.expires_ns = expires_ns;
 	snprintf(e->val.name, sizeof(e->val.name), "%s", name);
 	push_front(c, i);
+}
+
+uint32_t dns_cache_longest_chain(const struct dns_cache *c)
+{
+	uint32_t longest = 0;
+
+	for (uint32_t b = 0; b < c->n_buckets; b++) {
+		uint32_t n = 0;
+
+		for (uint32_t i = c->buckets[b]; i != NONE; i = c->e[i].chain)
+			n++;
+		if (n > longest)
+			longest = n;
+	}
+	return longest;
 }
 
 const struct dns_name_val *dns_cache_get(struct dns_cache *c, const struct dns_addr_key *addr,

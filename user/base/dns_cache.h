@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "juris.h"
+#include "base/siphash.h"
 
 struct dns_cache_entry {
 	struct dns_addr_key key;
@@ -21,9 +22,13 @@ struct dns_cache {
 	uint32_t cap, n_buckets, n;
 	uint32_t head, tail, free;	/* LRU ends; first unused entry */
 	uint64_t live_evictions;	/* unexpired names forgotten for room */
+	struct siphash_key key;		/* of the bucket hash, drawn at init */
 };
 
+/* Returns 0, -EINVAL, -ENOMEM, or getrandom()'s error. */
 int dns_cache_init(struct dns_cache *c, uint32_t cap);
+/* Entries in the longest bucket chain: what one lookup may walk. */
+uint32_t dns_cache_longest_chain(const struct dns_cache *c);
 void dns_cache_free(struct dns_cache *c);
 /* Records that addr answered for name until expires_ns (CLOCK_BOOTTIME). */
 void dns_cache_put(struct dns_cache *c, const struct dns_addr_key *addr, const char *name,

@@ -14,9 +14,12 @@
 
 #define FILE_MODE 0640
 
+/* O_NOFOLLOW: a symbolic link planted at the path (by whoever may write in
+ * its directory) must not turn the events, and the fchmod below, onto
+ * another file. */
 static int open_append(struct rotating_file *rf)
 {
-	int fd = open(rf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, FILE_MODE);
+	int fd = open(rf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
 	struct stat st;
 
 	if (fd < 0)
@@ -67,14 +70,27 @@ static void staged_name(const struct rotating_file *rf, char *buf, size_t len)
 static int gzip_file(const char *src, const char *dst)
 {
 	char buf[65536];
-	FILE *in = fopen(src, "re");
+	int sfd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *in = sfd < 0 ? NULL : fdopen(sfd, "r");
 	gzFile out;
 	size_t n;
 	int ret = 0, fd;
 
-	if (!in)
-		return -errno;
-	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE);
+	if (!in) {
+		ret = -errno;
+		if (sfd >= 0)
+			close(sfd);
+		return ret;
+	}
+	/* Created exclusively: a leftover of a crash is removed first, and
+	 * anything put there in between (a link to another file) makes the
+	 * open fail instead of writing through it. */
+	if (unlink(dst) && errno != ENOENT) {
+		ret = -errno;
+		fclose(in);
+		return ret;
+	}
+	fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
 		ret = -errno;
 		fclose(in);

@@ -58,6 +58,8 @@ const struct option_doc option_table[] = {
 	  "rotated event files kept as FILE.1.gz... (default 5)" },
 	{ { "metrics", required_argument, NULL, OPT_METRICS }, FOR_RUN, "[ADDR:]PORT",
 	  "serve Prometheus metrics at /metrics (ADDR default 127.0.0.1)" },
+	{ { "user", required_argument, NULL, OPT_USER }, FOR_RUN, "NAME",
+	  "once attached, run as this user (pins owned by it), with CAP_BPF alone" },
 	{ { "syslog", no_argument, NULL, OPT_SYSLOG }, FOR_RUN, NULL,
 	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",

@@ -289,6 +289,11 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		o->metrics = arg;
 		return 0;
 	}
+	case OPT_USER:
+		if (!arg[0])
+			goto bad;
+		o->user = arg;
+		return 0;
 	case OPT_FLOW_TABLE:
 		if (parse_u32(arg, 1024, 1u << 26, &o->policy.flow_table))
 			goto bad;

@@ -23,6 +23,7 @@ struct juris_opts {
 	bool json;
 	bool verbose;
 	bool syslog;			/* alerts to syslog(3) */
+	const char *user;		/* NULL or the --user NAME the daemon becomes */
 	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except/--nat64-prefix seen */
 	int report_format;		/* enum report_format */
 	int report_by;			/* enum report_by */

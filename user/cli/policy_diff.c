@@ -39,5 +39,7 @@ const char *options_fixed_difference(const struct juris_opts *a, const struct ju
 		return "metrics";
 	if (a->syslog != b->syslog)
 		return "syslog";
+	if (str_differ(a->user, b->user))
+		return "user";
 	return NULL;
 }

@@ -96,5 +96,9 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	else
 		fprintf(out, "# metrics = (none)\n");
 	fprintf(out, "syslog = %s\n", o->syslog ? "yes" : "no");
+	if (o->user)
+		print_value(out, "user", o->user);
+	else
+		fprintf(out, "# user = (none: the daemon keeps uid 0)\n");
 	fprintf(out, "flow-table = %u\n", o->policy.flow_table);
 }

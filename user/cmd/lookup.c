@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "base/text_escape.h"
 #include "kernel/bpf_access.h"
 #include "policy/names.h"
 #include "kernel/pins.h"
@@ -49,6 +50,8 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 		if (kind)
 			inet_ntop(AF_INET, v4, v4text, sizeof(v4text));
 	}
+	/* AS names come from the databases: escaped for each output. */
+	char *name = op ? (o->json ? text_utf8_clean(op->name) : text_terminal(op->name)) : NULL;
 
 	if (o->json) {
 		cJSON *obj = cJSON_CreateObject();
@@ -60,7 +63,7 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 		cJSON_AddStringToObject(obj, "verdict", lookup_verdict(r->verdict));
 		if (r->asn) {
 			cJSON_AddNumberToObject(obj, "asn", r->asn);
-			cJSON_AddStringToObject(obj, "as_org", op ? op->name : "");
+			cJSON_AddStringToObject(obj, "as_org", name ? name : "");
 			cJSON_AddStringToObject(obj, "operator_country", r->op_cc);
 		}
 		cJSON_AddBoolToObject(obj, "foreign_operator", foreign);
@@ -73,18 +76,20 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 			puts(s);
 		cJSON_free(s);
 		cJSON_Delete(obj);
+		free(name);
 		return;
 	}
 	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
 	       zone_name(r->zone), lookup_verdict(r->verdict));
 	if (r->asn)
-		printf("AS%u %s (%s%s)", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
+		printf("AS%u %s (%s%s)", r->asn, name ? name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
 	else
 		printf("-");
 	if (kind)
 		printf("  [%s %s]", embed4_kind_name(kind), v4text);
 	printf("\n");
+	free(name);
 }
 
 static int lookup_text(const struct juris_opts *o, const struct lookup_ctx *lc,

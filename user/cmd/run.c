@@ -537,7 +537,8 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
 	if (ret) {
 		fprintf(stderr, "juris: cannot open event file %s: %s\n", o->events,
-			strerror(-ret));
+			ret == -ELOOP ? "it is a symbolic link (refused: give the real path)"
+				      : strerror(-ret));
 		return ret;
 	}
 	event_writer_init(&c->events, c->events_file.f, mode_name(o->policy.mode),
@@ -642,10 +643,12 @@ static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 }, .nl_fd = -1,
-			     .follow = { .ifd = -1 } };
+			     .follow = { .ifd = -1 }, .metrics = { .fd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
+	uid_t uid = 0;
+	gid_t gid = 0;
 	int ret;
 
 	for (int i = 0; i < MAP_COUNT; i++)
@@ -654,6 +657,14 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
+	}
+	/* A bad --user is refused before anything is touched. */
+	if (o->user) {
+		ret = privilege_user(o->user, &uid, &gid, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			goto out;
+		}
 	}
 	ret = resolve_cgroups(o, &c);
 	if (ret)
@@ -681,7 +692,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = lock_pin_dir(o->policy.pin_dir, &c);
 	if (ret)
 		goto out;
-	/* Before anything is attached: a busy port must leave no trace. */
+	/* Before anything is attached: a busy port must leave no trace. The
+	 * server's thread starts after the capability drop, below. */
 	if (o->metrics) {
 		ret = metrics_start(&c.metrics, o->metrics, o->policy.pin_dir, JURIS_VERSION, err,
 				    sizeof(err));
@@ -690,8 +702,6 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 			rmdir(o->policy.pin_dir);	/* only if we left it empty */
 			goto out;
 		}
-		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
-			o->metrics);
 	}
 	hash = juris_policy_hash(&o->policy, c.db_path);
 	layout = juris_layout_hash(&o->policy, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
@@ -750,8 +760,41 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
-	if (privilege_drop(c.membership || c.gateway, err, sizeof(err)))
+	err[0] = 0;
+	if (o->user) {
+		/* The pins, so that the metrics server can open them; the
+		 * event file, so that rotation can recreate it (its directory
+		 * must be the user's too: LogsDirectory= under systemd). */
+		ret = privilege_chown_tree(o->policy.pin_dir, uid, gid);
+		if (!ret && c.events_file.f && fchown(fileno(c.events_file.f), uid, gid))
+			ret = -errno;
+		if (!ret)
+			ret = privilege_drop(c.membership || c.gateway, uid, gid, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "cannot give the pins and event file to %s: %s",
+				 o->user, strerror(-ret));
+		if (ret) {
+			/* Asked for, so not a warning: stop rather than run as root. */
+			fprintf(stderr, "juris: %s\n", err);
+			juris_set_daemon_pid(&c.maps, 0);
+			goto out;
+		}
+	} else if (privilege_drop(c.membership || c.gateway, 0, 0, err, sizeof(err))) {
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
+	}
+	/* No thread before this point: capsets, the bounding set and
+	 * no_new_privs are per thread, and a thread keeps what it had when
+	 * it started. */
+	if (o->metrics) {
+		ret = metrics_serve(&c.metrics, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			juris_set_daemon_pid(&c.maps, 0);
+			goto out;
+		}
+		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
+			o->metrics);
+	}
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
 			"pins at %s\n", o->policy.mode == MODE_ENFORCE ? "enforcing" : "auditing",

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "base/text_escape.h"
 #include "report/report_table.h"
 #include "policy/names.h"
 #include "kernel/pins.h"
@@ -134,18 +135,11 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	return ret;
 }
 
-/* Prints at most width columns of line: UTF-8 continuation bytes ("…")
- * take no column of their own. */
+/* Prints at most width columns of line (already escaped by the table
+ * printer), counted as the terminal does: wide characters take two. */
 static void put_cut(const char *line, int width)
 {
-	int cols = 0;
-	const char *p = line;
-
-	for (; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++cols > width)
-			break;
-	}
-	fwrite(line, 1, (size_t)(p - line), stdout);
+	fwrite(line, 1, text_cut(line, width, NULL), stdout);
 }
 
 /* Draws a frame at the top left of the screen, each line cut to the width

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include "base/addr.h"
+#include "base/text_escape.h"
 #include "daemon/alerts.h"
 #include "daemon/events.h"
 #include "policy/names.h"
@@ -20,9 +21,14 @@
 int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_emit_fn emit,
 		 void *arg)
 {
+	int ret;
+
 	memset(a, 0, sizeof(*a));
 	if (!n_slots || n_slots >= ALERT_NONE)
 		return -EINVAL;
+	ret = siphash_key_random(&a->key);
+	if (ret)
+		return ret;
 	a->n_buckets = 1;
 	while (a->n_buckets < n_slots)
 		a->n_buckets <<= 1;
@@ -49,22 +55,11 @@ void alerter_free(struct alerter *a)
 	a->buckets = NULL;
 }
 
-/* FNV-1a: cheap and spreads the few bytes that differ between flows. */
-static uint64_t hash_key(const struct alert_key *k)
-{
-	const unsigned char *p = (const unsigned char *)k;
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
+/* Keyed (SipHash, key drawn at init): processes choose the destinations,
+ * and must not be able to pile their flows into one bucket. */
 static uint32_t *bucket_of(struct alerter *a, const struct alert_key *k)
 {
-	return &a->buckets[hash_key(k) & (a->n_buckets - 1)];
+	return &a->buckets[siphash24(&a->key, k, sizeof(*k)) & (a->n_buckets - 1)];
 }
 
 static void list_unlink(struct alerter *a, uint32_t i)
@@ -145,17 +140,20 @@ static void format_alert(const struct juris_event *e, uint64_t suppressed, char 
 			 size_t len)
 {
 	const char *proto = transport_name(e->proto);
-	char dst[64], comm[17] = "", tail[64] = "";
+	char dst[64], comm[17] = "", name[16 * 4 + 3], tail[64] = "";
 
 	addr_format(e->family, e->daddr, dst, sizeof(dst));
 	memcpy(comm, e->comm, sizeof(e->comm));
+	/* The command is the process's own choice: quoted and escaped, it
+	 * can neither end the line nor pose as the fields after it. */
+	text_syslog(comm, name, sizeof(name));
 	if (suppressed)
 		snprintf(tail, sizeof(tail), "; %llu suppressed", (unsigned long long)suppressed);
-	snprintf(buf, len, "%s %s %s%s%s:%u country %.2s zone %s pid %u (%s) uid %u cgroup %llu%s",
+	snprintf(buf, len, "%s %s %s%s%s:%u country %.2s zone %s pid %u comm %s uid %u cgroup %llu%s",
 		 e->verdict == VERDICT_BLOCK ? "blocked" : "would_block", proto ? proto : "ip",
 		 e->family == AF_INET6 ? "[" : "", dst, e->family == AF_INET6 ? "]" : "",
 		 e->dport, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
-		 comm[0] ? comm : "-", e->uid, (unsigned long long)e->cgroup_id, tail);
+		 name, e->uid, (unsigned long long)e->cgroup_id, tail);
 }
 
 int alerter_event(struct alerter *a, const struct juris_event *e)

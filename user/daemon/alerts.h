@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "base/siphash.h"
 #include "juris.h"
 
 #define ALERT_SLOTS 4096	/* flows remembered */
@@ -59,6 +60,7 @@ struct alerter {
 	void *arg;
 	struct alert_counts total, period;
 	uint64_t period_start_ns;	/* 0: no summary period started yet */
+	struct siphash_key key;		/* of the bucket hash, drawn at init */
 };
 
 int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_emit_fn emit,

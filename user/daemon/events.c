@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "base/addr.h"
+#include "base/text_escape.h"
 #include "daemon/events.h"
 #include "policy/names.h"
 
@@ -63,6 +64,17 @@ static void format_time(char *buf, size_t len, __s64 real_ns)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + strlen(buf), len - strlen(buf), ".%03lldZ",
 		 (long long)(real_ns / 1000000ll % 1000));
+}
+
+/* Names from outside (process, DNS, AS, host) through text_utf8_clean():
+ * every line stays valid UTF-8, or strict parsers drop the event. */
+static void add_text(cJSON *o, const char *name, const char *s)
+{
+	char *clean = text_utf8_clean(s);
+
+	if (clean)
+		cJSON_AddStringToObject(o, name, clean);
+	free(clean);
 }
 
 static cJSON *add_object(cJSON *parent, const char *name)
@@ -125,14 +137,14 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 	as = add_object(dst, "as");
 	cJSON_AddNumberToObject(as, "number", e->asn);
 	if (op)
-		cJSON_AddStringToObject(add_object(as, "organization"), "name", op->name);
+		add_text(add_object(as, "organization"), "name", op->name);
 	o = add_object(jur, "operator");
 	if (home[0])
 		cJSON_AddStringToObject(o, "country", home);
 	cJSON_AddBoolToObject(o, "foreign", e->flags & GEO_F_FOREIGN_OP);
 	/* "located FR, operated from US (AS16509 Amazon)", for people. */
 	if (!operator_describe(line, sizeof(line), e->cc, e->asn, e->op_cc, op ? op->name : NULL))
-		cJSON_AddStringToObject(o, "summary", line);
+		add_text(o, "summary", line);
 }
 
 /* The IPv4 address an IPv6 destination carries, which juris judged it by:
@@ -168,7 +180,7 @@ static void add_domain(const struct event_writer *w, cJSON *root, const struct j
 	dst = cJSON_GetObjectItemCaseSensitive(root, "destination");
 	if (!dst)
 		dst = add_object(root, "destination");
-	cJSON_AddStringToObject(dst, "domain", name);
+	add_text(dst, "domain", name);
 }
 
 /* A packet socket has no destination juris can judge (the frames are the
@@ -192,7 +204,7 @@ static void add_packet_socket(cJSON *root, const struct juris_event *e)
 char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 {
 	cJSON *root = cJSON_CreateObject(), *o;
-	char ts[64], cc[3] = { e->cc[0], e->cc[1], 0 }, comm[17], uid[16];
+	char ts[64], cc[3] = { e->cc[0], e->cc[1], 0 }, comm[17], uid[16], proto[8];
 	const char *transport = transport_name(e->proto);
 	char *line;
 
@@ -214,7 +226,9 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 		o = add_object(root, "network");
 		if (transport)
 			cJSON_AddStringToObject(o, "transport", transport);
-		cJSON_AddNumberToObject(o, "iana_number", e->proto);
+		/* ECS declares network.iana_number a keyword: the string "6". */
+		snprintf(proto, sizeof(proto), "%u", e->proto);
+		cJSON_AddStringToObject(o, "iana_number", proto);
 		cJSON_AddStringToObject(o, "type", e->family == AF_INET ||
 					is_v4_mapped(e->daddr) ? "ipv4" : "ipv6");
 	}
@@ -223,11 +237,11 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 		comm[16] = 0;
 		o = add_object(root, "process");
 		cJSON_AddNumberToObject(o, "pid", e->pid);
-		cJSON_AddStringToObject(o, "name", comm);
+		add_text(o, "name", comm);
 		snprintf(uid, sizeof(uid), "%u", e->uid);
 		cJSON_AddStringToObject(add_object(root, "user"), "id", uid);
 	}
-	cJSON_AddStringToObject(add_object(root, "host"), "name", w->host);
+	add_text(add_object(root, "host"), "name", w->host);
 	o = add_object(root, "juris");
 	if (e->type != EVENT_PACKET_SOCKET)
 		cJSON_AddStringToObject(o, "zone", zone_name(e->zone));

@@ -96,7 +96,7 @@ static void operator_metric(FILE *out, const struct report *r, const char *name,
 		fprintf(out, "%s{asn=\"%" PRIu64 "\",operator_country=", name, row->num[asn]);
 		label_value(out, row->text[home][0] ? row->text[home] : "unknown");
 		fprintf(out, ",foreign=\"%s\",country=",
-			strcmp(row->text[foreign], "yes") ? "false" : "true");
+			row->num[foreign] ? "true" : "false");
 		label_value(out, row->text[cc][0] ? row->text[cc] : "unknown");
 		fputs(",verdict=", out);
 		label_value(out, row->text[verdict]);
@@ -274,6 +274,9 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		(unsigned long long)cnt[CNT_PACKET_SENDS_REFUSED]);
 	fprintf(out, "juris_packet_socket_total{what=\"send\",outcome=\"allowed\"} %llu\n",
 		(unsigned long long)cnt[CNT_PACKET_SENDS_SEEN]);
+	single(out, "juris_metrics_walks_total", "counter",
+	       "Walks of the pinned maps for /metrics: at most one a second, whatever the scrapes.",
+	       (unsigned long long)in->walks);
 	header(out, "juris_build_info", "gauge", "Version of juris (always 1).");
 	fputs("juris_build_info{version=", out);
 	label_value(out, in->version);

@@ -26,6 +26,7 @@ struct metrics_input {
 	uint64_t gw_attaches, gw_detaches;	/* meta: inside interfaces followed */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
+	uint64_t walks;				/* walks of the maps, this one included */
 };
 
 /* Writes every metric in the Prometheus text format (version 0.0.4). */

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Least privilege for juris run: after the attach, keep only what reading maps needs. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -43,7 +49,89 @@ static int last_cap(void)
 	return n > 0 ? n : 40;
 }
 
-int privilege_drop(bool reattach, char *err, size_t errlen)
+int privilege_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		snprintf(err, errlen, "unknown user %s%s%s", name, errno ? ": " : "",
+			 errno ? strerror(errno) : "");
+		return errno ? -errno : -ENOENT;
+	}
+	if (!pw->pw_uid) {
+		snprintf(err, errlen, "--user %s is uid 0: give an unprivileged user", name);
+		return -EINVAL;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+/* Gives dir (an open directory) and everything below it to uid:gid,
+ * without following links. */
+static int chown_below(int dir, uid_t uid, gid_t gid)
+{
+	DIR *d = fdopendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		ret = -errno;
+		close(dir);
+		return ret;
+	}
+	while (!ret && (e = readdir(d))) {
+		int sub;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fchownat(dirfd(d), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW))
+			ret = -errno;
+		else if (e->d_type == DT_DIR) {
+			sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC);
+			ret = sub < 0 ? -errno : chown_below(sub, uid, gid);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+int privilege_chown_tree(const char *path, uid_t uid, gid_t gid)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fchown(fd, uid, gid)) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return chown_below(fd, uid, gid);
+}
+
+/* Becomes uid:gid keeping the permitted capabilities (PR_SET_KEEPCAPS):
+ * with euid 0, writes to /proc/sys need no capability at all, so a
+ * daemon that kept uid 0 could make itself root again (core_pattern). */
+static int become(uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(1, &gid) ||
+	    setresgid(gid, gid, gid) || setresuid(uid, uid, uid)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot become uid %u gid %u: %s", (unsigned)uid,
+			 (unsigned)gid, strerror(errno));
+	}
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return ret;
+}
+
+int privilege_drop(bool reattach, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
 	int top = last_cap();
@@ -72,6 +160,17 @@ int privilege_drop(bool reattach, char *err, size_t errlen)
 			return ret;
 		}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (uid) {
+		/* The change of uid empties the effective set: read again. */
+		ret = become(uid, gid, err, errlen);
+		if (!ret)
+			ret = caps_get(d);
+		if (ret) {
+			if (!err[0])
+				snprintf(err, errlen, "capget: %s", strerror(-ret));
+			return ret;
+		}
+	}
 	for (int i = 0; i < 2; i++) {
 		__u32 bit = keep / 32 == i ? 1u << (keep % 32) : 0;
 
@@ -79,7 +178,7 @@ int privilege_drop(bool reattach, char *err, size_t errlen)
 			bit |= 1u << (CAP_NET_ADMIN % 32);
 
 		d[i].permitted &= bit;
-		d[i].effective &= bit;
+		d[i].effective = d[i].permitted;
 		d[i].inheritable = 0;
 	}
 	ret = caps_set(d);

@@ -3,6 +3,7 @@
  * pins the lot so that enforcement and counters outlive the daemon. */
 #include <dirent.h>
 #include <errno.h>
+#include <sys/random.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -77,6 +78,20 @@ static bool shareable(int m)
 	return (m >= MAP_GEO4_TBL24 && m <= MAP_OPER_V6) || m == MAP_ACTIVE;
 }
 
+/* The key of the programs' flow_id(), fresh at each load: pinned programs
+ * keep theirs, so a daemon that adopts the pins finds the same ids. */
+static int draw_flow_id_key(struct juris_bpf *s)
+{
+	__u64 key[FLOW_ID_KEY_WORDS];
+
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		return -EIO;
+	for (int i = 0; i < FLOW_ID_KEY_WORDS; i++)
+		key[i] &= ~1ull;	/* keeps each coefficient odd */
+	memcpy((void *)s->rodata->flow_id_key, key, sizeof(key));
+	return 0;
+}
+
 static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,
 			 int membership, int lsm, const struct juris_maps *reuse, char *err,
 			 size_t len)
@@ -86,6 +101,10 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 
 	if (!s)
 		return errorf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	if (draw_flow_id_key(s)) {
+		juris_bpf__destroy(s);
+		return errorf(err, len, -EIO, "cannot draw the flow-id key: getrandom failed");
+	}
 	bpf_map__set_max_entries(s->maps.flows, flows);
 	s->rodata->cfg_membership = (__u8)membership;
 	/* The cgroup tracepoints serve service mode alone. */

@@ -12,14 +12,6 @@
 #include "base/grow.h"
 #include "juris.h"
 
-int prefix_list_push(struct prefix_list *l, const struct net_prefix *p)
-{
-	if (grow_for_one((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 256))
-		return -ENOMEM;
-	l->v[l->n++] = *p;
-	return 0;
-}
-
 /* Maps the pages of a large buffer in one call before it is written: a
  * page fault per 4 KiB page cost a third of the compile on a VM. Only an
  * optimisation, so a kernel without MADV_POPULATE_WRITE (5.14) is fine. */
@@ -33,6 +25,26 @@ static void prefault(void *p, size_t len)
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 }
 
+/* Entries mapped ahead of the writes at a time: one call per 1.25 MiB. */
+#define PREFAULT_CHUNK 65536
+
+int prefix_list_push(struct prefix_list *l, const struct net_prefix *p)
+{
+	if (grow_for_one((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 256))
+		return -ENOMEM;
+	/* A reservation is only address space until the entries come: a
+	 * database whose metadata claims more networks than it has costs
+	 * memory for those it has. */
+	if (l->n >= l->faulted && l->cap > l->n) {
+		size_t end = l->cap - l->n > PREFAULT_CHUNK ? l->n + PREFAULT_CHUNK : l->cap;
+
+		prefault(&l->v[l->n], (end - l->n) * sizeof(*l->v));
+		l->faulted = end;
+	}
+	l->v[l->n++] = *p;
+	return 0;
+}
+
 int prefix_list_reserve(struct prefix_list *l, size_t n)
 {
 	struct net_prefix *v;
@@ -44,7 +56,6 @@ int prefix_list_reserve(struct prefix_list *l, size_t n)
 		return -ENOMEM;
 	l->v = v;
 	l->cap = n;
-	prefault(v, n * sizeof(*v));
 	return 0;
 }
 

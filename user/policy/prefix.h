@@ -19,6 +19,7 @@ struct net_prefix {
 struct prefix_list {
 	struct net_prefix *v;
 	size_t n, cap;
+	size_t faulted;		/* entries below this are mapped (prefix_list_push) */
 };
 
 int prefix_list_push(struct prefix_list *l, const struct net_prefix *p);

@@ -18,6 +18,7 @@
 #define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
 #define NUM(n, ...) { .name = n, .kind = COL_NUM, __VA_ARGS__ }
 #define BYTES { .name = "bytes", .kind = COL_BYTES }
+#define BOOL(n, ...) { .name = n, .kind = COL_BOOL, __VA_ARGS__ }
 
 static const struct report_col zone_cols[] = {
 	TEXT("zone"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
@@ -48,7 +49,7 @@ static const struct report_col process_cols[] = {
 /* The operator overlay: who runs the destinations, and from where. */
 static const struct report_col operator_cols[] = {
 	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
-	TEXT("foreign"), TEXT("country", .head = "CC"), TEXT("verdict"), NUM("flows"),
+	BOOL("foreign"), TEXT("country", .head = "CC"), TEXT("verdict"), NUM("flows"),
 	NUM("packets"), BYTES,
 };
 
@@ -168,7 +169,7 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 		if ((g->asn ? set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
 			    : set_text(row, 0, "-")) ||
 		    set_cc(row, 2, g->op_cc) ||
-		    set_text(row, 3, "%s", g->asn ? (g->foreign ? "yes" : "no") : "") ||
+		    (row->num[3] = g->asn && g->foreign, 0) ||
 		    set_cc(row, 4, g->cc) || set_text(row, 5, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 6;

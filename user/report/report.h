@@ -15,11 +15,13 @@
 #include "policy/embed4.h"
 
 /* How a printer shows a column: text as is; a number exactly; a byte
- * count exactly in JSON and CSV, human-readable (KiB, MiB) in the table. */
+ * count exactly in JSON and CSV, human-readable (KiB, MiB) in the table;
+ * a flag as true/false in JSON and CSV, yes/no in the table and HTML. */
 enum report_col_kind {
 	COL_TEXT,
 	COL_NUM,
 	COL_BYTES,
+	COL_BOOL,	/* num 0 or 1: a JSON boolean, "yes"/"no" for people */
 };
 
 struct report_col {
@@ -34,7 +36,7 @@ struct report_col {
 
 struct report_row {
 	char *text[REPORT_MAX_COLS];	/* COL_TEXT cells, malloc'd ("" when unknown) */
-	uint64_t num[REPORT_MAX_COLS];	/* COL_NUM and COL_BYTES cells */
+	uint64_t num[REPORT_MAX_COLS];	/* COL_NUM, COL_BYTES and COL_BOOL cells */
 	int verdict;			/* enum juris_verdict, for the order */
 };
 

@@ -252,6 +252,9 @@ static void table(FILE *out, const struct report *r, bool outside_only, uint32_t
 				fputs("<td class=\"n\">", out);
 				put_bytes(out, row->num[c]);
 				break;
+			case COL_BOOL:
+				fputs(row->num[c] ? "<td>yes" : "<td>no", out);
+				break;
 			}
 			fputs("</td>", out);
 		}

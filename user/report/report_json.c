@@ -4,7 +4,18 @@
 #include <stdlib.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "base/text_escape.h"
 #include "report/report_json.h"
+
+/* Text through text_utf8_clean(): a strict parser keeps the whole object. */
+static void add_text(cJSON *o, const char *name, const char *s)
+{
+	char *clean = text_utf8_clean(s);
+
+	if (clean)
+		cJSON_AddStringToObject(o, name, clean);
+	free(clean);
+}
 
 static cJSON *row_json(const struct report *r, const struct report_row *row)
 {
@@ -13,8 +24,10 @@ static cJSON *row_json(const struct report *r, const struct report_row *row)
 	for (int c = 0; o && c < r->n_cols; c++) {
 		const char *name = r->cols[c].name;
 
-		if (r->cols[c].kind == COL_TEXT)
-			cJSON_AddStringToObject(o, name, row->text[c] ? row->text[c] : "");
+		if (r->cols[c].kind == COL_BOOL)
+			cJSON_AddBoolToObject(o, name, row->num[c] != 0);
+		else if (r->cols[c].kind == COL_TEXT)
+			add_text(o, name, row->text[c] ? row->text[c] : "");
 		else
 			cJSON_AddNumberToObject(o, name, (double)row->num[c]);
 	}
@@ -36,7 +49,7 @@ int report_print_json(FILE *out, const struct report *r, int width)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cJSON_AddStringToObject(root, "by", report_by_name(r->by));
 	cJSON_AddStringToObject(root, "generated", when);
-	cJSON_AddStringToObject(root, "pin_dir", r->meta.pin_dir ? r->meta.pin_dir : "");
+	add_text(root, "pin_dir", r->meta.pin_dir ? r->meta.pin_dir : "");
 	cJSON_AddBoolToObject(root, "daemon_running", r->meta.daemon_running);
 	cJSON_AddStringToObject(root, "source", r->meta.from_flow_table ? "flow_table" : "totals");
 	ft = cJSON_AddObjectToObject(root, "flow_table");

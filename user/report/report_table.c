@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/text_escape.h"
 #include "report/report_table.h"
 
 #define GAP 2		/* spaces between columns */
@@ -30,15 +31,18 @@ const char *report_human_bytes(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-/* The text of one cell as the table shows it; "-" for an unknown value. */
+/* The text of one cell as the table shows it; "-" for an unknown value.
+ * Text comes from text_terminal() (shown[], one per row and column). */
 static const char *cell(const struct report *r, const struct report_row *row, int c, char *buf,
-			size_t len)
+			size_t len, char *const *shown)
 {
 	switch (r->cols[c].kind) {
 	case COL_TEXT:
-		return row->text[c] && row->text[c][0] ? row->text[c] : "-";
+		return row->text[c] && row->text[c][0] ? shown[c] : "-";
 	case COL_BYTES:
 		return report_human_bytes(row->num[c], buf, len);
+	case COL_BOOL:
+		return row->num[c] ? "yes" : "no";
 	default:
 		snprintf(buf, len, "%" PRIu64, row->num[c]);
 		return buf;
@@ -116,16 +120,22 @@ static void fit(const struct report *r, int *w, bool *shown, int width)
 		}
 }
 
-/* Prints s in w columns, cut with "…" when longer; ASCII is one column. */
+/* Prints s in w columns, cut with "…" when longer: columns, not bytes,
+ * so that wide and combining characters keep the next column in place. */
 static void put_cell(FILE *out, const char *s, int w, bool right)
 {
-	int n = (int)strlen(s);
+	int n = text_width(s), used;
+	size_t cut;
 
 	if (n > w) {
-		fprintf(out, "%.*s\u2026", w - 1, s);
+		cut = text_cut(s, w - 1, &used);
+		fprintf(out, "%.*s\u2026%*s", (int)cut, s, w - 1 - used, "");
 		return;
 	}
-	fprintf(out, right ? "%*s" : "%-*s", w, s);
+	if (right)
+		fprintf(out, "%*s%s", w - n, "", s);
+	else
+		fprintf(out, "%s%*s", s, w - n, "");
 }
 
 static void put_line(FILE *out, const struct report *r, const int *w, const bool *shown,
@@ -137,7 +147,7 @@ static void put_line(FILE *out, const struct report *r, const int *w, const bool
 		if (shown[c])
 			last = c;
 	for (int c = 0; c < r->n_cols; c++) {
-		bool right = r->cols[c].kind != COL_TEXT;
+		bool right = r->cols[c].kind == COL_NUM || r->cols[c].kind == COL_BYTES;
 		int cw = w[c];
 
 		if (!shown[c])
@@ -145,11 +155,34 @@ static void put_line(FILE *out, const struct report *r, const int *w, const bool
 		if (n++)
 			fprintf(out, "%*s", GAP, "");
 		/* No trailing blanks after a left-aligned last column. */
-		if (c == last && !right && (int)strlen(cells[c]) < cw)
-			cw = (int)strlen(cells[c]);
+		if (c == last && !right && text_width(cells[c]) < cw)
+			cw = text_width(cells[c]);
 		put_cell(out, cells[c], cw, right);
 	}
 	fputc('\n', out);
+}
+
+/* Every text cell through text_terminal(): rows × REPORT_MAX_COLS strings
+ * (NULL where no text), or NULL when out of memory. */
+static char **escape_cells(const struct report *r)
+{
+	char **t = calloc(r->n_rows * REPORT_MAX_COLS + 1, sizeof(*t));
+
+	for (size_t i = 0; t && i < r->n_rows; i++)
+		for (int c = 0; c < r->n_cols; c++) {
+			const char *s = r->rows[i].text[c];
+
+			if (r->cols[c].kind != COL_TEXT || !s)
+				continue;
+			t[i * REPORT_MAX_COLS + c] = text_terminal(s);
+			if (!t[i * REPORT_MAX_COLS + c]) {
+				for (size_t j = 0; j < r->n_rows * REPORT_MAX_COLS; j++)
+					free(t[j]);
+				free(t);
+				return NULL;
+			}
+		}
+	return t;
 }
 
 int report_print_table(FILE *out, const struct report *r, int width)
@@ -158,6 +191,10 @@ int report_print_table(FILE *out, const struct report *r, int width)
 	const char *cells[REPORT_MAX_COLS];
 	int w[REPORT_MAX_COLS];
 	bool shown[REPORT_MAX_COLS];
+	char **text = escape_cells(r);
+
+	if (!text)
+		return -ENOMEM;
 
 	for (int c = 0; c < r->n_cols; c++) {
 		const char *name = r->cols[c].head ? r->cols[c].head : r->cols[c].name;
@@ -172,7 +209,8 @@ int report_print_table(FILE *out, const struct report *r, int width)
 	}
 	for (size_t i = 0; i < r->n_rows; i++)
 		for (int c = 0; c < r->n_cols; c++) {
-			int n = (int)strlen(cell(r, &r->rows[i], c, bufs[c], sizeof(bufs[c])));
+			int n = text_width(cell(r, &r->rows[i], c, bufs[c], sizeof(bufs[c]),
+						&text[i * REPORT_MAX_COLS]));
 
 			if (n > w[c])
 				w[c] = n;
@@ -181,7 +219,8 @@ int report_print_table(FILE *out, const struct report *r, int width)
 	put_line(out, r, w, shown, cells);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		for (int c = 0; c < r->n_cols; c++)
-			cells[c] = cell(r, &r->rows[i], c, bufs[c], sizeof(bufs[c]));
+			cells[c] = cell(r, &r->rows[i], c, bufs[c], sizeof(bufs[c]),
+					&text[i * REPORT_MAX_COLS]);
 		put_line(out, r, w, shown, cells);
 	}
 	if (!r->n_rows)
@@ -193,5 +232,8 @@ int report_print_table(FILE *out, const struct report *r, int width)
 	if (r->meta.from_flow_table)
 		fprintf(out, "flow table: %" PRIu64 "/%" PRIu64 ", %" PRIu64 " evicted\n",
 			r->meta.flows_in_table, r->meta.flow_table_size, r->meta.flow_evictions);
+	for (size_t j = 0; j < r->n_rows * REPORT_MAX_COLS; j++)
+		free(text[j]);
+	free(text);
 	return ferror(out) ? -EIO : 0;
 }
