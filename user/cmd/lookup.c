@@ -15,6 +15,7 @@
 #include "kernel/loader.h"
 #include "policy/overlay.h"
 #include "policy/policy_data.h"
+#include "policy/reason.h"
 #include "base/synth_packet.h"
 
 struct lookup_result {
@@ -24,6 +25,7 @@ struct lookup_result {
 	__u32 asn;		/* 0 unless a listed operator announces it */
 	char op_cc[3];
 	int flags;		/* GEO_F_* */
+	int reason;		/* enum juris_reason */
 };
 
 static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
@@ -61,6 +63,7 @@ static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
 	r->op_cc[1] = (char)((ctx.cb[2] >> 8) & 0xff);
 	r->op_cc[2] = 0;
 	r->flags = (ctx.cb[2] >> 16) & 0xff;
+	r->reason = (ctx.cb[2] >> 24) & 0xff;
 	return 0;
 }
 
@@ -85,6 +88,7 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 		cJSON_AddStringToObject(obj, "country", r->country);
 		cJSON_AddStringToObject(obj, "zone", zone_name(r->zone));
 		cJSON_AddStringToObject(obj, "verdict", lookup_verdict(r->verdict));
+		cJSON_AddStringToObject(obj, "reason", reason_name(r->reason));
 		if (r->asn) {
 			cJSON_AddNumberToObject(obj, "asn", r->asn);
 			cJSON_AddStringToObject(obj, "as_org", op ? op->name : "");
@@ -98,8 +102,8 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 		cJSON_Delete(obj);
 		return;
 	}
-	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
-	       zone_name(r->zone), lookup_verdict(r->verdict));
+	printf("%-39s  %-7s  %-8s  %-7s  %-16s  ", ip, r->country[0] ? r->country : "-",
+	       zone_name(r->zone), lookup_verdict(r->verdict), reason_name(r->reason));
 	if (r->asn)
 		printf("AS%u %s (%s%s)\n", r->asn, op ? op->name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
@@ -236,8 +240,8 @@ int cmd_lookup(const struct juris_opts *o)
 		}
 	prog_fd = bpf_program__fd(skel->progs.juris_egress);
 	if (!o->json)
-		printf("%-39s  %-7s  %-8s  %-7s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
-		       "OPERATOR");
+		printf("%-39s  %-7s  %-8s  %-7s  %-16s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
+		       "REASON", "OPERATOR");
 	if (o->n_args == 0) {
 		ret = lookup_stdin(o, &ov.ops, prog_fd);
 	} else {

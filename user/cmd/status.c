@@ -42,6 +42,7 @@ static const char *attach_type_name(__u32 t)
 	case BPF_CGROUP_UDP4_SENDMSG: return "cgroup/sendmsg4";
 	case BPF_CGROUP_UDP6_SENDMSG: return "cgroup/sendmsg6";
 	case BPF_CGROUP_INET_INGRESS: return "cgroup_skb/ingress";
+	case BPF_CGROUP_INET_SOCK_RELEASE: return "cgroup/sock_release";
 	default: return "other";
 	}
 }

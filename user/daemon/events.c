@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include "base/addr.h"
 #include "daemon/events.h"
+#include "policy/reason.h"
 #include "cli/options.h"
 
 static __s64 ns_of(clockid_t clk)
@@ -58,7 +59,7 @@ static const char *hook_name(int hook)
 {
 	static const char *const names[HOOK_MAX] = {
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
-		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
+		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress", "cgroup/sock_release",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -197,9 +198,13 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(add_object(root, "host"), "name", w->host);
 	o = add_object(root, "juris");
 	cJSON_AddStringToObject(o, "zone", zone_name(e->zone));
+	cJSON_AddStringToObject(o, "reason", reason_name(e->reason));
 	cJSON_AddStringToObject(o, "policy", w->policy);
 	cJSON_AddStringToObject(o, "mode", w->mode);
 	cJSON_AddNumberToObject(o, "cgroup_id", (double)e->cgroup_id);
+	/* The socket: two connections of one process are two events. */
+	if (e->sock)
+		cJSON_AddNumberToObject(o, "socket_cookie", (double)e->sock);
 	cJSON_AddStringToObject(o, "hook", hook_name(e->hook));
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");

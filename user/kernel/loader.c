@@ -28,7 +28,7 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_OPER_V4] = "oper_v4", [MAP_OPER_V6] = "oper_v6",
 	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
-	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
+	[MAP_SOCK_FLOWS] = "sock_flows", [MAP_SOURCES_V4] = "sources_v4",
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
 	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
 	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
@@ -55,7 +55,7 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_TOTALS: return s->maps.totals;
 	case MAP_COUNTERS: return s->maps.counters;
 	case MAP_EVENTS: return s->maps.events;
-	case MAP_SOCK_OWNERS: return s->maps.sock_owners;
+	case MAP_SOCK_FLOWS: return s->maps.sock_flows;
 	case MAP_SOURCES_V4: return s->maps.sources_v4;
 	case MAP_SOURCES_V6: return s->maps.sources_v6;
 	case MAP_UPLINKS: return s->maps.uplinks;
@@ -345,6 +345,7 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 	struct bpf_program *progs[] = {
 		s->progs.juris_egress, s->progs.juris_connect4, s->progs.juris_connect6,
 		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6, s->progs.juris_dns_ingress,
+		s->progs.juris_sock_release,
 	};
 	char path[4096], name[96];
 	int ret;

@@ -33,7 +33,7 @@ struct report_col {
 	bool elastic;			/* the table shortens it before the other text */
 };
 
-#define REPORT_MAX_COLS 12
+#define REPORT_MAX_COLS 20
 
 struct report_row {
 	char *text[REPORT_MAX_COLS];	/* COL_TEXT cells, malloc'd ("" when unknown) */
