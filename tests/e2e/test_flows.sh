@@ -33,7 +33,7 @@ for line in open(sys.argv[1]):
     e = json.loads(line)
     if e.get("destination", {}).get("ip") == sys.argv[2]:
         p = e.get("process", {})
-        out.append([p.get("name"), p.get("pid"), e["event"]["action"], e["juris"]["reason"]])
+        out.append([p.get("name"), p.get("pid"), e["event"]["action"], e["juris"].get("reason")])
 print(json.dumps(sorted(out)))
 PY
 }
@@ -138,10 +138,10 @@ test_reasons_on_rows_events_and_lookup() {
 		<<< "$j")" "$(printf '{"%s": ["allow", "zone"], "%s": ["would_block", "zone"], "%s": ["allow", "exception"], "%s": ["allow", "unknown"]}' \
 		"$FR4" "$THIRD4" "$THIRD4B" "$UNKNOWN4" | json_get 'd')" "verdict and reason by destination" &&
 	assert_eq "$(json_get 'all(__import__("re").fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r[k])
-		for r in d["rows"] for k in ("first_seen", "last_seen"))' <<< "$j")" True \
+		for r in d["rows"] for k in ("first_seen", "last_seen"))' <<< "$j")" true \
 		"first_seen and last_seen are UTC ISO 8601" &&
 	assert_eq "$(json_get 'all(r["first_seen"] <= r["last_seen"] and r["uid"] == 0
-		for r in d["rows"])' <<< "$j")" True "first_seen <= last_seen, uid 0 (root)" || return 1
+		for r in d["rows"])' <<< "$j")" true "first_seen <= last_seen, uid 0 (root)" || return 1
 	c=$(report --by flow --format csv) || return 1
 	assert_eq "$(head -1 <<< "$c" | tr -d '\r' | tr ',' '\n' | grep -cxE 'reason|uid|asn|operator|first_seen|last_seen')" \
 		6 "CSV columns reason, uid, asn, operator, first_seen, last_seen" || return 1

@@ -31,7 +31,8 @@ static const struct report_col country_cols[] = {
 
 /* The source is this host (or a gateway's client) and the pid is in the
  * JSON: the first columns a narrow terminal can do without, after the
- * times, the operator and the uid. The domain (the name looked up, from
+ * times, the operator and the uid; the reason goes last (the verdict and
+ * zone say most of it). The domain (the name looked up, from
  * the pinned dns_names) is not elastic: it says where the bytes went, the
  * command shortens before it. A row is one connection (one socket) under
  * one verdict: a flow whose verdict changed has a row for each. */
@@ -42,21 +43,21 @@ enum {
 
 static const struct report_col flow_cols[] = {
 	[FC_PROTO] = TEXT("proto"),
-	[FC_SOURCE] = TEXT("source", .hide = 2, .elastic = true),
+	[FC_SOURCE] = TEXT("source", .hide = 3, .elastic = true),
 	[FC_DEST] = TEXT("destination"),
 	[FC_DOMAIN] = TEXT("domain"),
 	[FC_PORT] = NUM("port"),
 	[FC_CC] = TEXT("country", .head = "CC"),
 	[FC_ZONE] = TEXT("zone"),
 	[FC_VERDICT] = TEXT("verdict"),
-	[FC_REASON] = TEXT("reason"),
-	[FC_PID] = NUM("pid", .hide = 1),
-	[FC_UID] = NUM("uid", .hide = 3),
+	[FC_REASON] = TEXT("reason", .hide = 1),
+	[FC_PID] = NUM("pid", .hide = 2),
+	[FC_UID] = NUM("uid", .hide = 4),
 	[FC_COMMAND] = TEXT("command", .elastic = true),
-	[FC_ASN] = NUM("asn", .hide = 4),
-	[FC_OPERATOR] = TEXT("operator", .hide = 4, .elastic = true),
-	[FC_FIRST] = TEXT("first_seen", .hide = 5),
-	[FC_LAST] = TEXT("last_seen", .hide = 5),
+	[FC_ASN] = NUM("asn", .hide = 5),
+	[FC_OPERATOR] = TEXT("operator", .hide = 5, .elastic = true),
+	[FC_FIRST] = TEXT("first_seen", .hide = 6),
+	[FC_LAST] = TEXT("last_seen", .hide = 6),
 	[FC_PACKETS] = NUM("packets"),
 	[FC_BYTES] = BYTES,
 };
