@@ -119,9 +119,16 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
-		/* A private instance (lookup) reads no DNS: spare the verifier
-		 * its longest program (~0.4 s). */
+		/* A private instance (lookup, the test and bench drivers) runs
+		 * the egress program alone: spare the verifier the others (the
+		 * DNS one is its longest, ~0.4 s). */
 		bpf_program__set_autoload(s->progs.juris_dns_ingress, false);
+		bpf_program__set_autoload(s->progs.juris_connect4, false);
+		bpf_program__set_autoload(s->progs.juris_connect6, false);
+		bpf_program__set_autoload(s->progs.juris_sendmsg4, false);
+		bpf_program__set_autoload(s->progs.juris_sendmsg6, false);
+		bpf_program__set_autoload(s->progs.juris_sock_release, false);
+		bpf_program__set_autoload(s->progs.juris_tc_ingress, false);
 	}
 	if (reuse) {
 		for (int m = 0; m < MAP_COUNT; m++)
