@@ -778,15 +778,20 @@ int juris_egress(struct __sk_buff *skb)
 		return 1;
 	}
 	sk = skb->sk;
-	if (sk)
-		sk = bpf_sk_fullsock(sk);
-	/* A socket of no protocol is BPF_PROG_TEST_RUN's stand-in, new on
-	 * every run: its packets are judged as packets without a socket. */
-	if (sk && sk->protocol) {
+	if (sk) {
+		struct bpf_sock *full = bpf_sk_fullsock(sk);
+
+		/* A socket of no protocol is BPF_PROG_TEST_RUN's stand-in, new
+		 * on every run: judged as packets without a socket. */
+		if (full && !full->protocol)
+			sk = NULL;
+		else if (full)
+			sf = bpf_sk_storage_get(&sock_flows, full, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	}
+	if (sf) {
 		/* The established path of a socket's packets: its own flow. */
-		sf = bpf_sk_storage_get(&sock_flows, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 		cfg = live_policy(&slot);
-		if (sf && sock_flow_packet(sf, &k, skb->len, cfg)) {
+		if (sock_flow_packet(sf, &k, skb->len, cfg)) {
 			if (sf->verdict == VERDICT_BLOCK) {
 				count(CNT_PACKETS_BLOCKED);
 				return 0;
@@ -795,10 +800,12 @@ int juris_egress(struct __sk_buff *skb)
 		}
 		/* What it counted goes under the verdict it had, before the
 		 * flow table's path may change that verdict. */
-		if (sf)
-			sock_flow_flush(sf);
-		k.sock = bpf_get_socket_cookie(skb);
+		sock_flow_flush(sf);
 	}
+	/* A TIME_WAIT socket keeps its connection's cookie: the last ACK
+	 * lands in the connection's entry, not in a flow of its own. */
+	if (sk)
+		k.sock = bpf_get_socket_cookie(skb);
 	k.cgroup_id = bpf_skb_cgroup_id(skb);
 	id = flow_id(&k);
 	v = classify_flow(&k, id, &c);

@@ -41,7 +41,15 @@ CG=""
 JURIS_PID=""
 empty_cg=0
 BPF_STATS_WAS=""
+FLOOD_PIN=/sys/fs/bpf/juris-bench-$$-flood	# the instance of the reload-under-flood row
+FLOOD_JURIS=""
 cleanup() {
+	touch "$TMP/flood.stop" 2>/dev/null || true
+	if [ -n "$FLOOD_JURIS" ]; then
+		kill "$FLOOD_JURIS" 2>/dev/null || true
+		wait "$FLOOD_JURIS" 2>/dev/null || true
+	fi
+	[ -d "$FLOOD_PIN" ] && "$BUILD/juris" stop --pin-dir "$FLOOD_PIN" >/dev/null 2>&1 || true
 	[ -z "$BPF_STATS_WAS" ] || sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" 2>/dev/null || true
 	if [ -n "$JURIS_PID" ]; then
 		kill "$JURIS_PID" 2>/dev/null || true
@@ -55,7 +63,7 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$NS_PEER" 2>/dev/null || true
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		rmdir "$CG/plain" "$CG/juris" "$CG/empty" "$CG" 2>/dev/null || true
+		rmdir "$CG/plain" "$CG/juris" "$CG/empty" "$CG/flood" "$CG" 2>/dev/null || true
 	fi
 	rm -rf "$TMP"
 }
@@ -170,6 +178,59 @@ print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]
 		"$TMP/iperf3.json" 2>/dev/null || echo ""
 }
 
+# flood_counter NAME: a counter of juris status --json of the flood instance.
+flood_counter() {
+	"$BUILD/juris" status --json --pin-dir "$FLOOD_PIN" 2>/dev/null |
+		/usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1" 2>/dev/null
+}
+# reload_flood: juris reload of the full database, twice, while new flows
+# outside the policy make an event each (a second instance that judges the
+# peer's address, in no database, with --unknown deny, in audit mode, its
+# events written to /dev/null), and the ring buffer's drops counted: a
+# reload must never stop the reading of events. Sets FLOOD_* for row 7.
+reload_flood() {
+	local i t0 t1 d0 c0 flooder
+	mkdir -p "$CG/flood"
+	"$BUILD/juris" run --db "$DB" --cgroup "$CG/flood" --pin-dir "$FLOOD_PIN" --mode audit \
+		--unknown deny --events /dev/null > "$TMP/flood.log" 2>&1 &
+	FLOOD_JURIS=$!
+	for _ in $(seq 1 120); do
+		ls "$FLOOD_PIN"/link_egress_* >/dev/null 2>&1 && break
+		kill -0 "$FLOOD_JURIS" 2>/dev/null || break
+		sleep 0.5
+	done
+	if ! ls "$FLOOD_PIN"/link_egress_* >/dev/null 2>&1; then
+		echo "bench: the flood instance did not start: $(tail -1 "$TMP/flood.log")" >&2
+		return 0
+	fi
+	echo "bench: reload under an event flood" >&2
+	d0=$(flood_counter ringbuf_drops)
+	c0=$(flood_counter flows_created)
+	rm -f "$TMP/flood.stop"
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > "$1/cgroup.procs"; while [ ! -e "$2" ]; do
+		ip netns exec "$3" /usr/bin/python3 "$4" 192.0.2.2 1 60000 > /dev/null || exit 1; done' \
+		flood "$CG/flood" "$TMP/flood.stop" "$NS" "$TOP/tests/e2e/flood.py" &
+	flooder=$!
+	sleep 1
+	FLOOD_RELOADS=""
+	for i in 1 2; do
+		t0=$(now_ns)
+		"$BUILD/juris" reload --pin-dir "$FLOOD_PIN" > "$TMP/flood-reload.out" 2>&1 || true
+		t1=$(now_ns)
+		FLOOD_RELOADS+="$(ms "$t0" "$t1") "
+	done
+	sleep 1
+	touch "$TMP/flood.stop"
+	wait "$flooder" || true
+	FLOOD_DROPS=$(( $(flood_counter ringbuf_drops) - d0 ))
+	FLOOD_EVENTS=$(( $(flood_counter flows_created) - c0 ))
+	kill "$FLOOD_JURIS" 2>/dev/null || true
+	wait "$FLOOD_JURIS" 2>/dev/null || true
+	FLOOD_JURIS=""
+	"$BUILD/juris" stop --pin-dir "$FLOOD_PIN" >/dev/null 2>&1 || true
+}
+
 # Throughput: every filter stays loaded; a round turns on one at a time
 # (the nftables chain, the iptables rule, or the sender's cgroup where
 # juris is attached), so that the configurations alternate under the same
@@ -265,6 +326,7 @@ if [ "$tp" = 1 ]; then
 	wait "$JURIS_PID" 2>/dev/null || true
 	JURIS_PID=""
 	"$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
+	reload_flood
 fi
 LOAD_END=$(loadavg)
 
@@ -360,6 +422,10 @@ printf '| 3 | load: compile .mmdb → prefixes | ms | %s | | | |\n' "$(num "$com
 printf '| 3 | load: programs + map fill (fill %s ms) | ms | %s | | | |\n' "$(num "$fill_ms")" "$(num "$load_ms")"
 printf '| 3 | load: total (juris all prefixes; nft -f, ipset restore the denied ones) | ms | %s | | %s | %s |\n' \
 	"$(num "$juris_ms")" "$(vs_juris "$nft_ms" "$juris_ms")" "$(vs_juris "$ipset_ms" "$juris_ms")"
+if [ -n "${FLOOD_DROPS:-}" ]; then
+	printf '| 7 | reload under an event flood: ring-buffer drops during 2 × juris reload (%s ms) of the full database, %s new flows outside the policy | events | %s | | | |\n' \
+		"$(echo $FLOOD_RELOADS | sed 's/ / and /')" "$(num "$FLOOD_EVENTS")" "$(num "$FLOOD_DROPS")"
+fi
 if [ -n "$reload_ms" ]; then
 	printf '| 3 | reload: %s | ms | %s | | | |\n' "$reload_note" "$(num "$reload_ms")"
 else
