@@ -413,7 +413,8 @@ static __always_inline void lookup_operator(const struct juris_config *cfg, __u3
 
 /* The one classifier every hook calls. daddr is 16 bytes; for AF_INET only
  * the first four are read. IPv4-mapped IPv6 destinations are IPv4. */
-static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
+static __always_inline void classify_as(int family, const __u8 *daddr, struct classification *c,
+				       int enforce)
 {
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
@@ -472,7 +473,12 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 		count(CNT_SLOT_MISSING);
 		c->generation = 0;
 	}
-	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+	c->verdict = enforce || cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+}
+
+static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
+{
+	classify_as(family, daddr, c, 0);
 }
 
 /* The classification that flow entry v holds. */
@@ -775,6 +781,14 @@ int juris_egress(struct __sk_buff *skb)
 		err = -1;
 	if (err) {
 		count(CNT_NOT_IP);
+		return 1;
+	}
+	/* juris lookup's dry run of the live program: classified as enforce
+	 * would, nothing counted, nothing kept. Only BPF_PROG_TEST_RUN can
+	 * set cb: the kernel zeroes it before a real packet reaches us. */
+	if (skb->cb[CB_DRY_RUN_WORD] == CB_DRY_RUN) {
+		classify_as(k.family, k.daddr, &c, 1);
+		set_cb(skb, &c);
 		return 1;
 	}
 	sk = skb->sk;

@@ -358,6 +358,13 @@ struct dns_pattern_key {
  * from ctx_out: zone | verdict << 8 | cc[0] << 16 | cc[1] << 24. */
 #define CB_RESULT(zone, verdict, c0, c1) \
 	((__u32)(zone) | (__u32)(verdict) << 8 | (__u32)(__u8)(c0) << 16 | (__u32)(__u8)(c1) << 24)
+/* juris lookup sets skb->cb[CB_DRY_RUN_WORD] to CB_DRY_RUN in ctx_in: the
+ * egress program then classifies as enforce would and counts nothing, so
+ * that the live, pinned program answers a lookup (no load, no verifier)
+ * without touching the counters. */
+#define CB_DRY_RUN_WORD 4
+#define CB_DRY_RUN 0x6a757279u	/* "jury" */
+
 /* skb->cb[1] holds the ASN, skb->cb[2] the operator's country, flags and
  * reason. */
 #define CB_OPERATOR(o0, o1, flags, reason) \
