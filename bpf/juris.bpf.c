@@ -230,28 +230,13 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-/* Who opened a socket, recorded by the socket hooks so that the packet hook
- * can attribute a flow to a process even when it runs in softirq context. */
-struct sock_owner {
-	__u32 pid;
-	__u32 uid;
-	char comm[16];
-	__u64 last_refused;	/* destination of the last datagram event */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sock_owner);
-} sock_owners SEC(".maps");
-
 struct classification {
 	char cc[2];
 	__u8 zone;
 	__u8 verdict;
 	__u8 flags;
 	char op_cc[2];
+	__u8 reason;		/* enum juris_reason */
 	__u32 asn;
 	__u32 generation;	/* of the policy that decided */
 };
@@ -394,6 +379,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 #include "cgroup_watch.bpf.h"
 #include "dns.bpf.h"
 #include "flow_table.bpf.h"
+#include "sock_flow.bpf.h"
 
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
 {
@@ -436,7 +422,8 @@ static __always_inline int embedded_v4(const struct juris_config *cfg, const __u
 /* The one classifier every hook calls. daddr is 16 bytes; for AF_INET only
  * the first four are read. An IPv6 destination that carries an IPv4 one
  * is judged as that IPv4 address; an exception of either allows it. */
-static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
+static __always_inline void classify_as(int family, const __u8 *daddr, struct classification *c,
+				       int enforce)
 {
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
@@ -463,6 +450,8 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->asn = 0;
 	c->op_cc[0] = 0;
 	c->op_cc[1] = 0;
+	c->reason = c->zone == ZONE_LOCAL ? REASON_LOCAL :
+		    c->zone == ZONE_UNKNOWN ? REASON_UNKNOWN : REASON_ZONE;
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg)
 		return;
@@ -471,15 +460,25 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	if (!missing) {
 		if (zone_allowed(cfg, c->zone) && !(foreign && cfg->foreign_op == FOREIGN_OP_DENY)) {
 			/* Audit of foreign operators: reported, never blocked. */
-			if (foreign && cfg->foreign_op == FOREIGN_OP_AUDIT)
+			if (foreign && cfg->foreign_op == FOREIGN_OP_AUDIT && c->zone != ZONE_LOCAL) {
 				c->verdict = VERDICT_WOULD_BLOCK;
+				c->reason = REASON_FOREIGN_OP;
+			}
 			return;
 		}
+		/* Inside the zone, only the operator keeps it out. */
+		if (zone_allowed(cfg, c->zone))
+			c->reason = REASON_FOREIGN_OP;
 		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing) ||
-		    dns_excepted(family, daddr) ||
-		    (daddr6 && (lookup_slot(&except_v4, &except_v6, slot, AF_INET6, daddr6,
-					    &missing) || dns_excepted(AF_INET6, daddr6)))) {
+		    (daddr6 && lookup_slot(&except_v4, &except_v6, slot, AF_INET6, daddr6,
+					   &missing))) {
 			c->flags |= GEO_F_EXCEPTION;
+			c->reason = REASON_EXCEPTION;
+			return;
+		}
+		if (dns_excepted(family, daddr) || (daddr6 && dns_excepted(AF_INET6, daddr6))) {
+			c->flags |= GEO_F_EXCEPTION;
+			c->reason = REASON_DOMAIN_EXCEPTION;
 			return;
 		}
 	}
@@ -488,7 +487,27 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 		count(CNT_SLOT_MISSING);
 		c->generation = 0;
 	}
-	c->verdict = cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+	c->verdict = enforce || cfg->mode == MODE_ENFORCE ? VERDICT_BLOCK : VERDICT_WOULD_BLOCK;
+}
+
+static __always_inline void classify(int family, const __u8 *daddr, struct classification *c)
+{
+	classify_as(family, daddr, c, 0);
+}
+
+/* The classification that flow entry v holds. */
+static __always_inline void copy_class(const struct flow_val *v, struct classification *c)
+{
+	c->cc[0] = v->cc[0];
+	c->cc[1] = v->cc[1];
+	c->zone = v->zone;
+	c->verdict = v->verdict;
+	c->reason = v->reason;
+	c->flags = v->flags;
+	c->asn = v->asn;
+	c->op_cc[0] = v->op_cc[0];
+	c->op_cc[1] = v->op_cc[1];
+	c->generation = v->generation;
 }
 
 /* classify() for a packet of flow k (id: its flow_id()), with a flow cache
@@ -514,19 +533,16 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k, 
 			barrier_var(zero);
 			v->except_seq = __sync_fetch_and_add(&dns_except_seq, zero);
 			if (dns_excepted(k->family, k->daddr)) {
-				v->verdict = VERDICT_ALLOW;
-				v->flags |= GEO_F_EXCEPTION;
+				/* A verdict change: account_flow() keeps what
+				 * went before under the old one. */
+				copy_class(v, c);
+				c->verdict = VERDICT_ALLOW;
+				c->flags |= GEO_F_EXCEPTION;
+				c->reason = REASON_DOMAIN_EXCEPTION;
+				return v;
 			}
 		}
-		c->cc[0] = v->cc[0];
-		c->cc[1] = v->cc[1];
-		c->zone = v->zone;
-		c->verdict = v->verdict;
-		c->flags = v->flags;
-		c->asn = v->asn;
-		c->op_cc[0] = v->op_cc[0];
-		c->op_cc[1] = v->op_cc[1];
-		c->generation = v->generation;
+		copy_class(v, c);
 		return v;
 	}
 	classify(k->family, k->daddr, c);
@@ -534,8 +550,7 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k, 
 }
 
 static __always_inline void emit_event(const struct flow_key *k, const struct classification *c,
-				       __u8 type, __u8 hook, __u16 sport,
-				       const struct sock_owner *owner)
+				       __u8 type, __u8 hook, const struct sock_owner *owner)
 {
 	struct juris_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -556,7 +571,7 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 	}
 	__builtin_memcpy(e->saddr, k->saddr, 16);
 	__builtin_memcpy(e->daddr, k->daddr, 16);
-	e->sport = sport;
+	e->sport = bpf_ntohs(k->sport);
 	e->dport = bpf_ntohs(k->dport);
 	e->type = type;
 	e->hook = hook;
@@ -569,8 +584,9 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
 	e->flags = c->flags;
 	e->op_cc[0] = c->op_cc[0];
 	e->op_cc[1] = c->op_cc[1];
-	e->pad0 = 0;
+	e->reason = c->reason;
 	e->asn = c->asn;
+	e->sock = k->sock;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -579,14 +595,27 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
  * table could not take the flow (new again at each of its packets). */
 static __always_inline int account_flow(const struct flow_key *k, __u64 id, struct flow_val *v,
 					const struct classification *c, __u64 packets,
-					__u64 bytes, __u16 sport, const struct sock_owner *owner,
-					__u32 uid)
+					__u64 bytes, const struct sock_owner *owner, __u32 uid)
 {
-	struct flow_val nv = {};
-	__u64 now;
+	struct flow_scratch_slot *slot;
+	struct flow_val *nv;
 	long err;
 
 	if (v) {
+		if (v->generation != c->generation || v->verdict != c->verdict) {
+			/* A policy change applies to live flows; what they
+			 * sent before stays under the verdict it had. */
+			if (v->verdict != c->verdict)
+				flow_archive(v);
+			v->zone = c->zone;
+			v->verdict = c->verdict;
+			v->reason = c->reason;
+			v->flags = c->flags;
+			v->asn = c->asn;
+			v->op_cc[0] = c->op_cc[0];
+			v->op_cc[1] = c->op_cc[1];
+			v->generation = c->generation;
+		}
 		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
 		/* The coarse clock (the precise one costs ~30 ns on a VM's
 		 * kvm-clock), and only once a tick: the verifier turns
@@ -595,44 +624,43 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 			v->last_jiffies = bpf_jiffies64();
 			v->last_ns = bpf_ktime_get_coarse_ns();
 		}
-		if (v->generation != c->generation) {
-			/* A policy change applies to live flows. */
-			v->zone = c->zone;
-			v->verdict = c->verdict;
-			v->flags = c->flags;
-			v->asn = c->asn;
-			v->op_cc[0] = c->op_cc[0];
-			v->op_cc[1] = c->op_cc[1];
-			v->generation = c->generation;
-			v->except_seq = 0;
-		}
 		return 0;
 	}
-	now = bpf_ktime_get_boot_ns();
-	nv.key = *k;
-	nv.lane[0].cpu = bpf_get_smp_processor_id() + 1;
-	nv.lane[0].packets = packets;
-	nv.lane[0].bytes = bytes;
-	nv.first_ns = now;
-	nv.last_ns = bpf_ktime_get_coarse_ns();
-	nv.last_jiffies = bpf_jiffies64();
-	nv.uid = uid;
-	if (owner) {
-		nv.pid = owner->pid;
-		nv.uid = owner->uid;
-		__builtin_memcpy(nv.comm, owner->comm, sizeof(nv.comm));
+	/* The new entry is made in flow_scratch: with the packet's key and
+	 * classification it would not fit the stack. */
+	slot = scratch_get();
+	if (!slot) {
+		count(CNT_FLOW_INSERT_FAIL);
+		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
+		return 0;
 	}
-	nv.cc[0] = c->cc[0];
-	nv.cc[1] = c->cc[1];
-	nv.zone = c->zone;
-	nv.verdict = c->verdict;
-	nv.sport = sport;
-	nv.flags = c->flags;
-	nv.asn = c->asn;
-	nv.op_cc[0] = c->op_cc[0];
-	nv.op_cc[1] = c->op_cc[1];
-	nv.generation = c->generation;
-	err = bpf_map_update_elem(&flows, &id, &nv, BPF_NOEXIST);
+	nv = &slot->v;
+	__builtin_memset(nv, 0, sizeof(*nv));
+	nv->key = *k;
+	nv->lane[0].cpu = bpf_get_smp_processor_id() + 1;
+	nv->lane[0].packets = packets;
+	nv->lane[0].bytes = bytes;
+	nv->first_ns = bpf_ktime_get_boot_ns();
+	nv->last_ns = bpf_ktime_get_coarse_ns();
+	nv->last_jiffies = bpf_jiffies64();
+	nv->uid = uid;
+	if (owner) {
+		nv->pid = owner->pid;
+		nv->uid = owner->uid;
+		__builtin_memcpy(nv->comm, owner->comm, sizeof(nv->comm));
+	}
+	nv->cc[0] = c->cc[0];
+	nv->cc[1] = c->cc[1];
+	nv->zone = c->zone;
+	nv->verdict = c->verdict;
+	nv->reason = c->reason;
+	nv->flags = c->flags;
+	nv->asn = c->asn;
+	nv->op_cc[0] = c->op_cc[0];
+	nv->op_cc[1] = c->op_cc[1];
+	nv->generation = c->generation;
+	err = bpf_map_update_elem(&flows, &id, nv, BPF_NOEXIST);
+	scratch_put(slot);
 	if (err == 0) {
 		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
 		return 1;
@@ -702,6 +730,7 @@ static __always_inline int parse_ipv4(struct __sk_buff *skb, __u32 nh, struct fl
 	if (!(ip->frag_off & bpf_htons(IP_OFFSET_MASK)))
 		read_ports(skb, nh + ip->ihl * 4, ip->protocol, &sp, &dp);
 	k->dport = dp;
+	k->sport = sp;
 	*sport = bpf_ntohs(sp);
 	return 0;
 }
@@ -736,8 +765,18 @@ static __always_inline int parse_ipv6(struct __sk_buff *skb, __u32 nh, struct fl
 	k->proto = nexthdr;
 	read_ports(skb, off, nexthdr, &sp, &dp);
 	k->dport = dp;
+	k->sport = sp;
 	*sport = bpf_ntohs(sp);
 	return 0;
+}
+
+/* Sets skb->cb for BPF_PROG_TEST_RUN callers (juris lookup): they read the
+ * kernel's answer from ctx_out. */
+static __always_inline void set_cb(struct __sk_buff *skb, const struct classification *c)
+{
+	skb->cb[0] = CB_RESULT(c->zone, c->verdict, c->cc[0], c->cc[1]);
+	skb->cb[1] = c->asn;
+	skb->cb[2] = CB_OPERATOR(c->op_cc[0], c->op_cc[1], c->flags, c->reason);
 }
 
 SEC("cgroup_skb/egress")
@@ -745,9 +784,11 @@ int juris_egress(struct __sk_buff *skb)
 {
 	struct flow_key k = {};
 	struct classification c;
-	struct sock_owner *owner = NULL;
+	struct sock_flow *sf = NULL;
+	const struct juris_config *cfg;
 	struct flow_val *v;
 	struct bpf_sock *sk;
+	__u32 slot;
 	__u16 sport = 0;
 	__u64 id;
 	int err;
@@ -765,28 +806,58 @@ int juris_egress(struct __sk_buff *skb)
 		count(CNT_NOT_IP);
 		return 1;
 	}
-	id = flow_id(&k);
-	v = classify_flow(&k, id, &c);
-	skb->cb[0] = CB_RESULT(c.zone, c.verdict, c.cc[0], c.cc[1]);
-	skb->cb[1] = c.asn;
-	skb->cb[2] = CB_OPERATOR(c.op_cc[0], c.op_cc[1], c.flags);
-
-	if (!v) {
-		/* Attribution is only worth its cost on a new flow. */
-		sk = skb->sk;
-		if (sk)
-			sk = bpf_sk_fullsock(sk);
-		if (sk)
-			owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
+	/* juris lookup's dry run of the live program: classified as enforce
+	 * would, nothing counted, nothing kept. Only BPF_PROG_TEST_RUN can
+	 * set cb: the kernel zeroes it before a real packet reaches us. */
+	if (skb->cb[CB_DRY_RUN_WORD] == CB_DRY_RUN) {
+		classify_as(k.family, k.daddr, &c, 1);
+		set_cb(skb, &c);
+		return 1;
 	}
 	/* DNS queries are recorded so that only their answers count. */
 	if (k.dport == bpf_htons(DNS_PORT))
 		dns_note_query(skb);
-	/* The uid only names a new flow: not worth a helper call on the others. */
-	if (account_flow(&k, id, v, &c, 1, skb->len, sport, owner, v ? 0 : bpf_get_socket_uid(skb)) &&
-	    c.verdict != VERDICT_ALLOW)
-		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS, sport, owner);
+	sk = skb->sk;
+	if (sk) {
+		struct bpf_sock *full = bpf_sk_fullsock(sk);
 
+		/* A socket of no protocol is BPF_PROG_TEST_RUN's stand-in, new
+		 * on every run: judged as packets without a socket. */
+		if (full && !full->protocol)
+			sk = NULL;
+		else if (full)
+			sf = bpf_sk_storage_get(&sock_flows, full, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	}
+	if (sf) {
+		/* The established path of a socket's packets: its own flow. */
+		cfg = live_policy(&slot);
+		if (sock_flow_packet(sf, &k, skb->len, cfg)) {
+			if (sf->verdict == VERDICT_BLOCK) {
+				count(CNT_PACKETS_BLOCKED);
+				return 0;
+			}
+			return 1;
+		}
+		/* What it counted goes under the verdict it had, before the
+		 * flow table's path may change that verdict. */
+		sock_flow_flush(sf);
+	}
+	/* A TIME_WAIT socket keeps its connection's cookie: the last ACK
+	 * lands in the connection's entry, not in a flow of its own. */
+	if (sk)
+		k.sock = bpf_get_socket_cookie(skb);
+	k.cgroup_id = bpf_skb_cgroup_id(skb);
+	id = flow_id(&k);
+	v = classify_flow(&k, id, &c);
+	set_cb(skb, &c);
+	/* The uid only names a new flow: not worth a helper call on the others. */
+	if (account_flow(&k, id, v, &c, 1, skb->len, sf && sf->owner.pid ? &sf->owner : NULL,
+			 v ? 0 : bpf_get_socket_uid(skb)) &&
+	    c.verdict != VERDICT_ALLOW)
+		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_SKB_EGRESS,
+			   sf && sf->owner.pid ? &sf->owner : NULL);
+	if (sf)
+		sock_flow_follow(sf, &k, id, &c);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_PACKETS_BLOCKED);
 		return 0;
@@ -798,12 +869,13 @@ int juris_egress(struct __sk_buff *skb)
 static __always_inline struct sock_owner *remember_owner(struct bpf_sock_addr *ctx,
 							 struct sock_owner *tmp)
 {
-	struct sock_owner *o = NULL;
+	struct sock_flow *sf = NULL;
+	struct sock_owner *o = tmp;
 
 	if (ctx->sk)
-		o = bpf_sk_storage_get(&sock_owners, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!o)
-		o = tmp;
+		sf = bpf_sk_storage_get(&sock_flows, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (sf)
+		o = &sf->owner;
 	if (o->pid == 0) {
 		o->pid = bpf_get_current_pid_tgid() >> 32;
 		o->uid = (__u32)bpf_get_current_uid_gid();
@@ -854,6 +926,9 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 	 * through the socket's owner recorded above: one event, not two. */
 	if (c.verdict != VERDICT_BLOCK)
 		return 1;
+	/* The socket's own entry: two sockets refused the same destination
+	 * are two rows, each with its process. */
+	k.sock = bpf_get_socket_cookie(ctx);
 	if (type == EVENT_SENDMSG) {
 		/* One event per socket and destination, not one per datagram:
 		 * a UDP storm must not flood the ring buffer. The counter
@@ -862,15 +937,15 @@ static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8
 
 		if (owner->last_refused != dst) {
 			owner->last_refused = dst;
-			emit_event(&k, &c, type, hook, 0, owner);
+			emit_event(&k, &c, type, hook, owner);
 		}
 	} else {
-		emit_event(&k, &c, type, hook, 0, owner);
+		emit_event(&k, &c, type, hook, owner);
 	}
 	/* A refused connect never makes a packet: account it as a flow
 	 * with no bytes so that reports and totals show it. */
 	id = flow_id(&k);
-	account_flow(&k, id, flow_find(&k, id), &c, 0, 0, 0, owner, owner->uid);
+	account_flow(&k, id, flow_find(&k, id), &c, 0, 0, owner, owner->uid);
 	count(counter);
 	return 0;
 }
@@ -899,6 +974,18 @@ SEC("cgroup/sendmsg6")
 int juris_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return sock_hook(ctx, AF_INET6, HOOK_SENDMSG6, EVENT_SENDMSG, CNT_SENDMSG_BLOCKED);
+}
+
+/* A closed socket's last counts go to its flow's entry: nothing it sent is
+ * missing from the reports. */
+SEC("cgroup/sock_release")
+int juris_sock_release(struct bpf_sock *ctx)
+{
+	struct sock_flow *sf = bpf_sk_storage_get(&sock_flows, ctx, 0, 0);
+
+	if (sf)
+		sock_flow_flush(sf);
+	return 1;
 }
 
 #ifndef BPF_FIB_LOOKUP_SKIP_NEIGH
@@ -1123,8 +1210,8 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	v = classify_flow(&k, id, &c);
 	/* Bytes as the host hooks count them: from the network header. */
 	len = skb->len > nh ? skb->len - nh : 0;
-	if (account_flow(&k, id, v, &c, 1, len, sport, NULL, 0) && c.verdict != VERDICT_ALLOW)
-		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, sport, NULL);
+	if (account_flow(&k, id, v, &c, 1, len, NULL, 0) && c.verdict != VERDICT_ALLOW)
+		emit_event(&k, &c, EVENT_NEW_FLOW, HOOK_TC_INGRESS, NULL);
 	if (c.verdict == VERDICT_BLOCK) {
 		count(CNT_GW_PACKETS_BLOCKED);
 		return k.proto == IPPROTO_TCP ? reply_rst(skb, nh, &k) : reply_icmp(skb, nh, &k);

@@ -25,6 +25,17 @@ enum juris_verdict {
 	VERDICT_MAX,
 };
 
+/* Why a flow has its verdict: reports, events and juris lookup say it. */
+enum juris_reason {
+	REASON_ZONE = 0,	/* the destination's zone, inside or outside the allowed one */
+	REASON_UNKNOWN,		/* not in the database */
+	REASON_FOREIGN_OP,	/* run by an operator controlled from outside the allowed zone */
+	REASON_EXCEPTION,	/* allowed by an --except prefix */
+	REASON_DOMAIN_EXCEPTION,	/* allowed by an --except-domain name's answer */
+	REASON_LOCAL,		/* special-purpose range: never leaves the organisation */
+	REASON_MAX,
+};
+
 enum juris_mode {
 	MODE_AUDIT = 0,
 	MODE_ENFORCE = 1,
@@ -40,6 +51,7 @@ enum juris_hook {
 	HOOK_LSM_SOCKET_CREATE,	/* BPF LSM: a packet socket opened */
 	HOOK_LSM_SENDMSG,	/* BPF LSM: a send through a packet socket */
 	HOOK_SYS_SOCKET,	/* sys_enter of socket(): a packet socket (no usable LSM) */
+	HOOK_SOCK_RELEASE,	/* a socket's last counts, when it is closed */
 	HOOK_MAX,
 };
 
@@ -117,7 +129,8 @@ enum foreign_op_policy {
  * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
  * 3: the meta map says where the database comes from and counts follows,
  * the NAT64 prefixes and DNS resolvers of the config, hooks on the parents
- * of watched cgroups with watched_cg).
+ * of watched cgroups with watched_cg, flows per connection, verdict epochs,
+ * reasons, socket-local flows).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
 #define JURIS_PIN_FORMAT 3
@@ -187,23 +200,31 @@ struct inside_iface {
 	__u32 l3_off;		/* 14 on Ethernet, 0 on devices without L2 header */
 };
 
-/* What identifies a flow. Addresses in network byte order (IPv4 in the
- * first four bytes, rest zero); dport in network byte order. The flow
- * table is keyed by flow_id(), a 64-bit hash of it (bpf/flow_table.bpf.h):
- * the kernel hashes and compares 8 bytes instead of 48 on every packet;
- * the value holds the whole key, checked on every lookup. */
 /* Words of the flow_id() key in the programs' read-only data: one per
  * 32-bit word of struct flow_key. */
-#define FLOW_ID_KEY_WORDS 12
+#define FLOW_ID_KEY_WORDS 14
 
+/* What identifies a flow: one connection. Addresses in network byte order
+ * (IPv4 in the first four bytes, rest zero); ports in network byte order.
+ * sock is the socket's cookie, so that two sockets never share an entry
+ * even when their addresses and ports do (SO_REUSEPORT, a port reused
+ * after close); 0 for packets without a socket and forwarded ones, which
+ * the ports tell apart. epoch is 0 for the live entry of a flow; the
+ * entry of its bytes under an earlier verdict has the number of that
+ * change (flow_val.epochs). The flow table is keyed by flow_id(), a 64-bit
+ * hash of it (bpf/flow_table.bpf.h): the kernel hashes and compares 8
+ * bytes instead of 56 on every packet; the value holds the whole key,
+ * checked on every lookup. */
 struct flow_key {
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u8 proto;		/* IPPROTO_* */
 	__u16 dport;
-	__u32 pad0;
+	__u16 sport;		/* 0 for a connect refused before it had a port */
+	__u16 epoch;
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
+	__u64 sock;		/* socket cookie, 0 without a socket */
 };
 
 /* Counters of a flow that one CPU alone adds to, without atomics. */
@@ -220,34 +241,47 @@ struct flow_lane {
 /* Flow table value; counters in host order. first_ns is CLOCK_BOOTTIME (as
  * the events' timestamps); last_ns is CLOCK_MONOTONIC_COARSE, where the
  * precise clock would cost a third of the packet's time, and read only
- * when jiffies (last_jiffies) moved: the coarse clock moves with them. */
+ * when jiffies (last_jiffies) moved: the coarse clock moves with them.
+ *
+ * The bytes of a flow are counted under the verdict that applied when they
+ * went: when a policy change gives a live flow another verdict, its counts
+ * so far are copied to an entry of their own (key.epoch = ++epochs, the old
+ * verdict, reason and times) and the live entry goes on from there:
+ * base_packets and base_bytes say what it had counted before, and readers
+ * subtract them (report_read_flows). No counter is reset, so a packet that
+ * another CPU adds during the copy is never lost, at worst shown in the
+ * neighbouring epoch. */
 struct flow_val {
+	/* What an established packet reads: the key it checks and the cached
+	 * verdict (64 bytes), then its lane and the clock tick (64 more). */
 	struct flow_key key;	/* the flow, whose flow_id() is the map key */
-	/* The flow's packets are packets plus its lanes' packets, likewise
-	 * its bytes: CPUs without a lane add here, with atomics. */
-	__u64 packets;
-	__u64 bytes;
-	struct flow_lane lane[FLOW_LANES];
-	__u64 first_ns;
-	__u64 last_ns;
-	__u64 last_jiffies;
-	__u32 pid;		/* task that sent the first packet, 0 if unknown */
-	__u32 uid;
-	char comm[16];
-	char cc[2];
+	__u32 generation;	/* juris_config.generation of zone/verdict */
 	__u8 zone;
 	__u8 verdict;		/* enum juris_verdict */
-	__u16 sport;		/* host order, of the first packet */
+	__u8 reason;		/* enum juris_reason */
 	__u8 flags;		/* GEO_F_* */
-	__u8 pad0;
-	__u32 generation;	/* juris_config.generation of zone/verdict */
-	__u32 asn;		/* operator overlay, 0 when unknown */
-	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
-	__u8 pad1[6];
+	struct flow_lane lane[FLOW_LANES];
+	__u64 last_jiffies;
 	/* dns_except_seq when a verdict other than allow was last checked
 	 * against except_dyn: a packet checks again only once an answer for
 	 * an --except-domain name has come since. */
 	__u64 except_seq;
+	/* The flow's packets are packets plus its lanes' packets, likewise
+	 * its bytes: CPUs without a lane add here, with atomics. */
+	__u64 packets;
+	__u64 bytes;
+	__u64 base_packets;	/* counted under an earlier verdict (epochs) */
+	__u64 base_bytes;
+	__u64 first_ns;		/* of the flow, or of its verdict epoch */
+	__u64 last_ns;
+	__u32 pid;		/* task that opened the socket or sent the first packet, 0 if unknown */
+	__u32 uid;
+	char comm[16];
+	char cc[2];
+	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
+	__u32 asn;		/* operator overlay, 0 when unknown */
+	__u16 epochs;		/* verdict changes so far: entries of earlier epochs */
+	__u8 pad1[6];
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for
@@ -296,6 +330,10 @@ enum juris_counter {
 	CNT_PACKET_SENDS_SEEN,		/* sends through a packet socket let through (audit) */
 	CNT_GW_ICMP_SENT,	/* ICMP errors sent back for denied forwarded non-TCP */
 	CNT_GW_ICMP_RATE_LIMITED,	/* ICMP errors not sent: over GW_ICMP_PER_SEC */
+	/* Flow-table entries made besides new flows (totals' flows): a verdict
+	 * epoch's entry, a live socket's entry written again after the table
+	 * evicted it. Evictions are new flows plus these, less the entries. */
+	CNT_FLOW_ENTRIES_EXTRA,
 	CNT_MAX,
 };
 
@@ -327,8 +365,9 @@ struct juris_event {
 	char cc[2];
 	__u8 flags;
 	char op_cc[2];		/* operator overlay */
-	__u8 pad0;
+	__u8 reason;		/* enum juris_reason */
 	__u32 asn;
+	__u64 sock;		/* socket cookie, 0 without a socket */
 };
 
 /* DNS attribution (bpf/dns.bpf.h, user/daemon/dns_watch.c). */
@@ -429,8 +468,17 @@ struct dns_tcp_val {
  * from ctx_out: zone | verdict << 8 | cc[0] << 16 | cc[1] << 24. */
 #define CB_RESULT(zone, verdict, c0, c1) \
 	((__u32)(zone) | (__u32)(verdict) << 8 | (__u32)(__u8)(c0) << 16 | (__u32)(__u8)(c1) << 24)
-/* skb->cb[1] holds the ASN, skb->cb[2] the operator's country and flags. */
-#define CB_OPERATOR(o0, o1, flags) \
-	((__u32)(__u8)(o0) | (__u32)(__u8)(o1) << 8 | (__u32)(__u8)(flags) << 16)
+/* juris lookup sets skb->cb[CB_DRY_RUN_WORD] to CB_DRY_RUN in ctx_in: the
+ * egress program then classifies as enforce would and counts nothing, so
+ * that the live, pinned program answers a lookup (no load, no verifier)
+ * without touching the counters. */
+#define CB_DRY_RUN_WORD 4
+#define CB_DRY_RUN 0x6a757279u	/* "jury" */
+
+/* skb->cb[1] holds the ASN, skb->cb[2] the operator's country, flags and
+ * reason. */
+#define CB_OPERATOR(o0, o1, flags, reason) \
+	((__u32)(__u8)(o0) | (__u32)(__u8)(o1) << 8 | (__u32)(__u8)(flags) << 16 | \
+	 (__u32)(__u8)(reason) << 24)
 
 #endif /* JURIS_H */

@@ -62,7 +62,7 @@ static __always_inline void packet_event(int family, int sock_type, __u8 hook, _
 	k.cgroup_id = bpf_get_current_cgroup_id();
 	k.family = (__u8)family;
 	k.proto = (__u8)sock_type;
-	emit_event(&k, &c, EVENT_PACKET_SOCKET, hook, 0, &owner);
+	emit_event(&k, &c, EVENT_PACKET_SOCKET, hook, &owner);
 }
 
 /* The verdict on a packet socket of a watched task: block in enforce

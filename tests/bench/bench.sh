@@ -8,7 +8,8 @@
 # BENCH_FLOWS (packets per per-packet case, default 1000000), BENCH_SCALE_FLOWS
 # (first packets per scaling case, default 100000), BENCH_REPEAT (repeat of
 # the hot-flow runs, default 1000000), BENCH_BIG_FLOWS (entries of the big
-# flow table, default 1048576), BENCH_THROUGHPUT=0 skips the veth runs.
+# flow table, default 1048576), BENCH_ROUNDS (interleaved rounds of the
+# veth runs, default 5), BENCH_THROUGHPUT=0 skips the veth runs.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -21,6 +22,7 @@ SCALE_FLOWS=${BENCH_SCALE_FLOWS:-100000}
 REPEAT=${BENCH_REPEAT:-1000000}
 BIG_FLOWS=${BENCH_BIG_FLOWS:-1048576}
 THROUGHPUT=${BENCH_THROUGHPUT:-1}
+ROUNDS=${BENCH_ROUNDS:-5}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench: run as root (BPF_PROG_TEST_RUN, network namespaces)" >&2
@@ -39,7 +41,17 @@ CGROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 CG=""
 JURIS_PID=""
 empty_cg=0
+BPF_STATS_WAS=""
+FLOOD_PIN=/sys/fs/bpf/juris-bench-$$-flood	# the instance of the reload-under-flood row
+FLOOD_JURIS=""
 cleanup() {
+	touch "$TMP/flood.stop" 2>/dev/null || true
+	if [ -n "$FLOOD_JURIS" ]; then
+		kill "$FLOOD_JURIS" 2>/dev/null || true
+		wait "$FLOOD_JURIS" 2>/dev/null || true
+	fi
+	[ -d "$FLOOD_PIN" ] && "$BUILD/juris" stop --pin-dir "$FLOOD_PIN" >/dev/null 2>&1 || true
+	[ -z "$BPF_STATS_WAS" ] || sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" 2>/dev/null || true
 	if [ -n "$JURIS_PID" ]; then
 		kill "$JURIS_PID" 2>/dev/null || true
 		wait "$JURIS_PID" 2>/dev/null || true
@@ -52,7 +64,7 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$NS_PEER" 2>/dev/null || true
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		rmdir "$CG/plain" "$CG/juris" "$CG/empty" "$CG" 2>/dev/null || true
+		rmdir "$CG/plain" "$CG/juris" "$CG/empty" "$CG/flood" "$CG" 2>/dev/null || true
 	fi
 	rm -rf "$TMP"
 }
@@ -132,13 +144,29 @@ ipset_mem=$(ip netns exec "$NS" ipset list -t | awk '/^Size in memory/ { s += $4
 
 TP_SECONDS=2
 TP_FLOWS=8
-TP_ROUNDS=3
-# udp CGROUP: packets per second of small UDP datagrams sent from NS by a
-# process in CGROUP, over TP_FLOWS flows, bounded by TP_SECONDS and 100 M.
+TP_ROUNDS=$ROUNDS
+# udp CGROUP [FLOWS]: packets per second of small UDP datagrams sent from NS
+# by a process in CGROUP, over FLOWS (default TP_FLOWS) connected flows,
+# bounded by TP_SECONDS and 100 M.
 udp() {
 	# shellcheck disable=SC2016
 	sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" "$3" 192.0.2.2 "$4" "$5" 100000000' \
-		udp "$1" "$NS" "$BUILD/bench/udp_flood" "$TP_FLOWS" "$TP_SECONDS" | awk '{ print $3 }'
+		udp "$1" "$NS" "$BUILD/bench/udp_flood" "${2:-$TP_FLOWS}" "$TP_SECONDS" | awk '{ print $3 }'
+}
+# prog_stats PIN: "run_time_ns run_cnt" of a pinned program (bpf_stats on).
+prog_stats() {
+	bpftool -j prog show pinned "$1" 2>/dev/null | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin); print(d.get("run_time_ns", 0), d.get("run_cnt", 0))' 2>/dev/null || echo "0 0"
+}
+# run_ns CGROUP PIN FLOWS: mean ns per run of the program pinned at PIN, as
+# the kernel's bpf_stats count it, over a UDP flood of FLOWS connected flows
+# from CGROUP: what real packets pay, cache misses and all.
+run_ns() {
+	local t0 c0 t1 c1
+	read -r t0 c0 <<< "$(prog_stats "$2")"
+	udp "$1" "$3" > /dev/null
+	read -r t1 c1 <<< "$(prog_stats "$2")"
+	awk -v t="$((t1 - t0))" -v c="$((c1 - c0))" 'BEGIN { if (c > 0) printf "%.1f", t / c }'
 }
 # tcp CGROUP: bits per second received of one bulk TCP stream (iperf3)
 # from a process in CGROUP in NS, for TP_SECONDS.
@@ -151,11 +179,64 @@ print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]
 		"$TMP/iperf3.json" 2>/dev/null || echo ""
 }
 
+# flood_counter NAME: a counter of juris status --json of the flood instance.
+flood_counter() {
+	"$BUILD/juris" status --json --pin-dir "$FLOOD_PIN" 2>/dev/null |
+		/usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1" 2>/dev/null
+}
+# reload_flood: juris reload of the full database, twice, while new flows
+# outside the policy make an event each (a second instance that judges the
+# peer's address, in no database, with --unknown deny, in audit mode, its
+# events written to /dev/null), and the ring buffer's drops counted: a
+# reload must never stop the reading of events. Sets FLOOD_* for row 7.
+reload_flood() {
+	local i t0 t1 d0 c0 flooder
+	mkdir -p "$CG/flood"
+	"$BUILD/juris" run --db "$DB" --cgroup "$CG/flood" --pin-dir "$FLOOD_PIN" --mode audit \
+		--unknown deny --events /dev/null > "$TMP/flood.log" 2>&1 &
+	FLOOD_JURIS=$!
+	for _ in $(seq 1 120); do
+		ls "$FLOOD_PIN"/link_egress_* >/dev/null 2>&1 && break
+		kill -0 "$FLOOD_JURIS" 2>/dev/null || break
+		sleep 0.5
+	done
+	if ! ls "$FLOOD_PIN"/link_egress_* >/dev/null 2>&1; then
+		echo "bench: the flood instance did not start: $(tail -1 "$TMP/flood.log")" >&2
+		return 0
+	fi
+	echo "bench: reload under an event flood" >&2
+	d0=$(flood_counter ringbuf_drops)
+	c0=$(flood_counter flows_created)
+	rm -f "$TMP/flood.stop"
+	# shellcheck disable=SC2016
+	sh -c 'echo $$ > "$1/cgroup.procs"; while [ ! -e "$2" ]; do
+		ip netns exec "$3" /usr/bin/python3 "$4" 192.0.2.2 1 60000 > /dev/null || exit 1; done' \
+		flood "$CG/flood" "$TMP/flood.stop" "$NS" "$TOP/tests/e2e/flood.py" &
+	flooder=$!
+	sleep 1
+	FLOOD_RELOADS=""
+	for i in 1 2; do
+		t0=$(now_ns)
+		"$BUILD/juris" reload --pin-dir "$FLOOD_PIN" > "$TMP/flood-reload.out" 2>&1 || true
+		t1=$(now_ns)
+		FLOOD_RELOADS+="$(ms "$t0" "$t1") "
+	done
+	sleep 1
+	touch "$TMP/flood.stop"
+	wait "$flooder" || true
+	FLOOD_DROPS=$(( $(flood_counter ringbuf_drops) - d0 ))
+	FLOOD_EVENTS=$(( $(flood_counter flows_created) - c0 ))
+	kill "$FLOOD_JURIS" 2>/dev/null || true
+	wait "$FLOOD_JURIS" 2>/dev/null || true
+	FLOOD_JURIS=""
+	"$BUILD/juris" stop --pin-dir "$FLOOD_PIN" >/dev/null 2>&1 || true
+}
+
 # Throughput: every filter stays loaded; a round turns on one at a time
 # (the nftables chain, the iptables rule, or the sender's cgroup where
 # juris is attached), so that the configurations alternate under the same
 # machine load and the median of TP_ROUNDS rounds is kept.
-declare -A UDP TCP
+declare -A UDP TCP STATS
 tp=0
 reload_ms=""
 reload_note="pending juris reload"
@@ -191,6 +272,9 @@ if [ "$THROUGHPUT" = 1 ] && [ -n "$CGROOT" ]; then
 fi
 if [ "$tp" = 1 ]; then
 	echo "bench: throughput, $TP_ROUNDS rounds" >&2
+	if BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null); then
+		sysctl -qw kernel.bpf_stats_enabled=1 || BPF_STATS_WAS=""
+	fi
 	ipt=1
 	for _ in $(seq 1 "$TP_ROUNDS"); do
 		UDP[none]+="$(udp "$CG/plain") "
@@ -218,6 +302,14 @@ if [ "$tp" = 1 ]; then
 			UDP[empty]+="$(udp "$CG/empty") "
 			TCP[empty]+="$(tcp "$CG/empty") "
 		fi
+		# Real traffic, the kernel's own count of each program's time:
+		# juris and the empty program in turn, 1 and 64 flows.
+		if [ "$empty_cg" = 1 ] && [ -n "$BPF_STATS_WAS" ]; then
+			for n in 1 64; do
+				STATS[juris_$n]+="$(run_ns "$CG/juris" "$PIN/prog_egress" "$n") "
+				STATS[empty_$n]+="$(run_ns "$CG/empty" "$EMPTY_PIN" "$n") "
+			done
+		fi
 	done
 	# Reload of the same database by the running daemon, when this tree
 	# has juris reload: from the command's start to its return.
@@ -235,6 +327,7 @@ if [ "$tp" = 1 ]; then
 	wait "$JURIS_PID" 2>/dev/null || true
 	JURIS_PID=""
 	"$BUILD/juris" stop --pin-dir "$PIN" >/dev/null 2>&1 || true
+	reload_flood
 fi
 # 6: load time and memory on each geo database, side by side.
 echo "bench: geo databases, MaxMind and libloc" >&2
@@ -300,7 +393,8 @@ echo "- database: $(num "${J[prefixes_v4]}") IPv4 + $(num "${J[prefixes_v6]}") I
 echo "- 1, 5: BPF_PROG_TEST_RUN, mean ns per packet, reference an empty cgroup_skb program of the same type;" \
 	"first packets and flows in turn: $(num "$FLOWS") runs of repeat 1 each ($(num "$SCALE_FLOWS") for the first packets of row 5);" \
 	"hot flow: repeat $(num "$REPEAT"), median of 3"
-echo "- 2: veth between two namespaces, filter on the sender, median of $TP_ROUNDS rounds of ${TP_SECONDS} s; UDP 18-byte payload over $TP_FLOWS flows; TCP one iperf3 stream; reference no filter"
+echo "- 2: veth between two namespaces, filter on the sender, median of $TP_ROUNDS interleaved rounds of ${TP_SECONDS} s (listed below the table); UDP 18-byte payload over $TP_FLOWS flows; TCP one iperf3 stream; reference no filter"
+echo "- 6: the same veth, the kernel's bpf_stats (kernel.bpf_stats_enabled=1 during the rounds): run_time_ns ÷ run_cnt of juris's egress program and of the empty program, each on its cgroup, in the same rounds; median"
 echo "- ratios: rows 1, 2, 5 ÷ the reference column; rows 3, 4 ÷ juris"
 echo
 echo "| # | measure | unit | juris | reference | nftables | ipset |"
@@ -319,11 +413,23 @@ if [ "$tp" = 1 ]; then
 	tp_row "TCP bulk, iperf3, 1 stream" "Gbit/s" 1000000000 2 TCP
 	floor_row "UDP, $TP_FLOWS flows, 18-byte payload" "packets/s" 1 0 UDP
 	floor_row "TCP bulk, iperf3, 1 stream" "Gbit/s" 1000000000 2 TCP
+	for n in 1 64; do
+		[ -n "${STATS[juris_$n]:-}" ] || continue
+		j=$(median <<< "${STATS[juris_$n]}")
+		e=$(median <<< "${STATS[empty_$n]}")
+		printf '| 6 | real traffic (bpf_stats run_time_ns ÷ run_cnt), UDP, %s connected flow%s, sendmmsg | ns | %s (+%s, %s) | %s | | |\n' \
+			"$n" "$([ "$n" = 1 ] || echo s)" "$(num "$j" 1)" \
+			"$(num "$(awk -v a="$j" -v b="$e" 'BEGIN { print a - b }')" 1)" "$(ratio "$j" "$e")" "$(num "$e" 1)"
+	done
 fi
 printf '| 3 | load: compile .mmdb → prefixes | ms | %s | | | |\n' "$(num "$compile_ms")"
 printf '| 3 | load: programs + map fill (fill %s ms) | ms | %s | | | |\n' "$(num "$fill_ms")" "$(num "$load_ms")"
 printf '| 3 | load: total (juris all prefixes; nft -f, ipset restore the denied ones) | ms | %s | | %s | %s |\n' \
 	"$(num "$juris_ms")" "$(vs_juris "$nft_ms" "$juris_ms")" "$(vs_juris "$ipset_ms" "$juris_ms")"
+if [ -n "${FLOOD_DROPS:-}" ]; then
+	printf '| 7 | reload under an event flood: ring-buffer drops during 2 × juris reload (%s ms) of the full database, %s new flows outside the policy | events | %s | | | |\n' \
+		"$(echo $FLOOD_RELOADS | sed 's/ / and /')" "$(num "$FLOOD_EVENTS")" "$(num "$FLOOD_DROPS")"
+fi
 if [ -n "$reload_ms" ]; then
 	printf '| 3 | reload: %s | ms | %s | | | |\n' "$reload_note" "$(num "$reload_ms")"
 else
@@ -365,3 +471,16 @@ fi
 
 # The DNS cache under a flood of crafted addresses, against random ones.
 "$BUILD/bench/dns_flood"
+
+if [ "$tp" = 1 ]; then
+	echo
+	echo "Rounds, in the order run (row 2: packets/s and bit/s; row 6: ns):"
+	echo
+	for k in none nft ipset juris empty; do
+		[ -n "${UDP[$k]:-}" ] && echo "- UDP $k: ${UDP[$k]}"
+		[ -n "${TCP[$k]:-}" ] && echo "- TCP $k: ${TCP[$k]}"
+	done
+	for k in juris_1 empty_1 juris_64 empty_64; do
+		[ -n "${STATS[$k]:-}" ] && echo "- bpf_stats $k: ${STATS[$k]}"
+	done
+fi

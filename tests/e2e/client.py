@@ -11,6 +11,11 @@ usage: client.py tcp ADDRESS PORT            connect, expect "ok" back
            connect a UDP socket, create the file READY, wait for the file GO
            (at most 20 s), then send 5 datagrams on the connected socket: a
            socket opened before juris started
+       client.py udp-phases ADDRESS PORT SIZE COUNT READY GO
+           connect a UDP socket, send COUNT datagrams of SIZE bytes, create
+           the file READY, wait for the file GO (at most 20 s), send COUNT
+           more on the same socket: one connection across a policy change;
+           RESULT is OK, or the errno of the first refused send after GO
 
 Environment: CLIENT_SOURCE, an address to send from (gateway tests);
 CLIENT_TIMEOUT, seconds a TCP connect may take (default 3).
@@ -69,11 +74,43 @@ def udp_early(addr, port, ready, go):
     return "OK", time.perf_counter() - t0
 
 
+def wait_for(path):
+    deadline = time.monotonic() + 20
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def udp_phases(addr, port, size, count, ready, go):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.connect((addr, port))
+    payload = b"z" * size
+    for _ in range(count):
+        s.send(payload)
+    open(ready, "w").close()
+    if not wait_for(go):
+        return "NOGO", 0.0
+    t0 = time.perf_counter()
+    result = "OK"
+    for _ in range(count):
+        try:
+            s.send(payload)
+        except OSError as e:
+            if result == "OK":
+                result = errno.errorcode.get(e.errno, str(e.errno))
+    return result, time.perf_counter() - t0
+
+
 def main():
     t0 = time.perf_counter()
     try:
         if sys.argv[1] == "tcp":
             result, elapsed = tcp(sys.argv[2], int(sys.argv[3]))
+        elif sys.argv[1] == "udp-phases":
+            result, elapsed = udp_phases(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                                         int(sys.argv[5]), sys.argv[6], sys.argv[7])
         elif sys.argv[1] == "udp-early":
             result, elapsed = udp_early(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
         else:

@@ -33,6 +33,7 @@
 #include "report/report.h"
 #include "kernel/stats.h"
 #include "base/synth_packet.h"
+#include "policy/reason.h"
 
 struct inst {
 	struct juris_bpf *skel;
@@ -301,7 +302,9 @@ static int clash(const struct inst *in, int npackets)
 		return -errno;
 	id = next;
 	inet_pton(AF_INET, "203.0.113.99", v.key.saddr);	/* flow B */
-	memset(&v.packets, 0, sizeof(v.packets) + sizeof(v.bytes) + sizeof(v.lane));
+	v.packets = 0;
+	v.bytes = 0;
+	memset(v.lane, 0, sizeof(v.lane));
 	if (bpf_map_update_elem(in->flows, &id, &v, BPF_EXIST))
 		return -errno;
 	for (int p = 0; p < npackets && !ret; p++)
@@ -348,9 +351,13 @@ static int generation(const struct inst *in, int npackets)
 		ret = read_flows(in, &f, &n);
 	if (ret)
 		return ret;
-	printf("flows %zu\nflow_packets %llu\nflow_verdict %s\n", n,
-	       (unsigned long long)(n ? f[0].v.packets : 0),
-	       n ? verdict_name(f[0].v.verdict) : "none");
+	/* One entry per verdict: the live one (epoch 0) and the copy of what
+	 * went under the verdict before the change (epoch 1). */
+	printf("flows %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		printf("epoch%u_packets %llu\nepoch%u_verdict %s\nepoch%u_reason %s\n",
+		       f[i].k.epoch, (unsigned long long)f[i].v.packets, f[i].k.epoch,
+		       verdict_name(f[i].v.verdict), f[i].k.epoch, reason_name(f[i].v.reason));
 	for (int v = 0; v < VERDICT_MAX; v++) {
 		__u64 t[3], nested[3];
 		__u32 idx = TOTALS_INDEX(ZONE_UNKNOWN, v);

@@ -4,7 +4,8 @@
 # a private instance, tests/kernel/flow_table.c): established packets are
 # counted exactly whichever CPU sends them, in a lane or not, a flow never lands in another
 # flow's entry when their ids clash, and a cached verdict holds until the
-# policy generation changes.
+# policy generation changes, the packets before it keeping their verdict in
+# an entry of their own.
 . "$(dirname "$0")/../lib.sh"
 
 DRIVER=$(dirname "$JURIS")/kernel/flow_table
@@ -81,14 +82,18 @@ test_flow_id_of_a_flow_differs_between_two_loads() {
 	assert_eq "$(val "$out" same_id)" 0 "same id in two loads"
 }
 
-test_cached_verdict_holds_until_the_policy_generation_changes() {
+test_cached_verdict_holds_until_the_policy_generation_changes_and_history_keeps_the_old_one() {
 	local out
 	out=$(ft generation 5) || return 1
 	assert_eq "$(val "$out" phase0_verdict)" allow "verdict before the change" &&
 	assert_eq "$(val "$out" phase1_verdict)" allow "verdict, same generation" &&
 	assert_eq "$(val "$out" phase2_verdict)" would_block "verdict, new generation" &&
-	assert_eq "$(val "$out" flow_verdict)" would_block "verdict in the flow table" &&
-	assert_eq "$(val "$out" flow_packets)" 15 "packets of the flow" &&
+	assert_eq "$(val "$out" flows)" 2 "entries: one per verdict" &&
+	assert_eq "$(val "$out" epoch0_verdict)" would_block "verdict of the live entry" &&
+	assert_eq "$(val "$out" epoch0_packets)" 5 "packets since the change" &&
+	assert_eq "$(val "$out" epoch0_reason)" unknown "reason of the live entry" &&
+	assert_eq "$(val "$out" epoch1_verdict)" allow "verdict of the earlier packets" &&
+	assert_eq "$(val "$out" epoch1_packets)" 10 "packets before the change" &&
 	assert_eq "$(val "$out" unknown_allow_packets)" 10 "unknown/allow packets" &&
 	assert_eq "$(val "$out" unknown_would_block_packets)" 5 "unknown/would_block packets"
 }

@@ -81,6 +81,8 @@ static void test_audit_flow_event_is_would_block_with_ipv6_source(void **state)
 	e.family = AF_INET6;
 	e.proto = IPPROTO_UDP;
 	e.sport = 5353;
+	e.reason = REASON_DOMAIN_EXCEPTION;
+	e.sock = 1234567;
 	memset(e.daddr, 0, 16);
 	inet_pton(AF_INET6, "2001:db8:3::10", e.daddr);
 	inet_pton(AF_INET6, "2001:db8:2::1", e.saddr);
@@ -95,6 +97,8 @@ static void test_audit_flow_event_is_would_block_with_ipv6_source(void **state)
 	assert_string_equal(path(j, "destination", "ip")->valuestring, "2001:db8:3::10");
 	assert_string_equal(path(j, "network", "transport")->valuestring, "udp");
 	assert_string_equal(path(j, "network", "type")->valuestring, "ipv6");
+	assert_string_equal(path(j, "juris", "reason")->valuestring, "domain_exception");
+	assert_int_equal(path(j, "juris", "socket_cookie")->valueint, 1234567);
 	cJSON_Delete(j);
 	free(line);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
@@ -158,6 +159,45 @@ static void test_by_flow_shows_addresses_and_ports_in_host_order(void **state)
 	assert_string_equal(r.rows[0].text[col(&r, "proto")], "tcp");
 	assert_int_equal(r.rows[0].num[col(&r, "port")], 443);
 	assert_int_equal(r.rows[1].num[col(&r, "port")], 80);
+	report_free(&r);
+}
+
+/* A flow row says why and when: reason, uid, the operator, first and last
+ * seen in UTC ISO 8601 from the kernel's boot-time and monotonic clocks. */
+static void test_flow_rows_carry_reason_uid_operator_and_utc_times(void **state)
+{
+	struct report_input in = input();
+	struct flow_entry f = flow("192.0.2.241", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 42,
+				   "curl", 7, 1, 60);
+	struct timespec boot, mono;
+	struct report r = {};
+	const char *first, *last;
+
+	(void)state;
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &mono);
+	f.v.reason = REASON_FOREIGN_OP;
+	f.v.asn = 16509;
+	memcpy(f.v.op_cc, "US", 2);
+	f.v.first_ns = (uint64_t)boot.tv_sec * 1000000000ull - 3600ull * 1000000000ull;
+	f.v.last_ns = (uint64_t)mono.tv_sec * 1000000000ull;
+	in.flows = &f;
+	in.n_flows = 1;
+	assert_int_equal(report_build(&r, BY_FLOW, &in, 0), 0);
+	assert_string_equal(r.rows[0].text[col(&r, "reason")], "foreign_operator");
+	assert_int_equal(r.rows[0].num[col(&r, "uid")], 1000);
+	assert_int_equal(r.rows[0].num[col(&r, "asn")], 16509);
+	assert_string_equal(r.rows[0].text[col(&r, "operator")], "(US)");
+	first = r.rows[0].text[col(&r, "first_seen")];
+	last = r.rows[0].text[col(&r, "last_seen")];
+	assert_int_equal(strlen(first), 20);
+	assert_int_equal(first[10], 'T');
+	assert_int_equal(first[19], 'Z');
+	assert_true(strcmp(first, last) < 0);	/* an hour apart, both in UTC */
+	report_free(&r);
+	f.v.first_ns = 0;
+	assert_int_equal(report_build(&r, BY_FLOW, &in, 0), 0);
+	assert_string_equal(r.rows[0].text[col(&r, "first_seen")], "");
 	report_free(&r);
 }
 
@@ -485,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup(test_by_cgroup_names_paths_and_keeps_removed_ones_by_id, setup),
 		cmocka_unit_test_setup(test_by_flow_shows_addresses_and_ports_in_host_order, setup),
 		cmocka_unit_test(test_flow_domain_is_shown_and_dropped_from_the_table_when_empty),
+		cmocka_unit_test(test_flow_rows_carry_reason_uid_operator_and_utc_times),
 		cmocka_unit_test(test_by_zone_reads_totals_and_skips_empty_cells),
 		cmocka_unit_test_setup(test_top_keeps_the_first_rows_and_counts_all, setup),
 		cmocka_unit_test(test_human_bytes_uses_binary_units),

@@ -20,6 +20,7 @@
 #include "kernel/loader.h"
 #include "policy/overlay.h"
 #include "policy/policy_data.h"
+#include "policy/reason.h"
 
 static const char *lookup_verdict(int verdict)
 {
@@ -61,6 +62,7 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 		cJSON_AddStringToObject(obj, "country", r->country);
 		cJSON_AddStringToObject(obj, "zone", zone_name(r->zone));
 		cJSON_AddStringToObject(obj, "verdict", lookup_verdict(r->verdict));
+		cJSON_AddStringToObject(obj, "reason", reason_name(r->reason));
 		if (r->asn) {
 			cJSON_AddNumberToObject(obj, "asn", r->asn);
 			cJSON_AddStringToObject(obj, "as_org", name ? name : "");
@@ -79,8 +81,8 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 		free(name);
 		return;
 	}
-	printf("%-39s  %-7s  %-8s  %-7s  ", ip, r->country[0] ? r->country : "-",
-	       zone_name(r->zone), lookup_verdict(r->verdict));
+	printf("%-39s  %-7s  %-8s  %-7s  %-16s  ", ip, r->country[0] ? r->country : "-",
+	       zone_name(r->zone), lookup_verdict(r->verdict), reason_name(r->reason));
 	if (r->asn)
 		printf("AS%u %s (%s%s)", r->asn, name ? name : "", r->op_cc[0] ? r->op_cc : "?",
 		       foreign ? ", foreign" : "");
@@ -209,6 +211,11 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;
 	}
+	/* Under the running juris's own policy, its pinned program answers:
+	 * no program to load, no verifier, a few milliseconds. */
+	if (reuse && !o->policy_given && !o->policy.n_excepts &&
+	    !classifier_open_pinned(o->policy.pin_dir, &cls))
+		goto classify;
 	lookup_config(o, reuse, reuse ? pcfg.overlay : ov.loaded, &cfg);
 	config_get_nat64(&cfg, &nat64);
 	ret = classifier_load(&o->policy, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6,
@@ -217,9 +224,10 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;
 	}
+classify:
 	if (!o->json)
-		printf("%-39s  %-7s  %-8s  %-7s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
-		       "OPERATOR");
+		printf("%-39s  %-7s  %-8s  %-7s  %-16s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
+		       "REASON", "OPERATOR");
 	if (o->n_args == 0) {
 		ret = lookup_stdin(o, &lc, cls);
 	} else {

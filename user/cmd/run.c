@@ -43,6 +43,7 @@
 #include "kernel/gw_follow.h"
 #include "kernel/lsm.h"
 #include "kernel/watch.h"
+#include "base/threads.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
@@ -376,45 +377,78 @@ static void set_operator_names(struct run_ctx *c, const struct juris_opts *o)
 	c->events.ops = &c->ops;
 }
 
-/* SIGHUP or juris reload: the same file and flags as at start, read again. */
-static void reload(struct run_ctx *c)
-{
+/* A reload in progress: it runs on a thread of its own (reading the file,
+ * compiling the database, filling the idle slot take a second with the
+ * full database), so that the event loop goes on draining the ring buffer
+ * meanwhile and a flood of events during a reload loses none. */
+struct reload_job {
+	const struct juris_opts *live;	/* read only while the job runs */
+	const struct juris_maps *maps;
 	struct juris_opts next;
 	char msg[1024];
-	const char *fixed;
-	int ret = options_parse(c->o->argc, c->o->argv, &next);
+	int ret;
+	int done;			/* set by the thread, last (atomic) */
+	bool running;
+	struct beside thread;
+};
 
-	if (ret) {
-		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s",
+/* SIGHUP or juris reload: the same file and flags as at start, read again
+ * and switched to; the event loop applies the answer (reload_finish). */
+static void *reload_work(void *arg)
+{
+	struct reload_job *j = arg;
+	const char *fixed;
+
+	j->ret = options_parse(j->live->argc, j->live->argv, &j->next);
+	if (j->ret) {
+		snprintf(j->msg, sizeof(j->msg), "reload refused, the live policy stays: %s",
 			 options_last_error());
-		goto fail;
+		goto out;
 	}
-	fixed = options_fixed_difference(c->o, &next);
+	fixed = options_fixed_difference(j->live, &j->next);
 	if (fixed) {
-		ret = -EINVAL;
-		snprintf(msg, sizeof(msg), "reload refused, the live policy stays: %s cannot "
-			 "change on reload (restart juris run for that)", fixed);
-		goto fail;
+		j->ret = -EINVAL;
+		snprintf(j->msg, sizeof(j->msg), "reload refused, the live policy stays: %s "
+			 "cannot change on reload (restart juris run for that)", fixed);
+		goto out;
 	}
-	ret = policy_switch(&c->maps, &next.policy, msg, sizeof(msg));
-	if (ret)
-		goto fail;
-	fprintf(stderr, "juris: %s\n", msg);
-	c->events.mode = mode_name(next.policy.mode);
-	c->events.policy = zone_name(next.policy.allow_zone);
-	set_operator_names(c, &next);
+	j->ret = policy_switch(j->maps, &j->next.policy, j->msg, sizeof(j->msg));
+out:
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void reload_start(struct run_ctx *c, struct reload_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->live = c->o;
+	j->maps = &c->maps;
+	j->running = true;
+	beside_start(&j->thread, reload_work, j);
+}
+
+/* In the event loop's thread: once the job is done, the new policy names
+ * the events and the answer goes to juris reload. */
+static void reload_finish(struct run_ctx *c, struct reload_job *j)
+{
+	beside_join(&j->thread);
+	j->running = false;
+	fprintf(stderr, "juris: %s\n", j->msg);
+	if (j->ret) {
+		options_free(&j->next);
+		answer_reload(c, j->ret, j->msg);
+		return;
+	}
+	c->events.mode = mode_name(j->next.policy.mode);
+	c->events.policy = zone_name(j->next.policy.allow_zone);
+	set_operator_names(c, &j->next);
 	if (c->has_reloaded)
 		options_free(&c->reloaded);
-	c->reloaded = next;
+	c->reloaded = j->next;
 	c->has_reloaded = true;
 	c->o = &c->reloaded;
 	c->events.nat64 = &c->reloaded.policy.nat64;
-	answer_reload(c, 0, msg);
-	return;
-fail:
-	fprintf(stderr, "juris: %s\n", msg);
-	options_free(&next);
-	answer_reload(c, ret, msg);
+	answer_reload(c, 0, j->msg);
 }
 
 /* A full disk must not turn into a line per event on stderr (which may
@@ -591,6 +625,7 @@ static uint64_t boottime_ns(void)
 static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 {
 	struct ring_buffer *rb = ring_buffer__new(c->maps.fd[MAP_EVENTS], handle_event, c, NULL);
+	struct reload_job job = { 0 };
 	int ret = 0;
 
 	if (!rb) {
@@ -606,10 +641,14 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 			follow_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_attach_points(c);
-		/* A reload waits for a database switch in progress. */
-		if (!db_follow_tick(&c->follow, &c->maps, &c->o->policy) && reload_requested) {
+		if (job.running && __atomic_load_n(&job.done, __ATOMIC_ACQUIRE))
+			reload_finish(c, &job);
+		/* A request during a reload or a database switch waits for it,
+		 * then reads again; the two never change the slots at once. */
+		if (!job.running && !db_follow_tick(&c->follow, &c->maps, &c->o->policy) &&
+		    reload_requested) {
 			reload_requested = 0;
-			reload(c);
+			reload_start(c, &job);
 		}
 		ret = dns_watch_poll(&c->dns, rb, POLL_MS);
 		if (c->alerts.slots)
@@ -624,6 +663,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 		}
 		ret = 0;
 	}
+	if (job.running)
+		reload_finish(c, &job);
 	ring_buffer__free(rb);
 	return ret;
 }

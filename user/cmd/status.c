@@ -55,6 +55,7 @@ static const char *attach_type_name(__u32 t)
 	case BPF_CGROUP_UDP4_SENDMSG: return "cgroup/sendmsg4";
 	case BPF_CGROUP_UDP6_SENDMSG: return "cgroup/sendmsg6";
 	case BPF_CGROUP_INET_INGRESS: return "cgroup_skb/ingress";
+	case BPF_CGROUP_INET_SOCK_RELEASE: return "cgroup/sock_release";
 	default: return "other";
 	}
 }
@@ -226,6 +227,10 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "flow_table_size", (double)s->stats.flow_table_size);
 	cJSON_AddNumberToObject(c, "flows_created", (double)s->stats.flows_created);
 	cJSON_AddNumberToObject(c, "flow_evictions", (double)s->stats.flow_evictions);
+	/* Entries besides new flows: verdict epochs, live sockets' entries
+	 * written again after an eviction. */
+	cJSON_AddNumberToObject(c, "flow_entries_extra",
+				(double)s->stats.counters[CNT_FLOW_ENTRIES_EXTRA]);
 	cJSON_AddNumberToObject(c, "flow_insert_failures",
 				(double)s->stats.counters[CNT_FLOW_INSERT_FAIL]);
 	cJSON_AddNumberToObject(c, "ringbuf_drops", (double)s->stats.counters[CNT_RINGBUF_DROPS]);

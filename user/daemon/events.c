@@ -15,6 +15,7 @@
 #include "base/text_escape.h"
 #include "daemon/events.h"
 #include "policy/names.h"
+#include "policy/reason.h"
 
 static __s64 ns_of(clockid_t clk)
 {
@@ -50,6 +51,7 @@ static const char *hook_name(int hook)
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
 		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
 		"lsm/socket_create", "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
+		"cgroup/sock_release",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -243,11 +245,16 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	}
 	add_text(add_object(root, "host"), "name", w->host);
 	o = add_object(root, "juris");
-	if (e->type != EVENT_PACKET_SOCKET)
+	if (e->type != EVENT_PACKET_SOCKET) {
 		cJSON_AddStringToObject(o, "zone", zone_name(e->zone));
+		cJSON_AddStringToObject(o, "reason", reason_name(e->reason));
+	}
 	cJSON_AddStringToObject(o, "policy", w->policy);
 	cJSON_AddStringToObject(o, "mode", w->mode);
 	cJSON_AddNumberToObject(o, "cgroup_id", (double)e->cgroup_id);
+	/* The socket: two connections of one process are two events. */
+	if (e->sock)
+		cJSON_AddNumberToObject(o, "socket_cookie", (double)e->sock);
 	cJSON_AddStringToObject(o, "hook", hook_name(e->hook));
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "juris.skel.h"
@@ -14,7 +15,8 @@
 #include "kernel/loader.h"
 
 struct classifier {
-	struct juris_bpf *skel;
+	struct juris_bpf *skel;		/* NULL for a pinned program */
+	int prog_fd;			/* the egress program */
 };
 
 int classifier_load(const struct juris_policy *pol, const struct prefix_list *v4,
@@ -40,6 +42,28 @@ int classifier_load(const struct juris_policy *pol, const struct prefix_list *v4
 			classifier_free(c);
 			return ret;
 		}
+	c->prog_fd = bpf_program__fd(c->skel->progs.juris_egress);
+	*out = c;
+	return 0;
+}
+
+int classifier_open_pinned(const char *dir, struct classifier **out)
+{
+	struct classifier *c;
+	char path[4096];
+	int ret = pin_path(path, sizeof(path), dir, "prog_", "egress");
+
+	if (ret)
+		return ret;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->prog_fd = bpf_obj_get(path);
+	if (c->prog_fd < 0) {
+		ret = -errno;
+		free(c);
+		return ret;
+	}
 	*out = c;
 	return 0;
 }
@@ -48,7 +72,10 @@ void classifier_free(struct classifier *c)
 {
 	if (!c)
 		return;
-	juris_bpf__destroy(c->skel);
+	if (c->skel)
+		juris_bpf__destroy(c->skel);
+	else if (c->prog_fd >= 0)
+		close(c->prog_fd);
 	free(c);
 }
 
@@ -72,9 +99,11 @@ int classifier_run(const struct classifier *c, const char *text, struct lookup_r
 		if (inet_pton(AF_INET6, text, dst) != 1)
 			return -EINVAL;
 	}
+	/* A dry run: the program counts nothing (CB_DRY_RUN in juris.h). */
+	ctx.cb[CB_DRY_RUN_WORD] = CB_DRY_RUN;
 	opts.data_size_in = synth_udp_packet(pkt, family,
 					     family == AF_INET ? doc_src4 : doc_src6, dst, 443);
-	if (bpf_prog_test_run_opts(bpf_program__fd(c->skel->progs.juris_egress), &opts))
+	if (bpf_prog_test_run_opts(c->prog_fd, &opts))
 		return -errno;
 	cb = ctx.cb[0];
 	r->zone = cb & 0xff;
@@ -87,5 +116,6 @@ int classifier_run(const struct classifier *c, const char *text, struct lookup_r
 	r->op_cc[1] = (char)((ctx.cb[2] >> 8) & 0xff);
 	r->op_cc[2] = 0;
 	r->flags = (ctx.cb[2] >> 16) & 0xff;
+	r->reason = (ctx.cb[2] >> 24) & 0xff;
 	return 0;
 }

@@ -17,6 +17,7 @@ struct lookup_result {
 	__u32 asn;		/* 0 unless a listed operator announces it */
 	char op_cc[3];
 	int flags;		/* GEO_F_* */
+	int reason;		/* enum juris_reason */
 };
 
 struct classifier;
@@ -29,7 +30,13 @@ int classifier_load(const struct juris_policy *pol, const struct prefix_list *v4
 		    const struct juris_maps *reuse, const struct juris_config *cfg,
 		    struct classifier **out, char *err, size_t errlen);
 
-/* Classifies the address text. -EINVAL when it is not an address. */
+/* The running juris's own pinned egress program under dir, as it is: no
+ * program to load, no verifier, a few milliseconds. -errno when none is
+ * pinned there. */
+int classifier_open_pinned(const char *dir, struct classifier **out);
+
+/* Classifies the address text, as a dry run (the program counts nothing,
+ * CB_DRY_RUN in juris.h). -EINVAL when it is not an address. */
 int classifier_run(const struct classifier *c, const char *text, struct lookup_result *r);
 
 void classifier_free(struct classifier *c);

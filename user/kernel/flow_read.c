@@ -7,7 +7,8 @@
 #include "kernel/flow_read.h"
 #include "kernel/stats.h"
 
-/* The flow's counters as one pair: its lanes' and the other CPUs'. */
+/* The flow's counters as one pair: its lanes' and the other CPUs', less
+ * what it counted under earlier verdicts (their own entries show it). */
 static void flow_sum_counters(struct flow_val *v)
 {
 	for (int i = 0; i < FLOW_LANES; i++) {
@@ -16,6 +17,10 @@ static void flow_sum_counters(struct flow_val *v)
 		v->lane[i].packets = 0;
 		v->lane[i].bytes = 0;
 	}
+	v->packets = v->packets > v->base_packets ? v->packets - v->base_packets : 0;
+	v->bytes = v->bytes > v->base_bytes ? v->bytes - v->base_bytes : 0;
+	v->base_packets = 0;
+	v->base_bytes = 0;
 }
 
 /* One key at a time: for kernels without batch operations on this map.

@@ -48,7 +48,7 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_TOTALS: return s->maps.totals;
 	case MAP_COUNTERS: return s->maps.counters;
 	case MAP_EVENTS: return s->maps.events;
-	case MAP_SOCK_OWNERS: return s->maps.sock_owners;
+	case MAP_SOCK_FLOWS: return s->maps.sock_flows;
 	case MAP_SOURCES_V4: return s->maps.sources_v4;
 	case MAP_SOURCES_V6: return s->maps.sources_v6;
 	case MAP_UPLINKS: return s->maps.uplinks;
@@ -117,9 +117,16 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
-		/* A private instance (lookup) reads no DNS: spare the verifier
-		 * its longest program (~0.4 s). */
+		/* A private instance (lookup, the test and bench drivers) runs
+		 * the egress program alone: spare the verifier the others (the
+		 * DNS one is its longest, ~0.4 s). */
 		bpf_program__set_autoload(s->progs.juris_dns_ingress, false);
+		bpf_program__set_autoload(s->progs.juris_connect4, false);
+		bpf_program__set_autoload(s->progs.juris_connect6, false);
+		bpf_program__set_autoload(s->progs.juris_sendmsg4, false);
+		bpf_program__set_autoload(s->progs.juris_sendmsg6, false);
+		bpf_program__set_autoload(s->progs.juris_sock_release, false);
+		bpf_program__set_autoload(s->progs.juris_tc_ingress, false);
 	}
 	if (reuse) {
 		for (int m = 0; m < MAP_COUNT; m++)
@@ -294,6 +301,7 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 	struct bpf_program *progs[] = {
 		s->progs.juris_egress, s->progs.juris_connect4, s->progs.juris_connect6,
 		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6, s->progs.juris_dns_ingress,
+		s->progs.juris_sock_release,
 	};
 	char path[4096], name[96];
 	int ret;

@@ -13,7 +13,7 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_OPER_V4] = "oper_v4", [MAP_OPER_V6] = "oper_v6",
 	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
 	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
-	[MAP_SOCK_OWNERS] = "sock_owners", [MAP_SOURCES_V4] = "sources_v4",
+	[MAP_SOCK_FLOWS] = "sock_flows", [MAP_SOURCES_V4] = "sources_v4",
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
 	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
 	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",

@@ -98,8 +98,11 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 	ret = count_keys(m->fd[MAP_FLOWS], &s->flows_in_table);
 	if (ret)
 		return ret;
-	s->flow_evictions = s->flows_created > s->flows_in_table ?
-				    s->flows_created - s->flows_in_table : 0;
+	/* Entries made are the new flows and the others (verdict epochs, live
+	 * sockets' entries made again): those not in the table were evicted. */
+	s->entries_created = s->flows_created + s->counters[CNT_FLOW_ENTRIES_EXTRA];
+	s->flow_evictions = s->entries_created > s->flows_in_table ?
+				    s->entries_created - s->flows_in_table : 0;
 	if (!bpf_obj_get_info_by_fd(m->fd[MAP_FLOWS], &info, &len))
 		s->flow_table_size = info.max_entries;
 	return 0;

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include "policy/names.h"
 #include "base/addr.h"
+#include "policy/reason.h"
 #include "report/report.h"
 #include "kernel/stats.h"
 
@@ -30,15 +32,39 @@ static const struct report_col country_cols[] = {
 };
 
 /* The source is this host (or a gateway's client) and the pid is in the
- * JSON: the first columns a narrow terminal can do without, after the IPv4
- * address an IPv6 destination carries (NAT64, 6to4, Teredo: what juris
- * judged it by), empty for the others. The domain
- * (the name looked up, from the pinned dns_names) is not elastic: it says
- * where the bytes went, the command shortens before it. */
+ * JSON: the first columns a narrow terminal can do without, after the
+ * times, the operator and the uid; the reason goes last (the verdict and
+ * zone say most of it). The domain (the name looked up, from
+ * the pinned dns_names) is not elastic: it says where the bytes went, the
+* command shortens before it. destination_ipv4 is the IPv4 address an
+ * IPv6 destination carries (NAT64, 6to4, Teredo: what juris judged it by),
+ * empty for the others. A row is one connection (one socket) under
+ * one verdict: a flow whose verdict changed has a row for each. */
+enum {
+	FC_PROTO, FC_SOURCE, FC_DEST, FC_DEST4, FC_DOMAIN, FC_PORT, FC_CC, FC_ZONE, FC_VERDICT, FC_REASON,
+	FC_PID, FC_UID, FC_COMMAND, FC_ASN, FC_OPERATOR, FC_FIRST, FC_LAST, FC_PACKETS, FC_BYTES,
+};
+
 static const struct report_col flow_cols[] = {
-	TEXT("proto"), TEXT("source", .hide = 2, .elastic = true), TEXT("destination"),
-	TEXT("destination_ipv4", .head = "IPV4", .hide = 3), TEXT("domain"), NUM("port"), TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"),
-	NUM("pid", .hide = 1), TEXT("command", .elastic = true), NUM("packets"), BYTES,
+	[FC_PROTO] = TEXT("proto"),
+	[FC_SOURCE] = TEXT("source", .hide = 3, .elastic = true),
+	[FC_DEST] = TEXT("destination"),
+	[FC_DEST4] = TEXT("destination_ipv4", .head = "IPV4", .hide = 3),
+	[FC_DOMAIN] = TEXT("domain"),
+	[FC_PORT] = NUM("port"),
+	[FC_CC] = TEXT("country", .head = "CC"),
+	[FC_ZONE] = TEXT("zone"),
+	[FC_VERDICT] = TEXT("verdict"),
+	[FC_REASON] = TEXT("reason", .hide = 1),
+	[FC_PID] = NUM("pid", .hide = 2),
+	[FC_UID] = NUM("uid", .hide = 4),
+	[FC_COMMAND] = TEXT("command", .elastic = true),
+	[FC_ASN] = NUM("asn", .hide = 5),
+	[FC_OPERATOR] = TEXT("operator", .hide = 5, .elastic = true),
+	[FC_FIRST] = TEXT("first_seen", .hide = 6),
+	[FC_LAST] = TEXT("last_seen", .hide = 6),
+	[FC_PACKETS] = NUM("packets"),
+	[FC_BYTES] = BYTES,
 };
 
 static const struct report_col process_cols[] = {
@@ -119,29 +145,69 @@ static int fill_zone(struct report_row *row, int zone, int verdict, const struct
 	return 0;
 }
 
+/* A kernel time as UTC ISO 8601 ("" when unknown): to_real_ns turns the
+ * kernel clock it was read from into the real-time clock. */
+static int set_time(struct report_row *row, int col, uint64_t ns, int64_t to_real_ns)
+{
+	time_t secs;
+	struct tm tm;
+	char buf[32];
+
+	if (!ns)
+		return set_text(row, col, "%s", "");
+	secs = (time_t)(((int64_t)ns + to_real_ns) / 1000000000ll);
+	if (!gmtime_r(&secs, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		buf[0] = 0;
+	return set_text(row, col, "%s", buf);
+}
+
+/* The real-time clock less the kernel clock clk: what turns one into the
+ * other. */
+static int64_t clock_offset(clockid_t clk)
+{
+	struct timespec real, k;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(clk, &k);
+	return ((int64_t)real.tv_sec - k.tv_sec) * 1000000000ll + (real.tv_nsec - k.tv_nsec);
+}
+
 static int fill_flow(struct report_row *row, const struct flow_entry *f,
-		     const struct report_input *in)
+		     const struct report_input *in, int64_t boot_to_real, int64_t mono_to_real)
 {
 	const char *proto = transport_name(f->k.proto);
+	const struct operator *op = f->v.asn && in->ops ? operator_find(in->ops, f->v.asn) : NULL;
 	char src[64], dst[64], dst4[INET_ADDRSTRLEN] = "", name[DNS_NAME_MAX];
 	uint8_t v4[4];
 
 	row->verdict = f->v.verdict;
-	row->num[5] = ntohs(f->k.dport);
-	row->num[9] = f->v.pid;
-	row->num[11] = f->v.packets;
-	row->num[12] = f->v.bytes;
+	row->num[FC_PORT] = ntohs(f->k.dport);
+	row->num[FC_PID] = f->v.pid;
+	row->num[FC_UID] = f->v.uid;
+	row->num[FC_ASN] = f->v.asn;
+	row->num[FC_PACKETS] = f->v.packets;
+	row->num[FC_BYTES] = f->v.bytes;
 	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
 	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
 	if (f->k.family == AF_INET6 && embedded_ipv4(in->nat64, f->k.daddr, v4))
 		inet_ntop(AF_INET, v4, dst4, sizeof(dst4));
 	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
 		name[0] = 0;
-	if ((proto ? set_text(row, 0, "%s", proto) : set_text(row, 0, "%u", f->k.proto)) ||
-	    set_text(row, 1, "%s", src) || set_text(row, 2, "%s", dst) ||
-	    set_text(row, 3, "%s", dst4) || set_text(row, 4, "%s", name) ||
-	    set_cc(row, 6, f->v.cc) || set_text(row, 7, "%s", zone_name(f->v.zone)) ||
-	    set_text(row, 8, "%s", verdict_name(f->v.verdict)) || set_comm(row, 10, f->v.comm))
+	if ((proto ? set_text(row, FC_PROTO, "%s", proto) :
+		     set_text(row, FC_PROTO, "%u", f->k.proto)) ||
+	    set_text(row, FC_SOURCE, "%s", src) || set_text(row, FC_DEST, "%s", dst) ||
+	    set_text(row, FC_DEST4, "%s", dst4) ||
+	    set_text(row, FC_DOMAIN, "%s", name) || set_cc(row, FC_CC, f->v.cc) ||
+	    set_text(row, FC_ZONE, "%s", zone_name(f->v.zone)) ||
+	    set_text(row, FC_VERDICT, "%s", verdict_name(f->v.verdict)) ||
+	    set_text(row, FC_REASON, "%s", reason_name(f->v.reason)) ||
+	    set_comm(row, FC_COMMAND, f->v.comm) ||
+	    (f->v.asn ? set_text(row, FC_OPERATOR, "%s%s%.2s%s", op ? op->name : "",
+				 f->v.op_cc[0] ? (op ? " (" : "(") : "", f->v.op_cc,
+				 f->v.op_cc[0] ? ")" : "")
+		      : set_text(row, FC_OPERATOR, "%s", "")) ||
+	    set_time(row, FC_FIRST, f->v.first_ns, boot_to_real) ||
+	    set_time(row, FC_LAST, f->v.last_ns, mono_to_real))
 		return -ENOMEM;
 	return 0;
 }
@@ -265,8 +331,10 @@ static int build_flows(struct report *r, const struct report_input *in)
 	r->rows = calloc(in->n_flows ? in->n_flows : 1, sizeof(*r->rows));
 	if (!r->rows)
 		return -ENOMEM;
+	int64_t boot = clock_offset(CLOCK_BOOTTIME), mono = clock_offset(CLOCK_MONOTONIC_COARSE);
+
 	for (size_t i = 0; i < in->n_flows; i++)
-		if (fill_flow(new_row(r), &in->flows[i], in))
+		if (fill_flow(new_row(r), &in->flows[i], in, boot, mono))
 			return -ENOMEM;
 	return 0;
 }

@@ -32,7 +32,7 @@ struct report_col {
 	bool elastic;			/* the table shortens it before the other text */
 };
 
-#define REPORT_MAX_COLS 13
+#define REPORT_MAX_COLS 21
 
 struct report_row {
 	char *text[REPORT_MAX_COLS];	/* COL_TEXT cells, malloc'd ("" when unknown) */
