@@ -131,12 +131,28 @@ static void test_destination_domain_is_the_name_looked_up(void **state)
 	cJSON_free(line);
 }
 
+static void test_readable_line_says_the_event_and_escapes_the_process_name(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char line[512];
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	w.boot_to_real_ns = 1764921601000000000ll - 1000000000ll;	/* 2025-12-05T08:00:01Z */
+	memcpy(e.comm, "cu\033]0;x\arl", 11);
+	assert_int_equal(event_to_line(&w, &e, line, sizeof(line)), 0);
+	assert_string_equal(line, "2025-12-05T08:00:01Z blocked tcp 198.51.100.7:443 country US "
+			    "zone third pid 1234 (cu?]0;x?rl) uid 1000 cgroup 42 cgroup/connect4");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocked_connect_has_ecs_fields),
 		cmocka_unit_test(test_audit_flow_event_is_would_block_with_ipv6_source),
 		cmocka_unit_test(test_destination_domain_is_the_name_looked_up),
+		cmocka_unit_test(test_readable_line_says_the_event_and_escapes_the_process_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,8 +79,8 @@ static const struct option_doc option_table[] = {
 	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
-	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
-	  "JSON output, one object per line" },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS | FOR_REPORT, NULL,
+	  "JSON output (report: the same as --format json)" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
 	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
@@ -456,6 +456,8 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		if (o->cmd == CMD_REPORT)
+			o->report_format = REPORT_JSON;
 		return 0;
 	case OPT_SYSLOG:
 		o->syslog = true;

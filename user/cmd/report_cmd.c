@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "kernel/cgroup.h"
@@ -15,8 +14,6 @@
 #include "report/report_html.h"
 #include "kernel/stats.h"
 
-#define DEFAULT_WIDTH 80
-
 static const report_printer printers[REPORT_FORMAT_MAX] = {
 	[REPORT_TABLE] = report_print_table,
 	[REPORT_JSON] = report_print_json,
@@ -26,17 +23,6 @@ static const report_printer printers[REPORT_FORMAT_MAX] = {
 static int cgroup_path(uint64_t id, char *buf, size_t len)
 {
 	return cgroup_path_of_id(NULL, id, buf, len);
-}
-
-/* The terminal's width; 80 for a pipe or a file, so that output saved by a
- * script does not depend on the window it ran in. */
-static int terminal_width(void)
-{
-	struct winsize ws;
-
-	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
-		return ws.ws_col;
-	return DEFAULT_WIDTH;
 }
 
 /* The page of --format html: every view of the same reading of the maps,
@@ -136,7 +122,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));
 		goto out;
 	}
-	ret = printers[o->report_format](stdout, &r, terminal_width());
+	ret = printers[o->report_format](stdout, &r, report_output_width(STDOUT_FILENO));
 	if (!ret && fflush(stdout))
 		ret = -errno;
 	if (ret)

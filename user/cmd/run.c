@@ -364,6 +364,9 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	if (!o->events || !strcmp(o->events, "-")) {
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
 				  zone_name(o->allow_zone));
+		/* Without --events, in the foreground on a terminal: a line a
+		 * person reads; NDJSON stays for --events and pipes. */
+		c->events.human = !o->events && isatty(STDERR_FILENO);
 		return 0;
 	}
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);

@@ -238,8 +238,9 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		ret = live(o, &v, exiting);
 	else {
-		/* A pipe or a file gets one frame, 80 columns, every row. */
-		v.width = 80;
+		/* A pipe or a file gets one frame, every row, nothing cut
+		 * (or $COLUMNS wide). */
+		v.width = report_output_width(STDOUT_FILENO);
 		v.height = 1 << 20;
 		ret = frame(stdout, o, &v);
 	}

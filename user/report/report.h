@@ -3,6 +3,7 @@
 #ifndef JURIS_REPORT_H
 #define JURIS_REPORT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -88,6 +89,12 @@ void report_free(struct report *r);
 /* Reads every entry of the flow table (batch lookups, one key at a time
  * when the kernel has no batch operations). *out is malloc'd. */
 int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n);
+
+/* The width a table may take on fd: $COLUMNS when set (a positive
+ * number), else the terminal's; outside a terminal REPORT_WIDTH_ANY, so
+ * that output read by grep or a script never has a value cut. */
+#define REPORT_WIDTH_ANY INT_MAX
+int report_output_width(int fd);
 
 /* One printer per format; width is the terminal's (the table alone uses it). */
 typedef int (*report_printer)(FILE *out, const struct report *r, int width);
