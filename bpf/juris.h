@@ -36,6 +36,8 @@ enum juris_hook {
 	HOOK_SENDMSG4,
 	HOOK_SENDMSG6,
 	HOOK_TC_INGRESS,	/* gateway mode: ingress of an inside interface */
+	HOOK_ITER_TCP,		/* the socket iterators of a policy switch */
+	HOOK_ITER_UDP,		/* (bpf/sock_destroy.bpf.c) */
 	HOOK_MAX,
 };
 
@@ -242,6 +244,7 @@ enum juris_event_type {
 	EVENT_NEW_FLOW = 1,	/* first packet of a flow outside the policy */
 	EVENT_CONNECT,		/* connect() outside the policy */
 	EVENT_SENDMSG,		/* datagram outside the policy */
+	EVENT_CLOSED,		/* open socket closed: a policy switch blocked its destination */
 };
 
 struct juris_event {

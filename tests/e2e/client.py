@@ -10,6 +10,11 @@ usage: client.py tcp ADDRESS PORT            connect, expect "ok" back
            connect a UDP socket, create the file READY, wait for the file GO
            (at most 20 s), then send 5 datagrams on the connected socket: a
            socket opened before juris started
+       client.py hold ADDRESS PORT OUT
+           connect over TCP, create OUT.ready, then wait for data (at most
+           20 s); write to OUT "RESULT EPOCH": the errno name of the error
+           that ended the wait (ECONNABORTED when juris closed it), EOF or
+           TIMEOUT, and when it came (time.time())
 
 Environment: CLIENT_SOURCE, an address to send from (gateway tests);
 CLIENT_TIMEOUT, seconds a TCP connect may take (default 3).
@@ -68,11 +73,31 @@ def udp_early(addr, port, ready, go):
     return "OK", time.perf_counter() - t0
 
 
+def hold(addr, port, out):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(3)
+    s.connect((addr, port))
+    open(out + ".ready", "w").close()
+    s.settimeout(20)
+    try:
+        result = "EOF" if not s.recv(16) else "DATA"
+    except socket.timeout:
+        result = "TIMEOUT"
+    except OSError as e:
+        result = errno.errorcode.get(e.errno, str(e.errno))
+    with open(out + ".tmp", "w") as f:
+        f.write(f"{result} {time.time():.3f}\n")
+    os.rename(out + ".tmp", out)
+    return result, 0.0
+
+
 def main():
     t0 = time.perf_counter()
     try:
         if sys.argv[1] == "tcp":
             result, elapsed = tcp(sys.argv[2], int(sys.argv[3]))
+        elif sys.argv[1] == "hold":
+            result, elapsed = hold(sys.argv[2], int(sys.argv[3]), sys.argv[4])
         elif sys.argv[1] == "udp-early":
             result, elapsed = udp_early(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
         else:

@@ -27,6 +27,7 @@
 #include "kernel/policy_switch.h"
 #include "daemon/privilege.h"
 #include "kernel/slots.h"
+#include "kernel/sock_closer.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
@@ -55,7 +56,11 @@ struct run_ctx {
 	bool write_failing;	/* the last event write failed */
 	bool cgroup_gone[MAX_CGROUPS];
 	struct dns_watch dns;
+	struct sock_closer closer;	/* skel NULL: not on this kernel */
+	bool adopt_switched;	/* adopt_state switched the pins to a new policy */
 };
+
+static void close_blocked(struct run_ctx *c, char *msg, size_t len);
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 {
@@ -219,6 +224,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		fprintf(stderr, "juris: %s\n", msg);
 		if (ret)
 			return ret;
+		c->adopt_switched = true;
 	}
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
 	return 0;
@@ -277,6 +283,7 @@ static void reload(struct run_ctx *c)
 	ret = policy_switch(&c->maps, &next, msg, sizeof(msg));
 	if (ret)
 		goto fail;
+	close_blocked(c, msg, sizeof(msg));
 	fprintf(stderr, "juris: %s\n", msg);
 	c->events.mode = mode_name(next.mode);
 	c->events.policy = zone_name(next.allow_zone);
@@ -329,6 +336,55 @@ static int handle_event(void *ctx, void *data, size_t len)
 		c->events_lost = 0;
 	}
 	return 0;
+}
+
+static void on_closed(void *arg, const struct juris_event *e)
+{
+	handle_event(arg, (void *)e, sizeof(*e));
+}
+
+/* After a switch: closes the open connections of the watched processes
+ * that the new policy blocks, so that applications fail at once, as they
+ * do at connect, instead of waiting out their timeouts on dropped
+ * packets. One event per closed connection; the count goes after msg. */
+static void close_blocked(struct run_ctx *c, char *msg, size_t len)
+{
+	struct sock_closer_result r;
+	size_t used = msg ? strlen(msg) : 0;
+	int ret;
+
+	if (!c->closer.skel)
+		return;
+	ret = sock_closer_run(&c->closer, on_closed, c, &r);
+	if (ret)
+		fprintf(stderr, "juris: cannot close the open connections the new policy blocks: "
+			"%s\n", strerror(-ret));
+	if (msg && used < len)
+		snprintf(msg + used, len - used, "; %llu open connection%s closed%s",
+			 (unsigned long long)r.closed, r.closed == 1 ? "" : "s",
+			 r.failed ? " (some could not be)" : "");
+	if (r.failed)
+		fprintf(stderr, "juris: %llu open connection%s the new policy blocks could not be "
+			"closed\n", (unsigned long long)r.failed, r.failed == 1 ? "" : "s");
+}
+
+/* The socket iterators, loaded while juris run still has the privileges
+ * for it; without them (a kernel before 6.5) a switch only stops the
+ * packets of open connections, as before. */
+static void open_closer(struct run_ctx *c)
+{
+	uint64_t ids[MAX_CGROUPS];
+	char err[512];
+
+	if (!c->n_cgroups)
+		return;
+	for (int i = 0; i < c->n_cgroups; i++)
+		ids[i] = c->cgroups[i].id;
+	if (sock_closer_open(&c->closer, &c->maps, ids, c->n_cgroups, err, sizeof(err)))
+		fprintf(stderr, "juris: warning: open connections will not be closed when a "
+			"switch blocks them: %s\n", err);
+	else if (c->adopt_switched)
+		close_blocked(c, NULL, 0);
 }
 
 /* A watched cgroup removed under us takes its hooks with it: nothing is
@@ -559,6 +615,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	open_closer(&c);
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
@@ -577,6 +634,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
 		"(juris stop lifts them)\n", o->pin_dir);
 out:
+	sock_closer_close(&c.closer);
 	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {

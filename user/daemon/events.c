@@ -58,7 +58,7 @@ static const char *hook_name(int hook)
 {
 	static const char *const names[HOOK_MAX] = {
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
-		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
+		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress", "iter/tcp", "iter/udp",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -176,6 +176,10 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddItemToObject(o, "category", cJSON_CreateStringArray((const char *[]){ "network" }, 1));
 	cJSON_AddStringToObject(o, "action", action_name(e->verdict));
 	cJSON_AddStringToObject(o, "outcome", e->verdict == VERDICT_BLOCK ? "failure" : "success");
+	/* A policy switch closed a connection that was already open. */
+	if (e->type == EVENT_CLOSED)
+		cJSON_AddStringToObject(o, "reason", "open connection closed: the new policy "
+					"blocks its destination");
 	add_endpoint(root, "source", e->family, e->saddr, e->sport, NULL);
 	add_endpoint(root, "destination", e->family, e->daddr, e->dport, cc);
 	add_domain(w, root, e);
@@ -203,6 +207,8 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(o, "hook", hook_name(e->hook));
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");
+	if (e->type == EVENT_CLOSED)
+		cJSON_AddTrueToObject(o, "closed");
 	add_operator(root, o, w, e);
 	line = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -250,7 +256,7 @@ int event_to_line(const struct event_writer *w, const struct juris_event *e, cha
 		}
 	}
 	snprintf(buf, len, "%s %s %s %s%s%s:%u%s%s country %.2s zone %s pid %u (%s) uid %u "
-		 "cgroup %llu %s%s%s", ts, action_name(e->verdict), proto ? proto : "ip",
+		 "cgroup %llu %s%s%s", ts, e->type == EVENT_CLOSED ? "closed" : action_name(e->verdict), proto ? proto : "ip",
 		 family == AF_INET6 ? "[" : "", dst, family == AF_INET6 ? "]" : "", e->dport,
 		 domain[0] ? " " : "", domain, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
 		 comm[0] ? comm : "-", e->uid, (unsigned long long)e->cgroup_id, hook_name(e->hook),
