@@ -126,7 +126,12 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 	row->num[8] = f->v.pid;
 	row->num[10] = f->v.packets;
 	row->num[11] = f->v.bytes;
-	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
+	/* A refused connect never chose a source address: say nothing rather
+	 * than 0.0.0.0, which reads as an address. */
+	if (memcmp(f->k.saddr, (const __u8[16]){ 0 }, sizeof(f->k.saddr)))
+		addr_format(f->k.family, f->k.saddr, src, sizeof(src));
+	else
+		src[0] = 0;
 	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
 	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
 		name[0] = 0;
