@@ -38,7 +38,8 @@ struct option_doc {
 
 static const struct option_doc option_table[] = {
 	{ { "db", required_argument, NULL, OPT_DB }, FOR_RUN | FOR_LOOKUP, "FILE",
-	  "geo database (.mmdb or .mmdb.gz); default: the embedded one" },
+	  "geo database (.mmdb or .mmdb.gz); default: $JURIS_DB, else data/default/ "
+	  "(installed by scripts/install-db.sh)" },
 	{ { "mode", required_argument, NULL, OPT_MODE }, FOR_RUN, "audit|enforce",
 	  "audit counts what enforce would block (default audit)" },
 	{ { "allow", required_argument, NULL, OPT_ALLOW }, FOR_RUN | FOR_LOOKUP,
@@ -53,7 +54,8 @@ static const struct option_doc option_table[] = {
 	  "allow the addresses DNS answers give for NAME (or names under it) while their "
 	  "TTL lasts (repeatable)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
-	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
+	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: $JURIS_ASN_DB, "
+	  "else data/default/asn.csv.gz when installed" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
 	  "'ASN CC NAME'", "add or override an operator: AS, home country, name (repeatable)" },
 	{ { "foreign-operator", required_argument, NULL, OPT_FOREIGN_OP }, FOR_RUN | FOR_LOOKUP,
@@ -106,7 +108,8 @@ static const struct {
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
 	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process, cgroup or operator" },
 	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
-	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
+	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins and their "
+	  "counters (juris report first to keep them)" },
 	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
 	{ "reload", CMD_RELOAD, "make the running juris re-read its policy file and databases" },
 };
@@ -176,11 +179,13 @@ void usage(const char *command)
 {
 	unsigned mask = FOR_ALL;
 
-	printf("Usage: juris COMMAND [OPTION]...\n");
+	printf("Usage: juris %s [OPTION]...%s\n", command ? command : "COMMAND",
+	       command && !strcmp(command, "lookup") ? " [ADDRESS]..." : "");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (command && strcmp(command, commands[i].name))
 			continue;
-		printf("  juris %-7s %s\n", commands[i].name, commands[i].synopsis);
+		printf(command ? "%s%s\n" : "  juris %-7s %s\n", command ? "" : commands[i].name,
+		       commands[i].synopsis);
 		if (command)	/* check takes the options of run */
 			mask = 1u << (commands[i].cmd == CMD_CHECK ? CMD_RUN : commands[i].cmd);
 	}
@@ -287,7 +292,12 @@ static int add_except(struct juris_opts *o, const char *s)
 	}
 	e = &o->excepts[o->n_excepts];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		opt_error("invalid --except CIDR: %s", s);
+		char net[64];
+
+		if (!cidr_network_of(s, net, sizeof(net)))
+			opt_error("invalid --except CIDR: %s (host bits set: did you mean %s?)", s, net);
+		else
+			opt_error("invalid --except CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->n_excepts++;
@@ -332,7 +342,12 @@ static int add_source(struct juris_opts *o, const char *s)
 	}
 	e = &o->sources[o->n_sources];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		opt_error("invalid --source CIDR: %s", s);
+		char net[64];
+
+		if (!cidr_network_of(s, net, sizeof(net)))
+			opt_error("invalid --source CIDR: %s (host bits set: did you mean %s?)", s, net);
+		else
+			opt_error("invalid --source CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->n_sources++;
@@ -483,9 +498,28 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;	/* read before the other options */
 	}
 	return -EINVAL;
-bad:
-	opt_error("invalid --%s: %s", find_doc(c)->opt.name, arg);
+bad: {
+	/* "invalid --allow: europe (fr, eu, eea, adequate)": the valid
+	 * values, or the shape of one. */
+	const struct option_doc *d = find_doc(c);
+	char valid[128];
+	size_t i;
+
+	for (i = 0; d->arg[i] && i < sizeof(valid) - 2; i++)
+		valid[i] = d->arg[i];
+	valid[i] = 0;
+	if (strchr(valid, '|') && !strpbrk(valid, "ABCDEFGHIJKLMNOPQRSTUVWXYZ[")) {
+		char list[256] = "";
+
+		for (char *tok = strtok(valid, "|"); tok; tok = strtok(NULL, "|"))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? ", " : "", tok);
+		opt_error("invalid --%s: %s (%s)", d->opt.name, arg, list);
+	} else {
+		opt_error("invalid --%s: %s (expected %s)", d->opt.name, arg, valid);
+	}
 	return -EINVAL;
+}
 }
 
 /* The command a row's mask is checked against: check takes run's options. */

@@ -28,6 +28,8 @@
 #include "daemon/privilege.h"
 #include "kernel/slots.h"
 #include "kernel/sock_closer.h"
+#include "cli/options_where.h"
+#include "kernel/attached.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 5	/* look for vanished interfaces once a second */
@@ -76,8 +78,10 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 		if (o->n_cgroups) {
 			ret = cgroup_resolve(o->cgroups[i], t->path, sizeof(t->path), &t->id);
 			if (ret) {
-				fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n",
-					o->cgroups[i], strerror(-ret));
+				fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
+					options_where(o, "cgroup", o->cgroups[i], err_path,
+						      sizeof(err_path)), o->cgroups[i],
+					strerror(-ret));
 				return ret;
 			}
 		} else {
@@ -168,9 +172,25 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 			"give another --pin-dir\n", o->pin_dir);
 		return -EEXIST;
 	}
+	/* Another juris, on other pins, on one of these cgroups: two would
+	 * count every packet twice and judge it by two policies. */
+	for (int i = 0; i < c->n_cgroups; i++) {
+		uint32_t id = cgroup_juris_prog(c->cgroups[i].fd);
+
+		if (id) {
+			fprintf(stderr, "juris: cgroup %s is already watched by another juris "
+				"(program juris_egress id %u, pinned under another --pin-dir; "
+				"see bpftool cgroup show %s): stop that one first\n",
+				c->cgroups[i].path, id, c->cgroups[i].path);
+			return -EBUSY;
+		}
+	}
 	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "juris: %s\n", err);
+		char where[4200];
+
+		fprintf(stderr, "juris: %s%s\n", options_where_data(o, err, where, sizeof(where)),
+			err);
 		return ret;
 	}
 	database_warn_age(stderr, db.path, db.info.build_epoch);
