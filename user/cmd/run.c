@@ -172,6 +172,14 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 			"give another --pin-dir\n", o->pin_dir);
 		return -EEXIST;
 	}
+	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	if (ret) {
+		char where[4200];
+
+		fprintf(stderr, "juris: %s%s\n", options_where_data(o, err, where, sizeof(where)),
+			err);
+		return ret;
+	}
 	/* Another juris, on other pins, on one of these cgroups: two would
 	 * count every packet twice and judge it by two policies. */
 	for (int i = 0; i < c->n_cgroups; i++) {
@@ -182,16 +190,10 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 				"(program juris_egress id %u, pinned under another --pin-dir; "
 				"see bpftool cgroup show %s): stop that one first\n",
 				c->cgroups[i].path, id, c->cgroups[i].path);
+			overlay_free(&ov);
+			database_free(&db);
 			return -EBUSY;
 		}
-	}
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
-	if (ret) {
-		char where[4200];
-
-		fprintf(stderr, "juris: %s%s\n", options_where_data(o, err, where, sizeof(where)),
-			err);
-		return ret;
 	}
 	database_warn_age(stderr, db.path, db.info.build_epoch);
 	overlay_note(&ov);
