@@ -29,14 +29,14 @@ const char *options_where_data(const struct juris_opts *o, const char *err, char
 	char quoted[600];
 
 	buf[0] = 0;
-	for (int i = 0; i < o->n_operators; i++) {
-		snprintf(quoted, sizeof(quoted), "'%s'", o->operators[i]);
+	for (int i = 0; i < o->policy.n_operators; i++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", o->policy.operators[i]);
 		if (strstr(err, quoted))
-			return options_where(o, "operator", o->operators[i], buf, len);
+			return options_where(o, "operator", o->policy.operators[i], buf, len);
 	}
-	if (o->asn_db && strstr(err, "ASN database") && strstr(err, o->asn_db))
-		return options_where(o, "asn-db", o->asn_db, buf, len);
-	if (o->db && strstr(err, o->db))
-		return options_where(o, "db", o->db, buf, len);
+	if (o->policy.asn_db && strstr(err, "ASN database") && strstr(err, o->policy.asn_db))
+		return options_where(o, "asn-db", o->policy.asn_db, buf, len);
+	if (o->policy.db && strstr(err, o->policy.db))
+		return options_where(o, "db", o->policy.db, buf, len);
 	return buf;
 }

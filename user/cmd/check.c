@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris check: validate the policy file and flags as juris run would, and
  * print the effective policy. Needs no privilege and changes nothing. */
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <sys/vfs.h>
 #include <time.h>
 #include <linux/magic.h>
+#include "cli/policy_print.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
@@ -22,15 +24,15 @@ static int check_cgroups(const struct juris_opts *o)
 	char path[4096];
 	uint64_t id;
 
-	for (int i = 0; i < o->n_cgroups; i++) {
-		int ret = cgroup_resolve(o->cgroups[i], path, sizeof(path), &id);
+	for (int i = 0; i < o->policy.n_cgroups; i++) {
+		int ret = cgroup_resolve(o->policy.cgroups[i], path, sizeof(path), &id);
 
 		if (ret) {
 			char where[4200];
 
 			fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
-				options_where(o, "cgroup", o->cgroups[i], where, sizeof(where)),
-				o->cgroups[i], strerror(-ret));
+				options_where(o, "cgroup", o->policy.cgroups[i], where, sizeof(where)),
+				o->policy.cgroups[i], strerror(-ret));
 			return ret;
 		}
 	}
@@ -43,12 +45,12 @@ static int check_gateway(const struct juris_opts *o)
 	char err[512];
 	int ret;
 
-	if (!o->n_ifaces)
+	if (!o->policy.n_ifaces)
 		return 0;
 	gw = calloc(1, sizeof(*gw));
 	if (!gw)
 		return -ENOMEM;
-	ret = gw_resolve(o, gw, err, sizeof(err));
+	ret = gw_resolve(&o->policy, gw, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	free(gw);
@@ -64,15 +66,16 @@ static int check_paths(const struct juris_opts *o)
 	struct statfs fs;
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s", o->pin_dir);
+	snprintf(path, sizeof(path), "%s", o->policy.pin_dir);
 	/* The pin directory may not exist yet: its nearest ancestor decides. */
 	while (statfs(path, &fs) && strcmp(path, "/"))
 		snprintf(path, sizeof(path), "%s", dirname(path));
-	if (fs.f_type != BPF_FS_MAGIC && strcmp(o->pin_dir, "/sys/fs/bpf") &&
-	    strncmp(o->pin_dir, "/sys/fs/bpf/", 12)) {
+	if (fs.f_type != BPF_FS_MAGIC && strcmp(o->policy.pin_dir, "/sys/fs/bpf") &&
+	    strncmp(o->policy.pin_dir, "/sys/fs/bpf/", 12)) {
 		fprintf(stderr, "juris: %s--pin-dir %s is not on a bpffs (juris run would refuse "
 			"it: use a directory under /sys/fs/bpf, or mount bpffs there)\n",
-			options_where(o, "pin-dir", o->pin_dir, where, sizeof(where)), o->pin_dir);
+			options_where(o, "pin-dir", o->policy.pin_dir, where, sizeof(where)),
+			o->policy.pin_dir);
 		return -ENOTSUP;
 	}
 	if (o->events && strcmp(o->events, "-")) {
@@ -88,7 +91,7 @@ static int check_paths(const struct juris_opts *o)
 	return 0;
 }
 
-int cmd_check(const struct juris_opts *o)
+int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct loaded_db db;
 	struct overlay ov = { 0 };
@@ -96,6 +99,7 @@ int cmd_check(const struct juris_opts *o)
 	time_t when;
 	int ret;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	ret = check_paths(o);
 	if (!ret)
 		ret = check_cgroups(o);
@@ -103,7 +107,7 @@ int cmd_check(const struct juris_opts *o)
 		ret = check_gateway(o);
 	if (ret)
 		return ret;
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(&o->policy, &db, &ov, err, sizeof(err));
 	if (ret) {
 		char where[4200];
 

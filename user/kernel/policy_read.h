@@ -6,7 +6,7 @@
 #define JURIS_POLICY_READ_H
 
 #include <stddef.h>
-#include "kernel/loader.h"
+#include "kernel/maps.h"
 
 /* Appends to *list (*n entries, malloc'd strings in a malloc'd array) the
  * --except prefixes of the live slot ("192.0.2.0/24"), then the

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "juris.h"
-#include "kernel/loader.h"
+#include "kernel/maps.h"
 
 struct sock_destroy_bpf;
 struct bpf_link;
