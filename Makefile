@@ -71,6 +71,9 @@ all: $(BUILD)/juris $(DEFAULT_DB) $(DEFAULT_ASN)
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# sock_destroy.bpf.c includes the classifier of juris.bpf.c.
+$(BUILD)/sock_destroy.bpf.o: bpf/juris.bpf.c
+
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 

@@ -19,21 +19,6 @@
 
 /* Only the fields juris reads, relocated by CO-RE against the running
  * kernel's BTF: no generated vmlinux.h (see DESIGN.md). */
-struct kernfs_node {
-	__u64 id;
-} __attribute__((preserve_access_index));
-
-struct cgroup;
-
-struct cgroup_subsys_state {
-	struct cgroup *cgroup;
-	struct cgroup_subsys_state *parent;
-} __attribute__((preserve_access_index));
-
-struct cgroup {
-	struct cgroup_subsys_state self;
-	struct kernfs_node *kn;
-} __attribute__((preserve_access_index));
 
 /* Set by the loader before load: 1 in service mode (hooks on parents,
  * membership by watched_cg), 0 in host mode and for private instances

@@ -13,6 +13,7 @@
 #include <bpf/bpf_endian.h>
 #include "juris.h"
 #include "embedded_v4.h"
+#include "kernel_types.bpf.h"
 
 #ifndef AF_INET
 #define AF_INET 2

@@ -52,6 +52,8 @@ enum juris_hook {
 	HOOK_LSM_SENDMSG,	/* BPF LSM: a send through a packet socket */
 	HOOK_SYS_SOCKET,	/* sys_enter of socket(): a packet socket (no usable LSM) */
 	HOOK_SOCK_RELEASE,	/* a socket's last counts, when it is closed */
+	HOOK_ITER_TCP,		/* the socket iterators of a policy switch */
+	HOOK_ITER_UDP,		/* (bpf/sock_destroy.bpf.c) */
 	HOOK_MAX,
 };
 
@@ -344,6 +346,7 @@ enum juris_event_type {
 	EVENT_PACKET_SOCKET,	/* a watched task opened or sent through a packet
 				 * socket; family AF_PACKET or AF_XDP, proto the
 				 * socket type (0 from sendmsg), no addresses */
+	EVENT_CLOSED,		/* open socket closed: a policy switch blocked its destination */
 };
 
 struct juris_event {

@@ -22,17 +22,6 @@
 #endif
 #define LSM_EPERM 1
 
-struct sock_common {
-	unsigned short skc_family;
-} __attribute__((preserve_access_index));
-
-struct sock {
-	struct sock_common __sk_common;
-} __attribute__((preserve_access_index));
-
-struct socket {
-	struct sock *sk;
-} __attribute__((preserve_access_index));
 
 /* Sockets already reported by socket_sendmsg: one event per socket, the
  * counters count every send. Keyed by the socket's kernel address; LRU: a

@@ -16,6 +16,11 @@ usage: client.py tcp ADDRESS PORT            connect, expect "ok" back
            the file READY, wait for the file GO (at most 20 s), send COUNT
            more on the same socket: one connection across a policy change;
            RESULT is OK, or the errno of the first refused send after GO
+       client.py hold ADDRESS PORT OUT
+           connect over TCP, create OUT.ready, then wait for data (at most
+           20 s); write to OUT "RESULT EPOCH": the errno name of the error
+           that ended the wait (ECONNABORTED when juris closed it), EOF or
+           TIMEOUT, and when it came (time.time())
 
 Environment: CLIENT_SOURCE, an address to send from (gateway tests);
 CLIENT_TIMEOUT, seconds a TCP connect may take (default 3).
@@ -103,6 +108,24 @@ def udp_phases(addr, port, size, count, ready, go):
     return result, time.perf_counter() - t0
 
 
+def hold(addr, port, out):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(3)
+    s.connect((addr, port))
+    open(out + ".ready", "w").close()
+    s.settimeout(20)
+    try:
+        result = "EOF" if not s.recv(16) else "DATA"
+    except socket.timeout:
+        result = "TIMEOUT"
+    except OSError as e:
+        result = errno.errorcode.get(e.errno, str(e.errno))
+    with open(out + ".tmp", "w") as f:
+        f.write(f"{result} {time.time():.3f}\n")
+    os.rename(out + ".tmp", out)
+    return result, 0.0
+
+
 def main():
     t0 = time.perf_counter()
     try:
@@ -111,6 +134,8 @@ def main():
         elif sys.argv[1] == "udp-phases":
             result, elapsed = udp_phases(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                                          int(sys.argv[5]), sys.argv[6], sys.argv[7])
+        elif sys.argv[1] == "hold":
+            result, elapsed = hold(sys.argv[2], int(sys.argv[3]), sys.argv[4])
         elif sys.argv[1] == "udp-early":
             result, elapsed = udp_early(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
         else:

@@ -6,6 +6,7 @@
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PORT=7
+HOLD_PORT=9	# TCP: the server keeps the connection open
 
 FR4=192.0.2.10		# FR, zone fr
 EU4=192.0.2.130		# DE, zone eu
@@ -41,7 +42,7 @@ topology() {
 	ns_exec client ip route add 198.51.100.0/24 via 203.0.113.2 &&
 	ns_exec client ip -6 route add 2001:db8::/32 via 2001:db8:ffff::2 || return 1
 	cg_create || return 1
-	bg_run ns_exec server "$PY" "$E2E_DIR/server.py" "$PORT" "$TEST_TMP/server.ready"
+	bg_run ns_exec server "$PY" "$E2E_DIR/server.py" "$PORT" "$TEST_TMP/server.ready" "$HOLD_PORT"
 	wait_until 5 test -e "$TEST_TMP/server.ready" || fail "test server did not start" || return 1
 	connect_is "$THIRD4" OK && connect_is "$THIRD6" OK ||
 		fail "the client cannot reach the server without juris: broken topology"

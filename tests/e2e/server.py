@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Server of the end-to-end suites: on every address of its network namespace,
-TCP on PORT answers "ok" and closes, UDP on PORT swallows datagrams.
+TCP on PORT answers "ok" and closes, UDP on PORT swallows datagrams; TCP on
+HOLD_PORT, when given, keeps each connection open and swallows what comes.
 
-usage: server.py PORT READY_FILE   (READY_FILE is created once listening)
+usage: server.py PORT READY_FILE [HOLD_PORT]   (READY_FILE is created once listening)
 """
 import selectors
 import socket
@@ -27,10 +28,26 @@ def main():
     sel = selectors.DefaultSelector()
     sel.register(tcp, selectors.EVENT_READ)
     sel.register(udp, selectors.EVENT_READ)
+    hold = None
+    if len(sys.argv) > 3:
+        hold = listener(socket.SOCK_STREAM, int(sys.argv[3]))
+        hold.listen(128)
+        sel.register(hold, selectors.EVENT_READ)
     open(ready, "w").close()
     while True:
         for key, _ in sel.select():
-            if key.fileobj is tcp:
+            if key.fileobj is hold:
+                conn, _ = hold.accept()
+                sel.register(conn, selectors.EVENT_READ)
+            elif key.fileobj not in (tcp, udp):
+                try:
+                    data = key.fileobj.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+            elif key.fileobj is tcp:
                 conn, _ = tcp.accept()
                 try:
                     conn.sendall(b"ok")

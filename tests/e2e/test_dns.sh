@@ -86,6 +86,26 @@ test_report_and_top_show_the_name_also_after_the_daemon_died() {
 	assert_match "$(grep -F "$THIRD4" <<< "$t")" ' us\.test ' "top row of $THIRD4"
 }
 
+# Written to a pipe, the table cuts nothing: with the DOMAIN column the old
+# 80 columns cut the addresses, and grep found nothing.
+test_piped_report_keeps_addresses_and_domains_whole() {
+	local t
+	dns_topology && juris_start --mode audit || return 1
+	resolve_ok "$DNS6" v6.example.test AAAA tcp && connect_is "$THIRD6" OK &&
+	resolve_ok "$DNS4" www.example.test A && connect_is "$THIRD4" OK &&
+	udp_is "$EU6" OK 100 1 || return 1
+	t=$(env -u COLUMNS "$JURIS" report --pin-dir "$TEST_PIN" --by flow | cat) ||
+		fail "juris report failed" || return 1
+	printf '%s\n' "$t" | sed 's/^/  | /' >&2
+	assert_match "$(grep -F "$THIRD6" <<< "$t")" ' v6\.example\.test ' "piped row of $THIRD6" &&
+	assert_match "$(grep -F "$THIRD4" <<< "$t")" ' www\.example\.test ' "piped row of $THIRD4" &&
+	assert_match "$(grep -F "$EU6" <<< "$t")" "^udp +2001:db8:ffff::1 +$EU6 " \
+		"piped row of $EU6, source and destination whole" &&
+	assert_eq "$(grep -c $'\u2026' <<< "$t")" 0 "cut cells in a pipe" &&
+	t=$(env -u COLUMNS "$JURIS" top --pin-dir "$TEST_PIN" < /dev/null | cat) &&
+	assert_match "$(grep -F "$THIRD6" <<< "$t")" ' v6\.example\.test ' "piped top row of $THIRD6"
+}
+
 test_malformed_answer_is_counted_and_ignored() {
 	dns_topology && juris_start --mode audit || return 1
 	resolve_ok "$DNS4" malformed.example.test && connect_is "$THIRD4" OK || return 1

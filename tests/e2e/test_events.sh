@@ -51,6 +51,34 @@ test_event_file_below_the_size_is_not_rotated() {
 	assert_num "$(ndjson_events "$ev")" ">=" 2 "events"
 }
 
+# On a terminal (a pty from script(1)), without --events, juris run prints
+# each event as one readable line; NDJSON stays for pipes and --events.
+test_run_on_a_terminal_prints_readable_event_lines() {
+	local log=$TEST_TMP/tty.log pid
+	require_cmd script || return 1
+	topology || return 1
+	bg_run script -qfec "$JURIS run --pin-dir $TEST_PIN --cgroup $TEST_CG --db $TEST_DB --mode enforce" "$log"
+	wait_until 10 eval '"$JURIS" status --pin-dir "$TEST_PIN" > /dev/null 2>&1' ||
+		fail "juris run under script(1) did not start: $(cat "$log")" || return 1
+	pid=$(juris_status_json | json_get 'd["daemon_pid"]')
+	connect_is "$THIRD4" EPERM || return 1
+	wait_until 5 grep -q "blocked tcp $THIRD4:$PORT" "$log" ||
+		fail "no readable line for $THIRD4: $(tr -d '\r' < "$log" | tail -n 3)" || return 1
+	kill -TERM "$pid"
+	wait_until 5 pid_gone "$pid" || fail "juris run did not end" || return 1
+	tr -d '\r' < "$log" | grep "blocked tcp $THIRD4:$PORT" | sed 's/^/  tty: /' >&2
+	assert_match "$(tr -d '\r' < "$log" | grep "blocked tcp $THIRD4:$PORT" | head -n 1)" \
+		"^20[0-9-]+T[0-9:]+Z blocked tcp $THIRD4:$PORT country US zone third pid [0-9]+ \\(python3\\) uid 0 cgroup [0-9]+ cgroup/connect4\$" \
+		"the readable line" &&
+	assert_eq "$(grep -c '@timestamp' "$log")" 0 "JSON lines on the terminal"
+}
+
+test_run_in_a_pipe_prints_ndjson() {
+	topology && juris_start --mode enforce && connect_is "$THIRD4" EPERM || return 1
+	wait_until 5 grep -q '"@timestamp"' "$TEST_TMP/juris.log" ||
+		fail "no NDJSON event in the log (stderr is a file)"
+}
+
 test_bad_rotation_options_are_one_line_errors() {
 	require_juris || return 1
 	expect_one_line_error "invalid --events-max-size" "$JURIS" run --pin-dir "$TEST_PIN" \

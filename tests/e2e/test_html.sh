@@ -70,6 +70,49 @@ assert not p.stack, p.stack
 		"the period"
 }
 
+ASN_DB=$JURIS_TESTDATA/test-asn.mmdb
+
+# The test ASN database puts FR4 (located FR) under AS16509 Amazon (US): with
+# --allow eu, "located FR, operated from US". The page must name it with the
+# flow table's figures and the process that sent to it, say why FR is marked
+# outside the policy, name the host, the watched cgroup and the exceptions.
+test_html_report_shows_destinations_run_from_outside_the_allowed_zone() {
+	local p=$TEST_TMP/page.html j row
+	topology && juris_start --mode enforce --asn-db "$ASN_DB" --except 198.51.100.0/24 || return 1
+	udp_is "$FR4" OK 700 6 && connect_is "$FR4" OK && udp_is "$EU4" OK 300 2 &&
+	connect_is "$THIRD4" EPERM && page "$p" || return 1
+	j=$("$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json) || return 1
+	row=$(json_get '[[r["bytes"], r["flows"]] for r in d["rows"] if r["asn"] == 16509 and r["country"] == "FR"][0]' <<< "$j")
+	echo "report --by operator, AS16509 located FR: $row"
+	assert_eq "$(xhtml_get '[[int(r.get("data-bytes")), int(r.get("data-flows"))] for r in root.iter(H + "tr") if r.get("data-asn") == "16509" and r.get("data-cc") == "FR"][0]' "$p")" \
+		"$row" "bytes and flows of the exposure row (page vs report --by operator)" &&
+	assert_num "$(json_get '[r["bytes"] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
+		">=" 4200 "bytes to AS16509 (6 datagrams of 700 bytes and more)" &&
+	assert_eq "$(xhtml_get '[text(r.findall(H + "td")[0]) for r in root.iter(H + "tr") if r.get("data-asn") == "16509"][0]' "$p")" \
+		"located FR, operated from US (AS16509 Amazon)" "the exposure row's words" &&
+	assert_match "$(xhtml_get '[text(r.findall(H + "td")[3]) for r in root.iter(H + "tr") if r.get("data-asn") == "16509"][0]' "$p")" \
+		'^python3 \(pid [0-9]+\)' "the processes of the exposure row" &&
+	assert_eq "$(xhtml_get '[r.get("data-asn") for r in root.iter(H + "tr") if r.get("data-asn")]' "$p")" \
+		'["16509"]' "exposure rows (OVHcloud, AS16276, is not foreign)" &&
+	assert_contains "$(xhtml_get 'text([e for e in root.iter(H + "p") if e.get("id") == "summary"][0])' "$p")" \
+		"located FR, operated from US (AS16509 Amazon)" "the summary names the exposure" &&
+	assert_contains "$(xhtml_get 'text([e for e in root.iter(H + "p") if e.get("id") == "summary"][0])' "$p")" \
+		"$(hostname)" "the summary names the host" &&
+	assert_contains "$(xhtml_get 'text(root.find(H + "body/" + H + "h1"))' "$p")" "$(hostname)" "the title names the host" &&
+	assert_contains "$(xhtml_get 'text([e for e in root.iter(H + "ul") if e.get("id") == "reasons"][0])' "$p")" \
+		"FR: run by an operator controlled from outside the allowed zone (AS16509 Amazon, from US)" \
+		"why FR is marked" &&
+	assert_contains "$(xhtml_get 'text([e for e in root.iter(H + "ul") if e.get("id") == "reasons"][0])' "$p")" \
+		"US: outside the allowed zone (zone third; allowed up to eu)" "why US is marked" &&
+	assert_contains "$(xhtml_get 'text(root)' "$p")" "Watchedthe processes of 1 cgroup: $TEST_CG" \
+		"the watched cgroup" &&
+	assert_contains "$(xhtml_get 'text(root)' "$p")" "Exceptions198.51.100.0/24" "the exceptions" &&
+	assert_contains "$(xhtml_get 'text(root)' "$p")" "test-country.mmdb. Built on " \
+		"the database in words" &&
+	assert_eq "$(xhtml_get '[text(r.findall(H + "td")[1]) for r in root.iter(H + "tr") if len(r.findall(H + "td")) > 3 and text(r.findall(H + "td")[2]) == a[0]][0]' "$p" "$THIRD4")" \
+		"" "the source of the refused connect (empty, not 0.0.0.0)"
+}
+
 test_html_report_escapes_a_hostile_process_name() {
 	local p=$TEST_TMP/page.html name='<i>&'"'"'"x' out
 	topology && juris_start --mode audit || return 1
@@ -85,7 +128,11 @@ test_html_report_escapes_a_hostile_process_name() {
 test_html_report_renders_the_chart_in_headless_chromium() {
 	local p=$TEST_TMP/page.html png=$TEST_TMP/page.png t0 ms bars top
 	require_cmd chromium || return 1
-	topology && juris_start --mode audit && some_traffic && page "$p" || return 1
+	# With the operator overlay: the page has every section.
+	topology && juris_start --mode audit --asn-db "$ASN_DB" && some_traffic && page "$p" ||
+		return 1
+	assert_eq "$(xhtml_get 'len([r for r in root.iter(H + "tr") if r.get("data-asn")])' "$p")" 1 \
+		"exposure rows on the page rendered" || return 1
 	top=$("$JURIS" report --pin-dir "$TEST_PIN" --by country --format json |
 		json_get 'sorted({c: sum(r["bytes"] for r in d["rows"] if r["country"] == c)
 			for c in {r["country"] for r in d["rows"]}}.items(), key=lambda x: -x[1])[0][0]')

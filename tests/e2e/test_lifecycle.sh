@@ -68,6 +68,23 @@ test_second_run_on_live_pins_is_refused_and_the_first_keeps_working() {
 	hooks_attached_once && connect_is "$THIRD4" EPERM && connect_is "$FR4" OK
 }
 
+# Another juris on other pins must not attach to a cgroup this one watches:
+# every packet would be counted twice and judged by two policies.
+test_second_run_on_other_pins_refuses_a_cgroup_already_watched() {
+	refused_and_untouched "is already watched by another juris" --cgroup "$(cgroup2_root)/juris-test-$JT_ID" \
+		--db "$TEST_DB" --mode audit
+}
+
+test_stop_says_which_counters_go_with_the_pins() {
+	local err
+	topology && juris_start --mode enforce && udp_is "$FR4" OK 100 3 || return 1
+	err=$("$JURIS" stop --pin-dir "$TEST_PIN" 2>&1 >/dev/null) || fail "juris stop failed" || return 1
+	printf '%s\n' "$err" | sed 's/^/  stop: /' >&2
+	assert_match "$err" "removing the counters of [0-9]+ packets and [0-9]+ flows with the pins \\(juris report --pin-dir $TEST_PIN reads them only before juris stop\\)" \
+		"the hint before the counters go" &&
+	assert_contains "$("$JURIS" stop --help)" "juris report first to keep them" "juris stop --help"
+}
+
 test_stop_lifts_enforcement_and_removes_the_pins() {
 	topology && juris_start --mode enforce || return 1
 	connect_is "$THIRD4" EPERM || return 1

@@ -100,6 +100,86 @@ test_check_names_the_file_line_and_problem() {
 	expect_one_line_error "$TEST_TMP/absent.conf" "$JURIS" check -c "$TEST_TMP/absent.conf"
 }
 
+# Values checked after parsing (cgroups, databases, operators) name the
+# line of the file that gave them; invalid values list the valid ones; a
+# prefix with host bits gets the network it likely meant.
+test_errors_name_the_file_line_and_the_valid_values() {
+	local f
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	f=$TEST_TMP/bad.conf
+	printf 'db = %s\ncgroup = /no/such/juris/cgroup\n' "$TEST_DB" > "$f"
+	expect_one_line_error "$f:2: unknown cgroup or unit: /no/such/juris/cgroup" \
+		"$JURIS" check -c "$f" || return 1
+	printf '# the database\ndb = %s/missing.mmdb\n' "$TEST_TMP" > "$f"
+	expect_one_line_error "$f:2: cannot open database $TEST_TMP/missing.mmdb" \
+		"$JURIS" check -c "$f" || return 1
+	printf 'db = %s\n\n\nasn-db = %s\noperator = 16509 usa Amazon\n' "$TEST_DB" \
+		"$JURIS_TESTDATA/test-asn.mmdb" > "$f"
+	expect_one_line_error "$f:5: invalid --operator '16509 usa Amazon'" \
+		"$JURIS" check -c "$f" || return 1
+	expect_one_line_error "invalid --allow: europe (fr, eu, eea, adequate)" \
+		"$JURIS" check -c none --db "$TEST_DB" --allow europe || return 1
+	expect_one_line_error "invalid --foreign-operator: maybe (allow, audit, deny)" \
+		"$JURIS" check -c none --db "$TEST_DB" --foreign-operator maybe || return 1
+	expect_one_line_error "invalid --except CIDR: 203.0.113.1/24 (host bits set: did you mean 203.0.113.0/24?)" \
+		"$JURIS" check -c none --db "$TEST_DB" --except 203.0.113.1/24 || return 1
+	expect_one_line_error "invalid --source CIDR: 2001:db8::1/32 (host bits set: did you mean 2001:db8::/32?)" \
+		"$JURIS" check -c none --db "$TEST_DB" --iface lo --source 2001:db8::1/32
+}
+
+# Exit status (README, "Exit status"): 0 valid, 1 an invalid policy, 2 a
+# command line that cannot be read.
+test_check_exit_status_is_1_for_an_invalid_policy_and_2_for_bad_usage() {
+	local rc
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	"$JURIS" check -c none --db "$TEST_DB" --pin-dir /sys/fs/bpf/juris-check-$$ > /dev/null
+	assert_eq "$?" 0 "valid policy" || return 1
+	"$JURIS" check -c none --db "$TEST_DB" --allow europe 2> /dev/null
+	assert_eq "$?" 1 "invalid value" || return 1
+	printf 'allow = europe\n' > "$TEST_TMP/bad.conf"
+	"$JURIS" check -c "$TEST_TMP/bad.conf" --db "$TEST_DB" 2> /dev/null
+	assert_eq "$?" 1 "invalid value in the file" || return 1
+	"$JURIS" check -c none --db "$TEST_DB" --cgroup /no/such/juris/cgroup 2> /dev/null
+	assert_eq "$?" 1 "unknown cgroup" || return 1
+	"$JURIS" check -c none --no-such-option 2> /dev/null
+	rc=$?
+	assert_eq "$rc" 2 "unknown option" || return 1
+	"$JURIS" no-such-command 2> /dev/null
+	assert_eq "$?" 2 "unknown command"
+}
+
+# check refuses what run refuses before it loads anything.
+test_check_refuses_a_pin_dir_off_bpffs_and_a_missing_events_directory() {
+	require_juris || return 1
+	require_testdata || return 1
+	mkdir -p "$TEST_TMP"
+	expect_one_line_error "--pin-dir $TEST_TMP/pins is not on a bpffs" \
+		"$JURIS" check -c none --db "$TEST_DB" --pin-dir "$TEST_TMP/pins" || return 1
+	printf 'db = %s\nevents = %s/no-such-dir/events.ndjson\n' "$TEST_DB" "$TEST_TMP" \
+		> "$TEST_TMP/juris.conf"
+	expect_one_line_error "juris.conf:2: the directory of --events $TEST_TMP/no-such-dir/events.ndjson does not exist" \
+		"$JURIS" check -c "$TEST_TMP/juris.conf" || return 1
+	expect_one_line_error "" "$JURIS" run -c "$TEST_TMP/juris.conf" \
+		--pin-dir "/sys/fs/bpf/juris-check-$$" --cgroup "$(cgroup2_root)" || return 1
+	[ ! -e "/sys/fs/bpf/juris-check-$$" ] || fail "juris run left pins" || return 1
+	assert_ok "$JURIS" check -c contrib/juris.conf --db "$TEST_DB" --events "$TEST_TMP/ev.ndjson"
+}
+
+test_help_is_per_command_and_claims_no_embedded_database() {
+	local h
+	require_juris || return 1
+	h=$("$JURIS" report --help) &&
+	assert_match "$(head -n 1 <<< "$h")" '^Usage: juris report \[OPTION\]\.\.\.$' "report --help" &&
+	assert_match "$(head -n 1 <<< "$("$JURIS" lookup --help)")" '^Usage: juris lookup ' "lookup --help" &&
+	assert_match "$(head -n 1 <<< "$("$JURIS" --help)")" '^Usage: juris COMMAND ' "juris --help" &&
+	assert_eq "$("$JURIS" run --help | grep -ci embedded)" 0 "'embedded' in juris run --help" &&
+	assert_contains "$("$JURIS" run --help)" "scripts/install-db.sh" "where the default database comes from"
+}
+
 test_run_takes_its_policy_from_the_file() {
 	mkdir -p "$TEST_TMP"
 	policy "db=$TEST_DB" mode=enforce allow=fr
@@ -161,6 +241,19 @@ test_bad_reload_is_refused_and_the_live_policy_stays() {
 	reload_refused "flow-table cannot change on reload" || return 1
 	kill -0 "$JURIS_PID" || fail "juris run died" || return 1
 	assert_eq "$(status_field 'd["counters"]["slot_missing"]')" 0 "slot_missing"
+}
+
+# juris reload re-reads the daemon's own file: another -c is refused, the
+# same one (by any path) is fine.
+test_reload_with_another_policy_file_is_refused() {
+	mkdir -p "$TEST_TMP"
+	policy "db=$TEST_DB" mode=enforce
+	cp "$TEST_TMP/juris.conf" "$TEST_TMP/other.conf"
+	start_with_policy || return 1
+	expect_one_line_error "reload re-reads the policy file juris run (pid $JURIS_PID) started with ($TEST_TMP/juris.conf), not $TEST_TMP/other.conf" \
+		"$JURIS" reload --pin-dir "$TEST_PIN" -c "$TEST_TMP/other.conf" || return 1
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" -c "$TEST_TMP/../$(basename "$TEST_TMP")/juris.conf" &&
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN"
 }
 
 test_reload_without_a_daemon_is_refused() {

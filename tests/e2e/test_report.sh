@@ -98,17 +98,30 @@ test_report_by_process_and_cgroup_attribute_the_client() {
 		"packets by cgroup vs by flow"
 }
 
-test_report_table_fits_80_columns_with_human_readable_sizes() {
+test_report_table_fits_columns_with_human_readable_sizes() {
 	local t
 	topology && juris_start --mode audit && some_traffic || return 1
-	t=$(report --by flow) || fail "juris report failed" || return 1
+	t=$(COLUMNS=80 report --by flow) || fail "juris report failed" || return 1
 	printf '%s\n' "$t" | sed 's/^/  | /' >&2
 	assert_match "$(printf '%s\n' "$t" | head -n 1)" '^PROTO +DESTINATION +PORT +CC +ZONE +VERDICT +COMMAND +PACKETS +BYTES$' "table header" &&
 	assert_contains "$t" "KiB" "table" &&
 	assert_eq "$(printf '%s\n' "$t" | $PY -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))' |
-		awk '{ print ($1 <= 80) }')" 1 "table fits 80 columns" &&
+		awk '{ print ($1 <= 80) }')" 1 "table fits COLUMNS=80" &&
+	t=$(COLUMNS=70 report --by flow) &&
+	assert_eq "$(printf '%s\n' "$t" | $PY -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))' |
+		awk '{ print ($1 <= 70) }')" 1 "table fits COLUMNS=70" &&
+	assert_contains "$t" "…" "a cut with COLUMNS=70" &&
 	t=$(report --by zone) &&
 	assert_match "$(printf '%s\n' "$t" | sed -n 2p)" '^third +would_block ' "first zone row"
+}
+
+test_report_json_flag_is_format_json() {
+	local a b
+	topology && juris_start --mode audit && some_traffic || return 1
+	a=$(report --by country --json) || fail "juris report --json failed" || return 1
+	b=$(report --by country --format json) || return 1
+	assert_eq "$(json_get 'd["rows"]' <<< "$a")" "$(json_get 'd["rows"]' <<< "$b")" \
+		"rows of --json and --format json"
 }
 
 test_report_top_keeps_the_first_rows() {

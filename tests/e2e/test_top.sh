@@ -31,11 +31,13 @@ test_top_shows_outside_policy_first_sorts_and_quits_on_q() {
 	udp_is "$THIRD4" OK 100 2 || return 1
 	tmux_top 100 30 || return 1
 	wait_until 5 screen_has 'DESTINATION' || fail "no table on screen: $(screen)" || return 1
+	# The second frame has the rates (over the refresh between the two).
+	wait_until 5 screen_has 'B/s\)' || fail "no rates on screen: $(screen)" || return 1
 	s=$(screen)
 	printf '%s\n' "$s" | sed 's/^/  screen: /' >&2
 	assert_match "$(printf '%s\n' "$s" | head -n 1)" '^juris top .* by flow, sort bytes' "title" &&
 	assert_match "$s" 'outside the policy: 1 flows' "out-of-policy line" &&
-	assert_match "$s" 'zones: fr 5\.[0-9] KiB, third' "zones line" &&
+	assert_match "$s" 'zones: fr 5\.[0-9] KiB \([0-9.]+ (B|KiB)/s\), third' "zones line" &&
 	assert_match "$(printf '%s\n' "$s" | grep -A1 '^PROTO' | tail -n 1)" \
 		"^udp +(203\.0\.113\.1 +)?$THIRD4 +(- +)?7 +US +third +would_block" "first flow row" || return 1
 	tmux -L "$TMUX_SOCK" send-keys -t top p
@@ -54,6 +56,26 @@ test_top_without_a_terminal_prints_one_frame() {
 		fail "juris top without a terminal did not exit at once" || return 1
 	assert_contains "$out" "would_block" "one frame" &&
 	assert_eq "$(printf '%s\n' "$out" | grep -c '^juris top ')" 1 "frames printed"
+}
+
+# The rates: bytes per second of each zone and outside the policy, over the
+# last refresh (in a pipe, over one second before the frame).
+test_top_shows_the_rate_of_each_zone() {
+	local out fr idle
+	topology && juris_start --mode audit && udp_is "$THIRD4" OK 100 1 || return 1
+	# About 20 datagrams of 1000 bytes a second to France for 3 s.
+	in_cg_ns_bg client bash -c 'for i in $(seq 60); do
+		"$0" "$1" udp "$2" "$3" 1000 1 > /dev/null; sleep 0.05; done' \
+		"$PY" "$E2E_DIR/client.py" "$FR4" "$PORT"
+	sleep 1
+	out=$(timeout 10 "$JURIS" top --pin-dir "$TEST_PIN" < /dev/null) || return 1
+	printf '%s\n' "$out" | head -n 3 | sed 's/^/  top: /' >&2
+	fr=$(printf '%s\n' "$out" | grep '^zones:' | sed -n 's/.* fr [0-9.]* [KMG]*i*B (\([0-9.]*\) \([KMG]*i*B\)\/s).*/\1 \2/p')
+	assert_match "$fr" '^[0-9.]+ (B|KiB)$' "the rate of fr" &&
+	assert_num "$(awk -v v="${fr% *}" -v u="${fr#* }" 'BEGIN { print int(u == "KiB" ? v * 1024 : v) }')" \
+		">" 2000 "bytes per second to fr (about 20 KiB/s sent)" &&
+	idle=$(printf '%s\n' "$out" | grep '^outside the policy:') &&
+	assert_match "$idle" ', now 0 B/s$' "the rate outside the policy (nothing sent to $THIRD4 since)"
 }
 
 test_top_with_nothing_pinned_is_a_one_line_error() {

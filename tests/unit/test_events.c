@@ -201,6 +201,21 @@ static void test_iana_number_is_a_string_as_ecs_declares(void **state)
 	cJSON_free(line);
 }
 
+static void test_readable_line_says_the_event_and_escapes_the_process_name(void **state)
+{
+	struct event_writer w;
+	struct juris_event e = blocked_connect();
+	char line[512];
+
+	(void)state;
+	event_writer_init(&w, stdout, "enforce", "eu");
+	w.boot_to_real_ns = 1764921601000000000ll - 1000000000ll;	/* 2025-12-05T08:00:01Z */
+	memcpy(e.comm, "cu\033]0;x\arl", 11);
+	assert_int_equal(event_to_line(&w, &e, line, sizeof(line)), 0);
+	assert_string_equal(line, "2025-12-05T08:00:01Z blocked tcp 198.51.100.7:443 country US "
+			    "zone third pid 1234 (cu?]0;x?rl) uid 1000 cgroup 42 cgroup/connect4");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_destination_domain_is_the_name_looked_up),
 		cmocka_unit_test(test_event_line_is_valid_utf8_whatever_the_names),
 		cmocka_unit_test(test_iana_number_is_a_string_as_ecs_declares),
+		cmocka_unit_test(test_readable_line_says_the_event_and_escapes_the_process_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,10 +64,16 @@ static char *page_of(const struct flow_entry *flows, size_t n, size_t *len)
 	static const enum report_by views[] = { BY_ZONE, BY_COUNTRY, BY_FLOW, BY_PROCESS };
 	struct juris_totals totals[TOTALS_MAX] = {};
 	struct report_input in = { .totals = totals, .flows = flows, .n_flows = n };
-	struct juris_config cfg = { .allow_zone = ZONE_EU, .policy_hash = 0xabcdef };
+	struct juris_config cfg = { .allow_zone = ZONE_EU, .policy_hash = 0xabcdef, .overlay = 1,
+				    .foreign_op = FOREIGN_OP_AUDIT };
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct report r[4] = {};
-	struct report_page p = { &r[0], &r[1], &r[2], &r[3], &cfg, meta, 25 };
+	static const char *const exceptions[] = { "198.51.100.0/24", "*.<gouv>.fr" };
+	struct report_page p = {
+		.zones = &r[0], .countries = &r[1], .flows = &r[2], .processes = &r[3],
+		.cfg = &cfg, .meta = meta, .top = 25, .host = "<host>&",
+		.exceptions = exceptions, .n_exceptions = 2, .table = flows, .n_table = n,
+	};
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
@@ -102,7 +108,7 @@ static char *page_of(const struct flow_entry *flows, size_t n, size_t *len)
 	return buf;
 }
 
-static int run_checker(const char *page, size_t len)
+static int run_script(const char *script, const char *page, size_t len)
 {
 	char dir[] = "/tmp/juris-html-XXXXXX", html[64], py[64], cmd[256];
 	FILE *f;
@@ -115,7 +121,7 @@ static int run_checker(const char *page, size_t len)
 	assert_int_equal(fwrite(page, 1, len, f), len);
 	fclose(f);
 	assert_non_null(f = fopen(py, "w"));
-	fputs(checker, f);
+	fputs(script, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s", py, html);
 	rc = system(cmd);
@@ -142,7 +148,7 @@ static void test_html_page_parses_as_xml_and_escapes_hostile_names(void **state)
 	assert_non_null(strstr(page, "&lt;i&gt;&amp;&quot;&#39;&lt;/i&gt;"));
 	assert_non_null(strstr(page, "2023-11-14 22:13:20 UTC to 2023-11-15 23:14:21 UTC"));
 	assert_non_null(strstr(page, "(1 d 1 h 1 min)"));
-	assert_int_equal(run_checker(page, len), 0);
+	assert_int_equal(run_script(checker, page, len), 0);
 	free(page);
 }
 
@@ -160,6 +166,10 @@ static void test_html_says_where_the_answers_come_from_and_credits_it(void **sta
 	assert_null(strstr(page, "<b>"));
 	free(page);
 }
+/* The page parses as XML. */
+static const char parses[] =
+	"import sys, xml.etree.ElementTree as E\n"
+	"E.parse(sys.argv[1])\n";
 
 static void test_html_tables_show_only_what_is_outside_the_policy(void **state)
 {
@@ -177,12 +187,53 @@ static void test_html_tables_show_only_what_is_outside_the_policy(void **state)
 	free(page);
 }
 
+/* The foreign-operator section: located FR, operated from US, with the
+ * flow table's sums and the processes; why FR is marked; the summary. */
+static void test_html_names_destinations_operated_from_outside_the_allowed_zone(void **state)
+{
+	struct flow_entry flows[] = {
+		flow("192.0.2.10", "FR", ZONE_FR, VERDICT_WOULD_BLOCK, HOSTILE_COMM, 3000),
+		flow("192.0.2.11", "FR", ZONE_FR, VERDICT_WOULD_BLOCK, "curl", 2000),
+		flow("192.0.2.12", "FR", ZONE_FR, VERDICT_ALLOW, "nginx", 700),
+		flow("192.0.2.241", "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, "curl", 300),
+	};
+	size_t len;
+	char *page;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		flows[i].v.flags = GEO_F_FOREIGN_OP;
+		flows[i].v.asn = 16509;
+		memcpy(flows[i].v.op_cc, "US", 2);
+	}
+	flows[1].v.pid = 43;
+	/* A third-country destination run by a listed operator is judged by
+	 * its location: not part of the section. */
+	flows[3].v.flags = GEO_F_FOREIGN_OP;
+	flows[3].v.asn = 16509;
+	memcpy(flows[3].v.op_cc, "US", 2);
+	page = page_of(flows, 4, &len);
+	assert_non_null(strstr(page, "<tr data-asn=\"16509\" data-cc=\"FR\" data-home=\"US\" "
+				     "data-bytes=\"5000\" data-flows=\"2\"><td>located FR, operated "
+				     "from US (AS16509)</td>"));
+	assert_non_null(strstr(page, "&lt;i&gt;&amp;&quot;&#39;&lt;/i&gt;\xef\xbf\xbd\xef\xbf\xbd (pid 42), curl (pid 43)</td>"));
+	assert_non_null(strstr(page, "<li>FR: run by an operator controlled from outside the "
+				     "allowed zone (AS16509 , from US)"));
+	assert_non_null(strstr(page, "<li>US: outside the allowed zone (zone third; allowed up to eu)"));
+	assert_non_null(strstr(page, "4.9 KiB in 2 flows went to servers located in the allowed zone"));
+	assert_non_null(strstr(page, "Egress by jurisdiction: &lt;host&gt;&amp;</h1>"));
+	assert_non_null(strstr(page, "<code>*.&lt;gouv&gt;.fr</code>"));
+	assert_int_equal(run_script(parses, page, len), 0);
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_page_parses_as_xml_and_escapes_hostile_names),
 		cmocka_unit_test(test_html_tables_show_only_what_is_outside_the_policy),
 		cmocka_unit_test(test_html_says_where_the_answers_come_from_and_credits_it),
+		cmocka_unit_test(test_html_names_destinations_operated_from_outside_the_allowed_zone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,28 @@ int cidr_parse(const char *s, struct ip_addr *out, int *len)
 	return 0;
 }
 
+int cidr_network_of(const char *s, char *buf, size_t len)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	struct ip_addr ip;
+	int plen, n;
+	char text[INET6_ADDRSTRLEN];
+
+	if (!slash || parse_raw(s, (size_t)(slash - s), &ip))
+		return -EINVAL;
+	n = ip.family == AF_INET ? 4 : 16;
+	plen = parse_prefix_len(slash + 1, n * 8);
+	if (plen < 0 || host_bits_clear(ip.a, n, plen))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		int keep = plen - i * 8;
+
+		ip.a[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+	snprintf(buf, len, "%s/%d", addr_format(ip.family, ip.a, text, sizeof(text)), plen);
+	return 0;
+}
+
 const char *addr_format(int family, const uint8_t *a, char *buf, size_t len)
 {
 	/* Callers print the result directly: never hand them NULL. */

@@ -20,6 +20,10 @@ int addr_parse(const char *s, struct ip_addr *out);
  * IPv4-mapped IPv6 prefixes of length >= 96 come back as IPv4. */
 int cidr_parse(const char *s, struct ip_addr *out, int *len);
 
+/* For a prefix refused only for its host bits (203.0.113.1/24), writes the
+ * network it likely meant ("203.0.113.0/24") and returns 0; else -EINVAL. */
+int cidr_network_of(const char *s, char *buf, size_t len);
+
 /* Formats a (family, 16-byte) address; buf holds INET6_ADDRSTRLEN. */
 const char *addr_format(int family, const uint8_t *a, char *buf, size_t len);
 

@@ -36,7 +36,8 @@ const struct option_doc option_table[] = {
 	  "read DNS answers (names, --except-domain) only from this resolver (repeatable, at "
 	  "most 8; default: from the server each query went to)" },
 	{ { "asn-db", required_argument, NULL, OPT_ASN_DB }, FOR_RUN | FOR_LOOKUP, "FILE|none",
-	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: the embedded one" },
+	  "IP-to-AS database (CSV or .mmdb) of the operator overlay; default: $JURIS_ASN_DB, "
+	  "else data/default/asn.csv.gz when installed" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, FOR_RUN | FOR_LOOKUP,
 	  "'ASN CC NAME'", "add or override an operator: AS, home country, name (repeatable)" },
 	{ { "foreign-operator", required_argument, NULL, OPT_FOREIGN_OP }, FOR_RUN | FOR_LOOKUP,
@@ -64,8 +65,8 @@ const struct option_doc option_table[] = {
 	  "alert to syslog on flows outside the policy, one per flow per minute" },
 	{ { "flow-table", required_argument, NULL, OPT_FLOW_TABLE }, FOR_RUN, "N",
 	  "flow-table entries (default 65536)" },
-	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS, NULL,
-	  "JSON output, one object per line" },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LOOKUP | FOR_STATUS | FOR_REPORT, NULL,
+	  "JSON output (report: the same as --format json)" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
 	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
@@ -87,7 +88,8 @@ const struct command_doc commands[] = {
 	{ "status", CMD_STATUS, "show the running policy, hooks, database and totals" },
 	{ "report", CMD_REPORT, "totals and flows by zone, country, flow, process, cgroup or operator" },
 	{ "top", CMD_TOP, "live view of the flows, outside the policy first; q quits" },
-	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
+	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins and their "
+	  "counters (juris report first to keep them)" },
 	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
 	{ "reload", CMD_RELOAD, "make the running juris re-read its policy file and databases" },
 };

@@ -98,7 +98,12 @@ static int add_except(struct juris_opts *o, const char *s)
 	}
 	e = &o->policy.excepts[o->policy.n_excepts];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		opt_error("invalid --except CIDR: %s", s);
+		char net[64];
+
+		if (!cidr_network_of(s, net, sizeof(net)))
+			opt_error("invalid --except CIDR: %s (host bits set: did you mean %s?)", s, net);
+		else
+			opt_error("invalid --except CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->policy.n_excepts++;
@@ -166,7 +171,12 @@ static int add_source(struct juris_opts *o, const char *s)
 	}
 	e = &o->policy.sources[o->policy.n_sources];
 	if (cidr_parse(s, &e->addr, &e->len)) {
-		opt_error("invalid --source CIDR: %s", s);
+		char net[64];
+
+		if (!cidr_network_of(s, net, sizeof(net)))
+			opt_error("invalid --source CIDR: %s (host bits set: did you mean %s?)", s, net);
+		else
+			opt_error("invalid --source CIDR: %s", s);
 		return -EINVAL;
 	}
 	o->policy.n_sources++;
@@ -300,6 +310,8 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		if (o->cmd == CMD_REPORT)
+			o->report_format = REPORT_JSON;
 		return 0;
 	case OPT_SYSLOG:
 		o->syslog = true;
@@ -336,9 +348,28 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		return 0;	/* read before the other options */
 	}
 	return -EINVAL;
-bad:
-	opt_error("invalid --%s: %s", find_doc(c)->opt.name, arg);
+bad: {
+	/* "invalid --allow: europe (fr, eu, eea, adequate)": the valid
+	 * values, or the shape of one. */
+	const struct option_doc *d = find_doc(c);
+	char valid[128];
+	size_t i;
+
+	for (i = 0; d->arg[i] && i < sizeof(valid) - 2; i++)
+		valid[i] = d->arg[i];
+	valid[i] = 0;
+	if (strchr(valid, '|') && !strpbrk(valid, "ABCDEFGHIJKLMNOPQRSTUVWXYZ[")) {
+		char list[256] = "";
+
+		for (char *tok = strtok(valid, "|"); tok; tok = strtok(NULL, "|"))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? ", " : "", tok);
+		opt_error("invalid --%s: %s (%s)", d->opt.name, arg, list);
+	} else {
+		opt_error("invalid --%s: %s (expected %s)", d->opt.name, arg, valid);
+	}
 	return -EINVAL;
+}
 }
 
 /* The policy file given with -c/--config, else $JURIS_CONFIG, else the

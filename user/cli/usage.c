@@ -9,11 +9,13 @@ void usage(const char *command)
 {
 	unsigned mask = FOR_ALL;
 
-	printf("Usage: juris COMMAND [OPTION]...\n");
+	printf("Usage: juris %s [OPTION]...%s\n", command ? command : "COMMAND",
+	       command && !strcmp(command, "lookup") ? " [ADDRESS]..." : "");
 	for (size_t i = 0; i < n_commands; i++) {
 		if (command && strcmp(command, commands[i].name))
 			continue;
-		printf("  juris %-7s %s\n", commands[i].name, commands[i].synopsis);
+		printf(command ? "%s%s\n" : "  juris %-7s %s\n", command ? "" : commands[i].name,
+		       commands[i].synopsis);
 		if (command)	/* check takes the options of run */
 			mask = 1u << (commands[i].cmd == CMD_CHECK ? CMD_RUN : commands[i].cmd);
 	}

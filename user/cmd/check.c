@@ -2,10 +2,14 @@
 /* juris check: validate the policy file and flags as juris run would, and
  * print the effective policy. Needs no privilege and changes nothing. */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
+#include <linux/magic.h>
 #include "cli/policy_print.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
@@ -13,6 +17,7 @@
 #include "kernel/gateway.h"
 #include "policy/overlay.h"
 #include "policy/policy_data.h"
+#include "cli/options_where.h"
 
 static int check_cgroups(const struct juris_opts *o)
 {
@@ -23,8 +28,11 @@ static int check_cgroups(const struct juris_opts *o)
 		int ret = cgroup_resolve(o->policy.cgroups[i], path, sizeof(path), &id);
 
 		if (ret) {
-			fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n", o->policy.cgroups[i],
-				strerror(-ret));
+			char where[4200];
+
+			fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
+				options_where(o, "cgroup", o->policy.cgroups[i], where, sizeof(where)),
+				o->policy.cgroups[i], strerror(-ret));
 			return ret;
 		}
 	}
@@ -49,6 +57,40 @@ static int check_gateway(const struct juris_opts *o)
 	return ret;
 }
 
+/* What juris run refuses before it loads anything: a pin directory that
+ * is not on a bpffs (run mounts one only at /sys/fs/bpf), an event file
+ * in a directory that does not exist. */
+static int check_paths(const struct juris_opts *o)
+{
+	char path[4096], where[4200];
+	struct statfs fs;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s", o->policy.pin_dir);
+	/* The pin directory may not exist yet: its nearest ancestor decides. */
+	while (statfs(path, &fs) && strcmp(path, "/"))
+		snprintf(path, sizeof(path), "%s", dirname(path));
+	if (fs.f_type != BPF_FS_MAGIC && strcmp(o->policy.pin_dir, "/sys/fs/bpf") &&
+	    strncmp(o->policy.pin_dir, "/sys/fs/bpf/", 12)) {
+		fprintf(stderr, "juris: %s--pin-dir %s is not on a bpffs (juris run would refuse "
+			"it: use a directory under /sys/fs/bpf, or mount bpffs there)\n",
+			options_where(o, "pin-dir", o->policy.pin_dir, where, sizeof(where)),
+			o->policy.pin_dir);
+		return -ENOTSUP;
+	}
+	if (o->events && strcmp(o->events, "-")) {
+		snprintf(path, sizeof(path), "%s", o->events);
+		if (stat(dirname(path), &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "juris: %sthe directory of --events %s does not exist "
+				"(juris run would refuse it)\n",
+				options_where(o, "events", o->events, where, sizeof(where)),
+				o->events);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct loaded_db db;
@@ -58,14 +100,19 @@ int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	int ret;
 
 	(void)exiting;	/* a one-shot command: nothing to interrupt */
-	ret = check_cgroups(o);
+	ret = check_paths(o);
+	if (!ret)
+		ret = check_cgroups(o);
 	if (!ret)
 		ret = check_gateway(o);
 	if (ret)
 		return ret;
 	ret = policy_data_load(&o->policy, false, &db, &ov, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "juris: %s\n", err);
+		char where[4200];
+
+		fprintf(stderr, "juris: %s%s\n", options_where_data(o, err, where, sizeof(where)),
+			err);
 		return ret;
 	}
 	when = (time_t)db.info.build_epoch;

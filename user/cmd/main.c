@@ -47,7 +47,11 @@ int main(int argc, char **argv)
 	err = options_parse(argc, argv, &o);
 	if (err) {
 		options_free(&o);
-		return err > 0 ? 0 : 2;
+		/* Exit status: 0 ok, 1 an invalid policy (a value, the file)
+		 * or any failure, 2 a command line juris cannot read (unknown
+		 * command or option, missing argument). Value errors are the
+		 * ones options_last_error() keeps. */
+		return err > 0 ? 0 : options_last_error()[0] ? 1 : 2;
 	}
 	verbose = o.verbose;
 	libbpf_set_print(libbpf_print);

@@ -2,9 +2,10 @@
 /* juris report: reads the pinned maps (with or without a daemon), builds the
  * report and hands it to the printer of the chosen format. */
 #include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "report/report_csv.h"
@@ -17,12 +18,11 @@
 #include "cmd/commands.h"
 #include "kernel/dns_names.h"
 #include "kernel/loader.h"
+#include "kernel/policy_read.h"
 #include "policy/overlay.h"
 #include "report/report.h"
 #include "report/report_html.h"
 #include "kernel/stats.h"
-
-#define DEFAULT_WIDTH 80
 
 static const report_printer printers[REPORT_FORMAT_MAX] = {
 	[REPORT_TABLE] = report_print_table,
@@ -35,15 +35,41 @@ static int cgroup_path(uint64_t id, char *buf, size_t len)
 	return cgroup_path_of_id(NULL, id, buf, len);
 }
 
-/* The terminal's width; 80 for a pipe or a file, so that output saved by a
- * script does not depend on the window it ran in. */
-static int terminal_width(void)
+/* Where the database comes from, in words: the package and version that
+ * scripts/install-db.sh recorded in SOURCE beside it (when SOURCE is about
+ * this file), else what kind of file it is. */
+static void db_source_words(const char *db_path, char *out, size_t len)
 {
-	struct winsize ws;
+	char dir[4096], stem[256], line[512], package[256] = "", version[128] = "";
+	const char *base = strrchr(db_path, '/'), *slash, *dot;
+	FILE *f;
 
-	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
-		return ws.ws_col;
-	return DEFAULT_WIDTH;
+	base = base ? base + 1 : db_path;
+	dot = strstr(base, ".mmdb");
+	snprintf(out, len, "%s", dot ? "a MaxMind-format database" :
+		 strstr(base, ".db") ? "a libloc database" : "");
+	snprintf(stem, sizeof(stem), "%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)),
+		 base);
+	snprintf(dir, sizeof(dir), "%s", db_path);
+	snprintf(line, sizeof(line), "%s/SOURCE", dirname(dir));
+	f = fopen(line, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!strncmp(line, "package: ", 9))
+			snprintf(package, sizeof(package), "%.200s", line + 9);
+		else if (!strncmp(line, "version: ", 9))
+			snprintf(version, sizeof(version), "%.100s", line + 9);
+	}
+	fclose(f);
+	/* "@ip-location-db/geo-whois-asn-country-mmdb" is about
+	 * "geo-whois-asn-country.mmdb"; another file in the directory is not. */
+	slash = strrchr(package, '/');
+	if (package[0] && stem[0] && !strncmp(slash ? slash + 1 : package, stem, strlen(stem)))
+		snprintf(out, len, "%s, version %s (package %s)",
+			 dot ? "a MaxMind-format database" : "a database", version[0] ? version : "?",
+			 package);
 }
 
 /* The page of --format html: every view of the same reading of the maps,
@@ -58,18 +84,40 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 	struct report_page page = {
 		.zones = &r[0], .countries = &r[1], .flows = &r[2], .processes = &r[3],
 		.cfg = &cfg, .meta = mt, .top = o->top ? o->top : HTML_DEFAULT_TOP,
+		.table = in->flows, .n_table = in->n_flows, .ops = in->ops,
 	};
-	int ret = mt ? 0 : -ENOMEM, built = 0;
+	char host[256] = "", root[4096] = "", source[512];
+	char (*paths)[4096] = calloc(MAX_CGROUPS, sizeof(*paths));
+	const char *watched[MAX_CGROUPS];
+	char **exceptions = NULL;
+	size_t n_exceptions = 0;
+	int ret = mt && paths ? 0 : -ENOMEM, built = 0;
 
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
 	if (!ret)
 		ret = juris_read_meta(m, mt);
+	if (!ret)
+		ret = policy_read_exceptions(m, &exceptions, &n_exceptions);
 	if (ret) {
 		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n", o->policy.pin_dir,
 			strerror(-ret));
 		goto out;
 	}
+	gethostname(host, sizeof(host) - 1);
+	page.host = host;
+	cgroup2_mount(root, sizeof(root));
+	for (uint32_t i = 0; i < mt->n_cgroups && i < MAX_CGROUPS; i++) {
+		if (cgroup_path_of_id(NULL, mt->cgroup_ids[i], paths[i], sizeof(paths[i])))
+			paths[i][0] = 0;
+		watched[i] = paths[i];
+		page.root_cgroup |= mt->n_cgroups == 1 && root[0] && !strcmp(paths[i], root);
+	}
+	page.watched = watched;
+	page.exceptions = (const char *const *)exceptions;
+	page.n_exceptions = n_exceptions;
+	db_source_words(mt->db_path, source, sizeof(source));
+	page.db_source = source;
 	for (; built < 4 && !ret; built++) {
 		r[built].meta = *meta;
 		ret = report_build(&r[built], views[built], in, 0);
@@ -87,6 +135,8 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 out:
 	while (built-- > 0)
 		report_free(&r[built]);
+	policy_read_free(exceptions, n_exceptions);
+	free(paths);
 	free(mt);
 	return ret;
 }
@@ -150,7 +200,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));
 		goto out;
 	}
-	ret = printers[o->report_format](stdout, &r, terminal_width());
+	ret = printers[o->report_format](stdout, &r, report_output_width(STDOUT_FILENO));
 	if (!ret && fflush(stdout))
 		ret = -errno;
 	if (ret)

@@ -44,6 +44,9 @@
 #include "kernel/lsm.h"
 #include "kernel/watch.h"
 #include "base/threads.h"
+#include "kernel/sock_closer.h"
+#include "cli/options_where.h"
+#include "kernel/attached.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
@@ -81,7 +84,11 @@ struct run_ctx {
 	bool attach_failing[MAX_CGROUPS];	/* already reported */
 	struct dns_watch dns;
 	struct db_follow follow;	/* follow-db: the database file in force */
+	struct sock_closer closer;	/* skel NULL: not on this kernel */
+	bool adopt_switched;	/* adopt_state switched the pins to a new policy */
 };
+
+static void close_blocked(struct run_ctx *c, char *msg, size_t len);
 
 static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 {
@@ -97,8 +104,10 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 		if (o->policy.n_cgroups) {
 			ret = cgroup_resolve(o->policy.cgroups[i], t->path, sizeof(t->path), &t->id);
 			if (ret) {
-				fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n",
-					o->policy.cgroups[i], strerror(-ret));
+				fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
+					options_where(o, "cgroup", o->policy.cgroups[i], err_path,
+						      sizeof(err_path)), o->policy.cgroups[i],
+					strerror(-ret));
 				return ret;
 			}
 		} else {
@@ -224,8 +233,26 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	}
 	ret = policy_data_load(&o->policy, true, &db, &ov, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "juris: %s\n", err);
+		char where[4200];
+
+		fprintf(stderr, "juris: %s%s\n", options_where_data(o, err, where, sizeof(where)),
+			err);
 		return ret;
+	}
+	/* Another juris, on other pins, on one of these cgroups: two would
+	 * count every packet twice and judge it by two policies. */
+	for (int i = 0; i < c->n_cgroups; i++) {
+		uint32_t id = cgroup_juris_prog(c->cgroups[i].fd);
+
+		if (id) {
+			fprintf(stderr, "juris: cgroup %s is already watched by another juris "
+				"(program juris_egress id %u, pinned under another --pin-dir; "
+				"see bpftool cgroup show %s): stop that one first\n",
+				c->cgroups[i].path, id, c->cgroups[i].path);
+			overlay_free(&ov);
+			database_free(&db);
+			return -EBUSY;
+		}
 	}
 	database_note(stderr, &db.info);
 	overlay_note(&ov);
@@ -340,6 +367,7 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		fprintf(stderr, "juris: %s\n", msg);
 		if (ret)
 			return ret;
+		c->adopt_switched = true;
 	}
 	adopt_attach_points(c);
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->policy.pin_dir);
@@ -433,12 +461,14 @@ static void reload_finish(struct run_ctx *c, struct reload_job *j)
 {
 	beside_join(&j->thread);
 	j->running = false;
-	fprintf(stderr, "juris: %s\n", j->msg);
 	if (j->ret) {
+		fprintf(stderr, "juris: %s\n", j->msg);
 		options_free(&j->next);
 		answer_reload(c, j->ret, j->msg);
 		return;
 	}
+	close_blocked(c, j->msg, sizeof(j->msg));
+	fprintf(stderr, "juris: %s\n", j->msg);
 	c->events.mode = mode_name(j->next.policy.mode);
 	c->events.policy = zone_name(j->next.policy.allow_zone);
 	set_operator_names(c, &j->next);
@@ -486,6 +516,55 @@ static int handle_event(void *ctx, void *data, size_t len)
 		c->events_lost = 0;
 	}
 	return 0;
+}
+
+static void on_closed(void *arg, const struct juris_event *e)
+{
+	handle_event(arg, (void *)e, sizeof(*e));
+}
+
+/* After a switch: closes the open connections of the watched processes
+ * that the new policy blocks, so that applications fail at once, as they
+ * do at connect, instead of waiting out their timeouts on dropped
+ * packets. One event per closed connection; the count goes after msg. */
+static void close_blocked(struct run_ctx *c, char *msg, size_t len)
+{
+	struct sock_closer_result r;
+	size_t used = msg ? strlen(msg) : 0;
+	int ret;
+
+	if (!c->closer.skel)
+		return;
+	ret = sock_closer_run(&c->closer, on_closed, c, &r);
+	if (ret)
+		fprintf(stderr, "juris: cannot close the open connections the new policy blocks: "
+			"%s\n", strerror(-ret));
+	if (msg && used < len)
+		snprintf(msg + used, len - used, "; %llu open connection%s closed%s",
+			 (unsigned long long)r.closed, r.closed == 1 ? "" : "s",
+			 r.failed ? " (some could not be)" : "");
+	if (r.failed)
+		fprintf(stderr, "juris: %llu open connection%s the new policy blocks could not be "
+			"closed\n", (unsigned long long)r.failed, r.failed == 1 ? "" : "s");
+}
+
+/* The socket iterators, loaded while juris run still has the privileges
+ * for it; without them (a kernel before 6.5) a switch only stops the
+ * packets of open connections, as before. */
+static void open_closer(struct run_ctx *c)
+{
+	uint64_t ids[MAX_CGROUPS];
+	char err[512];
+
+	if (!c->n_cgroups)
+		return;
+	for (int i = 0; i < c->n_cgroups; i++)
+		ids[i] = c->cgroups[i].id;
+	if (sock_closer_open(&c->closer, &c->maps, ids, c->n_cgroups, err, sizeof(err)))
+		fprintf(stderr, "juris: warning: open connections will not be closed when a "
+			"switch blocks them: %s\n", err);
+	else if (c->adopt_switched)
+		close_blocked(c, NULL, 0);
 }
 
 /* The hooks sit on the parents of the watched cgroups, and a link dies
@@ -566,6 +645,9 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->policy.mode),
 				  zone_name(o->policy.allow_zone));
 		c->events.nat64 = &o->policy.nat64;
+		/* Without --events, in the foreground on a terminal: a line a
+		 * person reads; NDJSON stays for --events and pipes. */
+		c->events.human = !o->events && isatty(STDERR_FILENO);
 		return 0;
 	}
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
@@ -798,6 +880,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		follow_ifaces(&c);
 	}
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	open_closer(&c);
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
@@ -850,6 +933,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		"(juris stop lifts them)\n", o->policy.pin_dir);
 out:
 	db_follow_stop(&c.follow);
+	sock_closer_close(&c.closer);
 	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "kernel/pins.h"
@@ -10,6 +11,7 @@
 #include "kernel/config.h"
 #include "cmd/commands.h"
 #include "kernel/loader.h"
+#include "kernel/stats.h"
 
 #define STOP_WAIT_MS 3000
 
@@ -24,6 +26,26 @@ static void end_daemon(const char *dir, uint32_t pid)
 		nanosleep(&tick, NULL);
 	if (juris_daemon_alive(dir))
 		kill((pid_t)pid, SIGKILL);
+}
+
+/* The counters live in the pins: say what goes with them, so that nobody
+ * loses a period's audit trail without knowing it. */
+static void say_what_goes(const struct juris_maps *m, const char *dir)
+{
+	struct juris_stats *st = calloc(1, sizeof(*st));
+	unsigned long long packets = 0, flows = 0;
+
+	if (st && !stats_read(m, st)) {
+		for (int i = 0; i < TOTALS_MAX; i++) {
+			packets += st->totals[i].packets;
+			flows += st->totals[i].flows;
+		}
+		if (packets || flows)
+			fprintf(stderr, "juris: removing the counters of %llu packets and %llu flows "
+				"with the pins (juris report --pin-dir %s reads them only before "
+				"juris stop)\n", packets, flows, dir);
+	}
+	free(st);
 }
 
 int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
@@ -47,6 +69,8 @@ int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (!ret) {
 		if (!juris_read_config(&m, &cfg))
 			end_daemon(o->policy.pin_dir, cfg.daemon_pid);
+		if (m.fd[MAP_TOTALS] >= 0)
+			say_what_goes(&m, o->policy.pin_dir);
 		juris_maps_close(&m);
 	}
 	ret = juris_remove_pins(o->policy.pin_dir, err, sizeof(err));

@@ -32,7 +32,28 @@ struct top_view {
 	const char *sort;	/* "bytes" or "packets" */
 	int width, height;
 	const struct operator_table *ops;	/* AS names, read once (NULL: numbers) */
+	/* The totals of the previous reading, for the rates. */
+	struct juris_totals prev[TOTALS_MAX];
+	double prev_at;		/* CLOCK_MONOTONIC seconds; 0: no reading yet */
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "1.5 KiB/s": bytes per second over the last interval. */
+static const char *rate(uint64_t now, uint64_t before, double secs, char *buf, size_t len)
+{
+	char human[32];
+	uint64_t per_s = secs > 0 && now >= before ? (uint64_t)((double)(now - before) / secs) : 0;
+
+	snprintf(buf, len, "%s/s", report_human_bytes(per_s, human, sizeof(human)));
+	return buf;
+}
 
 static int cgroup_path(uint64_t id, char *buf, size_t len)
 {
@@ -51,37 +72,61 @@ static void window_size(struct top_view *v)
 	}
 }
 
-/* The zones that saw traffic, and what left the policy, on two lines. */
-static void totals_lines(FILE *out, const struct juris_stats *st)
+/* The zones that saw traffic, and what left the policy, on two lines;
+ * with a previous reading, the rate of each since (bytes per second). */
+static void totals_lines(FILE *out, const struct juris_stats *st, struct top_view *v)
 {
-	uint64_t out_flows = 0, out_bytes = 0;
-	char b[32];
+	uint64_t out_flows = 0, out_bytes = 0, out_before = 0;
+	double at = now_s(), secs = v->prev_at ? at - v->prev_at : 0;
+	char b[32], r[40];
 	int shown = 0;
 
 	fputs("zones:", out);
 	for (int z = 0; z < ZONE_MAX; z++) {
-		uint64_t bytes = 0, packets = 0;
+		uint64_t bytes = 0, packets = 0, before = 0;
 
-		for (int v = 0; v < VERDICT_MAX; v++) {
-			const struct juris_totals *t = &st->totals[TOTALS_INDEX(z, v)];
+		for (int vd = 0; vd < VERDICT_MAX; vd++) {
+			const struct juris_totals *t = &st->totals[TOTALS_INDEX(z, vd)];
 
 			bytes += t->bytes;
 			packets += t->packets;
-			if (v != VERDICT_ALLOW) {
+			before += v->prev[TOTALS_INDEX(z, vd)].bytes;
+			if (vd != VERDICT_ALLOW) {
 				out_flows += t->flows;
 				out_bytes += t->bytes;
+				out_before += v->prev[TOTALS_INDEX(z, vd)].bytes;
 			}
 		}
 		if (packets)
-			fprintf(out, "%s %s %s", shown++ ? "," : "", zone_name(z),
-				report_human_bytes(bytes, b, sizeof(b)));
+			fprintf(out, "%s %s %s%s%s%s", shown++ ? "," : "", zone_name(z),
+				report_human_bytes(bytes, b, sizeof(b)), secs ? " (" : "",
+				secs ? rate(bytes, before, secs, r, sizeof(r)) : "", secs ? ")" : "");
 	}
-	fprintf(out, "\noutside the policy: %llu flows, %s\n\n", (unsigned long long)out_flows,
-		report_human_bytes(out_bytes, b, sizeof(b)));
+	fprintf(out, "\noutside the policy: %llu flows, %s%s%s\n\n",
+		(unsigned long long)out_flows, report_human_bytes(out_bytes, b, sizeof(b)),
+		secs ? ", now " : "", secs ? rate(out_bytes, out_before, secs, r, sizeof(r)) : "");
+	memcpy(v->prev, st->totals, sizeof(v->prev));
+	v->prev_at = at;
+}
+
+/* A first reading of the totals, so that the first frame has rates. */
+static void first_reading(const struct juris_opts *o, struct top_view *v)
+{
+	struct juris_stats *st = calloc(1, sizeof(*st));
+	struct juris_maps m;
+
+	if (st && !juris_open_pinned(o->policy.pin_dir, &m)) {
+		if (!stats_read(&m, st)) {
+			memcpy(v->prev, st->totals, sizeof(v->prev));
+			v->prev_at = now_s();
+		}
+		juris_maps_close(&m);
+	}
+	free(st);
 }
 
 /* One frame into out; every line fits v->width but for the table's own. */
-static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v)
+static int frame(FILE *out, const struct juris_opts *o, struct top_view *v)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path, .sort = v->sort, .ops = v->ops };
@@ -125,7 +170,7 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 		fprintf(out, "juris top  %s  %s  by %s, sort %s  (q quit, b bytes, p packets, "
 			"v view)\n", when, juris_daemon_alive(o->policy.pin_dir) ? "daemon running" :
 			"no daemon", report_by_name(v->by), v->sort);
-		totals_lines(out, st);
+		totals_lines(out, st, v);
 		ret = report_print_table(out, &r, v->width);
 		report_free(&r);
 	}
@@ -144,7 +189,7 @@ static void put_cut(const char *line, int width)
 
 /* Draws a frame at the top left of the screen, each line cut to the width
  * and cleared to its end, so that nothing of the previous frame remains. */
-static int draw(const struct juris_opts *o, const struct top_view *v)
+static int draw(const struct juris_opts *o, struct top_view *v)
 {
 	char *buf = NULL, *line, *end;
 	size_t len = 0;
@@ -225,13 +270,13 @@ static int live(const struct juris_opts *o, struct top_view *v, volatile sig_ato
 
 int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct top_view v = { .by = o->report_by == BY_ZONE ? BY_FLOW : o->report_by,
-			      .sort = "bytes" };
+	struct top_view v = { .sort = "bytes" };
 	struct operator_table ops = { 0 };
 	struct juris_maps m;
 	char err[512];
 	int ret = juris_open_pinned(o->policy.pin_dir, &m);
 
+	v.by = o->report_by == BY_ZONE ? BY_FLOW : o->report_by;
 	if (ret) {
 		fprintf(stderr, "juris: nothing to show (%s at %s)\n",
 			ret == -ENOENT ? "nothing pinned" : strerror(-ret), o->policy.pin_dir);
@@ -244,9 +289,14 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		ret = live(o, &v, exiting);
 	else {
-		/* A pipe or a file gets one frame, 80 columns, every row. */
-		v.width = 80;
+		/* A pipe or a file gets one frame, every row, nothing cut
+		 * (or $COLUMNS wide), its rates over one refresh interval. */
+		struct timespec wait = { REFRESH_MS / 1000, REFRESH_MS % 1000 * 1000000L };
+
+		v.width = report_output_width(STDOUT_FILENO);
 		v.height = 1 << 20;
+		first_reading(o, &v);
+		nanosleep(&wait, NULL);
 		ret = frame(stdout, o, &v);
 	}
 	if (ret)

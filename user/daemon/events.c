@@ -51,7 +51,7 @@ static const char *hook_name(int hook)
 		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
 		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
 		"lsm/socket_create", "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
-		"cgroup/sock_release",
+		"cgroup/sock_release", "iter/tcp", "iter/udp",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -219,6 +219,10 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddItemToObject(o, "category", cJSON_CreateStringArray((const char *[]){ "network" }, 1));
 	cJSON_AddStringToObject(o, "action", action_name(e->verdict));
 	cJSON_AddStringToObject(o, "outcome", e->verdict == VERDICT_BLOCK ? "failure" : "success");
+	/* A policy switch closed a connection that was already open. */
+	if (e->type == EVENT_CLOSED)
+		cJSON_AddStringToObject(o, "reason", "open connection closed: the new policy "
+					"blocks its destination");
 	if (e->type == EVENT_PACKET_SOCKET) {
 		add_packet_socket(root, e);
 	} else {
@@ -259,23 +263,81 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	if (e->flags & GEO_F_EXCEPTION)
 		cJSON_AddTrueToObject(o, "exception");
 	add_embedded_ipv4(o, w, e);
+	if (e->type == EVENT_CLOSED)
+		cJSON_AddTrueToObject(o, "closed");
 	add_operator(root, o, w, e);
 	line = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return line;
 }
 
+/* A process or DNS name on a terminal: control bytes could move the
+ * cursor or retitle the window, so anything but printable ASCII is '?'. */
+static void printable(char *dst, size_t len, const char *src, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && i < max && src[i]; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[i] = 0;
+}
+
+int event_to_line(const struct event_writer *w, const struct juris_event *e, char *buf,
+		  size_t len)
+{
+	const char *proto = transport_name(e->proto), *name;
+	const struct operator *op = w->ops && e->asn ? operator_find(w->ops, e->asn) : NULL;
+	char ts[64], dst[64], comm[17], domain[DNS_NAME_MAX], oper[200] = "";
+	const __u8 *daddr = e->daddr;
+	int family = e->family;
+
+	if (family == AF_INET6 && is_v4_mapped(daddr)) {
+		family = AF_INET;
+		daddr += 12;
+	}
+	format_time(ts, sizeof(ts), (__s64)e->ts_ns + w->boot_to_real_ns);
+	/* Seconds are enough for a person; the milliseconds are in the JSON. */
+	snprintf(ts + 19, sizeof(ts) - 19, "Z");
+	addr_format(family, daddr, dst, sizeof(dst));
+	printable(comm, sizeof(comm), e->comm, sizeof(e->comm));
+	name = w->domain ? w->domain(w->domain_ctx, e) : NULL;
+	printable(domain, sizeof(domain), name ? name : "", DNS_NAME_MAX);
+	if (e->asn) {
+		char line[160];
+
+		if (!operator_describe(line, sizeof(line), e->cc, e->asn, e->op_cc,
+				       op ? op->name : NULL)) {
+			printable(oper + 2, sizeof(oper) - 2, line, sizeof(line));
+			memcpy(oper, "; ", 2);
+		}
+	}
+	snprintf(buf, len, "%s %s %s %s%s%s:%u%s%s country %.2s zone %s pid %u (%s) uid %u "
+		 "cgroup %llu %s%s%s", ts, e->type == EVENT_CLOSED ? "closed" : action_name(e->verdict), proto ? proto : "ip",
+		 family == AF_INET6 ? "[" : "", dst, family == AF_INET6 ? "]" : "", e->dport,
+		 domain[0] ? " " : "", domain, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
+		 comm[0] ? comm : "-", e->uid, (unsigned long long)e->cgroup_id, hook_name(e->hook),
+		 e->flags & GEO_F_EXCEPTION ? " (exception)" : "", oper);
+	return 0;
+}
+
 int event_write(struct event_writer *w, const struct juris_event *e)
 {
-	char *line = event_to_json(w, e);
+	char *line, text[512];
 	int ret = 0;
 
+	if (w->human) {
+		event_to_line(w, e, text, sizeof(text));
+		line = text;
+	} else {
+		line = event_to_json(w, e);
+	}
 	if (!line)
 		return -ENOMEM;
 	if (w->rot)
 		ret = rotfile_write_line(w->rot, line);
 	else if (fprintf(w->out, "%s\n", line) < 0 || fflush(w->out))
 		ret = -errno;
-	cJSON_free(line);
+	if (line != text)
+		cJSON_free(line);
 	return ret;
 }

@@ -3,6 +3,7 @@
 #ifndef JURIS_EVENTS_H
 #define JURIS_EVENTS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "juris.h"
 #include "policy/embed4.h"
@@ -22,11 +23,19 @@ struct event_writer {
 	 * NULL; none when the function is NULL. */
 	const char *(*domain)(void *ctx, const struct juris_event *e);
 	void *domain_ctx;
+	/* One readable line per event (a person at a terminal) instead of
+	 * NDJSON (files, pipes, collectors). */
+	bool human;
 };
 
 void event_writer_init(struct event_writer *w, FILE *out, const char *mode, const char *policy);
 /* Returns a malloc'd JSON line (no newline) or NULL on allocation failure. */
 char *event_to_json(const struct event_writer *w, const struct juris_event *e);
+/* The readable line of an event, like the syslog alert: "2026-12-05T08:40:01Z
+ * would_block tcp 192.0.2.241:443 us.test US third pid 4242 (curl) uid 1000
+ * cgroup 7701 cgroup/connect4". Names from outside are made printable. */
+int event_to_line(const struct event_writer *w, const struct juris_event *e, char *buf,
+		  size_t len);
 int event_write(struct event_writer *w, const struct juris_event *e);
 
 #endif

@@ -187,7 +187,12 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 	row->num[FC_ASN] = f->v.asn;
 	row->num[FC_PACKETS] = f->v.packets;
 	row->num[FC_BYTES] = f->v.bytes;
-	addr_format(f->k.family, f->k.saddr, src, sizeof(src));
+	/* A refused connect never chose a source address: say nothing rather
+	 * than 0.0.0.0, which reads as an address. */
+	if (memcmp(f->k.saddr, (const __u8[16]){ 0 }, sizeof(f->k.saddr)))
+		addr_format(f->k.family, f->k.saddr, src, sizeof(src));
+	else
+		src[0] = 0;
 	addr_format(f->k.family, f->k.daddr, dst, sizeof(dst));
 	if (f->k.family == AF_INET6 && embedded_ipv4(in->nat64, f->k.daddr, v4))
 		inet_ntop(AF_INET, v4, dst4, sizeof(dst4));

@@ -4,6 +4,7 @@
 #ifndef JURIS_REPORT_HTML_H
 #define JURIS_REPORT_HTML_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "kernel/loader.h"
@@ -22,6 +23,17 @@ struct report_page {
 	const struct juris_config *cfg;
 	const struct juris_meta *meta;
 	uint32_t top;			/* rows per table */
+	const char *host;		/* this host's name */
+	/* The watched cgroups' paths, meta->n_cgroups of them ("" when gone);
+	 * root_cgroup: the one watched is the root (the whole host). */
+	const char *const *watched;
+	bool root_cgroup;
+	const char *const *exceptions;	/* --except prefixes and --except-domain patterns */
+	size_t n_exceptions;
+	const char *db_source;		/* where the database comes from, in words, or NULL */
+	const struct flow_entry *table;	/* the flow table as read: exposure and reasons */
+	size_t n_table;
+	const struct operator_table *ops;	/* operators' names (NULL: numbers only) */
 };
 
 /* Writes the page: XHTML-valid markup (so that an XML parser reads it too),

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/text_escape.h"
+#include <sys/ioctl.h>
 #include "report/report_table.h"
 
 #define GAP 2		/* spaces between columns */
@@ -29,6 +30,24 @@ const char *report_human_bytes(uint64_t bytes, char *buf, size_t len)
 	/* One decimal while it carries information, none once it is noise. */
 	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 	return buf;
+}
+
+int report_output_width(int fd)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (!errno && !*end && v > 0 && v <= 100000)
+			return (int)v;
+	}
+	if (!ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col > 0)
+		return ws.ws_col;
+	return REPORT_WIDTH_ANY;
 }
 
 /* The text of one cell as the table shows it; "-" for an unknown value.
