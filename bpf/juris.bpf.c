@@ -250,6 +250,7 @@ struct classification {
 	__u8 verdict;
 	__u8 flags;
 	char op_cc[2];
+	__u16 op_id;		/* oper_val.id: the operator's exact counters */
 	__u32 asn;
 	__u32 generation;	/* of the policy that decided */
 };
@@ -395,6 +396,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 }
 
 #include "dns.bpf.h"
+#include "exact.bpf.h"
 #include "flow_table.bpf.h"
 
 static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zone)
@@ -421,6 +423,7 @@ static __always_inline void lookup_operator(const struct juris_config *cfg, __u3
 	c->asn = op->asn;
 	c->op_cc[0] = op->home_cc[0];
 	c->op_cc[1] = op->home_cc[1];
+	c->op_id = op->id;
 	if (op->foreign)
 		c->flags |= GEO_F_FOREIGN_OP;
 }
@@ -451,6 +454,7 @@ static __always_inline void classify(int family, const __u8 *daddr, struct class
 	c->asn = 0;
 	c->op_cc[0] = 0;
 	c->op_cc[1] = 0;
+	c->op_id = 0;
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg)
 		return;
@@ -512,6 +516,7 @@ static __always_inline struct flow_val *classify_flow(const struct flow_key *k, 
 		c->asn = v->asn;
 		c->op_cc[0] = v->op_cc[0];
 		c->op_cc[1] = v->op_cc[1];
+		c->op_id = v->op_id;
 		c->generation = v->generation;
 		return v;
 	}
@@ -572,7 +577,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	long err;
 
 	if (v) {
-		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+		add_counts(v, c, packets, bytes, 0);
 		/* The coarse clock (the precise one costs ~30 ns on a VM's
 		 * kvm-clock), and only once a tick: the verifier turns
 		 * bpf_jiffies64() into a load, the clock is a helper call. */
@@ -588,6 +593,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 			v->asn = c->asn;
 			v->op_cc[0] = c->op_cc[0];
 			v->op_cc[1] = c->op_cc[1];
+			v->op_id = c->op_id;
 			v->generation = c->generation;
 			v->except_seq = 0;
 		}
@@ -616,10 +622,11 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	nv.asn = c->asn;
 	nv.op_cc[0] = c->op_cc[0];
 	nv.op_cc[1] = c->op_cc[1];
+	nv.op_id = c->op_id;
 	nv.generation = c->generation;
 	err = bpf_map_update_elem(&flows, &id, &nv, BPF_NOEXIST);
 	if (err == 0) {
-		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
+		add_counts(NULL, c, packets, bytes, 1);
 		return 1;
 	}
 	/* Another CPU created it first, or the table refused it, or another
@@ -627,7 +634,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	v = flow_find(k, id);
 	if (!v)
 		count(CNT_FLOW_INSERT_FAIL);
-	add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+	add_counts(v, c, packets, bytes, 0);
 	return 0;
 }
 

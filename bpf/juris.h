@@ -95,6 +95,8 @@ struct oper_val {
 	char home_cc[2];	/* ISO 3166 alpha-2 of the operator's control */
 	__u8 foreign;		/* 1: home outside the policy's allowed zone */
 	__u8 pad0;
+	__u16 id;		/* the operator's index in the exact counters (OPER_IDS) */
+	__u16 pad1;
 };
 
 enum foreign_op_policy {
@@ -110,10 +112,11 @@ enum foreign_op_policy {
 #define POLICY_SLOTS 2
 
 /* Version of what juris pins: bumped whenever a pinned map or program
- * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals).
+ * changes its layout (2: IPv6 ranges, flow ids, two halves of the totals;
+ * 3: exact counters by country and operator).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
-#define JURIS_PIN_FORMAT 2
+#define JURIS_PIN_FORMAT 3
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
@@ -196,7 +199,8 @@ struct flow_val {
 	__u32 generation;	/* juris_config.generation of zone/verdict */
 	__u32 asn;		/* operator overlay, 0 when unknown */
 	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
-	__u8 pad1[6];
+	__u16 op_id;		/* oper_val.id, 0: no listed operator */
+	__u8 pad1[4];
 	/* dns_except_seq when a verdict other than allow was last checked
 	 * against except_dyn: a packet checks again only once an answer for
 	 * an --except-domain name has come since. */
@@ -218,6 +222,45 @@ struct juris_totals {
 #define TOTALS_INDEX(zone, verdict) ((zone) * VERDICT_MAX + (verdict))
 #define TOTALS_MAX (ZONE_MAX * VERDICT_MAX)
 #define TOTALS_ENTRIES (2 * TOTALS_MAX)
+
+/* Exact counters by destination country and by listed operator, each x
+ * verdict (bpf/exact.bpf.h): struct juris_totals at EXACT_COUNTRY() and
+ * EXACT_OPER(). Like the totals, a program adds to the per-CPU map
+ * "exact" with plain instructions, and one that interrupted another on
+ * its CPU adds with atomics to the same index of "exact_nested", one array
+ * shared by the CPUs (rarely written: half the memory of a per-CPU half).
+ *
+ * Country ids are fixed, not assigned: AA..ZZ is 26 * first letter +
+ * second letter (0..675), whatever the database, so that a reload that
+ * changes the set of countries never remaps a counter. Destinations
+ * without a country: COUNTRY_LOCAL in the local zone, else COUNTRY_NONE.
+ *
+ * Operator ids are assigned by userspace, one per listed AS, in the pinned
+ * array oper_ids (id -> struct oper_ident): an AS keeps its id through
+ * reloads and restarts that adopt the pins; id 0 counts the destinations
+ * of no listed operator, OPER_ID_OTHER those of listed operators beyond
+ * the table. */
+#define COUNTRY_LETTERS (26 * 26)
+#define COUNTRY_LOCAL COUNTRY_LETTERS
+#define COUNTRY_NONE (COUNTRY_LETTERS + 1)
+#define COUNTRY_IDS (COUNTRY_LETTERS + 2)
+#define OPER_IDS 512
+#define OPER_ID_OTHER (OPER_IDS - 1)
+#define EXACT_COUNTRY(id, verdict) ((id) * VERDICT_MAX + (verdict))
+#define EXACT_OPER(id, verdict) ((COUNTRY_IDS + (id)) * VERDICT_MAX + (verdict))
+#define EXACT_ENTRIES ((COUNTRY_IDS + OPER_IDS) * VERDICT_MAX)
+
+/* Value of oper_ids: the AS an operator id counts for, with its home,
+ * whether it is foreign under the live policy and its name (rewritten by
+ * each reload), so that readers name it as the kernel counted it. */
+#define OPER_IDENT_NAME 64
+struct oper_ident {
+	__u32 asn;		/* 0: id free */
+	char home_cc[2];
+	__u8 foreign;
+	__u8 pad0;
+	char name[OPER_IDENT_NAME];	/* NUL-terminated; from the operator list: untrusted text */
+};
 
 /* Per-CPU counters of things that would otherwise be lost silently. */
 enum juris_counter {
@@ -267,7 +310,7 @@ struct juris_event {
 	__u32 asn;
 };
 
-/* DNS attribution (bpf/dns.bpf.h, user/*/dns_*.c). */
+/* DNS attribution (bpf/dns.bpf.h, user/daemon/dns_watch.c). */
 #define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
 #define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
 #define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */

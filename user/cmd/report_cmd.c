@@ -13,6 +13,7 @@
 #include "policy/overlay.h"
 #include "report/report.h"
 #include "report/report_html.h"
+#include "kernel/exact.h"
 #include "kernel/stats.h"
 
 #define DEFAULT_WIDTH 80
@@ -86,6 +87,8 @@ out:
 
 static int read_and_print(const struct juris_opts *o, const struct juris_maps *m)
 {
+	struct juris_exact *exact = NULL;
+	struct zone_table *zt = NULL;
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path };
 	struct operator_table ops = { 0 };
@@ -104,7 +107,15 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	}
 	in.ops = &ops;
 	ret = stats_read(m, st);
-	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
+	if (!ret) {
+		what = "exact counters";
+		ret = report_read_exact(m, &exact, &zt);
+		in.exact = exact;
+		in.zt = zt;
+	}
+	/* The flow table for the views that the exact counters do not give. */
+	if (!ret && ((o->report_by != BY_ZONE && o->report_by != BY_COUNTRY &&
+		      o->report_by != BY_OPERATOR) || o->report_format == REPORT_HTML)) {
 		what = "flow table";
 		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
@@ -144,6 +155,8 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	report_free(&r);
 out:
 	operator_table_free(&ops);
+	zone_table_free(zt);
+	free(exact);
 	free(flows);
 	free(st);
 	return ret;

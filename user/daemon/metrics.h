@@ -8,13 +8,14 @@
 #include <sys/socket.h>
 #include "kernel/loader.h"
 #include "report/report.h"
+#include "kernel/exact.h"
 #include "kernel/stats.h"
 
 struct metrics_input {
 	const struct juris_stats *stats;
 	const struct juris_config *cfg;
-	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
-	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
+	const struct report *by_country;	/* report_build(BY_COUNTRY) of the exact counters */
+	const struct juris_exact *exact;	/* the operators' exact counters (NULL: none) */
 	int64_t now;				/* seconds since the epoch */
 	const char *version;
 };

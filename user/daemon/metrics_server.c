@@ -13,9 +13,10 @@
 static int collect(const struct juris_maps *m, const char *version, char **body, size_t *len)
 {
 	struct juris_stats *st = calloc(1, sizeof(*st));
-	struct report by_country = {}, by_operator = {};
+	struct juris_exact *exact = NULL;
+	struct zone_table *zt = NULL;
+	struct report by_country = {};
 	struct report_input in = {};
-	struct flow_entry *flows = NULL;
 	struct juris_config cfg;
 	FILE *out = NULL;
 	int ret;
@@ -27,20 +28,16 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
 	if (!ret)
-		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size,
-					&flows, &in.n_flows);
-	in.flows = flows;
+		ret = report_read_exact(m, &exact, &zt);
 	in.totals = st->totals;
+	in.exact = exact;
+	in.zt = zt;
 	if (!ret)
 		ret = report_build(&by_country, BY_COUNTRY, &in, 0);
-	/* The operator view only means something with an overlay loaded. */
-	if (!ret && cfg.overlay && report_build(&by_operator, BY_OPERATOR, &in, 0))
-		ret = -ENOMEM;
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
-			.by_operator = cfg.overlay ? &by_operator : NULL,
-			.now = time(NULL), .version = version,
+			.exact = cfg.overlay ? exact : NULL, .now = time(NULL), .version = version,
 		};
 
 		out = open_memstream(body, len);
@@ -48,13 +45,13 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 		if (out && fclose(out) && !ret)
 			ret = -EIO;
 		report_free(&by_country);
-		report_free(&by_operator);
 	}
 	if (ret) {
 		free(*body);
 		*body = NULL;
 	}
-	free(flows);
+	zone_table_free(zt);
+	free(exact);
 	free(st);
 	return ret;
 }

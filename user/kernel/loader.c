@@ -32,6 +32,7 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
 	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
 	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
+	[MAP_EXACT] = "exact", [MAP_EXACT_NESTED] = "exact_nested", [MAP_OPER_IDS] = "oper_ids",
 	[MAP_META] = "meta",
 };
 
@@ -65,6 +66,9 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_EXCEPT_DYN: return s->maps.except_dyn;
 	case MAP_DNS_PATTERNS: return s->maps.dns_patterns;
 	case MAP_DNS_NAMES: return s->maps.dns_names;
+	case MAP_EXACT: return s->maps.exact;
+	case MAP_EXACT_NESTED: return s->maps.exact_nested;
+	case MAP_OPER_IDS: return s->maps.oper_ids;
 	default: return NULL;
 	}
 }

@@ -22,9 +22,12 @@ struct oper_prefix {
 	bool foreign;		/* home outside the policy's allowed zone */
 };
 
+struct operator_table;
+
 struct oper_table {
 	struct oper_prefix *v;
 	size_t n;
+	const struct operator_table *names;	/* the operators' names (NULL: none) */
 };
 
 /* The tables of one policy. */

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "juris.h"
+#include "policy/compile.h"
 #include "policy/operators.h"
+#include "kernel/exact.h"
 #include "cli/options.h"
 
 /* One entry of the flow table, as read from the kernel. */
@@ -76,6 +78,12 @@ struct report_input {
 	int (*domain_of)(void *ctx, const struct flow_entry *f, char *buf, size_t len);
 	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
+	/* The exact counters: --by country and --by operator read them
+	 * instead of the flow table (NULL: the flow table). */
+	const struct juris_exact *exact;
+	/* The zone of a country under the live policy, for the exact rows
+	 * (NULL: zones from ZONE_THIRD for every country). */
+	const struct zone_table *zt;
 };
 
 /* Aggregates in into r by `by`, flows outside the policy first then by
@@ -88,6 +96,13 @@ void report_free(struct report *r);
 /* Reads every entry of the flow table (batch lookups, one key at a time
  * when the kernel has no batch operations). *out is malloc'd. */
 int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n);
+
+/* The exact counters by country and operator (*x) and the zone of each
+ * country under the pinned policy (*zt: its zones, --us-adequate), for
+ * report_input. Both are the caller's to free, whatever it returns. */
+struct juris_maps;
+int report_read_exact(const struct juris_maps *m, struct juris_exact **x,
+		      struct zone_table **zt);
 
 /* One printer per format; width is the terminal's (the table alone uses it). */
 typedef int (*report_printer)(FILE *out, const struct report *r, int width);
