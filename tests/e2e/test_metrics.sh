@@ -48,8 +48,8 @@ test_metrics_pass_promtool_and_equal_the_status_totals() {
 		"$(total fr allow packets)" "fr/allow packets (metrics vs status)" &&
 	assert_eq "$(metric "$body" 'juris_bytes_total{zone="third",verdict="would_block"}')" \
 		"$(total third would_block bytes)" "third/would_block bytes (metrics vs status)" &&
-	assert_eq "$(metric "$body" 'juris_flow_table_country_packets{country="US",zone="third",verdict="would_block"}')" \
-		3 "US packets from the flow table" &&
+	assert_eq "$(metric "$body" 'juris_country_packets_total{country="US",zone="third",verdict="would_block"}')" \
+		3 "US packets (exact)" &&
 	assert_num "$(metric "$body" juris_flow_table_size)" "==" 65536 "flow table size" &&
 	assert_num "$(metric "$body" juris_database_build_timestamp_seconds)" ">" 0 "database build time" &&
 	assert_eq "$(metric "$body" 'juris_build_info{version="'"$("$JURIS" --version | awk '{ print $2 }')"'"}')" \

@@ -41,14 +41,15 @@ test_report_and_metrics_by_operator() {
 	connect_is "$FR4" OK && connect_is "$EU4" OK && udp_is "$FR6" OK 100 3 || return 1
 	j=$("$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json) ||
 		fail "juris report --by operator failed" || return 1
-	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
-		'["AS16509 Amazon", "US", "yes", "FR", "would_block"]' "Amazon row" &&
-	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
-		'["FR", "no", "DE", "allow"]' "OVHcloud row" || return 1
+	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["verdict"], r["flows"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
+		'["AS16509 Amazon", "US", "yes", "would_block", 2]' "Amazon row" &&
+	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
+		'["FR", "no", "allow"]' "OVHcloud row" &&
+	assert_eq "$(json_get 'd["source"]' <<< "$j")" "totals" "the exact counters, not the flow table" || return 1
 	m=$("$PY" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
 		"http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1
-	assert_contains "$m" 'juris_flow_table_operator_flows{asn="16509",operator_country="US",foreign="true",country="FR",verdict="would_block"} 2' "metrics" &&
+	assert_contains "$m" 'juris_operator_flows_total{asn="16509",operator="Amazon",operator_country="US",foreign="true",verdict="would_block"} 2' "metrics" &&
 	assert_contains "$m" 'foreign_operator="audit",operator_overlay="on"' "juris_policy_info"
 }
 
