@@ -21,7 +21,7 @@ SANFLAGS   := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-po
 CFLAGS     ?= -O2 -g
 CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(SANFLAGS) \
               -Ibpf -I$(BUILD) -Iuser -DJURIS_DATADIR='"$(DATADIR)"'
-LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd
+LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd -lcurl -lm
 LDFLAGS    += $(SANFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Ibpf
 

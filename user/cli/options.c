@@ -1,4 +1,5 @@
 /* Command-line parsing: one option table, validated per subcommand. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,7 +17,8 @@ enum {
 	OPT_DB = 0x100, OPT_MODE, OPT_ALLOW, OPT_UNKNOWN, OPT_US_ADEQUATE, OPT_EXCEPT,
 	OPT_CGROUP, OPT_PIN_DIR, OPT_EVENTS, OPT_JSON, OPT_FLOW_TABLE, OPT_IFACE, OPT_SOURCE,
 	OPT_FORMAT, OPT_BY, OPT_TOP, OPT_EVENTS_MAX_SIZE, OPT_EVENTS_KEEP, OPT_METRICS,
-	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_CONFIG = 'c',
+	OPT_SYSLOG, OPT_FOREIGN_OP, OPT_ASN_DB, OPT_OPERATOR, OPT_EXCEPT_DOMAIN, OPT_PROMETHEUS,
+	OPT_SINCE, OPT_HOST_LABEL, OPT_CONFIG = 'c',
 };
 
 /* Which subcommands take which option. */
@@ -84,7 +86,16 @@ static const struct option_doc option_table[] = {
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
 	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
-	  "zone|country|flow|process|cgroup|operator", "what a row counts (report: zone, top: flow)" },
+	  "zone|country|flow|process|cgroup|operator|host",
+	  "what a row counts (report: zone, top: flow; host: with --prometheus)" },
+	{ { "prometheus", required_argument, NULL, OPT_PROMETHEUS }, FOR_REPORT, "URL",
+	  "report on a fleet from this Prometheus-compatible HTTP API (by zone, country, "
+	  "operator or host) instead of the local pins" },
+	{ { "since", required_argument, NULL, OPT_SINCE }, FOR_REPORT, "DURATION",
+	  "with --prometheus: what was counted over the last DURATION (30d, 12h, 1w), by "
+	  "increase(); default: the latest values" },
+	{ { "host-label", required_argument, NULL, OPT_HOST_LABEL }, FOR_REPORT, "NAME",
+	  "with --prometheus: the label that names a host (default instance)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all; html: 25 per table)" },
 	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",
@@ -136,8 +147,54 @@ static const char *const report_format_names[REPORT_FORMAT_MAX] = {
 	"table", "json", "csv", "html",
 };
 static const char *const report_by_names[BY_MAX] = {
-	"zone", "country", "flow", "process", "cgroup", "operator",
+	"zone", "country", "flow", "process", "cgroup", "operator", "host",
 };
+
+/* Prometheus label names: the host label goes into PromQL as is. */
+static bool valid_label_name(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+int parse_duration(const char *s, uint64_t *seconds)
+{
+	static const struct { char unit; uint64_t mul; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
+	};
+	uint64_t total = 0;
+
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		uint64_t n = 0, mul = 0;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			n = n * 10 + (uint64_t)(*s - '0');
+			if (n > 10ull * 366 * 86400)
+				return -EINVAL;
+		}
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*s == units[i].unit)
+				mul = units[i].mul;
+		if (!mul)
+			return -EINVAL;
+		s++;
+		total += n * mul;
+		if (total > 10ull * 366 * 86400)
+			return -EINVAL;
+	}
+	if (!total)
+		return -EINVAL;
+	*seconds = total;
+	return 0;
+}
 
 const char *report_format_name(int format)
 {
@@ -474,6 +531,26 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		if (parse_u32(arg, 1, UINT32_MAX, &o->top))
 			goto bad;
 		return 0;
+	case OPT_PROMETHEUS:
+		/* libcurl takes any scheme it was built with: only these two. */
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+			opt_error("invalid --prometheus: %s (an http:// or https:// URL)", arg);
+			return -EINVAL;
+		}
+		o->prometheus = arg;
+		return 0;
+	case OPT_SINCE:
+		if (parse_duration(arg, &o->since))
+			goto bad;
+		return 0;
+	case OPT_HOST_LABEL:
+		if (!valid_label_name(arg)) {
+			opt_error("invalid --host-label: %s (a Prometheus label name: "
+				  "[a-zA-Z_][a-zA-Z0-9_]*)", arg);
+			return -EINVAL;
+		}
+		o->host_label = arg;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -677,6 +754,20 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->n_args = argc - 1 - optind;
 	if (o->n_args && o->cmd != CMD_LOOKUP) {
 		fprintf(stderr, "juris: %s: unexpected argument: %s\n", name, o->args[0]);
+		return -EINVAL;
+	}
+	if (o->cmd == CMD_REPORT && !o->prometheus && (o->since || o->host_label)) {
+		opt_error("--since and --host-label need --prometheus URL");
+		return -EINVAL;
+	}
+	if (o->report_by == BY_HOST && (o->cmd != CMD_REPORT || !o->prometheus)) {
+		opt_error("--by host needs juris report --prometheus URL");
+		return -EINVAL;
+	}
+	if (o->prometheus && (o->report_by == BY_FLOW || o->report_by == BY_PROCESS ||
+			      o->report_by == BY_CGROUP)) {
+		opt_error("--by %s is not in the metrics: with --prometheus, --by zone, country, "
+			  "operator or host", report_by_name(o->report_by));
 		return -EINVAL;
 	}
 	/* Uplinks without sources would watch nothing; sources without

@@ -44,6 +44,7 @@ enum report_by {
 	BY_PROCESS,
 	BY_CGROUP,
 	BY_OPERATOR,
+	BY_HOST,		/* juris report --prometheus only */
 	BY_MAX,
 };
 
@@ -76,6 +77,9 @@ struct juris_opts {
 	int report_format;		/* enum report_format */
 	int report_by;			/* enum report_by */
 	uint32_t top;			/* rows of juris report, 0: all */
+	const char *prometheus;		/* juris report --prometheus URL, or NULL */
+	const char *host_label;		/* --host-label: the label that names a host */
+	uint64_t since;			/* --since, seconds; 0: the latest values */
 	const char *cgroups[MAX_CGROUPS];
 	int n_cgroups;
 	struct except_cidr *excepts;
@@ -114,6 +118,9 @@ const char *mode_name(int mode);
 const char *foreign_op_name(int policy);
 const char *report_format_name(int format);
 const char *report_by_name(int by);
+/* Parses a duration "30d", "12h", "1w2d", "90s" (units s m h d w) into
+ * seconds; -EINVAL when malformed, zero, or past ten years. */
+int parse_duration(const char *s, uint64_t *seconds);
 /* Parses "fr", "eu", "eea", "adequate": returns the zone or -EINVAL. */
 int parse_allow_zone(const char *s);
 

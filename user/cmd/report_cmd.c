@@ -165,7 +165,11 @@ out:
 int cmd_report(const struct juris_opts *o)
 {
 	struct juris_maps m;
-	int ret = juris_open_pinned(o->pin_dir, &m);
+	int ret;
+
+	if (o->prometheus)
+		return cmd_report_fleet(o);
+	ret = juris_open_pinned(o->pin_dir, &m);
 
 	if (ret == -ENOENT) {
 		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n", o->pin_dir);

@@ -473,6 +473,14 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 		report_free(r);
 		return ret;
 	}
+	report_finish(r, top);
+	return 0;
+}
+
+void report_finish(struct report *r, uint32_t top)
+{
+	if (!r->sort)
+		r->sort = "bytes";
 	qsort_r(r->rows, r->n_rows, sizeof(*r->rows), cmp_rows, r);
 	r->total_rows = r->n_rows;
 	if (top && r->n_rows > top) {
@@ -480,7 +488,6 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 			free_row(&r->rows[i]);
 		r->n_rows = top;
 	}
-	return 0;
 }
 
 void report_free(struct report *r)

@@ -53,6 +53,10 @@ struct report_meta {
 	uint64_t flow_table_size;
 	uint64_t flow_evictions;
 	uint64_t ringbuf_drops;
+	/* juris report --prometheus: the API and the period (0: latest). */
+	const char *prometheus;
+	uint64_t since;
+	size_t hosts;			/* hosts that answered */
 };
 
 struct report {
@@ -92,6 +96,9 @@ struct report_input {
 int report_build(struct report *r, enum report_by by, const struct report_input *in,
 		 uint32_t top);
 void report_free(struct report *r);
+/* Orders r's rows as report_build does and keeps the first top (0: all):
+ * for builders of rows from elsewhere (report/fleet.c). */
+void report_finish(struct report *r, uint32_t top);
 
 /* Reads every entry of the flow table (batch lookups, one key at a time
  * when the kernel has no batch operations). *out is malloc'd. */
