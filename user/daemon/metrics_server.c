@@ -37,7 +37,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
-			.exact = cfg.overlay ? exact : NULL, .now = time(NULL), .version = version,
+			.exact = exact, .now = time(NULL), .version = version,
 		};
 
 		out = open_memstream(body, len);
