@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Exact counters by destination country and by listed operator, each x
  * verdict (see EXACT_* in juris.h). Included by juris.bpf.c after the
  * classification type; count_exact() is called where the totals are

@@ -96,6 +96,29 @@ test_reload_changes_the_foreign_operator_policy() {
 	assert_eq "$(juris_status_json | json_get 'd["operator_overlay"]')" false "operator_overlay"
 }
 
+# Amazon's row of juris report --by operator: [home, foreign, verdict, packets] per verdict.
+amazon_rows() {
+	"$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json |
+		json_get 'sorted([r["operator"], r["operator_country"], r["foreign"], r["verdict"], r["packets"]] for r in d["rows"] if r["asn"] == 16509)'
+}
+
+test_operator_counts_keep_their_id_through_a_reload_that_changes_the_list() {
+	mkdir -p "$TEST_TMP"
+	printf 'db = %s\nasn-db = %s\nmode = audit\n' "$TEST_DB" "$ASN_DB" > "$TEST_TMP/juris.conf"
+	topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+	udp_is "$FR4" OK 100 3 || return 1
+	assert_eq "$(amazon_rows)" '[["AS16509 Amazon", "US", "yes", "would_block", 3]]' \
+		"Amazon before the reload" || return 1
+	# The policy re-homes Amazon in France and lists one more operator.
+	printf 'operator = "16509 FR Amazon EU"\noperator = "64500 FR Test SAS"\n' >> "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" || return 1
+	udp_is "$FR4" OK 100 2 || return 1
+	# Same id: the past counts stay Amazon's, shown under its new name and home.
+	assert_eq "$(amazon_rows)" \
+		'[["AS16509 Amazon EU", "FR", "no", "allow", 2], ["AS16509 Amazon EU", "FR", "no", "would_block", 3]]' \
+		"Amazon after the reload"
+}
+
 test_bad_asn_database_or_operator_is_a_one_line_error() {
 	require_root
 	require_juris || return 1
