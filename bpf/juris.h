@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Types shared by the BPF programs and the juris loader: one definition, no drift. */
 #ifndef JURIS_H
 #define JURIS_H

@@ -10,7 +10,11 @@
 #include <curl/curl.h>
 #include "cmd/commands.h"
 #include "report/fleet.h"
+#include "report/fleet_html.h"
 #include "report/report.h"
+#include "report/report_csv.h"
+#include "report/report_json.h"
+#include "report/report_table.h"
 
 static const report_printer printers[REPORT_FORMAT_MAX] = {
 	[REPORT_TABLE] = report_print_table,
@@ -40,7 +44,7 @@ static int print_rows(const struct juris_opts *o, const struct fleet_query *q, c
 	return ret;
 }
 
-int cmd_report_fleet(const struct juris_opts *o)
+int cmd_report_fleet(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct fleet_query q = {
 		.url = o->prometheus,
@@ -51,6 +55,7 @@ int cmd_report_fleet(const struct juris_opts *o)
 	char err[512] = "";
 	int ret;
 
+	(void)exiting;	/* a one-shot command: curl's timeouts bound it */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		fprintf(stderr, "juris: cannot start libcurl\n");
 		return -ENOMEM;

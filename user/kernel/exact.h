@@ -4,7 +4,7 @@
 #define JURIS_EXACT_H
 
 #include "juris.h"
-#include "kernel/loader.h"
+#include "kernel/maps.h"
 
 /* Summed over the CPUs and the nested half; about 90 KiB: allocate it. */
 struct juris_exact {

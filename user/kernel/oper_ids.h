@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "juris.h"
-#include "kernel/slots.h"
+#include "policy/overlay.h"
 
 /* The ids of the ASNs of one operator table, sorted by ASN. */
 struct oper_id_map {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/errmsg.h"
+#include "policy/names.h"
 #include "report/fleet.h"
 #include "report/promql.h"
 

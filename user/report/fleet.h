@@ -27,8 +27,4 @@ int fleet_expr(char *buf, size_t len, const char *metric, const char *const *lab
 int fleet_build(struct report *r, enum report_by by, const struct fleet_query *q, uint32_t top,
 		char *err, size_t errlen);
 
-/* The fleet page of --format html. */
-int fleet_print_html(FILE *out, const struct fleet_query *q, uint32_t top, char *err,
-		     size_t errlen);
-
 #endif

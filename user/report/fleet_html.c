@@ -10,6 +10,7 @@
 #include <time.h>
 #include "base/errmsg.h"
 #include "report/fleet.h"
+#include "report/fleet_html.h"
 #include "report/promql.h"
 #include "report/report_html.h"
 
