@@ -26,7 +26,7 @@ CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(SANFLAGS) \
 LIBLOC_CFLAGS := $(shell pkg-config --cflags libloc 2>/dev/null)
 LIBLOC_LIBS   := $(or $(shell pkg-config --libs libloc 2>/dev/null),-lloc)
 CFLAGS     += $(LIBLOC_CFLAGS)
-LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd $(LIBLOC_LIBS)
+LDLIBS     := -lbpf -lelf -lz -lmaxminddb -lcjson -lmicrohttpd $(LIBLOC_LIBS) -lcurl -lm
 LDFLAGS    += $(SANFLAGS)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Ibpf
 

@@ -88,18 +88,19 @@ static __always_inline struct flow_lane *flow_lane(struct flow_val *v)
 	return NULL;
 }
 
-/* Counts packets and bytes (and new flows) in the per-CPU totals of (zone,
- * verdict) and, unless v is NULL, in flow v. A plain add (load, add,
+/* Counts packets and bytes (and new flows) in the per-CPU totals of c's
+ * (zone, verdict), in the exact counters of its country and operator
+ * (count_exact()) and, unless v is NULL, in flow v. A plain add (load, add,
  * store) is exact when nothing else writes the word in between: only this
  * CPU writes its totals, and a flow's lane. But a softirq may interrupt a
  * program on this CPU and run one itself: cpu_busy tells it to add, with
  * atomics, to words the interrupted program does not write (the flow's
  * shared counters, the second half of the totals). Atomics (two locked
  * instructions) were a third of an established packet's time. */
-static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdict,
+static __always_inline void add_counts(struct flow_val *v, const struct classification *c,
 				       __u64 packets, __u64 bytes, __u64 flows)
 {
-	__u32 idx = TOTALS_INDEX(zone, verdict), zero = 0;
+	__u32 idx = TOTALS_INDEX(c->zone, c->verdict), zero = 0;
 	struct juris_totals *t = NULL;
 	volatile __u32 *busy = bpf_map_lookup_elem(&cpu_busy, &zero);
 	struct flow_lane *l;
@@ -122,6 +123,7 @@ static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdi
 			t->bytes += bytes;
 			t->flows += flows;
 		}
+		count_exact(c, packets, bytes, flows, 0);
 		barrier();
 		*busy = 0;
 		return;
@@ -137,6 +139,7 @@ static __always_inline void add_counts(struct flow_val *v, __u8 zone, __u8 verdi
 		__sync_fetch_and_add(&t->bytes, bytes);
 		__sync_fetch_and_add(&t->flows, flows);
 	}
+	count_exact(c, packets, bytes, flows, 1);
 }
 
 /* Adds packets and bytes to flow v from a path that may share the flow with

@@ -238,6 +238,7 @@ struct classification {
 	__u8 flags;
 	char op_cc[2];
 	__u8 reason;		/* enum juris_reason */
+	__u16 op_id;		/* oper_val.id: the operator's exact counters */
 	__u32 asn;
 	__u32 generation;	/* of the policy that decided */
 };
@@ -379,6 +380,7 @@ static __always_inline const struct geo_val *lookup_geo6(__u32 slot, const __u8 
 
 #include "cgroup_watch.bpf.h"
 #include "dns.bpf.h"
+#include "exact.bpf.h"
 #include "flow_table.bpf.h"
 #include "sock_flow.bpf.h"
 
@@ -406,6 +408,7 @@ static __always_inline void lookup_operator(const struct juris_config *cfg, __u3
 	c->asn = op->asn;
 	c->op_cc[0] = op->home_cc[0];
 	c->op_cc[1] = op->home_cc[1];
+	c->op_id = op->id;
 	if (op->foreign)
 		c->flags |= GEO_F_FOREIGN_OP;
 }
@@ -453,6 +456,7 @@ static __always_inline void classify_as(int family, const __u8 *daddr, struct cl
 	c->op_cc[1] = 0;
 	c->reason = c->zone == ZONE_LOCAL ? REASON_LOCAL :
 		    c->zone == ZONE_UNKNOWN ? REASON_UNKNOWN : REASON_ZONE;
+	c->op_id = 0;
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg)
 		return;
@@ -508,6 +512,7 @@ static __always_inline void copy_class(const struct flow_val *v, struct classifi
 	c->asn = v->asn;
 	c->op_cc[0] = v->op_cc[0];
 	c->op_cc[1] = v->op_cc[1];
+	c->op_id = v->op_id;
 	c->generation = v->generation;
 }
 
@@ -615,9 +620,10 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 			v->asn = c->asn;
 			v->op_cc[0] = c->op_cc[0];
 			v->op_cc[1] = c->op_cc[1];
+			v->op_id = c->op_id;
 			v->generation = c->generation;
 		}
-		add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+		add_counts(v, c, packets, bytes, 0);
 		/* The coarse clock (the precise one costs ~30 ns on a VM's
 		 * kvm-clock), and only once a tick: the verifier turns
 		 * bpf_jiffies64() into a load, the clock is a helper call. */
@@ -632,7 +638,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	slot = scratch_get();
 	if (!slot) {
 		count(CNT_FLOW_INSERT_FAIL);
-		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
+		add_counts(NULL, c, packets, bytes, 1);
 		return 0;
 	}
 	nv = &slot->v;
@@ -659,11 +665,12 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	nv->asn = c->asn;
 	nv->op_cc[0] = c->op_cc[0];
 	nv->op_cc[1] = c->op_cc[1];
+	nv->op_id = c->op_id;
 	nv->generation = c->generation;
 	err = bpf_map_update_elem(&flows, &id, nv, BPF_NOEXIST);
 	scratch_put(slot);
 	if (err == 0) {
-		add_counts(NULL, c->zone, c->verdict, packets, bytes, 1);
+		add_counts(NULL, c, packets, bytes, 1);
 		return 1;
 	}
 	/* Another CPU created it first, or the table refused it, or another
@@ -672,7 +679,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 	 * still reports it (an event per packet outside the policy, rather
 	 * than none: the ring buffer counts what it drops). */
 	v = flow_find(k, id);
-	add_counts(v, c->zone, c->verdict, packets, bytes, 0);
+	add_counts(v, c, packets, bytes, 0);
 	if (!v) {
 		count(CNT_FLOW_INSERT_FAIL);
 		return 1;

@@ -113,6 +113,8 @@ struct oper_val {
 	char home_cc[2];	/* ISO 3166 alpha-2 of the operator's control */
 	__u8 foreign;		/* 1: home outside the policy's allowed zone */
 	__u8 pad0;
+	__u16 id;		/* the operator's index in the exact counters (OPER_IDS) */
+	__u16 pad1;
 };
 
 enum foreign_op_policy {
@@ -132,7 +134,7 @@ enum foreign_op_policy {
  * 3: the meta map says where the database comes from and counts follows,
  * the NAT64 prefixes and DNS resolvers of the config, hooks on the parents
  * of watched cgroups with watched_cg, flows per connection, verdict epochs,
- * reasons, socket-local flows).
+ * reasons, socket-local flows, exact counters by country and operator).
  * It is part of juris_config.layout_hash, so that a juris never adopts the
  * pins of another format: it asks for juris stop first. */
 #define JURIS_PIN_FORMAT 3
@@ -283,7 +285,8 @@ struct flow_val {
 	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
 	__u32 asn;		/* operator overlay, 0 when unknown */
 	__u16 epochs;		/* verdict changes so far: entries of earlier epochs */
-	__u8 pad1[6];
+	__u16 op_id;		/* oper_val.id: the operator's exact counters, 0: none */
+	__u8 pad1[4];
 };
 
 /* Per-CPU totals, indexed by TOTALS_INDEX(zone, verdict). Exact: updated for
@@ -301,6 +304,45 @@ struct juris_totals {
 #define TOTALS_INDEX(zone, verdict) ((zone) * VERDICT_MAX + (verdict))
 #define TOTALS_MAX (ZONE_MAX * VERDICT_MAX)
 #define TOTALS_ENTRIES (2 * TOTALS_MAX)
+
+/* Exact counters by destination country and by listed operator, each x
+ * verdict (bpf/exact.bpf.h): struct juris_totals at EXACT_COUNTRY() and
+ * EXACT_OPER(). Like the totals, a program adds to the per-CPU map
+ * "exact" with plain instructions, and one that interrupted another on
+ * its CPU adds with atomics to the same index of "exact_nested", one array
+ * shared by the CPUs (rarely written: half the memory of a per-CPU half).
+ *
+ * Country ids are fixed, not assigned: AA..ZZ is 26 * first letter +
+ * second letter (0..675), whatever the database, so that a reload that
+ * changes the set of countries never remaps a counter. Destinations
+ * without a country: COUNTRY_LOCAL in the local zone, else COUNTRY_NONE.
+ *
+ * Operator ids are assigned by userspace, one per listed AS, in the pinned
+ * array oper_ids (id -> struct oper_ident): an AS keeps its id through
+ * reloads and restarts that adopt the pins; id 0 counts the destinations
+ * of no listed operator, OPER_ID_OTHER those of listed operators beyond
+ * the table. */
+#define COUNTRY_LETTERS (26 * 26)
+#define COUNTRY_LOCAL COUNTRY_LETTERS
+#define COUNTRY_NONE (COUNTRY_LETTERS + 1)
+#define COUNTRY_IDS (COUNTRY_LETTERS + 2)
+#define OPER_IDS 512
+#define OPER_ID_OTHER (OPER_IDS - 1)
+#define EXACT_COUNTRY(id, verdict) ((id) * VERDICT_MAX + (verdict))
+#define EXACT_OPER(id, verdict) ((COUNTRY_IDS + (id)) * VERDICT_MAX + (verdict))
+#define EXACT_ENTRIES ((COUNTRY_IDS + OPER_IDS) * VERDICT_MAX)
+
+/* Value of oper_ids: the AS an operator id counts for, with its home,
+ * whether it is foreign under the live policy and its name (rewritten by
+ * each reload), so that readers name it as the kernel counted it. */
+#define OPER_IDENT_NAME 64
+struct oper_ident {
+	__u32 asn;		/* 0: id free */
+	char home_cc[2];
+	__u8 foreign;
+	__u8 pad0;
+	char name[OPER_IDENT_NAME];	/* NUL-terminated; from the operator list: untrusted text */
+};
 
 /* Per-CPU counters of things that would otherwise be lost silently. */
 enum juris_counter {

@@ -46,7 +46,8 @@ struct sock_flow {
 	__u8 verdict;
 	__u8 reason;
 	__u8 flags;
-	__u32 pad0;
+	char cc[2];		/* destination country, for the exact counters */
+	__u16 op_id;		/* its listed operator's id, 0: none */
 	/* Counted since the flow began on this socket; the flow-table entry
 	 * has had flushed_packets and flushed_bytes of them. */
 	__u64 packets;
@@ -153,7 +154,12 @@ static __always_inline int sock_flow_packet(struct sock_flow *sf, const struct f
 		__sync_fetch_and_add(&sf->packets, 1);
 		__sync_fetch_and_add(&sf->bytes, len);
 	}
-	add_counts(NULL, sf->zone, sf->verdict, 1, len, 0);
+	{
+		struct classification c = { .cc = { sf->cc[0], sf->cc[1] }, .zone = sf->zone,
+					    .verdict = sf->verdict, .op_id = sf->op_id };
+
+		add_counts(NULL, &c, 1, len, 0);
+	}
 	if (bpf_jiffies64() - sf->flushed_jiffies >= SOCK_FLUSH_TICKS)
 		sock_flow_flush(sf);
 	return 1;
@@ -179,6 +185,9 @@ static __always_inline void sock_flow_follow(struct sock_flow *sf, const struct 
 	sf->verdict = c->verdict;
 	sf->reason = c->reason;
 	sf->flags = c->flags;
+	sf->cc[0] = c->cc[0];
+	sf->cc[1] = c->cc[1];
+	sf->op_id = c->op_id;
 	sf->except_seq = dns_except_seq;
 	/* Last: a packet on another CPU takes the fast path only once the
 	 * rest is in place. */

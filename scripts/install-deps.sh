@@ -6,7 +6,7 @@ set -eu
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev ipset iptables
 libmaxminddb-dev libcjson-dev libcmocka-dev npm iproute2 procps kmod
 libmaxmind-db-writer-perl python3-maxminddb mmdb-bin tor-geoipdb nftables
-libmicrohttpd-dev prometheus iputils-ping chromium iperf3
+libmicrohttpd-dev libcurl4-openssl-dev prometheus iputils-ping chromium iperf3
 libloc-dev location libloc-database python3-location"
 
 missing=""

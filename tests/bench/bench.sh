@@ -484,3 +484,19 @@ if [ "$tp" = 1 ]; then
 		[ -n "${STATS[$k]:-}" ] && echo "- bpf_stats $k: ${STATS[$k]}"
 	done
 fi
+
+# The exact counters by country and operator: juris with them against the
+# same programs with the totals alone (exact_off), side by side.
+if [ -n "${PP[exact_v4_hot]:-}" ]; then
+	echo
+	echo "Exact counters by country and operator (bpf/exact.bpf.h): the totals alone (the"
+	echo "reference column) against the totals with them; kernel memory:" \
+		"$(num "${J[exact_percpu_bytes]}") bytes per CPU x ${J[exact_cpus]} CPUs +" \
+		"$(num "${J[exact_shared_bytes]}") shared (memlock $(num "${J[exact_memlock]}") bytes)."
+	echo
+	echo "| | case | unit | with exact counters | totals alone | | |"
+	echo "|---|---|---|---|---|---|---|"
+	pp exact_v4_hot "IPv4 next packets, hot" | sed 's/^| 1 /| 6 /'
+	pp exact_v6_hot "IPv6 next packets, hot" | sed 's/^| 1 /| 6 /'
+	pp exact_many "IPv6 next packets, $(num "$FLOWS") flows" | sed 's/^| 1 /| 6 /'
+fi

@@ -697,6 +697,69 @@ static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **ou
 	return 0;
 }
 
+/* The per-packet cost of the exact counters by country and operator:
+ * an instance with them off (exact_off: the totals alone) in place of the
+ * empty program, beside the full one, on the same hot flows; and the
+ * kernel memory of their maps. "@pp exact_* TOTALS_ALONE WITH_EXACT". */
+static int exact_cost(struct bench_ctx *c, struct juris_bpf *full, struct ring_buffer *rb,
+		      const struct loaded_db *db)
+{
+	struct juris_bpf *s = juris_bpf__open();
+	struct bench_ctx alone = *c;
+	struct dst_set *d = malloc(sizeof(*d));
+	struct side j = juris_side(full, rb);
+	int ncpu = libbpf_num_possible_cpus();
+	struct pair r;
+	int ret;
+
+	if (!s || !d) {
+		free(d);
+		juris_bpf__destroy(s);
+		return -ENOMEM;
+	}
+	s->rodata->exact_off = 1;
+	ret = bpf_map__reuse_fd(s->maps.geo4_tbl24, bpf_map__fd(full->maps.geo4_tbl24));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo4_tbl8, bpf_map__fd(full->maps.geo4_tbl8));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo4_class, bpf_map__fd(full->maps.geo4_class));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.geo_v6, bpf_map__fd(full->maps.geo_v6));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.except_v4, bpf_map__fd(full->maps.except_v4));
+	if (!ret)
+		ret = bpf_map__reuse_fd(s->maps.except_v6, bpf_map__fd(full->maps.except_v6));
+	if (!ret)
+		ret = juris_bpf__load(s);
+	if (!ret)
+		ret = set_policy(s);
+	if (ret)
+		goto out;
+	alone.empty.prog_fd = bpf_program__fd(s->progs.juris_egress);
+	for (int f = 0; f < 2 && !ret; f++) {
+		dsts_in(c, f ? &db->v6 : &db->v4, f ? AF_INET6 : AF_INET, d);
+		ret = established(&alone, &j, d, &r);
+		if (!ret)
+			print_pair(f ? "exact_v6_hot" : "exact_v4_hot", &r);
+	}
+	if (!ret)
+		ret = established_many(&alone, &j, d, c->o->flows, &r);
+	if (!ret)
+		print_pair("exact_many", &r);
+	printf("@exact_cpus %d\n@exact_percpu_bytes %zu\n@exact_shared_bytes %zu\n"
+	       "@exact_memlock %lld\n",
+	       ncpu, (size_t)EXACT_ENTRIES * sizeof(struct juris_totals),
+	       (size_t)EXACT_ENTRIES * sizeof(struct juris_totals) +
+		       (size_t)OPER_IDS * sizeof(struct oper_ident),
+	       map_memlock(bpf_map__fd(full->maps.exact)) +
+		       map_memlock(bpf_map__fd(full->maps.exact_nested)) +
+		       map_memlock(bpf_map__fd(full->maps.oper_ids)));
+out:
+	free(d);
+	juris_bpf__destroy(s);
+	return ret;
+}
+
 static long map_entries(int fd)
 {
 	__u64 id, next;		/* flow ids */
@@ -954,6 +1017,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: scaling with the prefix count\n");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !ret; i++)
 		ret = scale_row(&c, &jo, &db, sizes[i], s, rb);
+	if (!ret) {
+		fprintf(stderr, "bench: exact counters by country and operator\n");
+		ret = exact_cost(&c, s, rb, &db);
+	}
 	if (!ret)
 		ret = big_table(&c, s, &db);
 cleanup:

@@ -44,6 +44,9 @@ restart_keeps_counters() {
 	udp_is "$FR4" OK 500 10 || return 1
 	p3=$(total fr allow packets)
 	assert_num "$p3" "==" $((p2 + 10)) "fr/allow packets after 10 more" &&
+	assert_eq "$("$JURIS" report --pin-dir "$TEST_PIN" --by country --format json |
+		json_get '[r["packets"] for r in d["rows"] if r["country"] == "FR"][0]')" "$p3" \
+		"FR packets of the exact counters by country, through the restart" &&
 	hooks_attached_once && connect_is "$THIRD4" EPERM
 }
 

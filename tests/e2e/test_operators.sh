@@ -42,14 +42,15 @@ test_report_and_metrics_by_operator() {
 	connect_is "$FR4" OK && connect_is "$EU4" OK && udp_is "$FR6" OK 100 3 || return 1
 	j=$("$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json) ||
 		fail "juris report --by operator failed" || return 1
-	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
-		'["AS16509 Amazon", "US", true, "FR", "would_block"]' "Amazon row" &&
-	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["country"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
-		'["FR", false, "DE", "allow"]' "OVHcloud row" || return 1
+	assert_eq "$(json_get '[[r["operator"], r["operator_country"], r["foreign"], r["verdict"], r["flows"]] for r in d["rows"] if r["asn"] == 16509][0]' <<< "$j")" \
+		'["AS16509 Amazon", "US", true, "would_block", 2]' "Amazon row" &&
+	assert_eq "$(json_get '[[r["operator_country"], r["foreign"], r["verdict"]] for r in d["rows"] if r["asn"] == 16276][0]' <<< "$j")" \
+		'["FR", false, "allow"]' "OVHcloud row" &&
+	assert_eq "$(json_get 'd["source"]' <<< "$j")" "totals" "the exact counters, not the flow table" || return 1
 	m=$("$PY" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
 		"http://127.0.0.1:$port/metrics") || fail "no metrics" || return 1
-	assert_contains "$m" 'juris_flow_table_operator_flows{asn="16509",operator_country="US",foreign="true",country="FR",verdict="would_block"} 2' "metrics" &&
+	assert_contains "$m" 'juris_operator_flows_total{asn="16509",operator="Amazon",operator_country="US",foreign="true",verdict="would_block"} 2' "metrics" &&
 	assert_contains "$m" 'foreign_operator="audit",operator_overlay="on"' "juris_policy_info"
 }
 
@@ -94,6 +95,29 @@ test_reload_changes_the_foreign_operator_policy() {
 	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" &&
 	connect_is "$FR4" OK &&
 	assert_eq "$(juris_status_json | json_get 'd["operator_overlay"]')" false "operator_overlay"
+}
+
+# Amazon's row of juris report --by operator: [home, foreign, verdict, packets] per verdict.
+amazon_rows() {
+	"$JURIS" report --pin-dir "$TEST_PIN" --by operator --format json |
+		json_get 'sorted([r["operator"], r["operator_country"], r["foreign"], r["verdict"], r["packets"]] for r in d["rows"] if r["asn"] == 16509)'
+}
+
+test_operator_counts_keep_their_id_through_a_reload_that_changes_the_list() {
+	mkdir -p "$TEST_TMP"
+	printf 'db = %s\nasn-db = %s\nmode = audit\n' "$TEST_DB" "$ASN_DB" > "$TEST_TMP/juris.conf"
+	topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
+	udp_is "$FR4" OK 100 3 || return 1
+	assert_eq "$(amazon_rows)" '[["AS16509 Amazon", "US", "yes", "would_block", 3]]' \
+		"Amazon before the reload" || return 1
+	# The policy re-homes Amazon in France and lists one more operator.
+	printf 'operator = "16509 FR Amazon EU"\noperator = "64500 FR Test SAS"\n' >> "$TEST_TMP/juris.conf"
+	assert_ok "$JURIS" reload --pin-dir "$TEST_PIN" || return 1
+	udp_is "$FR4" OK 100 2 || return 1
+	# Same id: the past counts stay Amazon's, shown under its new name and home.
+	assert_eq "$(amazon_rows)" \
+		'[["AS16509 Amazon EU", "FR", "no", "allow", 2], ["AS16509 Amazon EU", "FR", "no", "would_block", 3]]' \
+		"Amazon after the reload"
 }
 
 test_bad_asn_database_or_operator_is_a_one_line_error() {

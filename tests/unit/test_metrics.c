@@ -67,30 +67,39 @@ static void test_totals_are_counters_by_zone_and_verdict(void **state)
 	free(out);
 }
 
-static void test_countries_come_from_the_flow_table_as_gauges(void **state)
+static void test_countries_and_operators_are_exact_counters(void **state)
 {
 	static struct juris_stats st;
+	static struct juris_exact x;
 	struct juris_config cfg = {};
-	struct flow_entry f[2] = {};
-	struct report_input rin = { .flows = f, .n_flows = 2 };
+	struct report_input rin = { .exact = &x };
 	struct report r = {};
-	struct metrics_input in = { .stats = &st, .cfg = &cfg, .by_country = &r, .version = "0" };
+	struct metrics_input in = { .stats = &st, .cfg = &cfg, .by_country = &r, .exact = &x,
+				    .version = "0" };
 	char *out;
 
 	(void)state;
-	memcpy(f[0].v.cc, "US", 2);
-	f[0].v.zone = ZONE_THIRD;
-	f[0].v.verdict = VERDICT_WOULD_BLOCK;
-	f[0].v.bytes = 123;
-	f[1].v.zone = ZONE_UNKNOWN;
-	f[1].v.bytes = 7;
+	x.country[('U' - 'A') * 26 + 'S' - 'A'][VERDICT_WOULD_BLOCK].bytes = 123;
+	x.country[('U' - 'A') * 26 + 'S' - 'A'][VERDICT_WOULD_BLOCK].packets = 2;
+	x.country[COUNTRY_NONE][VERDICT_ALLOW].bytes = 7;
+	x.country[COUNTRY_NONE][VERDICT_ALLOW].packets = 1;
+	x.oper[3][VERDICT_WOULD_BLOCK].flows = 4;
+	x.oper[3][VERDICT_WOULD_BLOCK].packets = 5;
+	x.idents[3] = (struct oper_ident){ .asn = 16509, .home_cc = "US", .foreign = 1,
+					   .name = "Am\"azon" };
 	assert_int_equal(report_build(&r, BY_COUNTRY, &rin, 0), 0);
 	out = render(&in);
-	assert_non_null(strstr(out, "# TYPE juris_flow_table_country_bytes gauge\n"));
-	assert_non_null(strstr(out, "juris_flow_table_country_bytes{country=\"US\",zone=\"third\","
+	assert_non_null(strstr(out, "# TYPE juris_country_bytes_total counter\n"));
+	assert_non_null(strstr(out, "juris_country_bytes_total{country=\"US\",zone=\"third\","
 				    "verdict=\"would_block\"} 123\n"));
-	assert_non_null(strstr(out, "juris_flow_table_country_bytes{country=\"unknown\","
+	assert_non_null(strstr(out, "juris_country_bytes_total{country=\"\","
 				    "zone=\"unknown\",verdict=\"allow\"} 7\n"));
+	assert_non_null(strstr(out, "# TYPE juris_operator_flows_total counter\n"));
+	/* The operator's name is escaped like every label value. */
+	assert_non_null(strstr(out, "juris_operator_flows_total{asn=\"16509\",operator=\"Am\\\"azon\","
+				    "operator_country=\"US\",foreign=\"true\","
+				    "verdict=\"would_block\"} 4\n"));
+	assert_null(strstr(out, "juris_flow_table_country"));
 	free(out);
 	report_free(&r);
 }
@@ -157,8 +166,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_totals_are_counters_by_zone_and_verdict),
-		cmocka_unit_test(test_countries_come_from_the_flow_table_as_gauges),
 		cmocka_unit_test(test_database_source_is_a_labelled_info_metric_and_refusals_a_counter),
+		cmocka_unit_test(test_countries_and_operators_are_exact_counters),
 		cmocka_unit_test(test_metrics_address_defaults_to_loopback),
 	};
 

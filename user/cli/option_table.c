@@ -70,7 +70,16 @@ const struct option_doc option_table[] = {
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_REPORT, "table|json|csv|html",
 	  "output format (default table); html: one page of every view, --by ignored" },
 	{ { "by", required_argument, NULL, OPT_BY }, FOR_REPORT | FOR_TOP,
-	  "zone|country|flow|process|cgroup|operator", "what a row counts (report: zone, top: flow)" },
+	  "zone|country|flow|process|cgroup|operator|host",
+	  "what a row counts (report: zone, top: flow; host: with --prometheus)" },
+	{ { "prometheus", required_argument, NULL, OPT_PROMETHEUS }, FOR_REPORT, "URL",
+	  "report on a fleet from this Prometheus-compatible HTTP API (by zone, country, "
+	  "operator or host) instead of the local pins" },
+	{ { "since", required_argument, NULL, OPT_SINCE }, FOR_REPORT, "DURATION",
+	  "with --prometheus: what was counted over the last DURATION (30d, 12h, 1w), by "
+	  "increase(); default: the latest values" },
+	{ { "host-label", required_argument, NULL, OPT_HOST_LABEL }, FOR_REPORT, "NAME",
+	  "with --prometheus: the label that names a host (default instance)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, FOR_REPORT, "N",
 	  "at most N rows, the first in the report order (default all; html: 25 per table)" },
 	{ { "config", required_argument, NULL, 'c' }, FOR_ALL, "FILE",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Command-line parsing: the policy file, then the flags over it, validated
  * per subcommand against the option table. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,6 +17,52 @@
 #include "cli/option_table.h"
 #include "cli/options.h"
 #include "cli/usage.h"
+
+/* Prometheus label names: the host label goes into PromQL as is. */
+static bool valid_label_name(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+int parse_duration(const char *s, uint64_t *seconds)
+{
+	static const struct { char unit; uint64_t mul; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
+	};
+	uint64_t total = 0;
+
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		uint64_t n = 0, mul = 0;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			n = n * 10 + (uint64_t)(*s - '0');
+			if (n > 10ull * 366 * 86400)
+				return -EINVAL;
+		}
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*s == units[i].unit)
+				mul = units[i].mul;
+		if (!mul)
+			return -EINVAL;
+		s++;
+		total += n * mul;
+		if (total > 10ull * 366 * 86400)
+			return -EINVAL;
+	}
+	if (!total)
+		return -EINVAL;
+	*seconds = total;
+	return 0;
+}
 
 /* "FILE:LINE" while the policy file is applied, NULL for the command line. */
 static const char *err_where;
@@ -341,6 +388,26 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		if (parse_u32(arg, 1, UINT32_MAX, &o->top))
 			goto bad;
 		return 0;
+	case OPT_PROMETHEUS:
+		/* libcurl takes any scheme it was built with: only these two. */
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+			opt_error("invalid --prometheus: %s (an http:// or https:// URL)", arg);
+			return -EINVAL;
+		}
+		o->prometheus = arg;
+		return 0;
+	case OPT_SINCE:
+		if (parse_duration(arg, &o->since))
+			goto bad;
+		return 0;
+	case OPT_HOST_LABEL:
+		if (!valid_label_name(arg)) {
+			opt_error("invalid --host-label: %s (a Prometheus label name: "
+				  "[a-zA-Z_][a-zA-Z0-9_]*)", arg);
+			return -EINVAL;
+		}
+		o->host_label = arg;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -555,6 +622,20 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	o->n_args = argc - 1 - optind;
 	if (o->n_args && o->cmd != CMD_LOOKUP) {
 		fprintf(stderr, "juris: %s: unexpected argument: %s\n", name, o->args[0]);
+		return -EINVAL;
+	}
+	if (o->cmd == CMD_REPORT && !o->prometheus && (o->since || o->host_label)) {
+		opt_error("--since and --host-label need --prometheus URL");
+		return -EINVAL;
+	}
+	if (o->report_by == BY_HOST && (o->cmd != CMD_REPORT || !o->prometheus)) {
+		opt_error("--by host needs juris report --prometheus URL");
+		return -EINVAL;
+	}
+	if (o->prometheus && (o->report_by == BY_FLOW || o->report_by == BY_PROCESS ||
+			      o->report_by == BY_CGROUP)) {
+		opt_error("--by %s is not in the metrics: with --prometheus, --by zone, country, "
+			  "operator or host", report_by_name(o->report_by));
 		return -EINVAL;
 	}
 	/* Uplinks without sources would watch nothing; sources without

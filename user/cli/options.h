@@ -28,6 +28,9 @@ struct juris_opts {
 	int report_format;		/* enum report_format */
 	int report_by;			/* enum report_by */
 	uint32_t top;			/* rows of juris report, 0: all */
+	const char *prometheus;		/* juris report --prometheus URL, or NULL */
+	const char *host_label;		/* --host-label: the label that names a host */
+	uint64_t since;			/* --since, seconds; 0: the latest values */
 	char **args;			/* positional arguments left */
 	int n_args;
 	struct config_file file;	/* the policy file read, if any (file.text) */
@@ -42,5 +45,8 @@ void options_free(struct juris_opts *o);
 /* The reason of the last error options_parse printed about the file or a
  * value, without the "juris: " prefix. */
 const char *options_last_error(void);
+/* Parses a duration "30d", "12h", "1w2d", "90s" (units s m h d w) into
+ * seconds; -EINVAL when malformed, zero, or past ten years. */
+int parse_duration(const char *s, uint64_t *seconds);
 
 #endif

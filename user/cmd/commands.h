@@ -16,6 +16,8 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_report(const struct juris_opts *o, volatile sig_atomic_t *exiting);
+/* juris report --prometheus URL (report_fleet.c), called by cmd_report. */
+int cmd_report_fleet(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_reload(const struct juris_opts *o, volatile sig_atomic_t *exiting);

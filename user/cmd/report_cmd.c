@@ -22,6 +22,7 @@
 #include "policy/overlay.h"
 #include "report/report.h"
 #include "report/report_html.h"
+#include "kernel/exact.h"
 #include "kernel/stats.h"
 
 static const report_printer printers[REPORT_FORMAT_MAX] = {
@@ -143,6 +144,8 @@ out:
 
 static int read_and_print(const struct juris_opts *o, const struct juris_maps *m)
 {
+	struct juris_exact *exact = NULL;
+	struct zone_table *zt = NULL;
 	struct juris_stats *st = calloc(1, sizeof(*st));
 	struct report_input in = { .cgroup_path = cgroup_path };
 	struct operator_table ops = { 0 };
@@ -168,7 +171,15 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 		in.nat64 = &nat64;
 	}
 	ret = stats_read(m, st);
-	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
+	if (!ret) {
+		what = "exact counters";
+		ret = report_read_exact(m, &exact, &zt);
+		in.exact = exact;
+		in.zt = zt;
+	}
+	/* The flow table for the views that the exact counters do not give. */
+	if (!ret && ((o->report_by != BY_ZONE && o->report_by != BY_COUNTRY &&
+		      o->report_by != BY_OPERATOR) || o->report_format == REPORT_HTML)) {
 		what = "flow table";
 		ret = flow_table_read(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
@@ -208,6 +219,8 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	report_free(&r);
 out:
 	operator_table_free(&ops);
+	zone_table_free(zt);
+	free(exact);
 	free(flows);
 	free(st);
 	return ret;
@@ -216,7 +229,11 @@ out:
 int cmd_report(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_maps m;
-	int ret = juris_open_pinned(o->policy.pin_dir, &m);
+	int ret;
+
+	if (o->prometheus)
+		return cmd_report_fleet(o, exiting);
+	ret = juris_open_pinned(o->policy.pin_dir, &m);
 
 	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	if (ret == -ENOENT) {

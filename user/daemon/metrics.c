@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
-/* Prometheus exposition of juris's counters: exact totals as counters, the
- * flow table's per-country view as gauges (an LRU forgets, so those can go
- * down), and the state of the database and the policy. */
+/* Prometheus exposition of juris's counters: exact totals by zone, country
+ * and operator as counters, the flow table's fill, and the state of the
+ * database and the policy. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -55,20 +57,24 @@ static int col_of(const struct report *r, const char *name)
 	return -1;
 }
 
+/* By destination country: at most COUNTRY_IDS x verdicts series, a few
+ * hundred in practice (the countries that were sent to). A destination
+ * without a country has country="" (the label absent), its zone local or
+ * unknown. */
 static void country_metric(FILE *out, const struct report *r, const char *name,
 			   const char *help, const char *col)
 {
 	int cc = col_of(r, "country"), zone = col_of(r, "zone"), verdict = col_of(r, "verdict");
 	int c = col_of(r, col);
 
-	header(out, name, "gauge", help);
+	header(out, name, "counter", help);
 	if (cc < 0 || zone < 0 || verdict < 0 || c < 0)
 		return;
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct report_row *row = &r->rows[i];
 
 		fprintf(out, "%s{country=", name);
-		label_value(out, row->text[cc][0] ? row->text[cc] : "unknown");
+		label_value(out, row->text[cc]);
 		fputs(",zone=", out);
 		label_value(out, row->text[zone]);
 		fputs(",verdict=", out);
@@ -77,31 +83,34 @@ static void country_metric(FILE *out, const struct report *r, const char *name,
 	}
 }
 
-/* The operator overlay: listed operators only (bounded by the list). */
-static void operator_metric(FILE *out, const struct report *r, const char *name,
-			    const char *help, const char *col)
+/* By listed operator: bounded by the operator list (OPER_IDS), one series
+ * per AS and verdict. operator and operator_country follow from asn, so
+ * they add no series; the destination country is not a label (operators
+ * x countries would multiply the series, and the kernel does not count
+ * that product). asn="0" counts the destinations of no listed operator
+ * (operator="other listed operators" those beyond the table). */
+static void operator_metric(FILE *out, const struct juris_exact *x, const char *name,
+			    const char *help, size_t field)
 {
-	int asn = col_of(r, "asn"), home = col_of(r, "operator_country");
-	int foreign = col_of(r, "foreign"), cc = col_of(r, "country");
-	int verdict = col_of(r, "verdict"), c = col_of(r, col);
+	header(out, name, "counter", help);
+	for (unsigned o = 0; o < OPER_IDS; o++)
+		for (int v = 0; v < VERDICT_MAX; v++) {
+			const __u64 *t = (const __u64 *)&x->oper[o][v];
+			const struct oper_ident *id = &x->idents[o];
+			bool listed = o != 0 && id->asn;
+			char name_buf[OPER_IDENT_NAME + 1];
 
-	header(out, name, "gauge", help);
-	if (asn < 0 || home < 0 || foreign < 0 || cc < 0 || verdict < 0 || c < 0)
-		return;
-	for (size_t i = 0; i < r->n_rows; i++) {
-		const struct report_row *row = &r->rows[i];
-
-		if (!row->num[asn])
-			continue;
-		fprintf(out, "%s{asn=\"%" PRIu64 "\",operator_country=", name, row->num[asn]);
-		label_value(out, row->text[home][0] ? row->text[home] : "unknown");
-		fprintf(out, ",foreign=\"%s\",country=",
-			row->num[foreign] ? "true" : "false");
-		label_value(out, row->text[cc][0] ? row->text[cc] : "unknown");
-		fputs(",verdict=", out);
-		label_value(out, row->text[verdict]);
-		fprintf(out, "} %" PRIu64 "\n", row->num[c]);
-	}
+			if (!x->oper[o][v].packets && !x->oper[o][v].flows)
+				continue;
+			snprintf(name_buf, sizeof(name_buf), "%.*s", OPER_IDENT_NAME, id->name);
+			fprintf(out, "%s{asn=\"%u\",operator=", name, listed ? id->asn : 0);
+			label_value(out, listed ? name_buf : o ? "other listed operators" : "");
+			fputs(",operator_country=", out);
+			label_value(out, listed ? (char[3]){ id->home_cc[0], id->home_cc[1], 0 } : "");
+			fprintf(out, ",foreign=\"%s\",verdict=\"%s\"} %llu\n",
+				!listed ? "" : id->foreign ? "true" : "false", verdict_name(v),
+				(unsigned long long)t[field]);
+		}
 }
 
 static void single(FILE *out, const char *name, const char *type, const char *help,
@@ -155,22 +164,26 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		      "New flows by destination zone and verdict (exact).",
 		      offsetof(struct juris_totals, flows) / sizeof(__u64));
 	if (in->by_country) {
-		country_metric(out, in->by_country, "juris_flow_table_country_bytes",
-			       "Bytes of the flows still in the flow table, by destination country.",
+		country_metric(out, in->by_country, "juris_country_bytes_total",
+			       "Egress bytes by destination country, zone and verdict (exact).",
 			       "bytes");
-		country_metric(out, in->by_country, "juris_flow_table_country_packets",
-			       "Packets of the flows still in the flow table, by destination country.",
+		country_metric(out, in->by_country, "juris_country_packets_total",
+			       "Egress packets by destination country, zone and verdict (exact).",
 			       "packets");
-		country_metric(out, in->by_country, "juris_flow_table_country_flows",
-			       "Flows still in the flow table, by destination country.", "flows");
+		country_metric(out, in->by_country, "juris_country_flows_total",
+			       "New flows by destination country, zone and verdict (exact).",
+			       "flows");
 	}
-	if (in->by_operator) {
-		operator_metric(out, in->by_operator, "juris_flow_table_operator_bytes",
-				"Bytes of the flows still in the flow table to listed operators, "
-				"by AS, operator's home and destination country.", "bytes");
-		operator_metric(out, in->by_operator, "juris_flow_table_operator_flows",
-				"Flows still in the flow table to listed operators, by AS, "
-				"operator's home and destination country.", "flows");
+	if (in->exact) {
+		operator_metric(out, in->exact, "juris_operator_bytes_total",
+				"Egress bytes by listed operator (AS) and verdict (exact).",
+				offsetof(struct juris_totals, bytes) / sizeof(__u64));
+		operator_metric(out, in->exact, "juris_operator_packets_total",
+				"Egress packets by listed operator (AS) and verdict (exact).",
+				offsetof(struct juris_totals, packets) / sizeof(__u64));
+		operator_metric(out, in->exact, "juris_operator_flows_total",
+				"New flows by listed operator (AS) and verdict (exact).",
+				offsetof(struct juris_totals, flows) / sizeof(__u64));
 	}
 	single(out, "juris_flow_table_entries", "gauge", "Flows in the flow table.",
 	       st->flows_in_table);

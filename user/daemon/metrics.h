@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "kernel/loader.h"
 #include "report/report.h"
+#include "kernel/exact.h"
 #include "kernel/stats.h"
 #include "kernel/watch_state.h"
 
@@ -17,8 +18,8 @@ struct juris_meta;
 struct metrics_input {
 	const struct juris_stats *stats;
 	const struct juris_config *cfg;
-	const struct report *by_country;	/* report_build(BY_COUNTRY) of the flow table */
-	const struct report *by_operator;	/* report_build(BY_OPERATOR), or NULL */
+	const struct report *by_country;	/* report_build(BY_COUNTRY) of the exact counters */
+	const struct juris_exact *exact;	/* the operators' exact counters (NULL: none) */
 	const struct juris_meta *meta;		/* where the database comes from; NULL: unsaid */
 	const struct watch_state *targets;	/* watched cgroups and interfaces */
 	int n_targets;

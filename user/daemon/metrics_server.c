@@ -46,9 +46,10 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct watch_state *targets = calloc(WATCH_STATES_MAX, sizeof(*targets));
 	int n_targets = 0;
-	struct report by_country = {}, by_operator = {};
+	struct juris_exact *exact = NULL;
+	struct zone_table *zt = NULL;
+	struct report by_country = {};
 	struct report_input in = {};
-	struct flow_entry *flows = NULL;
 	struct juris_config cfg;
 	FILE *out = NULL;
 	int ret;
@@ -64,15 +65,12 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
 	if (!ret)
-		ret = flow_table_read(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size,
-					&flows, &in.n_flows);
-	in.flows = flows;
+		ret = report_read_exact(m, &exact, &zt);
 	in.totals = st->totals;
+	in.exact = exact;
+	in.zt = zt;
 	if (!ret)
 		ret = report_build(&by_country, BY_COUNTRY, &in, 0);
-	/* The operator view only means something with an overlay loaded. */
-	if (!ret && cfg.overlay && report_build(&by_operator, BY_OPERATOR, &in, 0))
-		ret = -ENOMEM;
 	bool have_meta = !ret && !juris_read_meta(m, meta);
 
 	if (have_meta) {
@@ -83,7 +81,7 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 	if (!ret) {
 		struct metrics_input mi = {
 			.stats = st, .cfg = &cfg, .by_country = &by_country,
-			.by_operator = cfg.overlay ? &by_operator : NULL,
+			.exact = exact,
 			.targets = targets, .n_targets = n_targets, .reattached = meta->reattached,
 			.gw_attaches = meta->gw_attaches, .gw_detaches = meta->gw_detaches,
 			.now = time(NULL), .version = version, .walks = walks,
@@ -95,13 +93,13 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 		if (out && fclose(out) && !ret)
 			ret = -EIO;
 		report_free(&by_country);
-		report_free(&by_operator);
 	}
 	if (ret) {
 		free(*body);
 		*body = NULL;
 	}
-	free(flows);
+	zone_table_free(zt);
+	free(exact);
 	free(st);
 	free(meta);
 	free(targets);

@@ -61,6 +61,9 @@ static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 	case MAP_WATCHED_CG: return s->maps.watched_cg;
 	case MAP_WATCHED_PATHS: return s->maps.watched_paths;
 	case MAP_PACKET_REPORTED: return s->maps.packet_reported;
+	case MAP_EXACT: return s->maps.exact;
+	case MAP_EXACT_NESTED: return s->maps.exact_nested;
+	case MAP_OPER_IDS: return s->maps.oper_ids;
 	default: return NULL;
 	}
 }

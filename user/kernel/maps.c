@@ -19,6 +19,7 @@ const char *const juris_map_names[MAP_COUNT] = {
 	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
 	[MAP_WATCHED_CG] = "watched_cg", [MAP_WATCHED_PATHS] = "watched_paths",
 	[MAP_PACKET_REPORTED] = "packet_reported",
+	[MAP_EXACT] = "exact", [MAP_EXACT_NESTED] = "exact_nested", [MAP_OPER_IDS] = "oper_ids",
 	[MAP_META] = "meta",
 };
 

@@ -16,6 +16,7 @@
 #include "base/threads.h"
 #include "policy/dir24.h"
 #include "base/errmsg.h"
+#include "kernel/oper_ids.h"
 #include "policy/range6.h"
 #include "kernel/slots.h"
 
@@ -200,7 +201,8 @@ static size_t count_oper(const struct oper_table *t, int family)
 }
 
 /* The overlay's prefixes of one family into its trie, in one batch. */
-static int fill_oper(int fd, const struct oper_table *t, int family)
+static int fill_oper(int fd, const struct oper_table *t, int family,
+		     const struct oper_id_map *ids)
 {
 	size_t n = count_oper(t, family), j = 0;
 	size_t key_size = family == AF_INET ? sizeof(struct geo_key4) : sizeof(struct geo_key6);
@@ -220,7 +222,8 @@ static int fill_oper(int fd, const struct oper_table *t, int family)
 			memcpy(keys + j * key_size, &len, sizeof(len));
 			memcpy(keys + j * key_size + sizeof(len), p->addr, alen);
 			vals[j++] = (struct oper_val){ .asn = p->asn, .foreign = p->foreign,
-						       .home_cc = { p->home_cc[0], p->home_cc[1] } };
+						       .home_cc = { p->home_cc[0], p->home_cc[1] },
+						       .id = oper_id_of(ids, p->asn) };
 		}
 		ret = fill_batch(fd, keys, key_size, vals, sizeof(*vals), n);
 	}
@@ -237,14 +240,19 @@ static int install_oper(const struct juris_maps *m, __u32 slot, const struct ope
 			   count_oper(t, AF_INET));
 	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_oper6", sizeof(struct geo_key6),
 					   sizeof(struct oper_val), count_oper(t, AF_INET6));
-	int ret = fd6 < 0 ? fd6 : install(m->fd[MAP_OPER_V4], slot, fd4);
+	struct oper_id_map *ids = malloc(sizeof(*ids));
+	int ret = fd6 < 0 ? fd6 : !ids ? -ENOMEM : install(m->fd[MAP_OPER_V4], slot, fd4);
 
 	if (!ret)
 		ret = install(m->fd[MAP_OPER_V6], slot, fd6);
+	/* The ids before the tries that carry them. */
 	if (!ret)
-		ret = fill_oper(fd4, t, AF_INET);
+		ret = oper_ids_sync(m->fd[MAP_OPER_IDS], t, ids);
 	if (!ret)
-		ret = fill_oper(fd6, t, AF_INET6);
+		ret = fill_oper(fd4, t, AF_INET, ids);
+	if (!ret)
+		ret = fill_oper(fd6, t, AF_INET6, ids);
+	free(ids);
 	if (fd4 >= 0)
 		close(fd4);
 	if (fd6 >= 0)

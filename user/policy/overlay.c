@@ -103,6 +103,7 @@ int overlay_load(const struct juris_policy *pol, struct overlay *ov, char *err, 
 		errorf(err, errlen, ret, "ASN database %s: out of memory", ov->path);
 		goto out;
 	}
+	ov->table.names = &ov->ops;
 	ov->loaded = true;
 out:
 	asn_list_free(&v4);

@@ -25,6 +25,7 @@ struct oper_prefix {
 struct oper_table {
 	struct oper_prefix *v;
 	size_t n;
+	const struct operator_table *names;	/* the operators' names (NULL: none) */
 };
 
 #define DEFAULT_ASN_NAME "asn.csv.gz"

@@ -14,6 +14,8 @@
 #include "base/addr.h"
 #include "policy/reason.h"
 #include "report/report.h"
+#include "kernel/maps.h"
+#include "kernel/meta.h"
 #include "kernel/stats.h"
 
 /* Designated fields only: the table-only attributes default to off. */
@@ -72,11 +74,12 @@ static const struct report_col process_cols[] = {
 	NUM("flows"), NUM("packets"), BYTES,
 };
 
-/* The operator overlay: who runs the destinations, and from where. */
+/* The operator overlay: who runs the destinations, and from where. No
+ * destination country: the exact counters are by operator x verdict (by
+ * operator x country, they would take ~700 times the memory). */
 static const struct report_col operator_cols[] = {
 	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
-	BOOL("foreign"), TEXT("country", .head = "CC"), TEXT("verdict"), NUM("flows"),
-	NUM("packets"), BYTES,
+	BOOL("foreign"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
 };
 
 static const struct report_col cgroup_cols[] = {
@@ -241,9 +244,9 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 			    : set_text(row, 0, "-")) ||
 		    set_cc(row, 2, g->op_cc) ||
 		    (row->num[3] = g->asn && g->foreign, 0) ||
-		    set_cc(row, 4, g->cc) || set_text(row, 5, "%s", verdict_name(g->verdict)))
+		    set_text(row, 4, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
-		base = 6;
+		base = 5;
 		break;
 	}
 	case BY_PROCESS:
@@ -292,7 +295,6 @@ static void group_key_of(enum report_by by, const struct flow_entry *f, struct g
 		g->asn = f->v.asn;
 		memcpy(g->op_cc, f->v.op_cc, sizeof(g->op_cc));
 		g->foreign = !!(f->v.flags & GEO_F_FOREIGN_OP);
-		memcpy(g->cc, f->v.cc, sizeof(g->cc));
 		break;
 	default:
 		break;
@@ -378,6 +380,84 @@ static int build_groups(struct report *r, enum report_by by, const struct report
 	return ret;
 }
 
+static uint8_t exact_zone(const struct report_input *in, unsigned id)
+{
+	char cc[3];
+
+	if (id == COUNTRY_LOCAL)
+		return ZONE_LOCAL;
+	if (id >= COUNTRY_LETTERS)
+		return ZONE_UNKNOWN;
+	country_code(id, cc);
+	return in->zt ? zone_of_country(in->zt, cc) : ZONE_THIRD;
+}
+
+/* --by country from the exact counters: one row per country and verdict
+ * that counted anything, its zone the one it has under the live policy. */
+static int build_exact_country(struct report *r, const struct report_input *in)
+{
+	r->rows = calloc(COUNTRY_IDS * VERDICT_MAX, sizeof(*r->rows));
+	if (!r->rows)
+		return -ENOMEM;
+	for (unsigned c = 0; c < COUNTRY_IDS; c++)
+		for (int v = 0; v < VERDICT_MAX; v++) {
+			const struct juris_totals *t = &in->exact->country[c][v];
+			struct report_row *row;
+			char cc[3];
+
+			if (!t->packets && !t->flows)
+				continue;
+			row = new_row(r);
+			country_code(c, cc);
+			row->verdict = v;
+			row->num[3] = t->flows;
+			row->num[4] = t->packets;
+			row->num[5] = t->bytes;
+			if (set_text(row, 0, "%s", cc) ||
+			    set_text(row, 1, "%s", zone_name(exact_zone(in, c))) ||
+			    set_text(row, 2, "%s", verdict_name(v)))
+				return -ENOMEM;
+		}
+	return 0;
+}
+
+/* --by operator from the exact counters: the AS of each id, its home and
+ * name as of the last load or reload (the pinned oper_ids). */
+static int build_exact_operator(struct report *r, const struct report_input *in)
+{
+	r->rows = calloc(OPER_IDS * VERDICT_MAX, sizeof(*r->rows));
+	if (!r->rows)
+		return -ENOMEM;
+	for (unsigned o = 0; o < OPER_IDS; o++)
+		for (int v = 0; v < VERDICT_MAX; v++) {
+			const struct juris_totals *t = &in->exact->oper[o][v];
+			const struct oper_ident *id = &in->exact->idents[o];
+			struct report_row *row;
+			int ret;
+
+			if (!t->packets && !t->flows)
+				continue;
+			row = new_row(r);
+			row->verdict = v;
+			row->num[1] = id->asn;
+			row->num[5] = t->flows;
+			row->num[6] = t->packets;
+			row->num[7] = t->bytes;
+			/* Destinations of no listed operator make one row: "-". */
+			if (o == 0 || (o == OPER_ID_OTHER && !id->asn))
+				ret = set_text(row, 0, "%s", o ? "other listed operators" : "-") ||
+				      set_text(row, 2, "%s", "") || set_text(row, 3, "%s", "");
+			else
+				ret = set_text(row, 0, "AS%u %.*s", id->asn, OPER_IDENT_NAME,
+					       id->name) ||
+				      set_cc(row, 2, id->home_cc) ||
+				      set_text(row, 3, "%s", id->foreign ? "yes" : "no");
+			if (ret || set_text(row, 4, "%s", verdict_name(v)))
+				return -ENOMEM;
+		}
+	return 0;
+}
+
 static int col_index(const struct report *r, const char *name)
 {
 	for (int c = 0; c < r->n_cols; c++)
@@ -433,7 +513,8 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 	memset(r, 0, sizeof(*r));
 	r->meta = meta;
 	r->by = by;
-	r->meta.from_flow_table = by != BY_ZONE;
+	r->meta.from_flow_table = by != BY_ZONE &&
+				  !(in->exact && (by == BY_COUNTRY || by == BY_OPERATOR));
 	r->sort = in->sort ? in->sort : "bytes";
 	switch (by) {
 	case BY_ZONE:
@@ -449,7 +530,7 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 	case BY_COUNTRY:
 		r->cols = country_cols;
 		r->n_cols = sizeof(country_cols) / sizeof(country_cols[0]);
-		ret = build_groups(r, by, in);
+		ret = in->exact ? build_exact_country(r, in) : build_groups(r, by, in);
 		break;
 	case BY_PROCESS:
 		r->cols = process_cols;
@@ -464,7 +545,7 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 	case BY_OPERATOR:
 		r->cols = operator_cols;
 		r->n_cols = sizeof(operator_cols) / sizeof(operator_cols[0]);
-		ret = build_groups(r, by, in);
+		ret = in->exact ? build_exact_operator(r, in) : build_groups(r, by, in);
 		break;
 	default:
 		ret = -EINVAL;
@@ -473,6 +554,14 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 		report_free(r);
 		return ret;
 	}
+	report_finish(r, top);
+	return 0;
+}
+
+void report_finish(struct report *r, uint32_t top)
+{
+	if (!r->sort)
+		r->sort = "bytes";
 	qsort_r(r->rows, r->n_rows, sizeof(*r->rows), cmp_rows, r);
 	r->total_rows = r->n_rows;
 	if (top && r->n_rows > top) {
@@ -480,7 +569,6 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 			free_row(&r->rows[i]);
 		r->n_rows = top;
 	}
-	return 0;
 }
 
 void report_free(struct report *r)
@@ -490,4 +578,21 @@ void report_free(struct report *r)
 	free(r->rows);
 	r->rows = NULL;
 	r->n_rows = 0;
+}
+
+int report_read_exact(const struct juris_maps *m, struct juris_exact **x, struct zone_table **zt)
+{
+	struct juris_meta *mt = calloc(1, sizeof(*mt));
+	char why[256];
+	int ret;
+
+	*x = calloc(1, sizeof(**x));
+	*zt = NULL;
+	ret = *x && mt ? exact_read(m, *x) : -ENOMEM;
+	if (!ret)
+		ret = juris_read_meta(m, mt);
+	if (!ret)
+		ret = zone_table_new(zt, mt->us_adequate, why, sizeof(why));
+	free(mt);
+	return ret;
 }

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "juris.h"
+#include "policy/compile.h"
 #include "policy/operators.h"
+#include "kernel/exact.h"
 #include "kernel/flow_read.h"
 #include "report/report_names.h"
 #include "policy/embed4.h"
@@ -50,6 +52,10 @@ struct report_meta {
 	uint64_t flow_table_size;
 	uint64_t flow_evictions;
 	uint64_t ringbuf_drops;
+	/* juris report --prometheus: the API and the period (0: latest). */
+	const char *prometheus;
+	uint64_t since;
+	size_t hosts;			/* hosts that answered */
 };
 
 struct report {
@@ -76,6 +82,12 @@ struct report_input {
 	void *domain_ctx;
 	const char *sort;			/* NULL: "bytes"; or "packets" */
 	const struct nat64_list *nat64;		/* the policy's --nat64-prefix (NULL: none) */
+	/* The exact counters: --by country and --by operator read them
+	 * instead of the flow table (NULL: the flow table). */
+	const struct juris_exact *exact;
+	/* The zone of a country under the live policy, for the exact rows
+	 * (NULL: zones from ZONE_THIRD for every country). */
+	const struct zone_table *zt;
 };
 
 /* Aggregates in into r by `by`, flows outside the policy first then by
@@ -84,6 +96,16 @@ struct report_input {
 int report_build(struct report *r, enum report_by by, const struct report_input *in,
 		 uint32_t top);
 void report_free(struct report *r);
+/* Orders r's rows as report_build does and keeps the first top (0: all):
+ * for builders of rows from elsewhere (report/fleet.c). */
+void report_finish(struct report *r, uint32_t top);
+
+/* The exact counters by country and operator (*x) and the zone of each
+ * country under the pinned policy (*zt: its zones, --us-adequate), for
+ * report_input. Both are the caller's to free, whatever it returns. */
+struct juris_maps;
+int report_read_exact(const struct juris_maps *m, struct juris_exact **x,
+		      struct zone_table **zt);
 
 /* One printer per format; width is the terminal's (the table alone uses it). */
 typedef int (*report_printer)(FILE *out, const struct report *r, int width);

@@ -687,3 +687,8 @@ int report_print_html(FILE *out, const struct report_page *p)
 	footer(out, p);
 	return ferror(out) ? -EIO : 0;
 }
+
+void report_html_text(FILE *out, const char *s)
+{
+	put_text(out, s);
+}

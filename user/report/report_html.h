@@ -41,4 +41,8 @@ struct report_page {
  * escaped, and bytes that are not UTF-8 become U+FFFD. Returns 0 or -EIO. */
 int report_print_html(FILE *out, const struct report_page *p);
 
+/* s as XHTML text: markup escaped, what is not UTF-8 replaced (the one
+ * escaper of the HTML pages, also the fleet page's). */
+void report_html_text(FILE *out, const char *s);
+
 #endif

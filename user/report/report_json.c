@@ -49,6 +49,13 @@ int report_print_json(FILE *out, const struct report *r, int width)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cJSON_AddStringToObject(root, "by", report_by_name(r->by));
 	cJSON_AddStringToObject(root, "generated", when);
+	if (r->meta.prometheus) {
+		cJSON_AddStringToObject(root, "prometheus", r->meta.prometheus);
+		cJSON_AddNumberToObject(root, "since_seconds", (double)r->meta.since);
+		cJSON_AddNumberToObject(root, "hosts", (double)r->meta.hosts);
+		cJSON_AddStringToObject(root, "source", "prometheus");
+		goto rows;
+	}
 	add_text(root, "pin_dir", r->meta.pin_dir ? r->meta.pin_dir : "");
 	cJSON_AddBoolToObject(root, "daemon_running", r->meta.daemon_running);
 	cJSON_AddStringToObject(root, "source", r->meta.from_flow_table ? "flow_table" : "totals");
@@ -57,6 +64,7 @@ int report_print_json(FILE *out, const struct report *r, int width)
 	cJSON_AddNumberToObject(ft, "size", (double)r->meta.flow_table_size);
 	cJSON_AddNumberToObject(ft, "evictions", (double)r->meta.flow_evictions);
 	cJSON_AddNumberToObject(root, "ringbuf_drops", (double)r->meta.ringbuf_drops);
+rows:
 	cJSON_AddNumberToObject(root, "rows_total", (double)r->total_rows);
 	rows = cJSON_AddArrayToObject(root, "rows");
 	for (size_t i = 0; rows && i < r->n_rows; i++)

@@ -8,7 +8,7 @@ static const char *const format_names[REPORT_FORMAT_MAX] = {
 	"table", "json", "csv", "html",
 };
 static const char *const by_names[BY_MAX] = {
-	"zone", "country", "flow", "process", "cgroup", "operator",
+	"zone", "country", "flow", "process", "cgroup", "operator", "host",
 };
 
 const char *report_format_name(int format)
