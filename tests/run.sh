@@ -124,7 +124,7 @@ for bin in "$BUILD"/tests/test_*; do
 	unit "$bin"
 done
 
-for sh in tests/kernel/*.sh tests/e2e/*.sh; do
+for sh in tests/kernel/*.sh tests/e2e/*.sh tests/package/test_*.sh; do
 	[ -n "$interrupted" ] && break
 	[ -f "$sh" ] || continue
 	selected "$sh" || continue

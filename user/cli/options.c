@@ -27,7 +27,9 @@ enum {
 #define FOR_REPORT (1u << CMD_REPORT)
 #define FOR_TOP (1u << CMD_TOP)
 #define FOR_RELOAD (1u << CMD_RELOAD)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD)
+#define FOR_ATTACH (1u << CMD_ATTACH)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD | \
+		 FOR_ATTACH)
 
 struct option_doc {
 	struct option opt;
@@ -109,6 +111,8 @@ static const struct {
 	{ "stop", CMD_STOP, "stop the daemon, detach every hook and remove the pins" },
 	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
 	{ "reload", CMD_RELOAD, "make the running juris re-read its policy file and databases" },
+	{ "attach", CMD_ATTACH, "attach the pinned programs to this process's cgroup (a watched "
+	  "service's start step)" },
 };
 
 static const char *const zone_names[ZONE_MAX] = {

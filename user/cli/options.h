@@ -25,6 +25,7 @@ enum juris_command {
 	CMD_TOP,
 	CMD_CHECK,
 	CMD_RELOAD,
+	CMD_ATTACH,
 	CMD_HELP,
 	CMD_VERSION,
 };

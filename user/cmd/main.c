@@ -73,6 +73,9 @@ int main(int argc, char **argv)
 	case CMD_RELOAD:
 		err = cmd_reload(&o);
 		break;
+	case CMD_ATTACH:
+		err = cmd_attach(&o);
+		break;
 	}
 	options_free(&o);
 	return err ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "cmd/commands.h"
 #include "kernel/loader.h"
+#include "daemon/systemd_dropin.h"
 
 #define STOP_WAIT_MS 3000
 
@@ -20,6 +21,15 @@ static void end_daemon(const char *dir, uint32_t pid)
 		nanosleep(&tick, NULL);
 	if (juris_daemon_alive(dir))
 		kill((pid_t)pid, SIGKILL);
+}
+
+/* The drop-ins first, and systemd told: a watched service restarted
+ * after this must not fail for want of the pins about to go. */
+static void remove_dropins(const char *pin_dir)
+{
+	if (dropin_remove_all(SYSTEMD_RUN_DIR, pin_dir) > 0 && systemd_daemon_reload())
+		fprintf(stderr, "juris: warning: systemctl daemon-reload failed after removing "
+			"the drop-ins of %s\n", pin_dir);
 }
 
 int cmd_stop(const struct juris_opts *o)
@@ -44,6 +54,7 @@ int cmd_stop(const struct juris_opts *o)
 			end_daemon(o->pin_dir, cfg.daemon_pid);
 		juris_maps_close(&m);
 	}
+	remove_dropins(o->pin_dir);
 	ret = juris_remove_pins(o->pin_dir, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);

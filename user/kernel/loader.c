@@ -680,8 +680,11 @@ uint64_t juris_layout_hash(const struct juris_opts *o, const struct cgroup_targe
 
 	h = fnv1a(h, &format, sizeof(format));
 	h = fnv1a(h, &o->flow_table, sizeof(o->flow_table));
+	/* The cgroups by path, not id: a unit restarted by systemd gets a new
+	 * cgroup (a new id) at the same path, and the next juris run adopts
+	 * the pins and attaches to it (cgroup_hooks_repair). */
 	for (int i = 0; i < n_cg; i++)
-		h = fnv1a(h, &cg[i].id, sizeof(cg[i].id));
+		h = fnv1a(h, cg[i].path, strlen(cg[i].path) + 1);
 	for (int i = 0; i < o->n_sources; i++)
 		h = fnv1a(h, &o->sources[i], sizeof(o->sources[i]));
 	for (int i = 0; gw && i < gw->n_uplinks; i++)

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# Builds the Debian package from a clean copy of the tree (the files git
+# knows, without data/default: the build must not need the network) into
+# OUT (default $BUILD/deb): OUT/juris_VERSION_ARCH.deb and the build log.
+# usage: tests/package/build-deb.sh [OUT]
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+OUT=${1:-$BUILD/deb}
+rm -rf "$OUT"
+mkdir -p "$OUT/src"
+# Committed and new files alike, as a developer's tree has them.
+git ls-files -co --exclude-standard | grep -v '^data/default/' |
+	tar -cf - -T - | tar -xf - -C "$OUT/src"
+cd "$OUT/src"
+# No network: an unreachable proxy makes any fetch fail loudly.
+if ! http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
+	dpkg-buildpackage -us -uc -b > ../build.log 2>&1; then
+	tail -20 ../build.log >&2
+	exit 1
+fi
