@@ -5,7 +5,8 @@ set -eu
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev ipset iptables
 libmaxminddb-dev libcjson-dev libcmocka-dev npm iproute2 procps kmod
 libmaxmind-db-writer-perl python3-maxminddb mmdb-bin tor-geoipdb nftables
-libmicrohttpd-dev prometheus iputils-ping chromium iperf3"
+libmicrohttpd-dev prometheus iputils-ping chromium iperf3
+dpkg-dev debhelper lintian git man-db groff-base mmdebstrap systemd-container"
 
 missing=""
 for p in $PKGS; do
