@@ -68,16 +68,32 @@ ct_running() {
 	[ "$s" = running ] || [ "$s" = degraded ]
 }
 
+# ct_halt: powers the container off (nspawn turns SIGTERM into a clean
+# shutdown), then kills what is left.
+ct_halt() {
+	[ -n "$CT_NSPAWN" ] || return 0
+	kill -TERM "$CT_NSPAWN" 2>/dev/null
+	for _ in $(seq 150); do
+		kill -0 "$CT_NSPAWN" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$CT_NSPAWN" 2>/dev/null
+}
+
 # ct_boot: boots the container and installs nothing; sets CT_PID.
 ct_boot() {
 	local pin=/sys/fs/bpf/juris-test-$JT_ID keep=()
 	require_cmd systemd-nspawn nsenter
 	ct_tree && deb_build || return 1
 	mkdir -p "$pin" && chmod 0700 "$pin" || return 1
+	cp -a --reflink=auto "$CT_TREE" "$TEST_TMP/root" || return 1
+	# Shut the container down before lib.sh's cleanup, which would give
+	# it 2 s before SIGKILL.
+	trap 'ct_halt; exec >>"$TEST_TMP.cleanup" 2>&1; jt_cleanup' EXIT
 	# Without systemd on the host, nspawn cannot ask it for a scope.
 	[ -d /run/systemd/system ] || keep=(--keep-unit)
-	SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 bg_run systemd-nspawn --quiet --boot --ephemeral \
-		--directory="$CT_TREE" --machine="jt-$JT_ID" --register=no "${keep[@]}" \
+	SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 bg_run systemd-nspawn --quiet --boot \
+		--directory="$TEST_TMP/root" --machine="jt-$JT_ID" --register=no "${keep[@]}" \
 		--private-network --console=passive \
 		--capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN \
 		--system-call-filter='bpf perf_event_open' \

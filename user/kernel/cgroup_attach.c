@@ -145,7 +145,8 @@ int cgroup_hooks_repair(const char *pin_dir, const struct cgroup_target *t, int 
 
 		ret = open_prog(pin_dir, h, &fd, &id, path, sizeof(path));
 		if (ret)
-			return errorf(err, len, ret, "cannot open %s: %s", path, strerror(-ret));
+			return errorf(err, len, ret, "no juris program pinned at %s (%s): juris "
+				      "stop ran, or the pins are gone", path, strerror(-ret));
 		/* Attached there already: by juris run, or by an earlier start
 		 * step of this cgroup. Never twice: it would count twice. */
 		ret = prog_on_cgroup(t->fd, h->attach_type, 0, id, &found);
