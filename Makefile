@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # juris: eBPF egress auditor. `make` builds, `make test` runs every suite.
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -51,10 +52,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Ibpf -I$(BUILD) -Iuser \
               -DJURIS_DATADIR='"$(DATADIR)"' $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-# Only what the targets reach: no skeleton, no libbpf.
-FUZZ_LIB   := $(patsubst %,$(BUILD)/fuzz/%.o,base/addr policy/asndb cli/config_file base/dns_parse \
-              kernel/dns_pattern base/errmsg policy/geodb base/grow daemon/metrics policy/operators \
-              operators_data cli/options policy/prefix policy/zones zones_data)
+# The fuzz targets link the two lowest layers as a library (no skeleton, no
+# libbpf), instrumented; fuzz_policy also needs the command line's parser.
+CORE_SRCS  := $(wildcard user/base/*.c user/policy/*.c)
+FUZZ_CORE  := $(BUILD)/fuzz/libjuris-core.a
+FUZZ_CLI   := $(patsubst %,$(BUILD)/fuzz/%.o,cli/options cli/option_table cli/usage cli/policy_print \
+              cli/config_file report/report_names)
 DEFAULT_DB := data/default/geo-whois-asn-country.mmdb
 DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
@@ -111,11 +114,16 @@ $(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
 $(BUILD)/fuzz/%_data.o: $(BUILD)/user/%_data.c | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) | $(BUILD)/fuzz
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(LDLIBS) -o $@
+$(FUZZ_CORE): $(patsubst user/%.c,$(BUILD)/fuzz/%.o,$(CORE_SRCS)) $(BUILD)/fuzz/zones_data.o \
+		$(BUILD)/fuzz/operators_data.o
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CLI) $(FUZZ_CORE) | $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(if $(filter policy,$*),$(FUZZ_CLI)) \
+		$(FUZZ_CORE) $(LDLIBS) -o $@
 
 # Keep the instrumented objects between runs.
-.SECONDARY: $(FUZZ_LIB)
+.SECONDARY: $(patsubst user/%.c,$(BUILD)/fuzz/%.o,$(CORE_SRCS)) $(FUZZ_CLI)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* DNS answers received by the watched processes: copied to the daemon, which
  * names the destinations in events and reports, and, for --except-domain,
  * turned into exceptions right here, before the application can read the

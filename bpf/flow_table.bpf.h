@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The flow table: its key, flow_id(), and the counters of each packet.
  * Included by juris.bpf.c, after the maps.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* juris egress programs: classify each outgoing flow by destination
  * jurisdiction, count it, and in enforce mode stop what leaves the policy. */
 #include <linux/bpf.h>

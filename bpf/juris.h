@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Types shared by the BPF programs and the juris loader: one definition, no drift. */
 #ifndef JURIS_H
 #define JURIS_H
@@ -267,7 +268,7 @@ struct juris_event {
 	__u32 asn;
 };
 
-/* DNS attribution (bpf/dns.bpf.h, user/base/dns_parse.c, user/daemon/dns_watch.c). */
+/* DNS attribution (bpf/dns.bpf.h, user/daemon/dns_watch.c). */
 #define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
 #define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
 #define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Turns data files into a C table so that juris carries its data tables
 # inside the binary: one {name, text} pair per file.
 # usage: embed-data.sh ARRAY FILE...   (ARRAY: zones_data, operators_data)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Installs juris's default databases into DIR (default data/default), each an
 # npm package at a pinned version checked against its known SHA-256:
 # - @ip-location-db/geo-whois-asn-country-mmdb: IP → country (.mmdb);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Installs what a fresh Debian 12 machine lacks to build, run and test juris.
 # Idempotent and quiet when nothing is missing. Needs root when it installs.
 set -eu

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Shell library of the kernel and end-to-end suites: a test runner, assertions
 # that say what differed, and fixtures (netns, veth, cgroup, pins, daemons)
 # that are always cleaned up, even when a test fails, hangs or is interrupted.

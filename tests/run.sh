@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The test runner of juris (make test): unit tests (cmocka), then the kernel
 # and end-to-end shell suites as root; ends with "N passed, N failed".
 #
@@ -122,6 +123,13 @@ for bin in "$BUILD"/tests/test_*; do
 	name=${bin##*/}
 	selected "$bin" "tests/unit/$name.c" || continue
 	unit "$bin"
+done
+
+# Static checks of the tree itself (layering, licences): no root needed.
+for sh in tests/static/*.sh; do
+	[ -n "$interrupted" ] && break
+	selected "$sh" || continue
+	suite "$sh"
 done
 
 for sh in tests/kernel/*.sh tests/e2e/*.sh tests/package/test_*.sh; do

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # make bench: juris against an empty program, no filter, nftables and ipset,
 # side by side in one run; prints one Markdown table; asserts nothing.
 #

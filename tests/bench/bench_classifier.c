@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* make bench: juris's classifier per packet, load time and map memory, against an empty program. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +10,9 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "juris.skel.h"
 #include "empty.skel.h"
 #include "policy/database.h"
@@ -449,7 +453,7 @@ static struct side juris_side(struct juris_bpf *s, struct ring_buffer *rb)
 	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb, .skel = s };
 }
 
-static int load_juris(const struct juris_opts *jo, const struct prefix_list *v4,
+static int load_juris(const struct juris_policy *jo, const struct prefix_list *v4,
 		      const struct prefix_list *v6, struct juris_bpf **s, struct ring_buffer **rb)
 {
 	char err[512];
@@ -553,7 +557,7 @@ static int export_sets(const char *dir, const struct prefix_list *v4, const stru
 
 /* One row of the scaling table: first and following packets, IPv4 and
  * IPv6, destinations in the (reduced) database. */
-static int scale_row(struct bench_ctx *c, const struct juris_opts *jo, const struct loaded_db *db,
+static int scale_row(struct bench_ctx *c, const struct juris_policy *jo, const struct loaded_db *db,
 		     size_t size, struct juris_bpf *full, struct ring_buffer *full_rb)
 {
 	struct prefix_list s4 = { 0 }, s6 = { 0 };
@@ -810,7 +814,7 @@ out:
 
 /* Compile and load, timed; the maps' memory; machine-readable lines
  * "@key value" for bench.sh. */
-static int load_and_memory(struct bench_ctx *c, const struct juris_opts *jo,
+static int load_and_memory(struct bench_ctx *c, const struct juris_policy *jo,
 			   struct loaded_db *db, struct juris_bpf **s, struct ring_buffer **rb)
 {
 	struct prefix_list none4 = { 0 }, none6 = { 0 };
@@ -903,7 +907,7 @@ int main(int argc, char **argv)
 	static const size_t sizes[] = { 1000, 10000, 100000, 0 };
 	struct bench_opts o = { .flows = 1000000, .scale_flows = 200000, .repeat = 1000000,
 				.rounds = 3, .big_flows = 1 << 20 };
-	struct juris_opts jo = { .cmd = CMD_LOOKUP, .allow_zone = ZONE_EU,
+	struct juris_policy jo = { .allow_zone = ZONE_EU,
 				 .flow_table = DEFAULT_FLOW_TABLE };
 	struct bench_ctx c = { .o = &o, .rng = 0x6a75726973ull };
 	struct loaded_db db = { 0 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Baseline of make bench: a cgroup_skb/egress program that passes every packet. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* make bench: small UDP datagrams over connected flows, bounded in time and count; prints pps. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Client of the end-to-end suites. Prints one line "RESULT SECONDS PID":
 RESULT is OK or the errno name (EPERM, ECONNREFUSED...) or TIMEOUT, SECONDS
 the time the connect (or the sends) took, PID this process (the one the

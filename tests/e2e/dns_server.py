@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """DNS responder of the end-to-end suites (standard library only): answers
 over UDP and TCP, on ADDRESS port 53, for the test names below, with
 documentation addresses. Names match without regard to case, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Flow generator of the fault suite: one UDP datagram to each of COUNT
 destination ports from FIRST_PORT on, i.e. COUNT distinct flows. Refused
 datagrams (EPERM) are counted, not fatal. Prints "SENT N REFUSED M".

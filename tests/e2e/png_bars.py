@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Prints, top to bottom, the length in pixels of each horizontal bar of one
 # colour in a PNG screenshot, one per line. Decodes the PNG with zlib (the
 # format is small: chunks, one zlib stream, five row filters), so that the

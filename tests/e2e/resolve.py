@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """DNS client of the end-to-end suites: asks SERVER (never /etc/resolv.conf)
 for NAME and prints "OK ANCOUNT RCODE", or TIMEOUT, or the errno name.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Server of the end-to-end suites: on every address of its network namespace,
 TCP on PORT answers "ok" and closes, UDP on PORT swallows datagrams.
 

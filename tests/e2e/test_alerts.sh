@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris run --syslog alerts through syslog(3), at error for
 # blocked and warning for would_block, once per flow however many events.
 # juris runs in a private mount namespace whose /dev/log is this test's own

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: DNS attribution. A DNS responder in the server namespace
 # (tests/e2e/dns_server.py) answers the test names with documentation
 # addresses; the client, in the test cgroup, asks it directly (resolve.py,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris run on a test cgroup decides, counts and reports the real
 # egress of a process in that cgroup (network namespaces, veth, documentation
 # addresses of the test database).

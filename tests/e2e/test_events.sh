@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the event file of juris run rotates by size into gzipped
 # FILE.1.gz, FILE.2.gz..., keeps only --events-keep of them, and every line of
 # every file stays one whole JSON event (read back with Python's gzip and json).

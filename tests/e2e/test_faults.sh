@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end under faults: a full flow table, a stalled event consumer, pins
 # removed by hand, the watched cgroup removed, a full disk for the event
 # file. Totals must stay exact, losses counted, and stop must still clean up.

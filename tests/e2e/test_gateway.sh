@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end, gateway mode: juris on a router ("router" namespace) watches
 # what a sensitive host ("lan") sends through it toward "wan", by original
 # source, with and without MASQUERADE on the uplink, IPv4 and IPv6; stop

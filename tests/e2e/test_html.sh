@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris report --format html of a real juris run is well-formed
 # (Python's XML and HTML parsers), escapes a hostile process name, and
 # renders in headless Chromium, offline, with the chart's bars where the

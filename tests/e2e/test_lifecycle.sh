@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the pinned state of juris outlives its daemon, is adopted by a
 # restart, is never attached twice, is lifted by stop, and bad input never
 # disturbs a juris that runs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end under valgrind: a daemon start/stop cycle (create, attach, events,
 # SIGTERM; then adopt, juris stop) leaks nothing.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris run --metrics serves Prometheus metrics on loopback that
 # promtool accepts, whose counters equal juris status, and that a real
 # Prometheus server scrapes and answers queries about.

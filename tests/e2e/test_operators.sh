@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the foreign-operator overlay in the kernel. test-asn.mmdb puts
 # 192.0.2.0/25 (FR4, located FR) under AS16509 Amazon (US) and
 # 192.0.2.128/25 (EU4, located DE) under AS16276 OVHcloud (FR): with

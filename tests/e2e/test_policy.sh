@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the policy file (-c), juris check, and live reload (juris
 # reload and SIGHUP): the switch is atomic under traffic, a bad file or
 # database is refused with the live policy untouched, and a kill -9 in the

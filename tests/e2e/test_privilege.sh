@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: the daemon keeps only CAP_BPF once attached and still works;
 # pins and the event file are not world-readable; the systemd unit verifies.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris report reads the pinned totals and flow table of a real
 # juris run, while it runs and after it died, and every format parses with a
 # real parser (Python's json and csv modules).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris run rotates a full 64 MiB event file without stalling
 # its event loop: events reach the new file while the old one is still being
 # compressed, and afterwards every line is in exactly one file (read back

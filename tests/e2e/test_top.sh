@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # End to end: juris top in a real terminal (tmux, driven with send-keys and
 # read with capture-pane) shows the flows outside the policy first, reacts to
 # its keys and quits on q; without a terminal it prints one frame.

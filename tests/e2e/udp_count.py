@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Traffic of the live-reload tests: datagrams to several addresses until
 told to stop, counted at both ends.
 

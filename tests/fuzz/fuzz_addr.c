@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libFuzzer target: address and CIDR parsing, printing and prefix merging. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libFuzzer target: hostile bytes as an ASN CSV (plain or gzip) through the overlay compiler, and as an operators file. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libFuzzer target: the DNS response parser, on whole messages and on the
  * same bytes cut short as a capture would cut them. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libFuzzer target: hostile bytes as a .mmdb or .mmdb.gz through the database compiler. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* What the fuzz targets of files share: writing the input into the memfd
  * the code under test reads, as is or gzipped. Included by one target
  * each: a header so that no fuzz target links another's objects. */

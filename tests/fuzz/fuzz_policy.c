@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libFuzzer target: the policy file, through the same path as juris check
  * (options_parse with -c), and the round trip of the effective policy:
  * what juris check prints must read back to the same policy. */
@@ -7,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "cli/options.h"
+#include "cli/policy_print.h"
 
 /* Parses the text as the policy file of "juris check"; the printed
  * effective policy, or NULL when the file is refused. */

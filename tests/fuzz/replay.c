@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Replays a fuzz target's corpus as cmocka tests, one per file, without libFuzzer. */
 #include <dirent.h>
 #include <stdarg.h>

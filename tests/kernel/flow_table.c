@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Kernel test driver of the flow table (tests/kernel/test_flow_table.sh):
  * runs the real juris_egress program on synthetic packets
  * (BPF_PROG_TEST_RUN) in a private instance and prints what the kernel
@@ -20,6 +21,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "juris.skel.h"
 #include "policy/database.h"
 #include "cli/options.h"
@@ -73,7 +78,7 @@ static int send_one(const struct inst *in, int family, const char *src, const ch
 /* The flow table as juris report reads it. */
 static int read_flows(const struct inst *in, struct flow_entry **f, size_t *n)
 {
-	return report_read_flows(in->flows, 4096, f, n);
+	return flow_table_read(in->flows, 4096, f, n);
 }
 
 static int sum_percpu(int fd, __u32 key, int ncpu, size_t words, __u64 *sum)
@@ -308,7 +313,7 @@ static int old_layout(void)
 	if (fd < 0)
 		return -errno;
 	printf("check %s\n", strerror(-flow_table_check(fd)));
-	ret = report_read_flows(fd, 16, &f, &n);
+	ret = flow_table_read(fd, 16, &f, &n);
 	printf("read %s\n", strerror(-ret));
 	free(f);
 	close(fd);
@@ -332,7 +337,7 @@ static int default_policy(const struct inst *in)
 
 int main(int argc, char **argv)
 {
-	struct juris_opts jo = { .cmd = CMD_LOOKUP, .mode = MODE_AUDIT, .allow_zone = ZONE_EU };
+	struct juris_policy jo = { .mode = MODE_AUDIT, .allow_zone = ZONE_EU };
 	struct loaded_db db = { 0 };
 	struct inst in = { 0 };
 	char err[512];

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 """Oracle: juris lookup (the kernel's classifier) against libmaxminddb's own
 Python reader, on random global addresses and on the edges of the database
 networks of a quarter of them. Prints the seed; exit 0 when every country

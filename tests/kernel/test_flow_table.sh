@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # The flow table, as the real egress program keeps it (BPF_PROG_TEST_RUN in
 # a private instance, tests/kernel/flow_table.c): established packets are
 # counted exactly whichever CPU sends them, in a lane or not, a flow never lands in another
@@ -79,7 +80,7 @@ test_flow_table_of_another_layout_is_refused_by_the_readers() {
 	local out
 	out=$(ft layout) || return 1
 	assert_eq "$(sed -n 's/^check //p' <<< "$out")" "Protocol error" "flow_table_check" &&
-	assert_eq "$(sed -n 's/^read //p' <<< "$out")" "Protocol error" "report_read_flows"
+	assert_eq "$(sed -n 's/^read //p' <<< "$out")" "Protocol error" "flow_table_read"
 }
 
 run_tests

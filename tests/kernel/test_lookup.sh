@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # juris lookup answers from the kernel: the real egress program classifies a
 # synthetic packet per address (BPF_PROG_TEST_RUN) on the test databases.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # On the real default database, juris lookup (the kernel's answer) agrees
 # with libmaxminddb's own reader on the country of 10,000 random IPv4 and
 # 10,000 random IPv6 global addresses, and on the first and last address of

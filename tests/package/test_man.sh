@@ -7,14 +7,14 @@
 
 MAN=$JT_TOP/man/juris.8
 
-# The long options of user/cli/options.c's table, one per line.
+# The long options of user/cli/option_table.c's table, one per line.
 table_options() {
 	sed -nE 's/^[[:space:]]*\{ \{ "([a-z0-9-]+)", (no|required|optional)_argument.*/\1/p' \
-		"$JT_TOP/user/cli/options.c"
+		"$JT_TOP/user/cli/option_table.c"
 }
 
 table_commands() {
-	sed -nE 's/^[[:space:]]*\{ "([a-z]+)", CMD_[A-Z_]+,.*/\1/p' "$JT_TOP/user/cli/options.c"
+	sed -nE 's/^[[:space:]]*\{ "([a-z]+)", CMD_[A-Z_]+,.*/\1/p' "$JT_TOP/user/cli/option_table.c"
 }
 
 # The page's text as man shows it, where \- is a plain -.
@@ -26,19 +26,19 @@ test_every_long_option_of_the_table_is_in_the_man_page() {
 	local text missing="" o n
 	[ -f "$MAN" ] || fail "missing $MAN" || return 1
 	n=$(table_options | wc -l)
-	assert_num "$n" ">=" 20 "options found in user/cli/options.c (the parser of this test)" ||
+	assert_num "$n" ">=" 20 "options found in user/cli/option_table.c (the parser of this test)" ||
 		return 1
 	text=$(man_text)
 	for o in $(table_options); do
 		grep -Eq -- "--$o([^a-z0-9-]|\$)" <<< "$text" || missing="$missing --$o"
 	done
-	assert_eq "$missing" "" "options of user/cli/options.c missing from man/juris.8"
+	assert_eq "$missing" "" "options of user/cli/option_table.c missing from man/juris.8"
 }
 
 test_every_command_has_its_paragraph_in_the_man_page() {
 	local text missing="" c
 	text=$(man_text)
-	assert_num "$(table_commands | wc -l)" ">=" 8 "commands found in user/cli/options.c" ||
+	assert_num "$(table_commands | wc -l)" ">=" 8 "commands found in user/cli/option_table.c" ||
 		return 1
 	for c in $(table_commands); do
 		grep -Eq "^ {7}juris $c( |\$)" <<< "$text" || missing="$missing $c(synopsis)"

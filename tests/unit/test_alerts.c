@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the syslog alerts: priorities, wording, per-flow limit, the
  * limiter's table (colliding flows, eviction) and its periodic summary. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the ASN sources and the operator overlay (user/policy/asndb.c). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the geo database compiler (user/policy/geodb.c, prefix.c, compile.c) on
  * databases written by MaxMind's own writer (tests/data/make-testdbs.pl). */
 #include <stdarg.h>

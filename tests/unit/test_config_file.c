@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the policy file: its syntax (config_file.c) and how
  * options_parse applies it under the flags. */
 #include <errno.h>
@@ -121,10 +122,10 @@ static void test_the_file_sets_the_policy_and_flags_override_it(void **state)
 
 	(void)state;
 	assert_int_equal(PARSE(&o, "run", "-c", (char *)p), 0);
-	assert_int_equal(o.mode, MODE_ENFORCE);
-	assert_int_equal(o.allow_zone, ZONE_FR);
-	assert_true(o.unknown_deny);
-	assert_int_equal(o.n_excepts, 2);
+	assert_int_equal(o.policy.mode, MODE_ENFORCE);
+	assert_int_equal(o.policy.allow_zone, ZONE_FR);
+	assert_true(o.policy.unknown_deny);
+	assert_int_equal(o.policy.n_excepts, 2);
 	assert_string_equal(o.events, "/var/log/x.ndjson");
 	assert_true(o.syslog);
 	options_free(&o);
@@ -132,15 +133,15 @@ static void test_the_file_sets_the_policy_and_flags_override_it(void **state)
 	/* A flag wins; a repeated flag replaces the file's whole list. */
 	assert_int_equal(PARSE(&o, "run", "--config", (char *)p, "--allow", "eea", "--except",
 			       "198.51.100.0/24"), 0);
-	assert_int_equal(o.allow_zone, ZONE_EEA);
-	assert_int_equal(o.mode, MODE_ENFORCE);
-	assert_int_equal(o.n_excepts, 1);
-	assert_int_equal(o.excepts[0].addr.a[0], 198);
+	assert_int_equal(o.policy.allow_zone, ZONE_EEA);
+	assert_int_equal(o.policy.mode, MODE_ENFORCE);
+	assert_int_equal(o.policy.n_excepts, 1);
+	assert_int_equal(o.policy.excepts[0].addr.a[0], 198);
 	options_free(&o);
 
 	/* Keys of juris run that lookup does not take are skipped there. */
 	assert_int_equal(PARSE(&o, "lookup", "-c", (char *)p, "192.0.2.1"), 0);
-	assert_int_equal(o.allow_zone, ZONE_FR);
+	assert_int_equal(o.policy.allow_zone, ZONE_FR);
 	assert_null(o.events);
 	options_free(&o);
 	unlink(p);
@@ -175,7 +176,7 @@ static void test_yes_no_flags_and_an_explicit_missing_file(void **state)
 
 	(void)state;
 	assert_int_equal(PARSE(&o, "run", "-c", (char *)p), 0);
-	assert_false(o.us_adequate);
+	assert_false(o.policy.us_adequate);
 	assert_false(o.syslog);
 	options_free(&o);
 	unlink(p);

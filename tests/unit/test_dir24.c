@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the DIR-24-8 builder (user/policy/dir24.c) against a naive
  * longest-prefix match over the same prefixes. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the daemon's address -> name cache (user/base/dns_cache.c) and of
  * the --except-domain patterns (user/kernel/dns_pattern.c). */
 #include <stdarg.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "base/dns_cache.h"
-#include "kernel/dns_pattern.h"
+#include "policy/dns_pattern.h"
 
 #define S 1000000000ull
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the DNS response parser (user/base/dns_parse.c), on hand-built
  * messages: compression, its loops and bad pointers, truncation, counts the
  * message cannot hold, CNAME chains and their loops. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the NDJSON event formatter (ECS field names). */
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the Prometheus exposition and of the --metrics address. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include "base/listen_addr.h"
 #include "daemon/metrics.h"
 
 static char *render(const struct metrics_input *in)
@@ -99,22 +101,22 @@ static void test_metrics_address_defaults_to_loopback(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_int_equal(metrics_parse_addr("9464", &ss, &len), 0);
+	assert_int_equal(listen_addr_parse("9464", &ss, &len), 0);
 	assert_int_equal(a4->sin_family, AF_INET);
 	assert_int_equal(ntohs(a4->sin_port), 9464);
 	assert_string_equal(inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof(buf)), "127.0.0.1");
-	assert_int_equal(metrics_parse_addr("0.0.0.0:80", &ss, &len), 0);
+	assert_int_equal(listen_addr_parse("0.0.0.0:80", &ss, &len), 0);
 	assert_string_equal(inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof(buf)), "0.0.0.0");
-	assert_int_equal(metrics_parse_addr("[::1]:9464", &ss, &len), 0);
+	assert_int_equal(listen_addr_parse("[::1]:9464", &ss, &len), 0);
 	assert_int_equal(a6->sin6_family, AF_INET6);
 	assert_int_equal(len, sizeof(*a6));
-	assert_int_equal(metrics_parse_addr("", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("0", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("65536", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("localhost:80", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("::1:80", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("127.0.0.1:", &ss, &len), -EINVAL);
-	assert_int_equal(metrics_parse_addr("127.0.0.1:+80", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("0", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("65536", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("localhost:80", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("::1:80", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("127.0.0.1:", &ss, &len), -EINVAL);
+	assert_int_equal(listen_addr_parse("127.0.0.1:+80", &ss, &len), -EINVAL);
 }
 
 int main(void)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the operator table (user/policy/operators.c, data/operators/operators.txt). */
 #include <stdarg.h>
 #include <stddef.h>

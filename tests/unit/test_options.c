@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the command-line parser. */
 #include <errno.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sys/socket.h>
+#include "policy/names.h"
 #include "juris.h"
 #include "cli/options.h"
 
@@ -23,14 +25,14 @@ static void test_run_defaults_are_audit_eu_unknown_allow(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "run"), 0);
 	assert_int_equal(o.cmd, CMD_RUN);
-	assert_int_equal(o.mode, MODE_AUDIT);
-	assert_int_equal(o.allow_zone, ZONE_EU);
-	assert_false(o.unknown_deny);
-	assert_false(o.us_adequate);
-	assert_string_equal(o.pin_dir, DEFAULT_PIN_DIR);
-	assert_int_equal(o.flow_table, DEFAULT_FLOW_TABLE);
-	assert_int_equal(o.n_cgroups, 0);
-	assert_null(o.db);
+	assert_int_equal(o.policy.mode, MODE_AUDIT);
+	assert_int_equal(o.policy.allow_zone, ZONE_EU);
+	assert_false(o.policy.unknown_deny);
+	assert_false(o.policy.us_adequate);
+	assert_string_equal(o.policy.pin_dir, DEFAULT_PIN_DIR);
+	assert_int_equal(o.policy.flow_table, DEFAULT_FLOW_TABLE);
+	assert_int_equal(o.policy.n_cgroups, 0);
+	assert_null(o.policy.db);
 	options_free(&o);
 }
 
@@ -45,21 +47,21 @@ static void test_run_takes_every_policy_flag(void **state)
 			       "--db", "x.mmdb", "--pin-dir", "/sys/fs/bpf/t", "--events", "-",
 			       "--flow-table", "4096"),
 			 0);
-	assert_int_equal(o.mode, MODE_ENFORCE);
-	assert_int_equal(o.allow_zone, ZONE_ADEQUATE);
-	assert_true(o.unknown_deny);
-	assert_true(o.us_adequate);
+	assert_int_equal(o.policy.mode, MODE_ENFORCE);
+	assert_int_equal(o.policy.allow_zone, ZONE_ADEQUATE);
+	assert_true(o.policy.unknown_deny);
+	assert_true(o.policy.us_adequate);
 	assert_true(o.policy_given);
-	assert_int_equal(o.n_excepts, 2);
-	assert_int_equal(o.excepts[0].addr.family, AF_INET);
-	assert_int_equal(o.excepts[0].len, 24);
-	assert_int_equal(o.excepts[1].addr.family, AF_INET6);
-	assert_int_equal(o.excepts[1].len, 32);
-	assert_int_equal(o.n_cgroups, 2);
-	assert_string_equal(o.cgroups[1], "b/c");
-	assert_string_equal(o.db, "x.mmdb");
+	assert_int_equal(o.policy.n_excepts, 2);
+	assert_int_equal(o.policy.excepts[0].addr.family, AF_INET);
+	assert_int_equal(o.policy.excepts[0].len, 24);
+	assert_int_equal(o.policy.excepts[1].addr.family, AF_INET6);
+	assert_int_equal(o.policy.excepts[1].len, 32);
+	assert_int_equal(o.policy.n_cgroups, 2);
+	assert_string_equal(o.policy.cgroups[1], "b/c");
+	assert_string_equal(o.policy.db, "x.mmdb");
 	assert_string_equal(o.events, "-");
-	assert_int_equal(o.flow_table, 4096);
+	assert_int_equal(o.policy.flow_table, 4096);
 	options_free(&o);
 }
 
@@ -148,13 +150,13 @@ static void test_gateway_takes_repeated_iface_and_source(void **state)
 	assert_int_equal(PARSE(&o, "run", "--iface", "eth0", "--source", "203.0.113.0/28",
 			       "--iface", "wan1", "--source", "2001:db8:a::/64"),
 			 0);
-	assert_int_equal(o.n_ifaces, 2);
-	assert_string_equal(o.ifaces[1], "wan1");
-	assert_int_equal(o.n_sources, 2);
-	assert_int_equal(o.sources[0].addr.family, AF_INET);
-	assert_int_equal(o.sources[0].len, 28);
-	assert_int_equal(o.sources[1].addr.family, AF_INET6);
-	assert_int_equal(o.sources[1].len, 64);
+	assert_int_equal(o.policy.n_ifaces, 2);
+	assert_string_equal(o.policy.ifaces[1], "wan1");
+	assert_int_equal(o.policy.n_sources, 2);
+	assert_int_equal(o.policy.sources[0].addr.family, AF_INET);
+	assert_int_equal(o.policy.sources[0].len, 28);
+	assert_int_equal(o.policy.sources[1].addr.family, AF_INET6);
+	assert_int_equal(o.policy.sources[1].len, 64);
 	options_free(&o);
 }
 
@@ -205,7 +207,7 @@ static void test_report_takes_format_by_and_top(void **state)
 	assert_int_equal(o.report_format, REPORT_CSV);
 	assert_int_equal(o.report_by, BY_CGROUP);
 	assert_int_equal(o.top, 5);
-	assert_string_equal(o.pin_dir, "/sys/fs/bpf/x");
+	assert_string_equal(o.policy.pin_dir, "/sys/fs/bpf/x");
 	assert_int_equal(PARSE(&o, "report", "--format", "json", "--by", "process"), 0);
 	assert_int_equal(o.report_format, REPORT_JSON);
 	assert_int_equal(o.report_by, BY_PROCESS);
@@ -246,9 +248,9 @@ static void test_except_domain_is_a_repeatable_run_option(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "run", "--except-domain", "*.gouv.fr", "--except-domain",
 			       "impots.gouv.fr"), 0);
-	assert_int_equal(o.n_except_domains, 2);
-	assert_string_equal(o.except_domains[0], "*.gouv.fr");
-	assert_string_equal(o.except_domains[1], "impots.gouv.fr");
+	assert_int_equal(o.policy.n_except_domains, 2);
+	assert_string_equal(o.policy.except_domains[0], "*.gouv.fr");
+	assert_string_equal(o.policy.except_domains[1], "impots.gouv.fr");
 	assert_true(o.policy_given);
 	options_free(&o);
 	assert_int_equal(PARSE(&o, "run", "--except-domain", "*"), -EINVAL);

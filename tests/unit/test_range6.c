@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the IPv6 range table builder (user/policy/range6.c) against a
  * naive longest-prefix match over the same prefixes. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of juris report: aggregation of synthetic flows, and the table,
  * JSON and CSV printers (JSON parsed back with cJSON). */
 #include <arpa/inet.h>
@@ -11,6 +12,9 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "report/report_csv.h"
+#include "report/report_json.h"
+#include "report/report_table.h"
 #include "report/report.h"
 
 static struct flow_entry flow(const char *dst, int port, const char *cc, int zone, int verdict,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of juris report --format html: the page is well-formed (read
  * back by Python's XML parser, the strictest at hand) and hostile names
  * come out as text, never as markup. */
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "kernel/meta.h"
 #include "report/report_html.h"
 
 /* A process name with markup, a control character and a byte that is not

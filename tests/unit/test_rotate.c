@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the size-based, gzipping rotation of the event file, and of
  * its compression off the writer's thread. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Unit tests of the country → zone tables and local ranges (user/policy/zones.c, data/zones/). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The test databases of the unit tests: tests/data/make-testdbs.pl writes
  * them into $JURIS_TESTDATA (tests/run.sh does both). Include after
  * cmocka.h. */

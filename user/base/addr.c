@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Parsing and printing of IP addresses and CIDR prefixes (see addr.h). */
 #include <arpa/inet.h>
 #include <errno.h>

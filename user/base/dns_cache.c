@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The daemon's address -> name cache: a chained hash table over a fixed
  * array, with an LRU list through the same entries. Hand-rolled because
  * neither glibc's hsearch (no removal) nor anything in Debian's C

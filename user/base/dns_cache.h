@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The daemon's address -> name cache: bounded, TTLs honoured, the least
  * recently used entry evicted when full (and counted when still live). */
 #ifndef JURIS_DNS_CACHE_H

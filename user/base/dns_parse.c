@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* A careful reader of DNS responses: every offset checked against the
  * message, compression pointers that can only go backwards (so they cannot
  * loop), names bounded at 255 octets, counts checked against the size.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* DNS answers in wire format (RFC 1035): the name queried and the addresses
  * it resolved to, through CNAME chains. */
 #ifndef JURIS_DNS_PARSE_H

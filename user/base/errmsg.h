@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The one-line error reasons that functions hand back to their callers. */
 #ifndef JURIS_ERRMSG_H
 #define JURIS_ERRMSG_H

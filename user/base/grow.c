@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* See grow.h. */
 #include <errno.h>
 #include <stdlib.h>

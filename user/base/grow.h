@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Growth of the malloc'd arrays of prefixes and records. */
 #ifndef JURIS_GROW_H
 #define JURIS_GROW_H

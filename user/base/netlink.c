@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* A minimal rtnetlink dump client: the routing table and tc filter lists. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Size-based rotation of the event file, old files gzipped with zlib, so that
  * a storm of events cannot fill the disk and the history stays readable
  * with zcat. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* An append-only log file that rotates by size: FILE, then FILE.1.gz (the
  * newest old one), FILE.2.gz... up to a number kept. The rotation renames
  * FILE to FILE.rotating at once; a worker thread compresses it, so that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Synthetic packets for BPF_PROG_TEST_RUN: juris lookup and the benchmarks. */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>

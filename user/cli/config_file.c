@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Policy file syntax. Hand-written because the format is four rules
  * (comments, blank lines, key = value, optional quotes) that a general
  * INI or TOML library would loosen: no sections, no types, no escapes. */

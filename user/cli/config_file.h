@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The policy file: "key = value" lines, the keys being the long options of
  * juris run. Only the syntax is here; options.c gives the keys meaning. */
 #ifndef JURIS_CONFIG_FILE_H

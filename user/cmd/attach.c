@@ -14,13 +14,14 @@
 #include "cmd/commands.h"
 #include "kernel/cgroup_attach.h"
 
-int cmd_attach(const struct juris_opts *o)
+int cmd_attach(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct cgroup_target t = { .fd = -1 };
 	char err[512];
 	struct stat st;
 	int n, ret;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	ret = cgroup_self_path(t.path, sizeof(t.path));
 	if (ret) {
 		fprintf(stderr, "juris: cannot find this process's cgroup v2: %s\n", strerror(-ret));
@@ -33,16 +34,16 @@ int cmd_attach(const struct juris_opts *o)
 		goto out;
 	}
 	t.id = st.st_ino;	/* what bpf_get_current_cgroup_id() reports */
-	ret = cgroup_hooks_repair(o->pin_dir, &t, &n, err, sizeof(err));
+	ret = cgroup_hooks_repair(o->policy.pin_dir, &t, &n, err, sizeof(err));
 	if (!ret)
-		ret = cgroup_hooks_attached(o->pin_dir, t.path, err, sizeof(err));
+		ret = cgroup_hooks_attached(o->policy.pin_dir, t.path, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s; refusing to let this service start unwatched "
 			"(juris run restores the pins; juris stop removes this step)\n", err);
 		goto out;
 	}
 	printf("juris: %s is watched (%d hook%s attached now, pins at %s)\n", t.path, n,
-	       n == 1 ? "" : "s", o->pin_dir);
+	       n == 1 ? "" : "s", o->policy.pin_dir);
 out:
 	if (t.fd >= 0)
 		close(t.fd);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris check: validate the policy file and flags as juris run would, and
  * print the effective policy. Needs no privilege and changes nothing. */
 #include <errno.h>
@@ -5,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cli/policy_print.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
@@ -17,11 +19,11 @@ static int check_cgroups(const struct juris_opts *o)
 	char path[4096];
 	uint64_t id;
 
-	for (int i = 0; i < o->n_cgroups; i++) {
-		int ret = cgroup_resolve(o->cgroups[i], path, sizeof(path), &id);
+	for (int i = 0; i < o->policy.n_cgroups; i++) {
+		int ret = cgroup_resolve(o->policy.cgroups[i], path, sizeof(path), &id);
 
 		if (ret) {
-			fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n", o->cgroups[i],
+			fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n", o->policy.cgroups[i],
 				strerror(-ret));
 			return ret;
 		}
@@ -35,19 +37,19 @@ static int check_gateway(const struct juris_opts *o)
 	char err[512];
 	int ret;
 
-	if (!o->n_ifaces)
+	if (!o->policy.n_ifaces)
 		return 0;
 	gw = calloc(1, sizeof(*gw));
 	if (!gw)
 		return -ENOMEM;
-	ret = gw_resolve(o, gw, err, sizeof(err));
+	ret = gw_resolve(&o->policy, gw, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	free(gw);
 	return ret;
 }
 
-int cmd_check(const struct juris_opts *o)
+int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct loaded_db db;
 	struct overlay ov = { 0 };
@@ -55,12 +57,13 @@ int cmd_check(const struct juris_opts *o)
 	time_t when;
 	int ret;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	ret = check_cgroups(o);
 	if (!ret)
 		ret = check_gateway(o);
 	if (ret)
 		return ret;
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(&o->policy, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris lookup: classify addresses with the kernel's own egress program,
  * run on one synthetic packet per address through BPF_PROG_TEST_RUN. */
 #include <arpa/inet.h>
@@ -6,63 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
-#include "juris.skel.h"
+#include "kernel/bpf_access.h"
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
+#include "kernel/classifier.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
 #include "kernel/loader.h"
 #include "policy/overlay.h"
 #include "policy/policy_data.h"
-#include "base/synth_packet.h"
-
-struct lookup_result {
-	char country[3];
-	int zone;
-	int verdict;
-	__u32 asn;		/* 0 unless a listed operator announces it */
-	char op_cc[3];
-	int flags;		/* GEO_F_* */
-};
-
-static int classify_one(int prog_fd, const char *text, struct lookup_result *r)
-{
-	/* Documentation addresses: the source of a packet that is never sent. */
-	static const unsigned char doc_src4[4] = { 192, 0, 2, 1 };
-	static const unsigned char doc_src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	unsigned char pkt[SYNTH_PACKET_MAX], dst[16];
-	struct __sk_buff ctx = {};
-	int family = AF_INET;
-	__u32 cb;
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .ctx_out = &ctx, .ctx_size_out = sizeof(ctx),
-		    .repeat = 1);
-
-	/* inet_pton keeps ::ffff:a.b.c.d as IPv6, so that the kernel's own
-	 * handling of IPv4-mapped destinations is what answers. */
-	if (inet_pton(AF_INET, text, dst) != 1) {
-		family = AF_INET6;
-		if (inet_pton(AF_INET6, text, dst) != 1)
-			return -EINVAL;
-	}
-	opts.data_size_in = synth_udp_packet(pkt, family,
-					     family == AF_INET ? doc_src4 : doc_src6, dst, 443);
-	if (bpf_prog_test_run_opts(prog_fd, &opts))
-		return -errno;
-	cb = ctx.cb[0];
-	r->zone = cb & 0xff;
-	r->verdict = (cb >> 8) & 0xff;
-	r->country[0] = (char)((cb >> 16) & 0xff);
-	r->country[1] = (char)(cb >> 24);
-	r->country[2] = 0;
-	r->asn = ctx.cb[1];
-	r->op_cc[0] = (char)(ctx.cb[2] & 0xff);
-	r->op_cc[1] = (char)((ctx.cb[2] >> 8) & 0xff);
-	r->op_cc[2] = 0;
-	r->flags = (ctx.cb[2] >> 16) & 0xff;
-	return 0;
-}
 
 static const char *lookup_verdict(int verdict)
 {
@@ -107,11 +63,11 @@ static void print_result(const struct juris_opts *o, const struct operator_table
 		printf("-\n");
 }
 
-static int lookup_text(const struct juris_opts *o, const struct operator_table *ops, int prog_fd,
+static int lookup_text(const struct juris_opts *o, const struct operator_table *ops, const struct classifier *cls,
 		       const char *text)
 {
 	struct lookup_result r;
-	int ret = classify_one(prog_fd, text, &r);
+	int ret = classifier_run(cls, text, &r);
 
 	if (ret == -EINVAL) {
 		fprintf(stderr, "juris: invalid address: %s\n", text);
@@ -127,13 +83,13 @@ static int lookup_text(const struct juris_opts *o, const struct operator_table *
 
 /* Reads whitespace-separated addresses; a bad one is reported and skipped. */
 static int lookup_stdin(const struct juris_opts *o, const struct operator_table *ops,
-			int prog_fd)
+			const struct classifier *cls)
 {
 	char word[256];
 	int ret = 0;
 
 	while (scanf("%255s", word) == 1) {
-		int r = lookup_text(o, ops, prog_fd, word);
+		int r = lookup_text(o, ops, cls, word);
 
 		if (r == -EINVAL)
 			ret = r;
@@ -153,9 +109,9 @@ static void lookup_config(const struct juris_opts *o, const struct juris_maps *p
 		return;
 	}
 	cfg->mode = MODE_ENFORCE;	/* so that "deny" reads as a block */
-	cfg->allow_zone = o->allow_zone;
-	cfg->unknown_deny = o->unknown_deny;
-	cfg->foreign_op = o->foreign_op;
+	cfg->allow_zone = o->policy.allow_zone;
+	cfg->unknown_deny = o->policy.unknown_deny;
+	cfg->foreign_op = o->policy.foreign_op;
 	cfg->overlay = overlay;
 }
 
@@ -165,28 +121,29 @@ static void lookup_config(const struct juris_opts *o, const struct juris_maps *p
 static bool use_pins(const struct juris_opts *o, struct juris_maps *pinned,
 		     struct juris_config *pcfg)
 {
-	if (o->db || o->us_adequate || o->asn_db || o->n_operators)
+	if (o->policy.db || o->policy.us_adequate || o->policy.asn_db || o->policy.n_operators)
 		return false;
-	if (juris_open_pinned(o->pin_dir, pinned))
+	if (juris_open_pinned(o->policy.pin_dir, pinned))
 		return false;
 	if (juris_read_config(pinned, pcfg) ||
-	    (pcfg->overlay && o->policy_given && o->allow_zone != pcfg->allow_zone)) {
+	    (pcfg->overlay && o->policy_given && o->policy.allow_zone != pcfg->allow_zone)) {
 		juris_maps_close(pinned);
 		return false;
 	}
 	return true;
 }
 
-int cmd_lookup(const struct juris_opts *o)
+int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_maps pinned, *reuse = NULL;
 	struct loaded_db db = { 0 };
 	struct overlay ov = { 0 };
-	struct juris_bpf *skel = NULL;
+	struct classifier *cls = NULL;
 	struct juris_config cfg, pcfg;
 	char err[512];
-	int ret = 0, prog_fd;
+	int ret = 0;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	/* Validate arguments before any slow work. */
 	for (int i = 0; i < o->n_args; i++) {
 		unsigned char a[16];
@@ -204,14 +161,14 @@ int cmd_lookup(const struct juris_opts *o)
 	}
 	if (use_pins(o, &pinned, &pcfg)) {
 		reuse = &pinned;
-		if (o->n_excepts) {
+		if (o->policy.n_excepts) {
 			close(pinned.fd[MAP_EXCEPT_V4]);
 			close(pinned.fd[MAP_EXCEPT_V6]);
 			pinned.fd[MAP_EXCEPT_V4] = pinned.fd[MAP_EXCEPT_V6] = -1;
 		}
-		ret = overlay_operators(o, &ov.ops, err, sizeof(err));
+		ret = overlay_operators(&o->policy, &ov.ops, err, sizeof(err));
 	} else {
-		ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+		ret = policy_data_load(&o->policy, &db, &ov, err, sizeof(err));
 		if (!ret)
 			database_warn_age(stderr, db.path, db.info.build_epoch);
 	}
@@ -219,33 +176,24 @@ int cmd_lookup(const struct juris_opts *o)
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;
 	}
-	ret = juris_load_private(o, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6,
-				 ov.loaded ? &ov.table : NULL, reuse, &skel, err, sizeof(err));
+	lookup_config(o, reuse, reuse ? pcfg.overlay : ov.loaded, &cfg);
+	ret = classifier_load(&o->policy, reuse ? NULL : &db.v4, reuse ? NULL : &db.v6,
+			      ov.loaded ? &ov.table : NULL, reuse, &cfg, &cls, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;
 	}
-	lookup_config(o, reuse, reuse ? pcfg.overlay : ov.loaded, &cfg);
-	/* Both slots: a shared active index may point at either. */
-	for (__u32 slot = 0; slot < POLICY_SLOTS; slot++)
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &slot, &cfg, BPF_ANY)) {
-			ret = -errno;
-			fprintf(stderr, "juris: cannot write the policy map: %s\n",
-				strerror(errno));
-			goto out;
-		}
-	prog_fd = bpf_program__fd(skel->progs.juris_egress);
 	if (!o->json)
 		printf("%-39s  %-7s  %-8s  %-7s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
 		       "OPERATOR");
 	if (o->n_args == 0) {
-		ret = lookup_stdin(o, &ov.ops, prog_fd);
+		ret = lookup_stdin(o, &ov.ops, cls);
 	} else {
 		for (int i = 0; i < o->n_args && !ret; i++)
-			ret = lookup_text(o, &ov.ops, prog_fd, o->args[i]);
+			ret = lookup_text(o, &ov.ops, cls, o->args[i]);
 	}
 out:
-	juris_bpf__destroy(skel);
+	classifier_free(cls);
 	if (reuse)
 		juris_maps_close(reuse);
 	overlay_free(&ov);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris: eBPF egress auditor for data sovereignty. Entry point. */
 #include <errno.h>
 #include <signal.h>
@@ -5,10 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "cli/usage.h"
 #include "cmd/commands.h"
 #include "cli/options.h"
 
 static volatile sig_atomic_t exiting;
+
+typedef int (*command_handler)(const struct juris_opts *o, volatile sig_atomic_t *exiting);
+
+/* One function per command (cli/option_table.c names them). */
+static const command_handler command_handlers[] = {
+	[CMD_RUN] = cmd_run,		[CMD_LOOKUP] = cmd_lookup,
+	[CMD_STATUS] = cmd_status,	[CMD_STOP] = cmd_stop,
+	[CMD_REPORT] = cmd_report,	[CMD_TOP] = cmd_top,
+	[CMD_CHECK] = cmd_check,	[CMD_RELOAD] = cmd_reload,
+	[CMD_ATTACH] = cmd_attach,
+};
 static int verbose;
 
 static void on_signal(int sig)
@@ -42,41 +55,12 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	switch (o.cmd) {
-	case CMD_HELP:
+	if (o.cmd == CMD_HELP)
 		usage(NULL);
-		break;
-	case CMD_VERSION:
+	else if (o.cmd == CMD_VERSION)
 		printf("juris %s\n", JURIS_VERSION);
-		break;
-	case CMD_RUN:
-		err = cmd_run(&o, &exiting);
-		break;
-	case CMD_LOOKUP:
-		err = cmd_lookup(&o);
-		break;
-	case CMD_STATUS:
-		err = cmd_status(&o);
-		break;
-	case CMD_STOP:
-		err = cmd_stop(&o);
-		break;
-	case CMD_REPORT:
-		err = cmd_report(&o);
-		break;
-	case CMD_TOP:
-		err = cmd_top(&o, &exiting);
-		break;
-	case CMD_CHECK:
-		err = cmd_check(&o);
-		break;
-	case CMD_RELOAD:
-		err = cmd_reload(&o);
-		break;
-	case CMD_ATTACH:
-		err = cmd_attach(&o);
-		break;
-	}
+	else
+		err = command_handlers[o.cmd](&o, &exiting);
 	options_free(&o);
 	return err ? 1 : 0;
 }

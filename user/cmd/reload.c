@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris reload: ask the running juris to re-read its policy file and
  * databases (as SIGHUP does), and report what it answered. */
 #include <errno.h>
@@ -6,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "cmd/commands.h"
 #include "kernel/loader.h"
 
 #define RELOAD_TIMEOUT_S 300	/* the default database loads in seconds */
 #define RELOAD_POLL_MS 50
 
-int cmd_reload(const struct juris_opts *o)
+int cmd_reload(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct timespec poll = { 0, RELOAD_POLL_MS * 1000000L };
@@ -21,12 +25,13 @@ int cmd_reload(const struct juris_opts *o)
 	__u32 seq;
 	int ret;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	if (!meta)
 		return -ENOMEM;
-	ret = juris_open_pinned(o->pin_dir, &m);
+	ret = juris_open_pinned(o->policy.pin_dir, &m);
 	if (ret) {
 		fprintf(stderr, "juris: no juris state at %s (%s): nothing to reload\n",
-			o->pin_dir, strerror(-ret));
+			o->policy.pin_dir, strerror(-ret));
 		free(meta);
 		return ret;
 	}
@@ -34,14 +39,14 @@ int cmd_reload(const struct juris_opts *o)
 	if (!ret)
 		ret = juris_read_meta(&m, meta);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the pinned state at %s: %s\n", o->pin_dir,
+		fprintf(stderr, "juris: cannot read the pinned state at %s: %s\n", o->policy.pin_dir,
 			strerror(-ret));
 		goto out;
 	}
-	if (!juris_daemon_alive(o->pin_dir) || !cfg.daemon_pid) {
+	if (!juris_daemon_alive(o->policy.pin_dir) || !cfg.daemon_pid) {
 		ret = -ESRCH;
 		fprintf(stderr, "juris: no juris run daemon owns %s: nothing to reload (start "
-			"juris run; it adopts the pins under the new policy)\n", o->pin_dir);
+			"juris run; it adopts the pins under the new policy)\n", o->policy.pin_dir);
 		goto out;
 	}
 	seq = meta->reload_seq;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report: reads the pinned maps (with or without a daemon), builds the
  * report and hands it to the printer of the chosen format. */
 #include <errno.h>
@@ -6,6 +7,12 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+#include "report/report_csv.h"
+#include "report/report_json.h"
+#include "report/report_table.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "kernel/dns_names.h"
@@ -59,7 +66,7 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 	if (!ret)
 		ret = juris_read_meta(m, mt);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n", o->pin_dir,
+		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n", o->policy.pin_dir,
 			strerror(-ret));
 		goto out;
 	}
@@ -97,7 +104,7 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 
 	if (!st)
 		return -ENOMEM;
-	ret = overlay_operators(o, &ops, err, sizeof(err));
+	ret = overlay_operators(&o->policy, &ops, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		goto out;
@@ -106,11 +113,11 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	ret = stats_read(m, st);
 	if (!ret && (o->report_by != BY_ZONE || o->report_format == REPORT_HTML)) {
 		what = "flow table";
-		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
+		ret = flow_table_read(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
 	}
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what, o->pin_dir,
+		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what, o->policy.pin_dir,
 			pins_strerror(ret));
 		goto out;
 	}
@@ -119,9 +126,9 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	in.domain_of = dns_names_of_flow;
 	in.domain_ctx = (void *)&m->fd[MAP_DNS_NAMES];
 	r.meta = (struct report_meta){
-		.pin_dir = o->pin_dir,
+		.pin_dir = o->policy.pin_dir,
 		.generated = time(NULL),
-		.daemon_running = juris_daemon_alive(o->pin_dir),
+		.daemon_running = juris_daemon_alive(o->policy.pin_dir),
 		.flows_in_table = st->flows_in_table,
 		.flow_table_size = st->flow_table_size,
 		.flow_evictions = st->flow_evictions,
@@ -149,18 +156,19 @@ out:
 	return ret;
 }
 
-int cmd_report(const struct juris_opts *o)
+int cmd_report(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_maps m;
-	int ret = juris_open_pinned(o->pin_dir, &m);
+	int ret = juris_open_pinned(o->policy.pin_dir, &m);
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	if (ret == -ENOENT) {
-		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n", o->pin_dir);
+		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n", o->policy.pin_dir);
 		return ret;
 	}
 	if (ret) {
 		fprintf(stderr, "juris: the pins at %s are incomplete or unreadable (%s)\n",
-			o->pin_dir, strerror(-ret));
+			o->policy.pin_dir, strerror(-ret));
 		return ret;
 	}
 	ret = read_and_print(o, &m);

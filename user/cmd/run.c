@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris run: attach (or adopt) the egress programs, then consume events
  * until SIGINT/SIGTERM. Enforcement stays pinned when the daemon exits. */
 #include <dirent.h>
@@ -13,6 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "cli/policy_diff.h"
+#include "daemon/metrics_server.h"
+#include "kernel/fingerprint.h"
+#include "kernel/bpf_access.h"
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "daemon/alerts.h"
 #include "kernel/cgroup.h"
 #include "kernel/cgroup_attach.h"
@@ -65,16 +74,16 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 	int ret;
 
 	/* Gateway mode alone watches forwarded traffic, not this host's. */
-	c->n_cgroups = o->n_cgroups ? o->n_cgroups : o->n_ifaces ? 0 : 1;
+	c->n_cgroups = o->policy.n_cgroups ? o->policy.n_cgroups : o->policy.n_ifaces ? 0 : 1;
 	for (int i = 0; i < c->n_cgroups; i++) {
 		struct cgroup_target *t = &c->cgroups[i];
 
 		t->fd = -1;
-		if (o->n_cgroups) {
-			ret = cgroup_resolve(o->cgroups[i], t->path, sizeof(t->path), &t->id);
+		if (o->policy.n_cgroups) {
+			ret = cgroup_resolve(o->policy.cgroups[i], t->path, sizeof(t->path), &t->id);
 			if (ret) {
 				fprintf(stderr, "juris: unknown cgroup or unit: %s (%s)\n",
-					o->cgroups[i], strerror(-ret));
+					o->policy.cgroups[i], strerror(-ret));
 				return ret;
 			}
 		} else {
@@ -153,19 +162,19 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct loaded_db db;
 	struct overlay ov = { 0 };
 	struct juris_plan plan = {
-		.opts = o, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
+		.pol = &o->policy, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
 	};
 	char err[512];
 	int ret;
 
-	if (!dir_is_empty(o->pin_dir)) {
+	if (!dir_is_empty(o->policy.pin_dir)) {
 		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
-			"give another --pin-dir\n", o->pin_dir);
+			"give another --pin-dir\n", o->policy.pin_dir);
 		return -EEXIST;
 	}
-	ret = policy_data_load(o, &db, &ov, err, sizeof(err));
+	ret = policy_data_load(&o->policy, &db, &ov, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
@@ -177,7 +186,7 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	plan.v4 = &db.v4;
 	plan.v6 = &db.v6;
 	plan.db = &db.info;
-	ret = juris_create(&plan, o->pin_dir, &c->maps, err, sizeof(err));
+	ret = juris_create(&plan, o->policy.pin_dir, &c->maps, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	else
@@ -203,26 +212,26 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	if (!ret)
 		ret = slot_active(&c->maps, &live);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read pinned policy in %s: %s\n", o->pin_dir,
+		fprintf(stderr, "juris: cannot read pinned policy in %s: %s\n", o->policy.pin_dir,
 			strerror(-ret));
 		return ret;
 	}
 	if (cfg.layout_hash != layout) {
 		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
 			"interfaces, has another flow-table size, or was pinned by another "
-			"version of juris; run juris stop --pin-dir %s first\n", o->pin_dir,
-			o->pin_dir);
+			"version of juris; run juris stop --pin-dir %s first\n", o->policy.pin_dir,
+			o->policy.pin_dir);
 		return -EEXIST;
 	}
 	/* Tables a reload killed half-way left in the idle slot. */
 	slot_clear(&c->maps, live ^ 1);
 	if (cfg.policy_hash != hash) {
-		ret = policy_switch(&c->maps, o, msg, sizeof(msg));
+		ret = policy_switch(&c->maps, &o->policy, msg, sizeof(msg));
 		fprintf(stderr, "juris: %s\n", msg);
 		if (ret)
 			return ret;
 	}
-	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->pin_dir);
+	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->policy.pin_dir);
 	return 0;
 }
 
@@ -234,7 +243,7 @@ static int repair_cgroups(const struct juris_opts *o, struct run_ctx *c)
 	char err[512];
 
 	for (int i = 0; i < c->n_cgroups; i++) {
-		int n, ret = cgroup_hooks_repair(o->pin_dir, &c->cgroups[i], &n, err, sizeof(err));
+		int n, ret = cgroup_hooks_repair(o->policy.pin_dir, &c->cgroups[i], &n, err, sizeof(err));
 
 		if (ret) {
 			fprintf(stderr, "juris: %s\n", err);
@@ -258,19 +267,19 @@ static void write_dropins(const struct juris_opts *o)
 	bool changed, any = false;
 	ssize_t n;
 
-	if (!o->n_cgroups || !systemd_booted())
+	if (!o->policy.n_cgroups || !systemd_booted())
 		return;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return;
 	exe[n] = 0;
-	for (int i = 0; i < o->n_cgroups; i++) {
-		if (!dropin_is_service(o->cgroups[i]))
+	for (int i = 0; i < o->policy.n_cgroups; i++) {
+		if (!dropin_is_service(o->policy.cgroups[i]))
 			continue;
-		if (dropin_write(SYSTEMD_RUN_DIR, o->cgroups[i], o->pin_dir, exe, &changed, err,
+		if (dropin_write(SYSTEMD_RUN_DIR, o->policy.cgroups[i], o->policy.pin_dir, exe, &changed, err,
 				 sizeof(err)))
 			fprintf(stderr, "juris: warning: %s: a restart of %s will not be watched "
-				"until juris run attaches again\n", err, o->cgroups[i]);
+				"until juris run attaches again\n", err, o->policy.cgroups[i]);
 		any |= changed;
 	}
 	/* Under the unit, systemd refuses the hardened daemon (no
@@ -301,7 +310,7 @@ static void set_operator_names(struct run_ctx *c, const struct juris_opts *o)
 	char err[512];
 
 	/* Already validated by the compile of the overlay. */
-	if (overlay_operators(o, &ops, err, sizeof(err))) {
+	if (overlay_operators(&o->policy, &ops, err, sizeof(err))) {
 		operator_table_free(&ops);
 		return;
 	}
@@ -330,12 +339,12 @@ static void reload(struct run_ctx *c)
 			 "change on reload (restart juris run for that)", fixed);
 		goto fail;
 	}
-	ret = policy_switch(&c->maps, &next, msg, sizeof(msg));
+	ret = policy_switch(&c->maps, &next.policy, msg, sizeof(msg));
 	if (ret)
 		goto fail;
 	fprintf(stderr, "juris: %s\n", msg);
-	c->events.mode = mode_name(next.mode);
-	c->events.policy = zone_name(next.allow_zone);
+	c->events.mode = mode_name(next.policy.mode);
+	c->events.policy = zone_name(next.policy.allow_zone);
 	set_operator_names(c, &next);
 	if (c->has_reloaded)
 		options_free(&c->reloaded);
@@ -418,8 +427,8 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	int ret;
 
 	if (!o->events || !strcmp(o->events, "-")) {
-		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->mode),
-				  zone_name(o->allow_zone));
+		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->policy.mode),
+				  zone_name(o->policy.allow_zone));
 		return 0;
 	}
 	ret = rotfile_open(&c->events_file, o->events, o->events_max_size, o->events_keep);
@@ -428,8 +437,8 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 			strerror(-ret));
 		return ret;
 	}
-	event_writer_init(&c->events, c->events_file.f, mode_name(o->mode),
-			  zone_name(o->allow_zone));
+	event_writer_init(&c->events, c->events_file.f, mode_name(o->policy.mode),
+			  zone_name(o->policy.allow_zone));
 	c->events.rot = &c->events_file;
 	return 0;
 }
@@ -518,14 +527,14 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 
 static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 {
-	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to", o->mode == MODE_ENFORCE
-		? "enforcing" : "auditing", o->n_sources, o->n_sources > 1 ? "s" : "");
+	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to", o->policy.mode == MODE_ENFORCE
+		? "enforcing" : "auditing", o->policy.n_sources, o->policy.n_sources > 1 ? "s" : "");
 	for (int i = 0; i < c->gw.n_uplinks; i++)
 		fprintf(stderr, " %s", c->gw.uplinks[i].name);
 	fprintf(stderr, "; tc ingress hooks on");
 	for (int i = 0; i < c->gw.n_inside; i++)
 		fprintf(stderr, " %s", c->gw.inside[i].name);
-	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->allow_zone), o->pin_dir);
+	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->policy.allow_zone), o->policy.pin_dir);
 }
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
@@ -548,15 +557,15 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		goto out;
 	/* Before the pin directory is locked: a bad --iface must leave a
 	 * running juris untouched. */
-	if (o->n_ifaces) {
-		ret = gw_resolve(o, &c.gw, err, sizeof(err));
+	if (o->policy.n_ifaces) {
+		ret = gw_resolve(&o->policy, &c.gw, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "juris: %s\n", err);
 			goto out;
 		}
 		c.gateway = true;
 	}
-	if (database_path(o, c.db_path, sizeof(c.db_path))) {
+	if (database_path(&o->policy, c.db_path, sizeof(c.db_path))) {
 		fprintf(stderr, "juris: no database: %s is missing (run scripts/install-db.sh, "
 			"or give --db FILE)\n", c.db_path);
 		ret = -ENOENT;
@@ -565,24 +574,24 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = open_events(o, &c);
 	if (ret)
 		goto out;
-	ret = lock_pin_dir(o->pin_dir, &c);
+	ret = lock_pin_dir(o->policy.pin_dir, &c);
 	if (ret)
 		goto out;
 	/* Before anything is attached: a busy port must leave no trace. */
 	if (o->metrics) {
-		ret = metrics_start(&c.metrics, o->metrics, o->pin_dir, JURIS_VERSION, err,
+		ret = metrics_start(&c.metrics, o->metrics, o->policy.pin_dir, JURIS_VERSION, err,
 				    sizeof(err));
 		if (ret) {
 			fprintf(stderr, "juris: %s\n", err);
-			rmdir(o->pin_dir);	/* only if we left it empty */
+			rmdir(o->policy.pin_dir);	/* only if we left it empty */
 			goto out;
 		}
 		fprintf(stderr, "juris: serving Prometheus metrics on %s, path /metrics\n",
 			o->metrics);
 	}
-	hash = juris_policy_hash(o, c.db_path);
-	layout = juris_layout_hash(o, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
-	ret = juris_open_pinned(o->pin_dir, &c.maps);
+	hash = juris_policy_hash(&o->policy, c.db_path);
+	layout = juris_layout_hash(&o->policy, c.cgroups, c.n_cgroups, c.gateway ? &c.gw : NULL);
+	ret = juris_open_pinned(o->policy.pin_dir, &c.maps);
 	if (ret == 0) {
 		ret = adopt_state(o, &c, hash, layout);
 		if (!ret)
@@ -590,10 +599,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	} else if (ret == -ENOENT) {
 		ret = create_state(o, &c, hash, layout);
 		if (ret)
-			rmdir(o->pin_dir);	/* only if we left it empty */
+			rmdir(o->policy.pin_dir);	/* only if we left it empty */
 	} else {
 		fprintf(stderr, "juris: the pins at %s are incomplete (%s); run juris stop "
-			"--pin-dir %s\n", o->pin_dir, strerror(-ret), o->pin_dir);
+			"--pin-dir %s\n", o->policy.pin_dir, strerror(-ret), o->policy.pin_dir);
 	}
 	if (ret)
 		goto out;
@@ -624,16 +633,16 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: warning: cannot drop capabilities: %s\n", err);
 	if (c.n_cgroups)
 		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
-			"pins at %s\n", o->mode == MODE_ENFORCE ? "enforcing" : "auditing",
-			c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->n_cgroups ? "" : "whole host: ",
-			c.cgroups[0].path, zone_name(o->allow_zone),
-			o->unknown_deny ? "deny" : "allow", o->pin_dir);
+			"pins at %s\n", o->policy.mode == MODE_ENFORCE ? "enforcing" : "auditing",
+			c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->policy.n_cgroups ? "" : "whole host: ",
+			c.cgroups[0].path, zone_name(o->policy.allow_zone),
+			o->policy.unknown_deny ? "deny" : "allow", o->policy.pin_dir);
 	if (c.gateway)
 		print_gateway(o, &c);
 	ret = event_loop(&c, exiting);
 	juris_set_daemon_pid(&c.maps, 0);
 	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
-		"(juris stop lifts them)\n", o->pin_dir);
+		"(juris stop lifts them)\n", o->policy.pin_dir);
 out:
 	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris status: what the pinned state enforces, on what, and what it counted. */
 #include <dirent.h>
 #include <errno.h>
@@ -8,6 +9,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <cjson/cJSON.h>
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
@@ -85,7 +90,7 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 {
 	cJSON *root = cJSON_CreateObject(), *db, *arr, *c;
 
-	cJSON_AddStringToObject(root, "pin_dir", o->pin_dir);
+	cJSON_AddStringToObject(root, "pin_dir", o->policy.pin_dir);
 	cJSON_AddStringToObject(root, "mode", mode_name(s->cfg.mode));
 	cJSON_AddStringToObject(root, "allow", zone_name(s->cfg.allow_zone));
 	cJSON_AddStringToObject(root, "unknown", s->cfg.unknown_deny ? "deny" : "allow");
@@ -194,7 +199,7 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 
 	gmtime_r(&built, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	printf("pins:      %s\n", o->pin_dir);
+	printf("pins:      %s\n", o->policy.pin_dir);
 	if (s->daemon_running)
 		printf("daemon:    running (pid %u)\n", s->cfg.daemon_pid);
 	else
@@ -257,22 +262,23 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	       (unsigned long long)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 }
 
-int cmd_status(const struct juris_opts *o)
+int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_maps m;
 	struct status *s = calloc(1, sizeof(*s));
 	int ret;
 
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
 	if (!s)
 		return -ENOMEM;
-	ret = juris_open_pinned(o->pin_dir, &m);
+	ret = juris_open_pinned(o->policy.pin_dir, &m);
 	if (ret == -ENOENT) {
-		fprintf(stderr, "juris: not running (nothing pinned at %s)\n", o->pin_dir);
+		fprintf(stderr, "juris: not running (nothing pinned at %s)\n", o->policy.pin_dir);
 		goto out;
 	}
 	if (ret) {
 		fprintf(stderr, "juris: the pins at %s are incomplete or unreadable (%s)\n",
-			o->pin_dir, strerror(-ret));
+			o->policy.pin_dir, strerror(-ret));
 		goto out;
 	}
 	ret = juris_read_config(&m, &s->cfg);
@@ -281,14 +287,14 @@ int cmd_status(const struct juris_opts *o)
 	if (!ret)
 		ret = stats_read(&m, &s->stats);
 	if (!ret)
-		ret = read_hooks(o->pin_dir, s);
+		ret = read_hooks(o->policy.pin_dir, s);
 	juris_maps_close(&m);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
+		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->policy.pin_dir,
 			pins_strerror(ret));
 		goto out;
 	}
-	s->daemon_running = juris_daemon_alive(o->pin_dir);
+	s->daemon_running = juris_daemon_alive(o->policy.pin_dir);
 	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
 		s->tc_attached[i] = tc_attached(&s->meta.tc_hooks[i]) == 1;
 	if (o->json) {

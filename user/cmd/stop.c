@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris stop: end the daemon, detach every hook, remove the pins. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "cmd/commands.h"
 #include "kernel/loader.h"
 #include "daemon/systemd_dropin.h"
@@ -32,34 +36,35 @@ static void remove_dropins(const char *pin_dir)
 			"the drop-ins of %s\n", pin_dir);
 }
 
-int cmd_stop(const struct juris_opts *o)
+int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_config cfg;
 	struct juris_maps m;
 	char err[512];
 	int ret;
 
-	ret = juris_open_pinned(o->pin_dir, &m);
+	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	ret = juris_open_pinned(o->policy.pin_dir, &m);
 	if (ret == -ENOENT) {
-		fprintf(stderr, "juris: nothing to stop at %s\n", o->pin_dir);
+		fprintf(stderr, "juris: nothing to stop at %s\n", o->policy.pin_dir);
 		return 0;
 	}
 	/* Incomplete pins (a map removed by hand) are still removed below;
 	 * their daemon, found through the config map if that is left, is
 	 * ended first, or it would run on with nothing pinned to show it. */
 	if (ret)
-		ret = juris_open_config(o->pin_dir, &m);
+		ret = juris_open_config(o->policy.pin_dir, &m);
 	if (!ret) {
 		if (!juris_read_config(&m, &cfg))
-			end_daemon(o->pin_dir, cfg.daemon_pid);
+			end_daemon(o->policy.pin_dir, cfg.daemon_pid);
 		juris_maps_close(&m);
 	}
-	remove_dropins(o->pin_dir);
-	ret = juris_remove_pins(o->pin_dir, err, sizeof(err));
+	remove_dropins(o->policy.pin_dir);
+	ret = juris_remove_pins(o->policy.pin_dir, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
 	}
-	fprintf(stderr, "juris: stopped; hooks detached and pins removed from %s\n", o->pin_dir);
+	fprintf(stderr, "juris: stopped; hooks detached and pins removed from %s\n", o->policy.pin_dir);
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris top: a live view of the pinned flow table and totals, refreshed each
  * second, outside-the-policy rows first; one frame when not on a terminal. */
 #include <errno.h>
@@ -8,6 +9,11 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "report/report_table.h"
+#include "policy/names.h"
+#include "kernel/pins.h"
+#include "kernel/meta.h"
+#include "kernel/config.h"
 #include "kernel/cgroup.h"
 #include "cmd/commands.h"
 #include "kernel/dns_names.h"
@@ -87,21 +93,21 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 
 	if (!st)
 		return -ENOMEM;
-	ret = juris_open_pinned(o->pin_dir, &m);
+	ret = juris_open_pinned(o->policy.pin_dir, &m);
 	if (ret) {
 		free(st);
 		return ret;
 	}
 	ret = stats_read(&m, st);
 	if (!ret)
-		ret = report_read_flows(m.fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
+		ret = flow_table_read(m.fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
 					&in.n_flows);
 	in.flows = flows;
 	in.totals = st->totals;
 	in.domain_of = dns_names_of_flow;
 	in.domain_ctx = &m.fd[MAP_DNS_NAMES];
 	r.meta = (struct report_meta){
-		.pin_dir = o->pin_dir, .generated = now,
+		.pin_dir = o->policy.pin_dir, .generated = now,
 		.flows_in_table = st->flows_in_table, .flow_table_size = st->flow_table_size,
 		.flow_evictions = st->flow_evictions,
 	};
@@ -110,7 +116,7 @@ static int frame(FILE *out, const struct juris_opts *o, const struct top_view *v
 	if (!ret) {
 		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 		fprintf(out, "juris top  %s  %s  by %s, sort %s  (q quit, b bytes, p packets, "
-			"v view)\n", when, juris_daemon_alive(o->pin_dir) ? "daemon running" :
+			"v view)\n", when, juris_daemon_alive(o->policy.pin_dir) ? "daemon running" :
 			"no daemon", report_by_name(v->by), v->sort);
 		totals_lines(out, st);
 		ret = report_print_table(out, &r, v->width);
@@ -224,16 +230,16 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	struct operator_table ops = { 0 };
 	struct juris_maps m;
 	char err[512];
-	int ret = juris_open_pinned(o->pin_dir, &m);
+	int ret = juris_open_pinned(o->policy.pin_dir, &m);
 
 	if (ret) {
 		fprintf(stderr, "juris: nothing to show (%s at %s)\n",
-			ret == -ENOENT ? "nothing pinned" : strerror(-ret), o->pin_dir);
+			ret == -ENOENT ? "nothing pinned" : strerror(-ret), o->policy.pin_dir);
 		return ret;
 	}
 	juris_maps_close(&m);
 	/* Names only: an invalid --operator was refused when juris run started. */
-	if (!overlay_operators(o, &ops, err, sizeof(err)))
+	if (!overlay_operators(&o->policy, &ops, err, sizeof(err)))
 		v.ops = &ops;
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		ret = live(o, &v, exiting);
@@ -244,7 +250,7 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		ret = frame(stdout, o, &v);
 	}
 	if (ret)
-		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->pin_dir,
+		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->policy.pin_dir,
 			pins_strerror(ret));
 	operator_table_free(&ops);
 	return ret;

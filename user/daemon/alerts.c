@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Syslog alerts on flows outside the policy (warning for would_block, error
  * for blocked), at most one per flow per interval with a count of the ones
  * held back: journald and SIEMs get the signal without the storm. The
@@ -14,7 +15,7 @@
 #include "base/addr.h"
 #include "daemon/alerts.h"
 #include "daemon/events.h"
-#include "cli/options.h"
+#include "policy/names.h"
 
 int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_emit_fn emit,
 		 void *arg)

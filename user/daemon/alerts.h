@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Alerts for syslog: one line per flow outside the policy, rate-limited per
  * flow so that a storm of events cannot flood the log. */
 #ifndef JURIS_ALERTS_H

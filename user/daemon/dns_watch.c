@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The daemon's side of DNS attribution: answers from the ring buffer
  * dns_answers go through the parser into the cache and the pinned map
  * dns_names; what the parser refuses is counted (dns_malformed). */

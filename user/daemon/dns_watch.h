@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The daemon's side of DNS attribution: reads the answers the kernel copies
  * (ring buffer dns_answers), parses them, keeps address -> name. */
 #ifndef JURIS_DNS_WATCH_H

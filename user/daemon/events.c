@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Turns kernel events into NDJSON lines with Elastic Common Schema names,
  * so that Filebeat, Vector and Fluent Bit take them unchanged. */
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <cjson/cJSON.h>
 #include "base/addr.h"
 #include "daemon/events.h"
-#include "cli/options.h"
+#include "policy/names.h"
 
 static __s64 ns_of(clockid_t clk)
 {
@@ -30,19 +31,6 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 	if (gethostname(w->host, sizeof(w->host) - 1))
 		strcpy(w->host, "localhost");
 	w->boot_to_real_ns = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_BOOTTIME);
-}
-
-const char *transport_name(int proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_ICMP: return "icmp";
-	case IPPROTO_ICMPV6: return "ipv6-icmp";
-	case IPPROTO_SCTP: return "sctp";
-	case IPPROTO_UDPLITE: return "udplite";
-	default: return NULL;
-	}
 }
 
 static const char *action_name(int verdict)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Turns kernel events into NDJSON lines with Elastic Common Schema names. */
 #ifndef JURIS_EVENTS_H
 #define JURIS_EVENTS_H
@@ -25,7 +26,5 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 /* Returns a malloc'd JSON line (no newline) or NULL on allocation failure. */
 char *event_to_json(const struct event_writer *w, const struct juris_event *e);
 int event_write(struct event_writer *w, const struct juris_event *e);
-/* "tcp", "udp"...: the ECS network.transport name, NULL when unnamed. */
-const char *transport_name(int proto);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris run --metrics: an HTTP server (libmicrohttpd, its own thread) that
  * answers GET /metrics by reading the pinned maps; it never writes to them. */
 #include <errno.h>
@@ -5,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 #include <microhttpd.h>
+#include "kernel/config.h"
+#include "base/listen_addr.h"
 #include "daemon/metrics.h"
+#include "daemon/metrics_server.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -27,7 +31,7 @@ static int collect(const struct juris_maps *m, const char *version, char **body,
 	if (!ret)
 		ret = juris_read_config(m, &cfg);
 	if (!ret)
-		ret = report_read_flows(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size,
+		ret = flow_table_read(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size,
 					&flows, &in.n_flows);
 	in.flows = flows;
 	in.totals = st->totals;
@@ -118,7 +122,7 @@ int metrics_start(struct metrics_server *s, const char *addr, const char *pin_di
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (metrics_parse_addr(addr, &ss, &sslen)) {
+	if (listen_addr_parse(addr, &ss, &sslen)) {
 		snprintf(err, errlen, "invalid --metrics address: %s", addr);
 		return -EINVAL;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Least privilege for juris run: after the attach, keep only what reading maps needs. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Dropping the capabilities the daemon no longer needs once it is attached. */
 #ifndef JURIS_PRIVILEGE_H
 #define JURIS_PRIVILEGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Finding cgroup v2 directories and their ids, and preparing bpffs pins. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Finding cgroup v2 directories and their ids, and preparing bpffs pins. */
 #ifndef JURIS_CGROUP_H
 #define JURIS_CGROUP_H
@@ -5,6 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* A watched cgroup: its path, id and an open descriptor to attach to. */
+struct cgroup_target {
+	char path[4096];
+	uint64_t id;
+	int fd;
+};
 
 /* Writes the mount point of the first cgroup2 filesystem listed in mounts
  * (the /proc/mounts format, octal escapes undone) to buf. Returns 0,

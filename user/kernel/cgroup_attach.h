@@ -5,7 +5,7 @@
 #define JURIS_CGROUP_ATTACH_H
 
 #include <stddef.h>
-#include "kernel/loader.h"
+#include "kernel/cgroup.h"
 
 /* One cgroup hook: its pin (PIN_DIR/prog_NAME) and its attach type. */
 struct cgroup_hook {

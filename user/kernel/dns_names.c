@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Reads the pinned map dns_names for the reports. */
 #include <errno.h>
 #include <stdio.h>

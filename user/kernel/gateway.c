@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Gateway mode: which interfaces are uplinks, which carry the sensitive
  * sources (found in the routing table), and the maps that say so. */
 #include <errno.h>
@@ -10,9 +11,9 @@
 #include <net/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
+#include "kernel/cidr_maps.h"
 #include "base/errmsg.h"
 #include "kernel/gateway.h"
-#include "kernel/loader.h"
 #include "base/netlink.h"
 
 #ifndef ARPHRD_RAWIP
@@ -20,7 +21,7 @@
 #endif
 
 struct route_scan {
-	const struct juris_opts *o;
+	const struct juris_policy *pol;
 	int family;
 	__u32 oifs[MAX_GW_IFACES];
 	int n_oifs;
@@ -50,8 +51,8 @@ static void add_oif(struct route_scan *r, __u32 oif)
 
 static bool covers_a_source(const struct route_scan *r, const __u8 *dst, int dst_len)
 {
-	for (int i = 0; i < r->o->n_sources; i++) {
-		const struct except_cidr *s = &r->o->sources[i];
+	for (int i = 0; i < r->pol->n_sources; i++) {
+		const struct except_cidr *s = &r->pol->sources[i];
 
 		if (s->addr.family == r->family &&
 		    prefixes_overlap(s->addr.a, s->len, dst, dst_len))
@@ -196,26 +197,26 @@ static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *
 	return 0;
 }
 
-int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t len)
+int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, size_t len)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	struct route_scan r = { .o = o };
+	struct route_scan r = { .pol = pol };
 	int sock, ret = 0;
 
 	memset(g, 0, sizeof(*g));
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return errorf(err, len, -errno, "cannot open a socket: %s", strerror(errno));
-	for (int i = 0; i < o->n_ifaces; i++) {
+	for (int i = 0; i < pol->n_ifaces; i++) {
 		struct gw_iface *u = &g->uplinks[g->n_uplinks];
 		bool loopback;
 
-		u->ifindex = if_nametoindex(o->ifaces[i]);
+		u->ifindex = if_nametoindex(pol->ifaces[i]);
 		if (!u->ifindex) {
-			ret = errorf(err, len, -ENODEV, "unknown interface: %s", o->ifaces[i]);
+			ret = errorf(err, len, -ENODEV, "unknown interface: %s", pol->ifaces[i]);
 			goto out;
 		}
-		snprintf(u->name, sizeof(u->name), "%s", o->ifaces[i]);
+		snprintf(u->name, sizeof(u->name), "%s", pol->ifaces[i]);
 		if (link_l3_offset(sock, u->name, &u->l3_off, &loopback) == 0 && loopback) {
 			ret = errorf(err, len, -EINVAL, "--iface %s is the loopback interface",
 				   u->name);
@@ -227,8 +228,8 @@ int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t 
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
 		bool wanted = false;
 
-		for (int i = 0; i < o->n_sources; i++)
-			wanted |= o->sources[i].addr.family == families[f];
+		for (int i = 0; i < pol->n_sources; i++)
+			wanted |= pol->sources[i].addr.family == families[f];
 		if (!wanted)
 			continue;
 		r.n_oifs = 0;
@@ -250,11 +251,11 @@ out:
 	return ret;
 }
 
-int gw_fill_maps(const struct juris_opts *o, const struct gw_plan *g, int src4, int src6,
+int gw_fill_maps(const struct juris_policy *pol, const struct gw_plan *g, int src4, int src6,
 		 int uplinks, int inside)
 {
 	__u8 one = 1;
-	int ret = juris_fill_cidrs(src4, src6, o->sources, o->n_sources);
+	int ret = juris_fill_cidrs(src4, src6, pol->sources, pol->n_sources);
 
 	for (int i = 0; !ret && i < g->n_uplinks; i++)
 		if (bpf_map_update_elem(uplinks, &g->uplinks[i].ifindex, &one, BPF_ANY))

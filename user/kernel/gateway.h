@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Gateway mode: which interfaces are uplinks, which carry the sensitive
  * sources, and the kernel maps that tell the tc program so. */
 #ifndef JURIS_GATEWAY_H
@@ -6,7 +7,7 @@
 #include <net/if.h>
 #include <stddef.h>
 #include "juris.h"
-#include "cli/options.h"
+#include "policy/policy.h"
 
 struct gw_iface {
 	char name[IF_NAMESIZE];
@@ -25,10 +26,10 @@ struct gw_plan {
  * the inside interfaces: those that the routing table uses for some part
  * of a --source range, uplinks and loopback excepted. Returns 0, or a
  * negative errno with a one-line reason in err. */
-int gw_resolve(const struct juris_opts *o, struct gw_plan *g, char *err, size_t len);
+int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, size_t len);
 
 /* Fills the sources_v4/v6, uplinks and inside maps. */
-int gw_fill_maps(const struct juris_opts *o, const struct gw_plan *g, int src4, int src6,
+int gw_fill_maps(const struct juris_policy *pol, const struct gw_plan *g, int src4, int src6,
 		 int uplinks, int inside);
 
 #endif

@@ -1,11 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris reload (and adoption under a new policy): see policy_switch.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "policy/names.h"
+#include "kernel/fingerprint.h"
+#include "kernel/config.h"
+#include "kernel/meta.h"
 #include "policy/database.h"
-#include "kernel/dns_pattern.h"
+#include "kernel/dns_patterns.h"
 #include "base/errmsg.h"
 #include "kernel/loader.h"
 #include "policy/overlay.h"
@@ -21,7 +26,7 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_policy *next, char *msg,
 		  size_t len)
 {
 	struct juris_meta *meta = calloc(1, sizeof(*meta));

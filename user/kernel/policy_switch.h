@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Live policy change: compile beside the live tables, then switch. */
 #ifndef JURIS_POLICY_SWITCH_H
 #define JURIS_POLICY_SWITCH_H
 
 #include <stddef.h>
-#include "cli/options.h"
+#include "policy/policy.h"
 
 struct juris_maps;
 
@@ -13,7 +14,7 @@ struct juris_maps;
  * kept; live flows are judged again on their next packet. On success msg
  * says what is now in force; on error it says why, and the live policy is
  * untouched. */
-int policy_switch(const struct juris_maps *m, const struct juris_opts *next, char *msg,
+int policy_switch(const struct juris_maps *m, const struct juris_policy *next, char *msg,
 		  size_t len);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Policy slots: see slots.h and POLICY_SLOTS in bpf/juris.h. */
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +11,11 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <bpf/bpf.h>
-#include "base/beside.h"
+#include "kernel/maps.h"
+#include "kernel/cidr_maps.h"
+#include "base/threads.h"
 #include "policy/dir24.h"
 #include "base/errmsg.h"
-#include "kernel/loader.h"
 #include "policy/range6.h"
 #include "kernel/slots.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The two policy slots: fill the idle one beside the live one, then switch
  * with one write, so that no packet meets a half-loaded table. */
 #ifndef JURIS_SLOTS_H
@@ -8,24 +9,10 @@
 #include <stdint.h>
 #include "juris.h"
 #include "policy/compile.h"
-#include "cli/options.h"
+#include "policy/overlay.h"
+#include "policy/policy.h"
 
 struct juris_maps;
-
-/* One prefix of the operator overlay, as the kernel holds it. */
-struct oper_prefix {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network order; IPv4 in the first four bytes */
-	int len;
-	uint32_t asn;
-	char home_cc[2];
-	bool foreign;		/* home outside the policy's allowed zone */
-};
-
-struct oper_table {
-	struct oper_prefix *v;
-	size_t n;
-};
 
 /* The tables of one policy. */
 struct slot_tables {

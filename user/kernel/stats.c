@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Reads the kernel's totals, counters and flow table. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Reads the kernel's totals, counters and flow table. */
 #ifndef JURIS_STATS_H
 #define JURIS_STATS_H

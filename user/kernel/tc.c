@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* tc (clsact) attach and detach of the gateway program through libbpf's
  * netlink API, never touching another tc user's qdisc or filters. */
 #include <errno.h>

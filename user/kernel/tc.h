@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* tc (clsact) attach and detach of the gateway program, sharing the
  * qdisc with other tc users. */
 #ifndef JURIS_TC_H

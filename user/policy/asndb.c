@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Reads address → AS number sources: @ip-location-db/asn CSV ranges and MaxMind ASN databases. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Address → AS number sources (CSV ranges, MaxMind ASN DB) and the operator
  * overlay built on them. */
 #ifndef JURIS_ASNDB_H

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The compile pipeline: geo database → zone-tagged, local-overridden, merged prefixes. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "base/beside.h"
+#include "base/threads.h"
 #include "policy/compile.h"
 #include "juris.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Finds the geo database in force and compiles it for the kernel maps. */
 #include <errno.h>
 #include <libgen.h>
@@ -34,30 +35,30 @@ int data_file_path(const char *name, char *buf, size_t len)
 	return exists(buf) ? 0 : -ENOENT;
 }
 
-int database_path(const struct juris_opts *o, char *buf, size_t len)
+int database_path(const struct juris_policy *pol, char *buf, size_t len)
 {
 	const char *env = getenv("JURIS_DB");
 
-	if (o->db || (env && *env)) {
-		snprintf(buf, len, "%s", o->db ? o->db : env);
+	if (pol->db || (env && *env)) {
+		snprintf(buf, len, "%s", pol->db ? pol->db : env);
 		return 0;
 	}
 	return data_file_path(DEFAULT_DB_NAME, buf, len);
 }
 
-int database_load(const struct juris_opts *o, struct loaded_db *db, char *err, size_t errlen)
+int database_load(const struct juris_policy *pol, struct loaded_db *db, char *err, size_t errlen)
 {
 	struct zone_table *zt = NULL;
 	char why[256] = "";
 	int ret;
 
 	memset(db, 0, sizeof(*db));
-	if (database_path(o, db->path, sizeof(db->path))) {
+	if (database_path(pol, db->path, sizeof(db->path))) {
 		snprintf(err, errlen, "no database: %s is missing (run scripts/install-db.sh, "
 			 "or give --db FILE)", db->path);
 		return -ENOENT;
 	}
-	ret = zone_table_new(&zt, o->us_adequate, why, sizeof(why));
+	ret = zone_table_new(&zt, pol->us_adequate, why, sizeof(why));
 	if (ret) {
 		snprintf(err, errlen, "zone tables: %s", why);
 		return ret;

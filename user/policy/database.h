@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Finds the geo database in force and compiles it for the kernel maps. */
 #ifndef JURIS_DATABASE_H
 #define JURIS_DATABASE_H
 
 #include <stdio.h>
 #include "policy/compile.h"
-#include "cli/options.h"
+#include "policy/policy.h"
 
 #define DEFAULT_DB_NAME "geo-whois-asn-country.mmdb"
 /* Older than this, juris warns that the database is stale. */
@@ -21,8 +22,8 @@ struct loaded_db {
  * JURIS_DATADIR; -ENOENT (buf holding the latter) when in neither. */
 int data_file_path(const char *name, char *buf, size_t len);
 /* --db, else $JURIS_DB, else data_file_path(DEFAULT_DB_NAME). */
-int database_path(const struct juris_opts *o, char *buf, size_t len);
-int database_load(const struct juris_opts *o, struct loaded_db *db, char *err, size_t errlen);
+int database_path(const struct juris_policy *pol, char *buf, size_t len);
+int database_load(const struct juris_policy *pol, struct loaded_db *db, char *err, size_t errlen);
 void database_free(struct loaded_db *db);
 /* Whole days since the build epoch (0 when the epoch is in the future). */
 long database_age_days(uint64_t build_epoch);

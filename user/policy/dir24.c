@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* DIR-24-8 builder for the IPv4 geo table (see dir24.h). Hand-rolled: the
  * table is the kernel's layout, which no library writes. */
 #include <errno.h>

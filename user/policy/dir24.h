@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The IPv4 geo table as DIR-24-8: one array read per /24, a second for
  * the /24s that hold longer prefixes, whatever the number of prefixes. */
 #ifndef JURIS_DIR24_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* A walk over every network of a MaxMind DB, shared by the country and ASN readers. */
 #ifndef JURIS_MMDB_WALK_H
 #define JURIS_MMDB_WALK_H
@@ -6,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <maxminddb.h>
-#include "policy/compile.h"
+#include "policy/db_info.h"
 
 /* decode turns a data record into a non-zero value (0: the record has
  * nothing for this reader); it runs once per distinct record. sink receives
@@ -25,5 +26,8 @@ struct mmdb_visitor {
  * database without networks is one) comes back with a reason in err. */
 int mmdb_walk_path(const char *path, uint64_t gz_max, const struct mmdb_visitor *vis,
 		   struct geodb_info *info, char *err, size_t errlen);
+
+/* libmaxminddb's status in words, for one-line errors. */
+const char *mmdb_reason(int status);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The operator table: parsing data/operators/ and the policy's entries, lookup, foreignness. */
 #include <ctype.h>
 #include <errno.h>

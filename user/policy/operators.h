@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* AS number → operator home jurisdiction: data/operators/ plus the policy's entries. */
 #ifndef JURIS_OPERATORS_H
 #define JURIS_OPERATORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The operator overlay of a policy: see overlay.h. */
 #include <errno.h>
 #include <stdio.h>
@@ -8,10 +9,10 @@
 #include "base/errmsg.h"
 #include "policy/overlay.h"
 
-int overlay_path(const struct juris_opts *o, char *buf, size_t len, bool *explicit)
+int overlay_path(const struct juris_policy *pol, char *buf, size_t len, bool *explicit)
 {
 	const char *env = getenv("JURIS_ASN_DB");
-	const char *given = o->asn_db ? o->asn_db : env && *env ? env : NULL;
+	const char *given = pol->asn_db ? pol->asn_db : env && *env ? env : NULL;
 
 	*explicit = given != NULL;
 	if (given) {
@@ -21,7 +22,7 @@ int overlay_path(const struct juris_opts *o, char *buf, size_t len, bool *explic
 	return data_file_path(DEFAULT_ASN_NAME, buf, len);
 }
 
-int overlay_operators(const struct juris_opts *o, struct operator_table *ops, char *err,
+int overlay_operators(const struct juris_policy *pol, struct operator_table *ops, char *err,
 		      size_t errlen)
 {
 	char why[512];
@@ -29,11 +30,11 @@ int overlay_operators(const struct juris_opts *o, struct operator_table *ops, ch
 
 	if (ret)
 		return errorf(err, errlen, ret, "operator table: %s", why);
-	for (int i = 0; i < o->n_operators; i++) {
-		ret = operator_table_set(ops, o->operators[i], why, sizeof(why));
+	for (int i = 0; i < pol->n_operators; i++) {
+		ret = operator_table_set(ops, pol->operators[i], why, sizeof(why));
 		if (ret)
 			return errorf(err, errlen, ret, "invalid --operator '%s': %s",
-				      o->operators[i], why);
+				      pol->operators[i], why);
 	}
 	return 0;
 }
@@ -62,7 +63,7 @@ static int add_family(struct oper_table *t, const struct asn_list *l, int family
 	return 0;
 }
 
-int overlay_load(const struct juris_opts *o, struct overlay *ov, char *err, size_t errlen)
+int overlay_load(const struct juris_policy *pol, struct overlay *ov, char *err, size_t errlen)
 {
 	struct asn_list v4 = { 0 }, v6 = { 0 };
 	struct zone_table *zt = NULL;
@@ -71,15 +72,15 @@ int overlay_load(const struct juris_opts *o, struct overlay *ov, char *err, size
 	int ret;
 
 	memset(ov, 0, sizeof(*ov));
-	ret = overlay_operators(o, &ov->ops, err, errlen);
+	ret = overlay_operators(pol, &ov->ops, err, errlen);
 	if (ret)
 		return ret;
-	if (overlay_path(o, ov->path, sizeof(ov->path), &explicit)) {
+	if (overlay_path(pol, ov->path, sizeof(ov->path), &explicit)) {
 		if (explicit && strcmp(ov->path, "none"))
 			return errorf(err, errlen, -ENOENT, "no ASN database: %s", ov->path);
 		return 0;	/* no overlay: "none", or none installed */
 	}
-	ret = zone_table_new(&zt, o->us_adequate, why, sizeof(why));
+	ret = zone_table_new(&zt, pol->us_adequate, why, sizeof(why));
 	if (ret)
 		return errorf(err, errlen, ret, "zone tables: %s", why);
 	ret = asndb_compile(ov->path, &ov->ops, &v4, &v6, &ov->info, why, sizeof(why));
@@ -87,9 +88,9 @@ int overlay_load(const struct juris_opts *o, struct overlay *ov, char *err, size
 		errorf(err, errlen, ret, "cannot read ASN database %s: %s", ov->path, why);
 		goto out;
 	}
-	ret = add_family(&ov->table, &v4, AF_INET, zt, o->allow_zone);
+	ret = add_family(&ov->table, &v4, AF_INET, zt, pol->allow_zone);
 	if (!ret)
-		ret = add_family(&ov->table, &v6, AF_INET6, zt, o->allow_zone);
+		ret = add_family(&ov->table, &v6, AF_INET6, zt, pol->allow_zone);
 	if (ret) {
 		errorf(err, errlen, ret, "ASN database %s: out of memory", ov->path);
 		goto out;

@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Prefix lists: growth, the local-range override and the merge of equal siblings. */
 #include <endian.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include "policy/compile.h"
+#include "policy/prefix.h"
 #include "base/grow.h"
 #include "juris.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Sorted-range builder for the IPv6 geo table (see range6.h). Hand-rolled:
  * the table is the kernel's layout, which no library writes. */
 #include <errno.h>

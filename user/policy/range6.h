@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The IPv6 geo table as sorted ranges: a binary search of a fixed number
  * of steps, whatever the number of prefixes (see GEO6_* in bpf/juris.h). */
 #ifndef JURIS_RANGE6_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Country → zone tables and local ranges, parsed from the embedded data/zones/ files. */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -6,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "policy/compile.h"
+#include "policy/zones.h"
 #include "juris.h"
 #include "policy/zones_data.h"
 

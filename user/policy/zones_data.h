@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* The zone tables of data/zones/, embedded at build time. */
 #ifndef JURIS_ZONES_DATA_H
 #define JURIS_ZONES_DATA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report: the pinned counters and flow table, aggregated into a table
  * of rows that one printer per output format writes out. */
 #ifndef JURIS_REPORT_H
@@ -9,13 +10,8 @@
 #include <stdio.h>
 #include "juris.h"
 #include "policy/operators.h"
-#include "cli/options.h"
-
-/* One entry of the flow table, as read from the kernel. */
-struct flow_entry {
-	struct flow_key k;
-	struct flow_val v;
-};
+#include "kernel/flow_read.h"
+#include "report/report_names.h"
 
 /* How a printer shows a column: text as is; a number exactly; a byte
  * count exactly in JSON and CSV, human-readable (KiB, MiB) in the table. */
@@ -85,16 +81,9 @@ int report_build(struct report *r, enum report_by by, const struct report_input 
 		 uint32_t top);
 void report_free(struct report *r);
 
-/* Reads every entry of the flow table (batch lookups, one key at a time
- * when the kernel has no batch operations). *out is malloc'd. */
-int report_read_flows(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n);
-
 /* One printer per format; width is the terminal's (the table alone uses it). */
 typedef int (*report_printer)(FILE *out, const struct report *r, int width);
 
-int report_print_table(FILE *out, const struct report *r, int width);
-int report_print_json(FILE *out, const struct report *r, int width);
-int report_print_csv(FILE *out, const struct report *r, int width);
 
 /* "1.5 KiB": 1024-based units, one decimal below 10, none above. */
 const char *report_human_bytes(uint64_t bytes, char *buf, size_t len);

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format csv: RFC 4180 (CRLF, quotes only where needed),
  * one header line of the column names, exact numbers. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include "report/report.h"
+#include "report/report_csv.h"
 
 static void put_field(FILE *out, const char *s)
 {

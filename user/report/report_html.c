@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format html: a page that opens anywhere, offline, years
  * later: inline CSS, the chart as inline SVG drawn here, no script. */
 #include <errno.h>
@@ -5,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "policy/names.h"
+#include "kernel/meta.h"
 #include "policy/database.h"
 #include "report/report_html.h"
 

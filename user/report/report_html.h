@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format html: one self-contained page of every view, for
  * auditors and managers. */
 #ifndef JURIS_REPORT_HTML_H

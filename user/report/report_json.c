@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format json: one object, exact numbers, rows in report order. */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <cjson/cJSON.h>
-#include "report/report.h"
+#include "report/report_json.h"
 
 static cJSON *row_json(const struct report *r, const struct report_row *row)
 {

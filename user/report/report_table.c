@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* juris report --format table: aligned columns that fit the terminal, sizes
  * in KiB/MiB for people; the exact numbers are in the JSON and CSV. */
 #include <ctype.h>
@@ -5,7 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/report.h"
+#include "report/report_table.h"
 
 #define GAP 2		/* spaces between columns */
 #define MIN_TEXT 4	/* a text column never shrinks below this */

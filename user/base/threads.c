@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* See beside.h. */
-#include "base/beside.h"
+#include "base/threads.h"
 
 void beside_start(struct beside *b, void *(*fn)(void *), void *arg)
 {

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Work beside the caller's own: a function on a second thread, for the
  * load's independent halves (the machine has at least two cores). */
-#ifndef JURIS_BESIDE_H
-#define JURIS_BESIDE_H
+#ifndef JURIS_THREADS_H
+#define JURIS_THREADS_H
 
 #include <pthread.h>
 #include <stdbool.h>
