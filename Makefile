@@ -6,6 +6,11 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= /var/lib/juris
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
+MANDIR     ?= $(PREFIX)/share/man
+SHAREDIR   ?= $(PREFIX)/share/juris
+# WITH_DB=0: neither fetch nor install data/default (the npm databases):
+# the Debian package builds offline and takes its data from libloc-database.
+WITH_DB    ?= 1
 BUILD      ?= build
 
 CC         ?= gcc
@@ -63,10 +68,11 @@ DEFAULT_ASN := data/default/asn.csv.gz
 BENCH_BPF  := $(BUILD)/bench/empty.bpf.o
 BENCH_SKEL := $(BUILD)/bench/empty.skel.h
 
-.PHONY: all test unit-tests bench install install-unit install-conf uninstall clean db deps fuzz fuzz-build
+.PHONY: all test unit-tests bench install install-unit install-conf install-man install-share uninstall clean db deps fuzz fuzz-build
 # Keep the BPF objects and skeletons: they are not throw-away intermediates.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF) $(BENCH_SKEL)
-all: $(BUILD)/juris $(DEFAULT_DB) $(DEFAULT_ASN)
+DEFAULT_DATA := $(if $(filter 1,$(WITH_DB)),$(DEFAULT_DB) $(DEFAULT_ASN))
+all: $(BUILD)/juris $(DEFAULT_DATA)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -84,12 +90,12 @@ $(BUILD)/user/operators_data.c: $(OPERATOR_DATA) scripts/embed-data.sh | $(BUILD
 	scripts/embed-data.sh operators_data $(OPERATOR_DATA) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/user/%_data.o: $(BUILD)/user/%_data.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Every user object depends on the skeletons; -MMD lists the headers it reads.
 $(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)/user
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/juris: $(USER_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -184,10 +190,18 @@ deps:
 test: all unit-tests $(KERNEL_BINS)
 	BUILD=$(BUILD) tests/run.sh
 
-install: all install-unit install-conf
+install: all install-unit install-conf install-man install-share
 	install -D -m 0755 $(BUILD)/juris $(DESTDIR)$(BINDIR)/juris
 	install -d -m 0755 $(DESTDIR)$(DATADIR)
-	install -m 0644 data/default/* $(DESTDIR)$(DATADIR)/
+	$(if $(DEFAULT_DATA),install -m 0644 data/default/* $(DESTDIR)$(DATADIR)/)
+
+install-man: man/juris.8
+	install -D -m 0644 man/juris.8 $(DESTDIR)$(MANDIR)/man8/juris.8
+
+# Monitoring: the Prometheus alerting rules and the Grafana dashboard.
+install-share: contrib/prometheus/juris-alerts.yml contrib/grafana/juris-dashboard.json
+	install -D -m 0644 contrib/prometheus/juris-alerts.yml $(DESTDIR)$(SHAREDIR)/prometheus/juris-alerts.yml
+	install -D -m 0644 contrib/grafana/juris-dashboard.json $(DESTDIR)$(SHAREDIR)/grafana/juris-dashboard.json
 
 # The commented example policy, never over a policy already there.
 install-conf: contrib/juris.conf
@@ -204,9 +218,11 @@ install-unit: contrib/juris.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/juris $(DESTDIR)$(UNITDIR)/juris.service
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man8/juris.8
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (build/nspawn holds a Debian tree, with its own *.d directories.)
+-include $(shell find $(BUILD) -path $(BUILD)/nspawn -prune -o -name '*.d' -type f -print 2>/dev/null)

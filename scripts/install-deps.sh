@@ -7,7 +7,8 @@ PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev ip
 libmaxminddb-dev libcjson-dev libcmocka-dev npm iproute2 procps kmod
 libmaxmind-db-writer-perl python3-maxminddb mmdb-bin tor-geoipdb nftables
 libmicrohttpd-dev libcurl4-openssl-dev prometheus iputils-ping chromium iperf3
-libloc-dev location libloc-database python3-location"
+libloc-dev location libloc-database python3-location
+dpkg-dev debhelper lintian git man-db groff-base mmdebstrap systemd-container"
 
 missing=""
 for p in $PKGS; do

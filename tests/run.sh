@@ -137,7 +137,7 @@ for sh in tests/static/*.sh; do
 	suite "$sh"
 done
 
-for sh in tests/kernel/*.sh tests/e2e/*.sh; do
+for sh in tests/kernel/*.sh tests/e2e/*.sh tests/package/test_*.sh; do
 	[ -n "$interrupted" ] && break
 	[ -f "$sh" ] || continue
 	selected "$sh" || continue

@@ -106,8 +106,10 @@ test_systemd_unit_verifies() {
 	require_cmd systemd-analyze
 	[ -f "$unit" ] || fail "missing $unit" || return 1
 	mkdir -p "$TEST_TMP/unit" &&
-	sed "s|^ExecStart=[^ ]*|ExecStart=$JURIS|" "$unit" > "$TEST_TMP/unit/juris.service" || return 1
-	out=$(systemd-analyze verify "$TEST_TMP/unit/juris.service" 2>&1)
+	sed "s|@BINDIR@/juris|$JURIS|g" "$unit" > "$TEST_TMP/unit/juris.service" || return 1
+	# Documentation=man:juris(8): verify runs man, which must find the page.
+	mkdir -p "$TEST_TMP/man/man8" && cp "$JT_TOP/man/juris.8" "$TEST_TMP/man/man8/" || return 1
+	out=$(MANPATH=$TEST_TMP/man systemd-analyze verify "$TEST_TMP/unit/juris.service" 2>&1)
 	# verify also reports on units it pulls in that this machine lacks.
 	out=$(printf '%s\n' "$out" | grep 'juris.service')
 	assert_eq "$out" "" "systemd-analyze verify"

@@ -101,6 +101,8 @@ const struct command_doc commands[] = {
 	  "counters (juris report first to keep them)" },
 	{ "check", CMD_CHECK, "validate the policy file and flags; print the effective policy" },
 	{ "reload", CMD_RELOAD, "make the running juris re-read its policy file and databases" },
+	{ "attach", CMD_ATTACH, "attach the pinned programs to this process's cgroup (a watched "
+	  "service's start step)" },
 };
 
 const size_t n_commands = sizeof(commands) / sizeof(commands[0]);

@@ -16,6 +16,7 @@ enum juris_command {
 	CMD_TOP,
 	CMD_CHECK,
 	CMD_RELOAD,
+	CMD_ATTACH,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -37,17 +38,9 @@ enum {
 #define FOR_REPORT (1u << CMD_REPORT)
 #define FOR_TOP (1u << CMD_TOP)
 #define FOR_RELOAD (1u << CMD_RELOAD)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD)
-
-/* Which subcommands take which option. */
-#define FOR_RUN (1u << CMD_RUN)
-#define FOR_LOOKUP (1u << CMD_LOOKUP)
-#define FOR_STATUS (1u << CMD_STATUS)
-#define FOR_STOP (1u << CMD_STOP)
-#define FOR_REPORT (1u << CMD_REPORT)
-#define FOR_TOP (1u << CMD_TOP)
-#define FOR_RELOAD (1u << CMD_RELOAD)
-#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD)
+#define FOR_ATTACH (1u << CMD_ATTACH)
+#define FOR_ALL (FOR_RUN | FOR_LOOKUP | FOR_STATUS | FOR_STOP | FOR_REPORT | FOR_TOP | FOR_RELOAD | \
+		 FOR_ATTACH)
 
 struct option_doc {
 	struct option opt;

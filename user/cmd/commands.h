@@ -21,5 +21,6 @@ int cmd_report_fleet(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 int cmd_reload(const struct juris_opts *o, volatile sig_atomic_t *exiting);
+int cmd_attach(const struct juris_opts *o, volatile sig_atomic_t *exiting);
 
 #endif

@@ -20,6 +20,7 @@ static const command_handler command_handlers[] = {
 	[CMD_STATUS] = cmd_status,	[CMD_STOP] = cmd_stop,
 	[CMD_REPORT] = cmd_report,	[CMD_TOP] = cmd_top,
 	[CMD_CHECK] = cmd_check,	[CMD_RELOAD] = cmd_reload,
+	[CMD_ATTACH] = cmd_attach,
 };
 static int verbose;
 

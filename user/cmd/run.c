@@ -26,6 +26,7 @@
 #include "kernel/config.h"
 #include "daemon/alerts.h"
 #include "kernel/cgroup.h"
+#include "kernel/cgroup_attach.h"
 #include "cmd/commands.h"
 #include "policy/database.h"
 #include "daemon/db_follow.h"
@@ -47,6 +48,7 @@
 #include "kernel/sock_closer.h"
 #include "cli/options_where.h"
 #include "kernel/attached.h"
+#include "daemon/systemd_dropin.h"
 
 #define POLL_MS 200
 #define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
@@ -373,6 +375,60 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->policy.pin_dir);
 	note_pinned_database(&c->maps);
 	return 0;
+}
+
+/* Adopted pins may predate the cgroups: a watched unit restarted while no
+ * daemon ran has a new cgroup, with juris's programs if systemd attached
+ * them (the drop-in), or none. Attach what is missing. */
+static int repair_cgroups(const struct juris_opts *o, struct run_ctx *c)
+{
+	char err[512];
+
+	for (int i = 0; i < c->n_cgroups; i++) {
+		int n, ret = cgroup_hooks_repair(o->policy.pin_dir, &c->cgroups[i], &n, err, sizeof(err));
+
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			return ret;
+		}
+		if (n)
+			fprintf(stderr, "juris: %s was not watched (a new cgroup since the pins "
+				"were made): %d hook%s attached\n", c->cgroups[i].path, n,
+				n > 1 ? "s" : "");
+	}
+	return 0;
+}
+
+/* For each --cgroup that names a service, a systemd drop-in: each start of
+ * the service attaches the pinned programs to its new cgroup (juris
+ * attach), so that a restart, daemon or not, stays watched. Not fatal: the
+ * links of this start hold until the service restarts, and it is said. */
+static void write_dropins(const struct juris_opts *o)
+{
+	char exe[4096], err[512];
+	bool changed, any = false;
+	ssize_t n;
+
+	if (!o->policy.n_cgroups || !systemd_booted())
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = 0;
+	for (int i = 0; i < o->policy.n_cgroups; i++) {
+		if (!dropin_is_service(o->policy.cgroups[i]))
+			continue;
+		if (dropin_write(SYSTEMD_RUN_DIR, o->policy.cgroups[i], o->policy.pin_dir, exe, &changed, err,
+				 sizeof(err)))
+			fprintf(stderr, "juris: warning: %s: a restart of %s will not be watched "
+				"until juris run attaches again\n", err, o->policy.cgroups[i]);
+		any |= changed;
+	}
+	/* Under the unit, systemd refuses the hardened daemon (no
+	 * CAP_SYS_ADMIN): the unit's ExecStartPost=+ reloads once it is ready. */
+	if (any && !systemd_notify_expected() && systemd_daemon_reload())
+		fprintf(stderr, "juris: warning: systemctl daemon-reload failed: the drop-ins in "
+			"%s apply from the next one\n", SYSTEMD_RUN_DIR);
 }
 
 static void answer_reload(struct run_ctx *c, int status, const char *msg)
@@ -831,6 +887,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	ret = juris_open_pinned(o->policy.pin_dir, &c.maps);
 	if (ret == 0) {
 		ret = adopt_state(o, &c, hash, layout);
+		if (!ret)
+			ret = repair_cgroups(o, &c);
 	} else if (ret == -ENOENT) {
 		ret = create_state(o, &c, hash, layout);
 		if (ret)
@@ -841,6 +899,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	}
 	if (ret)
 		goto out;
+	write_dropins(o);
 	if (o->syslog) {
 		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog, NULL);
 		if (ret) {
@@ -882,6 +941,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	open_closer(&c);
 	sigaction(SIGHUP, &hup, NULL);
+	/* Attached, pinned, drop-ins written: the unit may go on. */
+	systemd_notify_ready();
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
 	err[0] = 0;

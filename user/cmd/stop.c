@@ -12,6 +12,7 @@
 #include "cmd/commands.h"
 #include "kernel/loader.h"
 #include "kernel/stats.h"
+#include "daemon/systemd_dropin.h"
 
 #define STOP_WAIT_MS 3000
 
@@ -48,6 +49,15 @@ static void say_what_goes(const struct juris_maps *m, const char *dir)
 	free(st);
 }
 
+/* The drop-ins first, and systemd told: a watched service restarted
+ * after this must not fail for want of the pins about to go. */
+static void remove_dropins(const char *pin_dir)
+{
+	if (dropin_remove_all(SYSTEMD_RUN_DIR, pin_dir) > 0 && systemd_daemon_reload())
+		fprintf(stderr, "juris: warning: systemctl daemon-reload failed after removing "
+			"the drop-ins of %s\n", pin_dir);
+}
+
 int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
 	struct juris_config cfg;
@@ -73,6 +83,7 @@ int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 			say_what_goes(&m, o->policy.pin_dir);
 		juris_maps_close(&m);
 	}
+	remove_dropins(o->policy.pin_dir);
 	ret = juris_remove_pins(o->policy.pin_dir, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "juris: %s\n", err);
