@@ -802,7 +802,8 @@ int juris_egress(struct __sk_buff *skb)
 	int err;
 
 	k.cgroup_id = bpf_skb_cgroup_id(skb);
-	if (!cg_watched(k.cgroup_id))
+	/* juris lookup's dry run (below) comes from no watched cgroup. */
+	if (skb->cb[CB_DRY_RUN_WORD] != CB_DRY_RUN && !cg_watched(k.cgroup_id))
 		return 1;
 	if (skb->protocol == bpf_htons(ETH_P_IP))
 		err = parse_ipv4(skb, 0, &k, &sport);

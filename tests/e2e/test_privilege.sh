@@ -6,7 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/egress.bash"
 
-CAP_BPF_MASK=0000008000000000	# 1 << 39
 CAP_BPF_NET_ADMIN_MASK=0000008000001000	# 1 << 39 | 1 << 12
 
 # cap_field PID NAME: CapEff, CapPrm, CapInh, CapBnd or CapAmb of PID.
@@ -35,8 +34,9 @@ test_daemon_keeps_only_cap_bpf_and_net_admin_after_attaching_and_still_works() {
 }
 
 # The metrics server's thread parses network input: it must hold no more
-# than the main thread (capsets and no_new_privs are per thread).
-test_every_thread_keeps_only_cap_bpf_with_metrics_served() {
+# than the main thread (capsets and no_new_privs are per thread): CAP_BPF,
+# and CAP_NET_ADMIN in service mode (the tests' mode).
+test_every_thread_keeps_only_cap_bpf_and_net_admin_with_metrics_served() {
 	local port t n=0 bad=
 	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	topology && juris_start --mode audit --metrics "127.0.0.1:$port" || return 1
@@ -45,13 +45,13 @@ urllib.request.urlopen(sys.argv[1], timeout=2).read()' "http://127.0.0.1:$port/m
 		fail "metrics not served" || return 1
 	for t in /proc/"$JURIS_PID"/task/*; do
 		n=$((n + 1))
-		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_MASK" ] &&
-		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapPrm)" = "$CAP_BPF_MASK" ] &&
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_NET_ADMIN_MASK" ] &&
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapPrm)" = "$CAP_BPF_NET_ADMIN_MASK" ] &&
 		[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$t/status")" = 1 ] ||
 			bad="$bad ${t##*/}($(cap_field "$JURIS_PID/task/${t##*/}" CapEff))"
 	done
 	assert_num "$n" ">=" 2 "threads (the main one and the metrics server's)" &&
-	assert_eq "$bad" "" "threads with more than CAP_BPF or without no_new_privs"
+	assert_eq "$bad" "" "threads with more than CAP_BPF and CAP_NET_ADMIN or without no_new_privs"
 }
 
 # --user: once attached, no thread keeps uid 0 (with euid 0, /proc/sys is
@@ -67,10 +67,10 @@ test_daemon_runs_as_the_given_user_once_attached() {
 	for t in /proc/"$JURIS_PID"/task/*; do
 		[ "$(awk '$1 == "Uid:" { print $2 $3 $4 $5 }' "$t/status")" = 65534655346553465534 ] &&
 		[ "$(awk '$1 == "Gid:" { print $2 }' "$t/status")" != 0 ] &&
-		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_MASK" ] ||
+		[ "$(cap_field "$JURIS_PID/task/${t##*/}" CapEff)" = "$CAP_BPF_NET_ADMIN_MASK" ] ||
 			bad="$bad ${t##*/}"
 	done
-	assert_eq "$bad" "" "threads still root or with more than CAP_BPF" &&
+	assert_eq "$bad" "" "threads still root or with more than CAP_BPF and CAP_NET_ADMIN" &&
 	assert_eq "$(stat -c %U "$TEST_PIN")" nobody "owner of the pin directory" || return 1
 	connect_is "$THIRD4" EPERM || return 1
 	wait_until 5 grep -q '"cgroup/connect4"' "$TEST_TMP/log/events.ndjson" ||

@@ -192,8 +192,6 @@ static void add_packet_socket(cJSON *root, const struct juris_event *e)
 	cJSON *o = add_object(root, "network");
 
 	cJSON_AddStringToObject(o, "type", e->family == 44 ? "xdp" : "packet");
-	if (e->proto)
-		cJSON_AddNumberToObject(o, "socket_type", e->proto);
 	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(root, "event"), "reason",
 				e->hook == HOOK_LSM_SENDMSG
 				? "send through a packet socket by a watched process"
@@ -249,6 +247,9 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	}
 	add_text(add_object(root, "host"), "name", w->host);
 	o = add_object(root, "juris");
+	/* Not ECS: the packet socket's SOCK_* type (0 from a send). */
+	if (e->type == EVENT_PACKET_SOCKET && e->proto)
+		cJSON_AddNumberToObject(o, "socket_type", e->proto);
 	if (e->type != EVENT_PACKET_SOCKET) {
 		cJSON_AddStringToObject(o, "zone", zone_name(e->zone));
 		cJSON_AddStringToObject(o, "reason", reason_name(e->reason));
