@@ -129,7 +129,7 @@ test_errors_name_the_file_line_and_the_valid_values() {
 		"$JURIS" check -c none --db "$TEST_DB" --iface lo --source 2001:db8::1/32
 }
 
-# Exit status (README, "Exit status"): 0 valid, 1 an invalid policy, 2 a
+# Exit status (man juris, EXIT STATUS): 0 valid, 1 an invalid policy, 2 a
 # command line that cannot be read.
 test_check_exit_status_is_1_for_an_invalid_policy_and_2_for_bad_usage() {
 	local rc
