@@ -645,8 +645,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	c.events.domain = event_domain;
 	c.events.domain_ctx = &c.dns;
 	set_operator_names(&c, o);
-	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	/* Before the daemon counts as started: loading the iterators takes
+	 * a while (the kernel's BTF), and a stop must not wait for it. */
 	open_closer(&c);
+	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached and pinned: the rest only reads maps and the ring buffer.
 	 * A failure here is worth a warning, not an outage. */
