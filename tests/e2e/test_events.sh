@@ -58,7 +58,9 @@ test_run_on_a_terminal_prints_readable_event_lines() {
 	require_cmd script || return 1
 	topology || return 1
 	bg_run script -qfec "$JURIS run --pin-dir $TEST_PIN --cgroup $TEST_CG --db $TEST_DB --mode enforce" "$log"
-	wait_until 10 eval '"$JURIS" status --pin-dir "$TEST_PIN" > /dev/null 2>&1' ||
+	# Started once the daemon pid is written (the pins come a moment before).
+	wait_until 10 eval '[ "$(juris_status_json 2>/dev/null |
+		json_get "d.get(\"daemon_pid\") or 0" 2>/dev/null)" -gt 0 ]' ||
 		fail "juris run under script(1) did not start: $(cat "$log")" || return 1
 	pid=$(juris_status_json | json_get 'd["daemon_pid"]')
 	connect_is "$THIRD4" EPERM || return 1

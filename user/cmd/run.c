@@ -938,8 +938,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 				IFACE_CHECK_POLLS * POLL_MS / 1000);
 		follow_ifaces(&c);
 	}
-	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
+	/* Before the daemon counts as started: loading the iterators takes
+	 * a while (the kernel's BTF), and a stop must not wait for it. */
 	open_closer(&c);
+	juris_set_daemon_pid(&c.maps, (uint32_t)getpid());
 	sigaction(SIGHUP, &hup, NULL);
 	/* Attached, pinned, drop-ins written: the unit may go on. */
 	systemd_notify_ready();
