@@ -17,16 +17,16 @@
 
 #define DNS_PORT 53
 #define DNS_HDR_LEN 12
-#define DNS_MAX_LABELS 32	/* labels of a name walked here (DNS_NAME_MAX bytes hold fewer) */
-#define DNS_MAX_RRS 32		/* answer records walked here for --except-domain */
+#define DNS_MAX_LABELS 32 /* labels of a name walked here (DNS_NAME_MAX bytes hold fewer) */
+#define DNS_MAX_RRS 32	  /* answer records walked here for --except-domain */
 #define DNS_TYPE_A 1
 #define DNS_TYPE_AAAA 28
 #define DNS_TYPE_CNAME 5
 #define DNS_CLASS_IN 1
-#define DNS_QUERIES_MAX 4096	/* queries awaiting their answer */
-#define DNS_TCP_MAX 1024	/* TCP streams to port 53 followed */
-#define DNS_MAX_HOPS 8		/* compression pointers followed in one name */
-#define DNS_TCP_MSGS 4		/* messages of one TCP segment stepped over */
+#define DNS_QUERIES_MAX 4096 /* queries awaiting their answer */
+#define DNS_TCP_MAX 1024     /* TCP streams to port 53 followed */
+#define DNS_MAX_HOPS 8	     /* compression pointers followed in one name */
+#define DNS_TCP_MSGS 4	     /* messages of one TCP segment stepped over */
 /* Offsets are masked to 16 bits (an skb's linear span is smaller): the
  * verifier then sees the same bounds each time round a loop and stops
  * exploring, instead of one state per possible offset. */
@@ -85,27 +85,27 @@ struct {
 struct dns_pkt {
 	__u8 family;
 	__u8 proto;
-	__u8 tcp_flags;		/* byte 13 of the TCP header */
+	__u8 tcp_flags; /* byte 13 of the TCP header */
 	__u8 pad0;
-	__u16 sport;		/* network order */
+	__u16 sport; /* network order */
 	__u16 dport;
-	__u32 seq;		/* TCP, host order */
-	__u32 payload;		/* offset of the transport payload */
+	__u32 seq;     /* TCP, host order */
+	__u32 payload; /* offset of the transport payload */
 	__u32 payload_len;
 	__u8 saddr[16];
 	__u8 daddr[16];
 };
 
 struct dns_name_buf {
-	__u8 b[2 * DNS_NAME_MAX];	/* a name, then room for its last label */
+	__u8 b[2 * DNS_NAME_MAX]; /* a name, then room for its last label */
 };
 
 struct dns_scratch {
 	struct dns_query_val q;
 	struct dns_query_key k;
 	struct dns_pkt p;
-	struct dns_name_buf chain;	/* the name the chain has reached */
-	struct dns_name_buf owner;	/* a record's owner name */
+	struct dns_name_buf chain; /* the name the chain has reached */
+	struct dns_name_buf owner; /* a record's owner name */
 };
 
 struct {
@@ -157,8 +157,8 @@ static __always_inline void dns_lower(struct dns_pattern_key *key)
 #pragma unroll
 	for (int i = 0; i < DNS_NAME_MAX / 8; i++) {
 		__u64 x = w[i] & 0x7f7f7f7f7f7f7f7full;
-		__u64 ge_a = x + 0x3f3f3f3f3f3f3f3full;	/* high bit: x >= 'A' */
-		__u64 gt_z = x + 0x2525252525252525ull;	/* high bit: x > 'Z' */
+		__u64 ge_a = x + 0x3f3f3f3f3f3f3f3full; /* high bit: x >= 'A' */
+		__u64 gt_z = x + 0x2525252525252525ull; /* high bit: x > 'Z' */
 
 		w[i] |= (ge_a & ~gt_z & ~w[i] & 0x8080808080808080ull) >> 2;
 		/* One word at a time: interleaved, the words spill to the stack. */
@@ -184,7 +184,7 @@ __noinline int dns_name_matches(struct __sk_buff *skb, __u32 off, __u32 *end, __
 	for (int i = 0; i < DNS_MAX_LABELS; i++) {
 		pos &= DNS_OFF_MASK;
 		if (bpf_skb_load_bytes(skb, pos, &l, 1) || l > 63)
-			return 0;	/* a question name is never compressed */
+			return 0; /* a question name is never compressed */
 		if (!l)
 			break;
 		pos += l + 1;
@@ -227,12 +227,12 @@ __noinline int dns_name_matches(struct __sk_buff *skb, __u32 off, __u32 *end, __
 struct dns_name_walk {
 	struct __sk_buff *skb;
 	struct dns_name_buf *nb;
-	__u32 dns;		/* where the message starts */
-	__u32 off;		/* the next label */
-	__u32 pos;		/* bytes of nb written */
-	__u32 hops;		/* compression pointers followed */
-	__u32 next;		/* the offset after the name as written, once known */
-	int done;		/* 1: read whole; -1: malformed or too long */
+	__u32 dns;  /* where the message starts */
+	__u32 off;  /* the next label */
+	__u32 pos;  /* bytes of nb written */
+	__u32 hops; /* compression pointers followed */
+	__u32 next; /* the offset after the name as written, once known */
+	int done;   /* 1: read whole; -1: malformed or too long */
 };
 
 /* A bpf_loop() callback: the verifier checks it until its state repeats
@@ -322,10 +322,10 @@ struct dns_rr_fixed {
 struct dns_rr_walk {
 	struct __sk_buff *skb;
 	__u64 now;
-	__u32 dns;		/* where the message starts */
-	__u32 off;		/* the next record */
+	__u32 dns; /* where the message starts */
+	__u32 off; /* the next record */
 	__u32 ancount;
-	__u32 pattern_id;	/* the --except-domain pattern the question matched */
+	__u32 pattern_id; /* the --except-domain pattern the question matched */
 	__u8 kind;
 };
 
@@ -403,7 +403,7 @@ __noinline int dns_learn_exceptions(struct __sk_buff *skb, __u32 dns, __u32 anco
 	s = bpf_map_lookup_elem(&dns_scratch, &one);
 	if (!s || dns_read_name(skb, dns, dns + DNS_HDR_LEN, &s->chain, &end))
 		return 0;
-	w.off += 4;	/* QTYPE, QCLASS */
+	w.off += 4; /* QTYPE, QCLASS */
 	w.now = bpf_ktime_get_boot_ns();
 	bpf_loop(DNS_MAX_RRS, dns_rr_step, &w, 0);
 	return 0;
@@ -443,7 +443,7 @@ static __always_inline int dns_parse_pkt(struct __sk_buff *skb, struct dns_pkt *
 		return -1;
 	}
 	if ((p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP) ||
-	    bpf_skb_load_bytes(skb, l4, &p->sport, 4))	/* sport, dport */
+	    bpf_skb_load_bytes(skb, l4, &p->sport, 4)) /* sport, dport */
 		return -1;
 	if (p->proto == IPPROTO_UDP) {
 		p->payload = l4 + sizeof(struct udphdr);
@@ -593,7 +593,8 @@ __noinline int dns_tcp_message(struct __sk_buff *skb, const struct dns_pkt *p, _
 	for (int i = 0; i < DNS_TCP_MSGS; i++) {
 		rel = next - p->seq;
 		if (rel + sizeof(prefix) > p->payload_len ||
-		    bpf_skb_load_bytes(skb, (p->payload + rel) & DNS_OFF_MASK, &prefix, sizeof(prefix)))
+		    bpf_skb_load_bytes(skb, (p->payload + rel) & DNS_OFF_MASK, &prefix,
+				       sizeof(prefix)))
 			break;
 		next += sizeof(prefix) + bpf_ntohs(prefix);
 		count(CNT_DNS_MIDSTREAM);

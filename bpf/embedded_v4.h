@@ -9,11 +9,11 @@
 
 enum embed4_kind {
 	EMBED4_NONE = 0,
-	EMBED4_MAPPED,		/* ::ffff:0:0/96 (RFC 4291 2.5.5.2) */
-	EMBED4_NAT64_WKP,	/* 64:ff9b::/96, the well-known prefix (RFC 6052 2.1) */
-	EMBED4_NAT64,		/* a network-specific prefix, --nat64-prefix (RFC 6052 2.2) */
-	EMBED4_6TO4,		/* 2002::/16, bits 16..47 (RFC 3056) */
-	EMBED4_TEREDO,		/* 2001::/32, the client: last 32 bits inverted (RFC 4380 4) */
+	EMBED4_MAPPED,	  /* ::ffff:0:0/96 (RFC 4291 2.5.5.2) */
+	EMBED4_NAT64_WKP, /* 64:ff9b::/96, the well-known prefix (RFC 6052 2.1) */
+	EMBED4_NAT64,	  /* a network-specific prefix, --nat64-prefix (RFC 6052 2.2) */
+	EMBED4_6TO4,	  /* 2002::/16, bits 16..47 (RFC 3056) */
+	EMBED4_TEREDO,	  /* 2001::/32, the client: last 32 bits inverted (RFC 4380 4) */
 	EMBED4_KIND_MAX,
 };
 
@@ -27,8 +27,7 @@ enum embed4_kind {
 /* RFC 6052 2.2: the IPv4 address follows a prefix of len bits, bits 64..71
  * (the u-octet) skipped. Its value is not checked: a translator that
  * ignores it still reaches the same IPv4 address. */
-static inline __attribute__((always_inline)) void embed4_rfc6052(const __u8 *a, __u32 len,
-								 __u8 *v4)
+static inline __attribute__((always_inline)) void embed4_rfc6052(const __u8 *a, __u32 len, __u8 *v4)
 {
 	switch (len) {
 	case 32:
@@ -46,7 +45,7 @@ static inline __attribute__((always_inline)) void embed4_rfc6052(const __u8 *a, 
 	case 64:
 		v4[0] = a[9], v4[1] = a[10], v4[2] = a[11], v4[3] = a[12];
 		break;
-	default:	/* 96 */
+	default: /* 96 */
 		v4[0] = a[12], v4[1] = a[13], v4[2] = a[14], v4[3] = a[15];
 		break;
 	}

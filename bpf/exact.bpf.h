@@ -51,8 +51,8 @@ static __always_inline __u32 country_id(const char *cc, __u8 zone)
 /* Adds to the country's and the operator's counters of c's verdict.
  * nested: this program interrupted another that is adding on this CPU
  * (add_counts()'s cpu_busy), so it must not touch the per-CPU words. */
-static __always_inline void count_exact(const struct classification *c, __u64 packets,
-					__u64 bytes, __u64 flows, int nested)
+static __always_inline void count_exact(const struct classification *c, __u64 packets, __u64 bytes,
+					__u64 flows, int nested)
 {
 	__u32 ci = EXACT_COUNTRY(country_id(c->cc, c->zone), c->verdict);
 	__u32 oi = EXACT_OPER((__u32)c->op_id, c->verdict);

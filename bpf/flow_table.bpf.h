@@ -29,16 +29,16 @@ const volatile __u64 flow_id_key[FLOW_ID_KEY_WORDS] = {};
 static __always_inline __u64 flow_id(const struct flow_key *k)
 {
 	const __u32 *w = (const __u32 *)k;
-	__u64 h = w[0] * (0xeb0eef12735d7f07ull ^ flow_id_key[0]) +	/* family, proto, dport */
-		  w[1] * (0xc6a4a7935bd1e995ull ^ flow_id_key[1]) +	/* sport, epoch */
-		  w[2] * (0xf9cd0d7cbbdbfdddull ^ flow_id_key[2]) +	/* saddr */
-		  w[6] * (0xebc33b92ed97e61dull ^ flow_id_key[6]) +	/* daddr */
-		  w[10] * (0x97c278b4dd55e6b3ull ^ flow_id_key[10]) +	/* cgroup_id */
+	__u64 h = w[0] * (0xeb0eef12735d7f07ull ^ flow_id_key[0]) +   /* family, proto, dport */
+		  w[1] * (0xc6a4a7935bd1e995ull ^ flow_id_key[1]) +   /* sport, epoch */
+		  w[2] * (0xf9cd0d7cbbdbfdddull ^ flow_id_key[2]) +   /* saddr */
+		  w[6] * (0xebc33b92ed97e61dull ^ flow_id_key[6]) +   /* daddr */
+		  w[10] * (0x97c278b4dd55e6b3ull ^ flow_id_key[10]) + /* cgroup_id */
 		  w[11] * (0xed358e54b21d531bull ^ flow_id_key[11]) +
-		  w[12] * (0xb492b66fbe98f273ull ^ flow_id_key[12]) +	/* sock */
+		  w[12] * (0xb492b66fbe98f273ull ^ flow_id_key[12]) + /* sock */
 		  w[13] * (0x9ae16a3b2f90404full ^ flow_id_key[13]);
 
-	if (k->family == AF_INET)	/* the rest of the addresses is zero */
+	if (k->family == AF_INET) /* the rest of the addresses is zero */
 		return h;
 	return h + w[3] * (0x921c0a2d8e785819ull ^ flow_id_key[3]) +
 	       w[4] * (0xd6be59946b1976dbull ^ flow_id_key[4]) +
@@ -52,8 +52,8 @@ static __always_inline int same_flow(const struct flow_key *a, const struct flow
 {
 	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
 
-	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-		 (x[4] ^ y[4]) | (x[5] ^ y[5]) | (x[6] ^ y[6]));
+	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) |
+		 (x[5] ^ y[5]) | (x[6] ^ y[6]));
 }
 
 /* The entry of flow k, whose flow_id() is id; NULL when there is none, or

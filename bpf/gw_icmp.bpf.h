@@ -67,7 +67,7 @@ struct icmp_err {
 struct icmp4_reply {
 	struct iphdr ip;
 	struct icmp_err icmp;
-	__u8 orig[28];		/* the denied packet's header and 8 bytes */
+	__u8 orig[28]; /* the denied packet's header and 8 bytes */
 };
 
 struct icmp6_reply {
@@ -100,8 +100,8 @@ static __always_inline int icmp4_build(struct __sk_buff *skb, __u32 nh, const st
 	r->icmp.code = ICMP_PKT_FILTERED;
 	r->icmp.check = 0;
 	r->icmp.unused = 0;
-	r->icmp.check = csum_fold(bpf_csum_diff(NULL, 0, (__u32 *)&r->icmp,
-						 sizeof(r->icmp) + sizeof(r->orig), 0));
+	r->icmp.check = csum_fold(
+		bpf_csum_diff(NULL, 0, (__u32 *)&r->icmp, sizeof(r->icmp) + sizeof(r->orig), 0));
 	return 0;
 }
 

@@ -237,10 +237,10 @@ struct classification {
 	__u8 verdict;
 	__u8 flags;
 	char op_cc[2];
-	__u8 reason;		/* enum juris_reason */
-	__u16 op_id;		/* oper_val.id: the operator's exact counters */
+	__u8 reason; /* enum juris_reason */
+	__u16 op_id; /* oper_val.id: the operator's exact counters */
 	__u32 asn;
-	__u32 generation;	/* of the policy that decided */
+	__u32 generation; /* of the policy that decided */
 };
 
 static __always_inline void count(__u32 idx)
@@ -394,9 +394,9 @@ static __always_inline int zone_allowed(const struct juris_config *cfg, __u8 zon
 }
 
 /* The operator overlay: sets c's operator and GEO_F_FOREIGN_OP. */
-static __always_inline void lookup_operator(const struct juris_config *cfg, __u32 slot,
-					    int family, const __u8 *daddr,
-					    struct classification *c, int *missing)
+static __always_inline void lookup_operator(const struct juris_config *cfg, __u32 slot, int family,
+					    const __u8 *daddr, struct classification *c,
+					    int *missing)
 {
 	const struct oper_val *op;
 
@@ -427,7 +427,7 @@ static __always_inline int embedded_v4(const struct juris_config *cfg, const __u
  * the first four are read. An IPv6 destination that carries an IPv4 one
  * is judged as that IPv4 address; an exception of either allows it. */
 static __always_inline void classify_as(int family, const __u8 *daddr, struct classification *c,
-				       int enforce)
+					int enforce)
 {
 	__u32 slot;
 	const struct juris_config *cfg = live_policy(&slot);
@@ -454,8 +454,9 @@ static __always_inline void classify_as(int family, const __u8 *daddr, struct cl
 	c->asn = 0;
 	c->op_cc[0] = 0;
 	c->op_cc[1] = 0;
-	c->reason = c->zone == ZONE_LOCAL ? REASON_LOCAL :
-		    c->zone == ZONE_UNKNOWN ? REASON_UNKNOWN : REASON_ZONE;
+	c->reason = c->zone == ZONE_LOCAL     ? REASON_LOCAL
+		    : c->zone == ZONE_UNKNOWN ? REASON_UNKNOWN
+					      : REASON_ZONE;
 	c->op_id = 0;
 	c->generation = cfg ? cfg->generation : 0;
 	if (!cfg)
@@ -463,9 +464,11 @@ static __always_inline void classify_as(int family, const __u8 *daddr, struct cl
 	lookup_operator(cfg, slot, family, daddr, c, &missing);
 	foreign = c->flags & GEO_F_FOREIGN_OP;
 	if (!missing) {
-		if (zone_allowed(cfg, c->zone) && !(foreign && cfg->foreign_op == FOREIGN_OP_DENY)) {
+		if (zone_allowed(cfg, c->zone) &&
+		    !(foreign && cfg->foreign_op == FOREIGN_OP_DENY)) {
 			/* Audit of foreign operators: reported, never blocked. */
-			if (foreign && cfg->foreign_op == FOREIGN_OP_AUDIT && c->zone != ZONE_LOCAL) {
+			if (foreign && cfg->foreign_op == FOREIGN_OP_AUDIT &&
+			    c->zone != ZONE_LOCAL) {
 				c->verdict = VERDICT_WOULD_BLOCK;
 				c->reason = REASON_FOREIGN_OP;
 			}
@@ -475,8 +478,8 @@ static __always_inline void classify_as(int family, const __u8 *daddr, struct cl
 		if (zone_allowed(cfg, c->zone))
 			c->reason = REASON_FOREIGN_OP;
 		if (lookup_slot(&except_v4, &except_v6, slot, family, daddr, &missing) ||
-		    (daddr6 && lookup_slot(&except_v4, &except_v6, slot, AF_INET6, daddr6,
-					   &missing))) {
+		    (daddr6 &&
+		     lookup_slot(&except_v4, &except_v6, slot, AF_INET6, daddr6, &missing))) {
 			c->flags |= GEO_F_EXCEPTION;
 			c->reason = REASON_EXCEPTION;
 			return;
@@ -600,8 +603,8 @@ static __always_inline void emit_event(const struct flow_key *k, const struct cl
  * flow. Returns 1 when this call created the flow-table entry, or when the
  * table could not take the flow (new again at each of its packets). */
 static __always_inline int account_flow(const struct flow_key *k, __u64 id, struct flow_val *v,
-					const struct classification *c, __u64 packets,
-					__u64 bytes, const struct sock_owner *owner, __u32 uid)
+					const struct classification *c, __u64 packets, __u64 bytes,
+					const struct sock_owner *owner, __u32 uid)
 {
 	struct flow_scratch_slot *slot;
 	struct flow_val *nv;
@@ -690,8 +693,7 @@ static __always_inline int account_flow(const struct flow_key *k, __u64 id, stru
 /* len bytes at off of the packet: read in place when the linear area
  * holds them (no helper call: the headers of almost every packet), else
  * copied to buf. NULL when the packet is shorter. */
-static __always_inline const void *pkt_bytes(struct __sk_buff *skb, __u32 off, __u32 len,
-					     void *buf)
+static __always_inline const void *pkt_bytes(struct __sk_buff *skb, __u32 off, __u32 len, void *buf)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
@@ -702,8 +704,8 @@ static __always_inline const void *pkt_bytes(struct __sk_buff *skb, __u32 off, _
 }
 
 /* Reads the transport ports at off; zero for protocols without ports. */
-static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 proto,
-				       __u16 *sport, __u16 *dport)
+static __always_inline void read_ports(struct __sk_buff *skb, __u32 off, __u8 proto, __u16 *sport,
+				       __u16 *dport)
 {
 	__u16 buf[2];
 	const __u16 *p;
@@ -894,8 +896,8 @@ static __always_inline struct sock_owner *remember_owner(struct bpf_sock_addr *c
 }
 
 /* Common body of the four socket hooks. Returns 0 to refuse (EPERM). */
-static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8 hook,
-				     __u8 type, __u32 counter)
+static __always_inline int sock_hook(struct bpf_sock_addr *ctx, int family, __u8 hook, __u8 type,
+				     __u32 counter)
 {
 	struct flow_key k = {};
 	struct classification c;
@@ -1040,7 +1042,7 @@ static __always_inline int leaves_by_uplink(struct __sk_buff *skb, const struct 
 	rc = bpf_fib_lookup(skb, &p, sizeof(p), BPF_FIB_LOOKUP_SKIP_NEIGH);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
 	    rc != BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		return 0;	/* local delivery, unreachable, forwarding off */
+		return 0; /* local delivery, unreachable, forwarding off */
 	return bpf_map_lookup_elem(&uplinks, &p.ifindex) != NULL;
 }
 
@@ -1132,7 +1134,7 @@ static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const stru
 		ip.version = 4;
 		ip.ihl = 5;
 		ip.tot_len = bpf_htons(sizeof(ip) + sizeof(th));
-		ip.frag_off = bpf_htons(0x4000);	/* DF */
+		ip.frag_off = bpf_htons(0x4000); /* DF */
 		ip.ttl = 64;
 		ip.protocol = IPPROTO_TCP;
 		__builtin_memcpy(&ip.saddr, k->daddr, 4);
@@ -1211,7 +1213,7 @@ int juris_tc_ingress(struct __sk_buff *skb)
 	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
 		err = parse_ipv6(skb, nh, &k, &sport);
 	} else {
-		return TC_ACT_UNSPEC;	/* ARP and friends: not ours to count */
+		return TC_ACT_UNSPEC; /* ARP and friends: not ours to count */
 	}
 	if (err || !is_sensitive_source(&k) || !leaves_by_uplink(skb, &k, sport, tos))
 		return TC_ACT_UNSPEC;

@@ -8,8 +8,8 @@
 /* Most specific first; the order is also the policy order: a policy that
  * allows zone Z allows every zone from ZONE_FR up to Z. */
 enum juris_zone {
-	ZONE_UNKNOWN = 0,	/* not in the database */
-	ZONE_LOCAL,		/* special-purpose ranges, never blocked */
+	ZONE_UNKNOWN = 0, /* not in the database */
+	ZONE_LOCAL,	  /* special-purpose ranges, never blocked */
 	ZONE_FR,
 	ZONE_EU,
 	ZONE_EEA,
@@ -20,19 +20,19 @@ enum juris_zone {
 
 enum juris_verdict {
 	VERDICT_ALLOW = 0,
-	VERDICT_WOULD_BLOCK,	/* audit mode: enforce would have blocked */
+	VERDICT_WOULD_BLOCK, /* audit mode: enforce would have blocked */
 	VERDICT_BLOCK,
 	VERDICT_MAX,
 };
 
 /* Why a flow has its verdict: reports, events and juris lookup say it. */
 enum juris_reason {
-	REASON_ZONE = 0,	/* the destination's zone, inside or outside the allowed one */
-	REASON_UNKNOWN,		/* not in the database */
-	REASON_FOREIGN_OP,	/* run by an operator controlled from outside the allowed zone */
-	REASON_EXCEPTION,	/* allowed by an --except prefix */
-	REASON_DOMAIN_EXCEPTION,	/* allowed by an --except-domain name's answer */
-	REASON_LOCAL,		/* special-purpose range: never leaves the organisation */
+	REASON_ZONE = 0,	 /* the destination's zone, inside or outside the allowed one */
+	REASON_UNKNOWN,		 /* not in the database */
+	REASON_FOREIGN_OP,	 /* run by an operator controlled from outside the allowed zone */
+	REASON_EXCEPTION,	 /* allowed by an --except prefix */
+	REASON_DOMAIN_EXCEPTION, /* allowed by an --except-domain name's answer */
+	REASON_LOCAL,		 /* special-purpose range: never leaves the organisation */
 	REASON_MAX,
 };
 
@@ -48,7 +48,7 @@ enum juris_hook {
 	HOOK_SENDMSG4,
 	HOOK_SENDMSG6,
 	HOOK_TC_INGRESS,	/* gateway mode: ingress of an inside interface */
-	HOOK_LSM_SOCKET_CREATE,	/* BPF LSM: a packet socket opened */
+	HOOK_LSM_SOCKET_CREATE, /* BPF LSM: a packet socket opened */
 	HOOK_LSM_SENDMSG,	/* BPF LSM: a send through a packet socket */
 	HOOK_SYS_SOCKET,	/* sys_enter of socket(): a packet socket (no usable LSM) */
 	HOOK_SOCK_RELEASE,	/* a socket's last counts, when it is closed */
@@ -68,13 +68,13 @@ struct geo_key6 {
 	__u8 addr[16];
 };
 
-#define GEO_F_EXCEPTION 0x01	/* allowed by an --except prefix */
-#define GEO_F_FOREIGN_OP 0x02	/* operated from outside the allowed zone */
+#define GEO_F_EXCEPTION 0x01  /* allowed by an --except prefix */
+#define GEO_F_FOREIGN_OP 0x02 /* operated from outside the allowed zone */
 
 struct geo_val {
-	char cc[2];		/* ISO 3166 alpha-2, "\0\0" when unknown */
-	__u8 zone;		/* enum juris_zone */
-	__u8 flags;		/* GEO_F_* */
+	char cc[2]; /* ISO 3166 alpha-2, "\0\0" when unknown */
+	__u8 zone;  /* enum juris_zone */
+	__u8 flags; /* GEO_F_* */
 };
 
 /* The IPv4 geo table is DIR-24-8 (user/policy/dir24.h): tbl24 has a __u16 per
@@ -88,7 +88,7 @@ struct geo_val {
 #define DIR24_MAX_GROUPS 0x8000
 #define DIR24_MAX_CLASS 0x7fff
 #define DIR24_CLASSES (DIR24_MAX_CLASS + 1)
-#define DIR24_PER_ELEM 4	/* __u16 entries per __u64 array element */
+#define DIR24_PER_ELEM 4 /* __u16 entries per __u64 array element */
 
 /* The IPv6 geo table is an array of ranges sorted by start address
  * (user/policy/range6.h): element 0 starts at ::, each runs up to the next one's
@@ -97,8 +97,8 @@ struct geo_val {
  * GEO6_STEPS array reads, flat in the number of prefixes, where the LPM
  * trie it replaces walked up to 128 nodes. */
 struct geo6_range {
-	__u64 hi;		/* start address, bits 127..64, host order */
-	__u64 lo;		/* bits 63..0 */
+	__u64 hi; /* start address, bits 127..64, host order */
+	__u64 lo; /* bits 63..0 */
 	struct geo_val val;
 	__u32 pad0;
 };
@@ -110,17 +110,17 @@ struct geo6_range {
  * destination and the home jurisdiction of the company behind it. */
 struct oper_val {
 	__u32 asn;
-	char home_cc[2];	/* ISO 3166 alpha-2 of the operator's control */
-	__u8 foreign;		/* 1: home outside the policy's allowed zone */
+	char home_cc[2]; /* ISO 3166 alpha-2 of the operator's control */
+	__u8 foreign;	 /* 1: home outside the policy's allowed zone */
 	__u8 pad0;
-	__u16 id;		/* the operator's index in the exact counters (OPER_IDS) */
+	__u16 id; /* the operator's index in the exact counters (OPER_IDS) */
 	__u16 pad1;
 };
 
 enum foreign_op_policy {
-	FOREIGN_OP_ALLOW = 0,	/* flag it, judge by location only */
-	FOREIGN_OP_AUDIT,	/* would_block, never blocked */
-	FOREIGN_OP_DENY,	/* outside the policy, like a third country */
+	FOREIGN_OP_ALLOW = 0, /* flag it, judge by location only */
+	FOREIGN_OP_AUDIT,     /* would_block, never blocked */
+	FOREIGN_OP_DENY,      /* outside the policy, like a third country */
 };
 
 /* The policy lives in two slots: the programs read the active slot's index
@@ -146,28 +146,28 @@ enum foreign_op_policy {
 struct nat64_prefix {
 	__u8 addr[16];
 	__u8 mask[16];
-	__u8 len;		/* 32, 40, 48, 56, 64 or 96 */
+	__u8 len; /* 32, 40, 48, 56, 64 or 96 */
 	__u8 pad0[7];
 };
 
 #define NAT64_PREFIXES_MAX 8
-#define DNS_RESOLVERS_MAX 8	/* --dns-resolver addresses */
+#define DNS_RESOLVERS_MAX 8 /* --dns-resolver addresses */
 
 /* Policy of one slot, one element of the config array. */
 struct juris_config {
-	__u8 mode;		/* enum juris_mode */
-	__u8 allow_zone;	/* widest allowed zone, ZONE_FR..ZONE_ADEQUATE */
-	__u8 unknown_deny;	/* 1: ZONE_UNKNOWN is outside the policy */
-	__u8 foreign_op;	/* enum foreign_op_policy */
-	__u32 daemon_pid;	/* pid of the juris run that owns the pins, 0 if none */
-	__u64 policy_hash;	/* fingerprint of database + policy, host order */
-	__u64 db_build_epoch;	/* database build time, seconds since epoch */
-	__u64 started_ns;	/* CLOCK_BOOTTIME when the pins were created */
+	__u8 mode;	      /* enum juris_mode */
+	__u8 allow_zone;      /* widest allowed zone, ZONE_FR..ZONE_ADEQUATE */
+	__u8 unknown_deny;    /* 1: ZONE_UNKNOWN is outside the policy */
+	__u8 foreign_op;      /* enum foreign_op_policy */
+	__u32 daemon_pid;     /* pid of the juris run that owns the pins, 0 if none */
+	__u64 policy_hash;    /* fingerprint of database + policy, host order */
+	__u64 db_build_epoch; /* database build time, seconds since epoch */
+	__u64 started_ns;     /* CLOCK_BOOTTIME when the pins were created */
 	/* Bumped by every change of policy or tables: a flow-table entry
 	 * stamped with the current generation keeps its verdict, so that
 	 * established flows skip the prefix lookup. */
 	__u32 generation;
-	__u32 overlay;		/* 1: the slot has operator tables */
+	__u32 overlay; /* 1: the slot has operator tables */
 	/* Fingerprint of what a reload cannot change (cgroups, gateway,
 	 * flow table): a restart with the same layout adopts the pins. */
 	__u64 layout_hash;
@@ -188,20 +188,20 @@ struct juris_config {
  * targets' paths relative to the cgroup2 mount, which the kernel matches
  * when a cgroup is created. */
 #define WATCHED_CG_MAX 65536
-#define MAX_WATCH_TARGETS 64	/* = MAX_CGROUPS of the options */
+#define MAX_WATCH_TARGETS 64 /* = MAX_CGROUPS of the options */
 #define CG_PATH_MAX 256
 
 struct cg_path_key {
-	char path[CG_PATH_MAX];	/* "/system.slice/x.service", NUL-padded */
+	char path[CG_PATH_MAX]; /* "/system.slice/x.service", NUL-padded */
 };
 
-#define MAX_GW_SOURCES 1024	/* --source prefixes per family */
-#define MAX_GW_IFACES 256	/* uplinks, and inside interfaces */
+#define MAX_GW_SOURCES 1024 /* --source prefixes per family */
+#define MAX_GW_IFACES 256   /* uplinks, and inside interfaces */
 
 /* Value of the gateway map "inside": an interface whose ingress juris
  * watches, and where its packets' network header starts. */
 struct inside_iface {
-	__u32 l3_off;		/* 14 on Ethernet, 0 on devices without L2 header */
+	__u32 l3_off; /* 14 on Ethernet, 0 on devices without L2 header */
 };
 
 /* Words of the flow_id() key in the programs' read-only data: one per
@@ -220,20 +220,20 @@ struct inside_iface {
  * bytes instead of 56 on every packet; the value holds the whole key,
  * checked on every lookup. */
 struct flow_key {
-	__u8 family;		/* AF_INET or AF_INET6 */
-	__u8 proto;		/* IPPROTO_* */
+	__u8 family; /* AF_INET or AF_INET6 */
+	__u8 proto;  /* IPPROTO_* */
 	__u16 dport;
-	__u16 sport;		/* 0 for a connect refused before it had a port */
+	__u16 sport; /* 0 for a connect refused before it had a port */
 	__u16 epoch;
 	__u8 saddr[16];
 	__u8 daddr[16];
-	__u64 cgroup_id;	/* 0 for flows forwarded in gateway mode */
-	__u64 sock;		/* socket cookie, 0 without a socket */
+	__u64 cgroup_id; /* 0 for flows forwarded in gateway mode */
+	__u64 sock;	 /* socket cookie, 0 without a socket */
 };
 
 /* Counters of a flow that one CPU alone adds to, without atomics. */
 struct flow_lane {
-	__u64 cpu;		/* 1 + the CPU's id; 0: lane free */
+	__u64 cpu; /* 1 + the CPU's id; 0: lane free */
 	__u64 packets;
 	__u64 bytes;
 };
@@ -258,12 +258,12 @@ struct flow_lane {
 struct flow_val {
 	/* What an established packet reads: the key it checks and the cached
 	 * verdict (64 bytes), then its lane and the clock tick (64 more). */
-	struct flow_key key;	/* the flow, whose flow_id() is the map key */
-	__u32 generation;	/* juris_config.generation of zone/verdict */
+	struct flow_key key; /* the flow, whose flow_id() is the map key */
+	__u32 generation;    /* juris_config.generation of zone/verdict */
 	__u8 zone;
-	__u8 verdict;		/* enum juris_verdict */
-	__u8 reason;		/* enum juris_reason */
-	__u8 flags;		/* GEO_F_* */
+	__u8 verdict; /* enum juris_verdict */
+	__u8 reason;  /* enum juris_reason */
+	__u8 flags;   /* GEO_F_* */
 	struct flow_lane lane[FLOW_LANES];
 	__u64 last_jiffies;
 	/* dns_except_seq when a verdict other than allow was last checked
@@ -274,18 +274,18 @@ struct flow_val {
 	 * its bytes: CPUs without a lane add here, with atomics. */
 	__u64 packets;
 	__u64 bytes;
-	__u64 base_packets;	/* counted under an earlier verdict (epochs) */
+	__u64 base_packets; /* counted under an earlier verdict (epochs) */
 	__u64 base_bytes;
-	__u64 first_ns;		/* of the flow, or of its verdict epoch */
+	__u64 first_ns; /* of the flow, or of its verdict epoch */
 	__u64 last_ns;
-	__u32 pid;		/* task that opened the socket or sent the first packet, 0 if unknown */
+	__u32 pid; /* task that opened the socket or sent the first packet, 0 if unknown */
 	__u32 uid;
 	char comm[16];
 	char cc[2];
-	char op_cc[2];		/* operator's home country, "\0\0" when unknown */
-	__u32 asn;		/* operator overlay, 0 when unknown */
-	__u16 epochs;		/* verdict changes so far: entries of earlier epochs */
-	__u16 op_id;		/* oper_val.id: the operator's exact counters, 0: none */
+	char op_cc[2]; /* operator's home country, "\0\0" when unknown */
+	__u32 asn;     /* operator overlay, 0 when unknown */
+	__u16 epochs;  /* verdict changes so far: entries of earlier epochs */
+	__u16 op_id;   /* oper_val.id: the operator's exact counters, 0: none */
 	__u8 pad1[4];
 };
 
@@ -298,10 +298,10 @@ struct flow_val {
 struct juris_totals {
 	__u64 packets;
 	__u64 bytes;
-	__u64 flows;		/* new flow-table entries */
+	__u64 flows; /* new flow-table entries */
 };
 
-#define TOTALS_INDEX(zone, verdict) ((zone) * VERDICT_MAX + (verdict))
+#define TOTALS_INDEX(zone, verdict) ((zone)*VERDICT_MAX + (verdict))
 #define TOTALS_MAX (ZONE_MAX * VERDICT_MAX)
 #define TOTALS_ENTRIES (2 * TOTALS_MAX)
 
@@ -328,7 +328,7 @@ struct juris_totals {
 #define COUNTRY_IDS (COUNTRY_LETTERS + 2)
 #define OPER_IDS 512
 #define OPER_ID_OTHER (OPER_IDS - 1)
-#define EXACT_COUNTRY(id, verdict) ((id) * VERDICT_MAX + (verdict))
+#define EXACT_COUNTRY(id, verdict) ((id)*VERDICT_MAX + (verdict))
 #define EXACT_OPER(id, verdict) ((COUNTRY_IDS + (id)) * VERDICT_MAX + (verdict))
 #define EXACT_ENTRIES ((COUNTRY_IDS + OPER_IDS) * VERDICT_MAX)
 
@@ -337,43 +337,43 @@ struct juris_totals {
  * each reload), so that readers name it as the kernel counted it. */
 #define OPER_IDENT_NAME 64
 struct oper_ident {
-	__u32 asn;		/* 0: id free */
+	__u32 asn; /* 0: id free */
 	char home_cc[2];
 	__u8 foreign;
 	__u8 pad0;
-	char name[OPER_IDENT_NAME];	/* NUL-terminated; from the operator list: untrusted text */
+	char name[OPER_IDENT_NAME]; /* NUL-terminated; from the operator list: untrusted text */
 };
 
 /* Per-CPU counters of things that would otherwise be lost silently. */
 enum juris_counter {
-	CNT_RINGBUF_DROPS = 0,	/* events not delivered: ring buffer full */
-	CNT_FLOW_INSERT_FAIL,	/* flow could not be inserted in the table */
-	CNT_CONNECT_BLOCKED,	/* connect() refused with EPERM */
-	CNT_SENDMSG_BLOCKED,	/* sendmsg() refused with EPERM */
-	CNT_PACKETS_BLOCKED,	/* packets dropped on cgroup egress */
-	CNT_NOT_IP,		/* egress packets that are neither IPv4 nor IPv6 */
-	CNT_GW_PACKETS_BLOCKED,	/* forwarded packets dropped in gateway mode */
-	CNT_GW_RESETS_SENT,	/* TCP resets sent back for denied forwarded TCP */
-	CNT_SLOT_MISSING,	/* a policy table was missing mid-switch: judged outside */
-	CNT_DNS_ANSWERS,	/* DNS answers copied to the dns_answers ring buffer */
-	CNT_DNS_RINGBUF_DROPS,	/* DNS answers not copied: that ring buffer full */
-	CNT_DNS_EXCEPT_ADDED,	/* addresses allowed by --except-domain (each answer) */
-	CNT_DNS_MALFORMED,	/* written by the daemon: answers its parser refused */
-	CNT_DNS_CACHE_EVICTIONS,	/* written by the daemon: live names forgotten (full) */
-	CNT_DNS_UNSOLICITED,	/* answers to no query a watched socket sent: ignored */
-	CNT_DNS_MISMATCHED,	/* answers whose question is not the query's: ignored */
-	CNT_DNS_MIDSTREAM,	/* TCP segments from port 53 not at a message start: not read */
-	CNT_DNS_NOT_RESOLVER,	/* answers from outside --dns-resolver: ignored */
-	CNT_DNS_OFF_CHAIN,	/* written by the daemon: records off the question's CNAME chain */
-	CNT_WATCH_ADDED,	/* cgroups the kernel added to watched_cg when created */
-	CNT_WATCH_FULL,		/* new watched cgroups watched_cg could not take */
-	CNT_PACKET_SOCKETS_REFUSED,	/* packet sockets a watched task could not open
+	CNT_RINGBUF_DROPS = 0,	 /* events not delivered: ring buffer full */
+	CNT_FLOW_INSERT_FAIL,	 /* flow could not be inserted in the table */
+	CNT_CONNECT_BLOCKED,	 /* connect() refused with EPERM */
+	CNT_SENDMSG_BLOCKED,	 /* sendmsg() refused with EPERM */
+	CNT_PACKETS_BLOCKED,	 /* packets dropped on cgroup egress */
+	CNT_NOT_IP,		 /* egress packets that are neither IPv4 nor IPv6 */
+	CNT_GW_PACKETS_BLOCKED,	 /* forwarded packets dropped in gateway mode */
+	CNT_GW_RESETS_SENT,	 /* TCP resets sent back for denied forwarded TCP */
+	CNT_SLOT_MISSING,	 /* a policy table was missing mid-switch: judged outside */
+	CNT_DNS_ANSWERS,	 /* DNS answers copied to the dns_answers ring buffer */
+	CNT_DNS_RINGBUF_DROPS,	 /* DNS answers not copied: that ring buffer full */
+	CNT_DNS_EXCEPT_ADDED,	 /* addresses allowed by --except-domain (each answer) */
+	CNT_DNS_MALFORMED,	 /* written by the daemon: answers its parser refused */
+	CNT_DNS_CACHE_EVICTIONS, /* written by the daemon: live names forgotten (full) */
+	CNT_DNS_UNSOLICITED,	 /* answers to no query a watched socket sent: ignored */
+	CNT_DNS_MISMATCHED,	 /* answers whose question is not the query's: ignored */
+	CNT_DNS_MIDSTREAM,	 /* TCP segments from port 53 not at a message start: not read */
+	CNT_DNS_NOT_RESOLVER,	 /* answers from outside --dns-resolver: ignored */
+	CNT_DNS_OFF_CHAIN,	 /* written by the daemon: records off the question's CNAME chain */
+	CNT_WATCH_ADDED,	 /* cgroups the kernel added to watched_cg when created */
+	CNT_WATCH_FULL,		 /* new watched cgroups watched_cg could not take */
+	CNT_PACKET_SOCKETS_REFUSED, /* packet sockets a watched task could not open
 					 * (without the BPF LSM: tasks killed opening one) */
-	CNT_PACKET_SOCKETS_SEEN,	/* packet sockets opened by watched tasks (audit) */
-	CNT_PACKET_SENDS_REFUSED,	/* sends through a packet socket refused */
-	CNT_PACKET_SENDS_SEEN,		/* sends through a packet socket let through (audit) */
-	CNT_GW_ICMP_SENT,	/* ICMP errors sent back for denied forwarded non-TCP */
-	CNT_GW_ICMP_RATE_LIMITED,	/* ICMP errors not sent: over GW_ICMP_PER_SEC */
+	CNT_PACKET_SOCKETS_SEEN,    /* packet sockets opened by watched tasks (audit) */
+	CNT_PACKET_SENDS_REFUSED,   /* sends through a packet socket refused */
+	CNT_PACKET_SENDS_SEEN,	    /* sends through a packet socket let through (audit) */
+	CNT_GW_ICMP_SENT,	    /* ICMP errors sent back for denied forwarded non-TCP */
+	CNT_GW_ICMP_RATE_LIMITED,   /* ICMP errors not sent: over GW_ICMP_PER_SEC */
 	/* Flow-table entries made besides new flows (totals' flows): a verdict
 	 * epoch's entry, a live socket's entry written again after the table
 	 * evicted it. Evictions are new flows plus these, less the entries. */
@@ -382,60 +382,60 @@ enum juris_counter {
 };
 
 enum juris_event_type {
-	EVENT_NEW_FLOW = 1,	/* first packet of a flow outside the policy */
-	EVENT_CONNECT,		/* connect() outside the policy */
-	EVENT_SENDMSG,		/* datagram outside the policy */
-	EVENT_PACKET_SOCKET,	/* a watched task opened or sent through a packet
+	EVENT_NEW_FLOW = 1,  /* first packet of a flow outside the policy */
+	EVENT_CONNECT,	     /* connect() outside the policy */
+	EVENT_SENDMSG,	     /* datagram outside the policy */
+	EVENT_PACKET_SOCKET, /* a watched task opened or sent through a packet
 				 * socket; family AF_PACKET or AF_XDP, proto the
 				 * socket type (0 from sendmsg), no addresses */
-	EVENT_CLOSED,		/* open socket closed: a policy switch blocked its destination */
+	EVENT_CLOSED,	     /* open socket closed: a policy switch blocked its destination */
 };
 
 struct juris_event {
-	__u64 ts_ns;		/* CLOCK_BOOTTIME */
+	__u64 ts_ns; /* CLOCK_BOOTTIME */
 	__u64 cgroup_id;
 	__u32 pid;
 	__u32 uid;
 	char comm[16];
-	__u8 saddr[16];		/* network order */
-	__u8 daddr[16];		/* network order */
-	__u16 sport;		/* host order */
-	__u16 dport;		/* host order */
-	__u8 type;		/* enum juris_event_type */
-	__u8 hook;		/* enum juris_hook */
+	__u8 saddr[16]; /* network order */
+	__u8 daddr[16]; /* network order */
+	__u16 sport;	/* host order */
+	__u16 dport;	/* host order */
+	__u8 type;	/* enum juris_event_type */
+	__u8 hook;	/* enum juris_hook */
 	__u8 family;
 	__u8 proto;
 	__u8 verdict;
 	__u8 zone;
 	char cc[2];
 	__u8 flags;
-	char op_cc[2];		/* operator overlay */
-	__u8 reason;		/* enum juris_reason */
+	char op_cc[2]; /* operator overlay */
+	__u8 reason;   /* enum juris_reason */
 	__u32 asn;
-	__u64 sock;		/* socket cookie, 0 without a socket */
+	__u64 sock; /* socket cookie, 0 without a socket */
 };
 
 /* DNS attribution (bpf/dns.bpf.h, user/daemon/dns_watch.c). */
-#define DNS_CAPTURE_MAX 1232	/* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
-#define DNS_NAME_MAX 128	/* wire bytes of a name matched or kept; longer ones are not */
-#define DNS_TTL_MIN 1		/* seconds: an answer lives at least until the connect it serves */
-#define DNS_TTL_MAX 86400	/* seconds: a longer TTL counts as one day */
-#define DNS_PATTERNS_MAX 1024	/* --except-domain patterns */
-#define DNS_EXCEPT_MAX 16384	/* addresses allowed by name at once (LRU beyond) */
-#define DNS_NAMES_MAX 16384	/* address -> name records kept for reports (LRU beyond) */
+#define DNS_CAPTURE_MAX 1232  /* bytes of a message copied (the EDNS size of DNS Flag Day 2020) */
+#define DNS_NAME_MAX 128      /* wire bytes of a name matched or kept; longer ones are not */
+#define DNS_TTL_MIN 1	      /* seconds: an answer lives at least until the connect it serves */
+#define DNS_TTL_MAX 86400     /* seconds: a longer TTL counts as one day */
+#define DNS_PATTERNS_MAX 1024 /* --except-domain patterns */
+#define DNS_EXCEPT_MAX 16384  /* addresses allowed by name at once (LRU beyond) */
+#define DNS_NAMES_MAX 16384   /* address -> name records kept for reports (LRU beyond) */
 
 /* One record of the ring buffer dns_answers: a DNS message received by a
  * watched socket from port 53. For TCP, data starts after the two-byte
  * length prefix of the first message of the segment. */
 struct dns_answer {
-	__u64 ts_ns;		/* CLOCK_BOOTTIME */
+	__u64 ts_ns; /* CLOCK_BOOTTIME */
 	__u64 cgroup_id;
-	__u8 family;		/* AF_INET or AF_INET6, of the packet */
-	__u8 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
-	__u16 len;		/* bytes of data captured, host order */
-	__u16 msg_len;		/* the message's length; > len when cut, host order */
+	__u8 family;   /* AF_INET or AF_INET6, of the packet */
+	__u8 proto;    /* IPPROTO_UDP or IPPROTO_TCP */
+	__u16 len;     /* bytes of data captured, host order */
+	__u16 msg_len; /* the message's length; > len when cut, host order */
 	__u16 pad0;
-	__u8 server[16];	/* source address, network order (IPv4 in the first four) */
+	__u8 server[16]; /* source address, network order (IPv4 in the first four) */
 	__u8 data[DNS_CAPTURE_MAX];
 };
 
@@ -448,9 +448,9 @@ struct dns_addr_key {
 /* Value of dns_names, written by the daemon for reports: the name an
  * application looked up that answered with this address. */
 struct dns_name_val {
-	__u64 learned_ns;	/* CLOCK_BOOTTIME of the latest answer */
-	__u64 expires_ns;	/* learned_ns + TTL (at least DNS_TTL_MIN) */
-	char name[DNS_NAME_MAX];	/* dotted, lower case, NUL-terminated */
+	__u64 learned_ns;	 /* CLOCK_BOOTTIME of the latest answer */
+	__u64 expires_ns;	 /* learned_ns + TTL (at least DNS_TTL_MIN) */
+	char name[DNS_NAME_MAX]; /* dotted, lower case, NUL-terminated */
 };
 
 /* Key of dns_patterns: a name in wire format (length-prefixed labels and
@@ -459,14 +459,14 @@ struct dns_pattern_key {
 	__u8 name[DNS_NAME_MAX];
 };
 
-#define DNS_MATCH_EXACT 0x01		/* --except-domain gouv.fr */
-#define DNS_MATCH_SUBDOMAINS 0x02	/* --except-domain *.gouv.fr */
+#define DNS_MATCH_EXACT 0x01	  /* --except-domain gouv.fr */
+#define DNS_MATCH_SUBDOMAINS 0x02 /* --except-domain *.gouv.fr */
 
 /* Value of dns_patterns. id names the key (a hash of it, see
  * dns_pattern_id()) in the except_dyn entries it allows, so that a reload
  * that removes a pattern revokes what it allowed. */
 struct dns_pattern_val {
-	__u8 kind;		/* DNS_MATCH_* */
+	__u8 kind; /* DNS_MATCH_* */
 	__u8 pad0[3];
 	__u32 id;
 };
@@ -474,7 +474,7 @@ struct dns_pattern_val {
 /* Value of except_dyn: until when an address is allowed, and by which
  * pattern (its id and the DNS_MATCH_* kind that matched). */
 struct dns_except_val {
-	__u64 expires_ns;	/* CLOCK_BOOTTIME */
+	__u64 expires_ns; /* CLOCK_BOOTTIME */
 	__u32 pattern_id;
 	__u8 kind;
 	__u8 pad0[3];
@@ -485,27 +485,27 @@ struct dns_except_val {
  * only on the reversed 5-tuple, with the same id and the same question.
  * The TCP stream state (map dns_tcp) uses the same key with id 0. */
 struct dns_query_key {
-	__u8 family;		/* AF_INET or AF_INET6 */
-	__u8 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
-	__u16 cport;		/* the client's port, network order */
-	__u16 id;		/* transaction id, network order */
+	__u8 family; /* AF_INET or AF_INET6 */
+	__u8 proto;  /* IPPROTO_UDP or IPPROTO_TCP */
+	__u16 cport; /* the client's port, network order */
+	__u16 id;    /* transaction id, network order */
 	__u16 pad0;
-	__u8 caddr[16];		/* client, network order (IPv4 in the first four) */
-	__u8 saddr[16];		/* server */
+	__u8 caddr[16]; /* client, network order (IPv4 in the first four) */
+	__u8 saddr[16]; /* server */
 };
 
 struct dns_query_val {
-	__u64 ts_ns;		/* CLOCK_BOOTTIME of the query */
-	__u16 qtype;		/* network order */
+	__u64 ts_ns; /* CLOCK_BOOTTIME of the query */
+	__u16 qtype; /* network order */
 	__u16 qclass;
 	__u32 pad0;
-	struct dns_pattern_key qname;	/* wire format, lower case */
+	struct dns_pattern_key qname; /* wire format, lower case */
 };
 
 /* Where the next DNS message from the server starts in a TCP stream to
  * port 53 that a watched socket opened: the server's sequence number. */
 struct dns_tcp_val {
-	__u32 next_seq;		/* host order */
+	__u32 next_seq; /* host order */
 	__u32 pad0;
 };
 /* The egress program leaves its classification of the packet in skb->cb[0]
@@ -518,11 +518,11 @@ struct dns_tcp_val {
  * that the live, pinned program answers a lookup (no load, no verifier)
  * without touching the counters. */
 #define CB_DRY_RUN_WORD 4
-#define CB_DRY_RUN 0x6a757279u	/* "jury" */
+#define CB_DRY_RUN 0x6a757279u /* "jury" */
 
 /* skb->cb[1] holds the ASN, skb->cb[2] the operator's country, flags and
  * reason. */
-#define CB_OPERATOR(o0, o1, flags, reason) \
+#define CB_OPERATOR(o0, o1, flags, reason)                                         \
 	((__u32)(__u8)(o0) | (__u32)(__u8)(o1) << 8 | (__u32)(__u8)(flags) << 16 | \
 	 (__u32)(__u8)(reason) << 24)
 

@@ -22,7 +22,6 @@
 #endif
 #define LSM_EPERM 1
 
-
 /* Sockets already reported by socket_sendmsg: one event per socket, the
  * counters count every send. Keyed by the socket's kernel address; LRU: a
  * socket forgotten is reported again, never lost. */
@@ -130,7 +129,7 @@ struct pt_regs {
 } __attribute__((preserve_access_index));
 
 #define NR_SOCKET_X86_64 41
-#define SOCK_PACKET_TYPE 10	/* socket(AF_INET, SOCK_PACKET): an AF_PACKET socket */
+#define SOCK_PACKET_TYPE 10 /* socket(AF_INET, SOCK_PACKET): an AF_PACKET socket */
 #define SIGKILL_NR 9
 
 SEC("tp_btf/sys_enter")

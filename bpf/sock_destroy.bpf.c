@@ -19,8 +19,7 @@
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE_WAIT 8
-#define CGROUP_DEPTH_MAX 32	/* a watched cgroup is found among this many ancestors */
-
+#define CGROUP_DEPTH_MAX 32 /* a watched cgroup is found among this many ancestors */
 
 struct udp_sock;
 struct seq_file;

@@ -32,31 +32,31 @@ struct sock_owner {
 	__u32 pid;
 	__u32 uid;
 	char comm[16];
-	__u64 last_refused;	/* destination of the last datagram event */
+	__u64 last_refused; /* destination of the last datagram event */
 };
 
 struct sock_flow {
 	/* First cache line: all that an established packet reads or writes. */
-	__u8 daddr[16];		/* the flow's destination, network order */
-	__u16 dport;		/* network order */
+	__u8 daddr[16]; /* the flow's destination, network order */
+	__u16 dport;	/* network order */
 	__u8 family;
 	__u8 proto;
-	__u32 generation;	/* of the verdict; 0: no flow yet */
+	__u32 generation; /* of the verdict; 0: no flow yet */
 	__u8 zone;
 	__u8 verdict;
 	__u8 reason;
 	__u8 flags;
-	char cc[2];		/* destination country, for the exact counters */
-	__u16 op_id;		/* its listed operator's id, 0: none */
+	char cc[2];  /* destination country, for the exact counters */
+	__u16 op_id; /* its listed operator's id, 0: none */
 	/* Counted since the flow began on this socket; the flow-table entry
 	 * has had flushed_packets and flushed_bytes of them. */
 	__u64 packets;
 	__u64 bytes;
 	__u64 flushed_jiffies;
-	__u64 except_seq;	/* as flow_val.except_seq */
+	__u64 except_seq; /* as flow_val.except_seq */
 	/* Then what a flush, a new flow and the socket hooks use. */
-	__u64 flushing;		/* 1 while a CPU flushes: one at a time */
-	__u64 id;		/* flow_id(&key) */
+	__u64 flushing; /* 1 while a CPU flushes: one at a time */
+	__u64 id;	/* flow_id(&key) */
 	__u64 flushed_packets;
 	__u64 flushed_bytes;
 	struct flow_key key;
@@ -138,9 +138,8 @@ static __always_inline int sock_flow_packet(struct sock_flow *sf, const struct f
 {
 	const __u64 *a = (const __u64 *)sf->daddr, *d = (const __u64 *)k->daddr;
 
-	if (!cfg || sf->generation != cfg->generation || !sf->generation ||
-	    sf->dport != k->dport || sf->family != k->family || sf->proto != k->proto ||
-	    ((a[0] ^ d[0]) | (a[1] ^ d[1])))
+	if (!cfg || sf->generation != cfg->generation || !sf->generation || sf->dport != k->dport ||
+	    sf->family != k->family || sf->proto != k->proto || ((a[0] ^ d[0]) | (a[1] ^ d[1])))
 		return 0;
 	if (sf->verdict != VERDICT_ALLOW && sf->except_seq != dns_except_seq)
 		return 0;
@@ -155,8 +154,10 @@ static __always_inline int sock_flow_packet(struct sock_flow *sf, const struct f
 		__sync_fetch_and_add(&sf->bytes, len);
 	}
 	{
-		struct classification c = { .cc = { sf->cc[0], sf->cc[1] }, .zone = sf->zone,
-					    .verdict = sf->verdict, .op_id = sf->op_id };
+		struct classification c = { .cc = { sf->cc[0], sf->cc[1] },
+					    .zone = sf->zone,
+					    .verdict = sf->verdict,
+					    .op_id = sf->op_id };
 
 		add_counts(NULL, &c, 1, len, 0);
 	}

@@ -19,36 +19,36 @@
 #include "kernel/loader.h"
 #include "base/synth_packet.h"
 
-#define N_DSTS		4096	/* distinct destinations per first-packet case */
-#define EST_DSTS	2	/* destinations of the established-flow runs */
-#define LIVE_FLOWS	2048	/* established flows cycled through, below the flow table's 4096 */
-#define BLOCK		4096	/* first-packet runs per side before switching */
-#define DRAIN_EVERY	64	/* runs between two ring-buffer drains (16 KiB buffer) */
-#define PKT_MAX		SYNTH_PACKET_MAX
+#define N_DSTS 4096	/* distinct destinations per first-packet case */
+#define EST_DSTS 2	/* destinations of the established-flow runs */
+#define LIVE_FLOWS 2048 /* established flows cycled through, below the flow table's 4096 */
+#define BLOCK 4096	/* first-packet runs per side before switching */
+#define DRAIN_EVERY 64	/* runs between two ring-buffer drains (16 KiB buffer) */
+#define PKT_MAX SYNTH_PACKET_MAX
 
 struct bench_opts {
 	const char *db;
 	const char *export_dir;
-	long flows;		/* first-packet runs per case */
-	long scale_flows;	/* first-packet runs per case of the scaling table */
-	long repeat;		/* BPF_PROG_TEST_RUN repeat of the established runs */
-	int rounds;		/* established runs per destination, median kept */
-	long big_flows;		/* entries of the big flow table, all filled */
+	long flows;	  /* first-packet runs per case */
+	long scale_flows; /* first-packet runs per case of the scaling table */
+	long repeat;	  /* BPF_PROG_TEST_RUN repeat of the established runs */
+	int rounds;	  /* established runs per destination, median kept */
+	long big_flows;	  /* entries of the big flow table, all filled */
 };
 
 /* One side of a comparison: a program and, for juris, its ring buffer. */
 struct side {
 	int prog_fd;
-	struct ring_buffer *rb;	/* NULL for the empty program */
-	struct juris_bpf *skel;	/* NULL for the empty program */
+	struct ring_buffer *rb; /* NULL for the empty program */
+	struct juris_bpf *skel; /* NULL for the empty program */
 };
 
 struct bench_ctx {
 	const struct bench_opts *o;
 	struct side empty;
 	uint64_t rng;
-	uint64_t next_flow;	/* makes every first-packet run a new flow */
-	double full_load_s;	/* juris_load_private() of the whole database */
+	uint64_t next_flow; /* makes every first-packet run a new flow */
+	double full_load_s; /* juris_load_private() of the whole database */
 };
 
 struct dst_set {
@@ -58,8 +58,8 @@ struct dst_set {
 };
 
 struct pair {
-	double empty, juris;	/* mean ns per packet */
-	long long new_flows;	/* flows created during a "next packets" run; -1: not counted */
+	double empty, juris; /* mean ns per packet */
+	long long new_flows; /* flows created during a "next packets" run; -1: not counted */
 };
 
 static long long flows_created(struct juris_bpf *s);
@@ -97,13 +97,13 @@ static void flow_source(int family, uint64_t i, unsigned char *src, __u16 *dport
 	}
 }
 
-static int test_run(int prog_fd, const unsigned char *pkt, size_t len, int repeat,
-		    __u32 *duration, __u32 *cb0)
+static int test_run(int prog_fd, const unsigned char *pkt, size_t len, int repeat, __u32 *duration,
+		    __u32 *cb0)
 {
 	struct __sk_buff ctx = {};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .ctx_out = &ctx,
-		    .ctx_size_out = sizeof(ctx), .repeat = repeat);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .ctx_out = &ctx, .ctx_size_out = sizeof(ctx),
+		    .repeat = repeat);
 
 	if (bpf_prog_test_run_opts(prog_fd, &opts))
 		return -errno;
@@ -145,8 +145,7 @@ static void addr_in(struct bench_ctx *c, const struct net_prefix *p, int bits, u
 
 /* Destinations found in the database: random addresses of random public
  * (non-local) prefixes of l. */
-static void dsts_in(struct bench_ctx *c, const struct prefix_list *l, int family,
-		    struct dst_set *d)
+static void dsts_in(struct bench_ctx *c, const struct prefix_list *l, int family, struct dst_set *d)
 {
 	int bits = family == AF_INET ? 32 : 128;
 
@@ -190,8 +189,8 @@ static int dsts_out(struct bench_ctx *c, int prog_fd, int family, struct dst_set
 }
 
 /* Sum of the kernel's durations of n runs (repeat 1), each a new flow. */
-static int run_first(struct bench_ctx *c, const struct side *s, const struct dst_set *d,
-		     long n, uint64_t *sum)
+static int run_first(struct bench_ctx *c, const struct side *s, const struct dst_set *d, long n,
+		     uint64_t *sum)
 {
 	unsigned char pkt[PKT_MAX], src[16];
 	__u16 dport;
@@ -218,8 +217,8 @@ static int run_first(struct bench_ctx *c, const struct side *s, const struct dst
 
 /* First packet of a flow: repeat 1 over n distinct flows, empty and juris
  * interleaved block by block so that drift hits both alike. */
-static int first_packet(struct bench_ctx *c, const struct side *j, const struct dst_set *d,
-			long n, struct pair *r)
+static int first_packet(struct bench_ctx *c, const struct side *j, const struct dst_set *d, long n,
+			struct pair *r)
 {
 	uint64_t se = 0, sj = 0;
 	int ret = 0;
@@ -292,7 +291,7 @@ static int established(struct bench_ctx *c, const struct side *j, const struct d
 static int established_many(struct bench_ctx *c, const struct side *j, const struct dst_set *d,
 			    long n, struct pair *r)
 {
-	unsigned char (*pkts)[PKT_MAX] = malloc(sizeof(*pkts) * LIVE_FLOWS);
+	unsigned char(*pkts)[PKT_MAX] = malloc(sizeof(*pkts) * LIVE_FLOWS);
 	size_t len[LIVE_FLOWS];
 	uint64_t se = 0, sj = 0;
 	unsigned char src[16];
@@ -313,7 +312,8 @@ static int established_many(struct bench_ctx *c, const struct side *j, const str
 	/* Two passes before measuring: a flow the LRU evicted while the
 	 * others were made is made again, and every flow is referenced. */
 	for (int i = 0; i < 2 * LIVE_FLOWS && !ret; i++) {
-		ret = test_run(j->prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS], 1, &dur, NULL);
+		ret = test_run(j->prog_fd, pkts[i % LIVE_FLOWS], len[i % LIVE_FLOWS], 1, &dur,
+			       NULL);
 		if (i % DRAIN_EVERY == 0)
 			ring_buffer__consume(j->rb);
 	}
@@ -450,7 +450,9 @@ static long slab_kb(void)
 
 static struct side juris_side(struct juris_bpf *s, struct ring_buffer *rb)
 {
-	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress), .rb = rb, .skel = s };
+	return (struct side){ .prog_fd = bpf_program__fd(s->progs.juris_egress),
+			      .rb = rb,
+			      .skel = s };
 }
 
 static int load_juris(const struct juris_policy *jo, const struct prefix_list *v4,
@@ -523,9 +525,9 @@ static int export_sets(const char *dir, const struct prefix_list *v4, const stru
 	}
 	/* Sets only: bench.sh adds and removes the chain that uses them. */
 	fprintf(nft, "table inet juris_bench {\n"
-		"\tset deny4 { type ipv4_addr; flags interval; }\n"
-		"\tset deny6 { type ipv6_addr; flags interval; }\n"
-		"}\n");
+		     "\tset deny4 { type ipv4_addr; flags interval; }\n"
+		     "\tset deny6 { type ipv6_addr; flags interval; }\n"
+		     "}\n");
 	for (int f = 0; f < 2; f++) {
 		const char *set = f ? "deny6" : "deny4";
 		size_t k = 0;
@@ -540,8 +542,8 @@ static int export_sets(const char *dir, const struct prefix_list *v4, const stru
 			inet_ntop(f ? AF_INET6 : AF_INET, p->addr, text, sizeof(text));
 			fprintf(ips, "add %s %s/%u\n", set, text, p->len);
 			if (k % 4096 == 0)
-				fprintf(nft, "%sadd element inet juris_bench %s { ", k ? " }\n" : "",
-					set);
+				fprintf(nft, "%sadd element inet juris_bench %s { ",
+					k ? " }\n" : "", set);
 			fprintf(nft, "%s%s/%u", k % 4096 ? ", " : "", text, p->len);
 			k++;
 		}
@@ -762,7 +764,7 @@ out:
 
 static long map_entries(int fd)
 {
-	__u64 id, next;		/* flow ids */
+	__u64 id, next; /* flow ids */
 	long n = 0;
 
 	for (void *prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &id) {
@@ -877,8 +879,8 @@ out:
 
 /* Compile and load, timed; the maps' memory; machine-readable lines
  * "@key value" for bench.sh. */
-static int load_and_memory(struct bench_ctx *c, const struct juris_policy *jo,
-			   struct loaded_db *db, struct juris_bpf **s, struct ring_buffer **rb)
+static int load_and_memory(struct bench_ctx *c, const struct juris_policy *jo, struct loaded_db *db,
+			   struct juris_bpf **s, struct ring_buffer **rb)
 {
 	struct prefix_list none4 = { 0 }, none6 = { 0 };
 	struct juris_bpf *bare;
@@ -928,10 +930,9 @@ static int load_and_memory(struct bench_ctx *c, const struct juris_policy *jo,
 	       db->v6.n, n4, n6);
 	printf("@read_v4 %llu\n@read_v6 %llu\n", (unsigned long long)db->stats.read_v4,
 	       (unsigned long long)db->stats.read_v6);
-	printf("@compile_s %.3f\n@prog_load_s %.3f\n@full_load_s %.3f\n@fill_s %.3f\n", t[0],
-	       t[1], t[2], t[2] - t[1]);
-	printf("@memlock_v4 %lld\n@memlock_v6 %lld\n",
-	       geo4_memlock(*s),
+	printf("@compile_s %.3f\n@prog_load_s %.3f\n@full_load_s %.3f\n@fill_s %.3f\n", t[0], t[1],
+	       t[2], t[2] - t[1]);
+	printf("@memlock_v4 %lld\n@memlock_v6 %lld\n", geo4_memlock(*s),
 	       slot_memlock(bpf_map__fd((*s)->maps.geo_v6)));
 	printf("@slab_kb %ld\n", (slab[3] - slab[2]) - (slab[1] - slab[0]));
 	fflush(stdout);
@@ -968,10 +969,12 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const size_t sizes[] = { 1000, 10000, 100000, 0 };
-	struct bench_opts o = { .flows = 1000000, .scale_flows = 200000, .repeat = 1000000,
-				.rounds = 3, .big_flows = 1 << 20 };
-	struct juris_policy jo = { .allow_zone = ZONE_EU,
-				 .flow_table = DEFAULT_FLOW_TABLE };
+	struct bench_opts o = { .flows = 1000000,
+				.scale_flows = 200000,
+				.repeat = 1000000,
+				.rounds = 3,
+				.big_flows = 1 << 20 };
+	struct juris_policy jo = { .allow_zone = ZONE_EU, .flow_table = DEFAULT_FLOW_TABLE };
 	struct bench_ctx c = { .o = &o, .rng = 0x6a75726973ull };
 	struct loaded_db db = { 0 };
 	struct juris_bpf *s = NULL;
@@ -982,17 +985,31 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': o.db = optarg; break;
-		case 'e': o.export_dir = optarg; break;
-		case 'f': o.flows = parse_count(optarg, "flow count"); break;
-		case 's': o.scale_flows = parse_count(optarg, "flow count"); break;
-		case 'r': o.repeat = parse_count(optarg, "repeat"); break;
-		case 'n': o.rounds = (int)parse_count(optarg, "round count"); break;
-		case 'b': o.big_flows = parse_count(optarg, "flow count"); break;
+		case 'd':
+			o.db = optarg;
+			break;
+		case 'e':
+			o.export_dir = optarg;
+			break;
+		case 'f':
+			o.flows = parse_count(optarg, "flow count");
+			break;
+		case 's':
+			o.scale_flows = parse_count(optarg, "flow count");
+			break;
+		case 'r':
+			o.repeat = parse_count(optarg, "repeat");
+			break;
+		case 'n':
+			o.rounds = (int)parse_count(optarg, "round count");
+			break;
+		case 'b':
+			o.big_flows = parse_count(optarg, "flow count");
+			break;
 		default:
 			fprintf(stderr, "usage: bench_classifier [--db FILE] [--export DIR] "
-				"[--flows N] [--scale-flows N] [--repeat N] [--rounds N]\n"
-				"                        [--big-flows N]\n");
+					"[--flows N] [--scale-flows N] [--repeat N] [--rounds N]\n"
+					"                        [--big-flows N]\n");
 			return 2;
 		}
 	}

@@ -10,7 +10,7 @@
 #include <time.h>
 #include "base/dns_cache.h"
 
-#define CAP 16384		/* DNS_NAMES_MAX */
+#define CAP 16384 /* DNS_NAMES_MAX */
 #define N 2048
 #define S 1000000000ull
 
@@ -78,6 +78,7 @@ int main(void)
 		rnd += run(random_keys);
 	}
 	printf("dns cache, %d addresses: crafted for one public-hash bucket %.0f ns, "
-	       "random %.0f ns per lookup; ratio %.2f\n", N, flood / 5, rnd / 5, flood / rnd);
+	       "random %.0f ns per lookup; ratio %.2f\n",
+	       N, flood / 5, rnd / 5, flood / rnd);
 	return 0;
 }

@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_FLOWS	64
-#define BATCH		32
-#define PAYLOAD		18	/* 64-byte Ethernet frames with IPv4 */
+#define MAX_FLOWS 64
+#define BATCH 32
+#define PAYLOAD 18 /* 64-byte Ethernet frames with IPv4 */
 
 static double now_s(void)
 {
@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (open_flows(argv[1], nflows, fds)) {
-		fprintf(stderr, "udp_flood: cannot open flows to %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "udp_flood: cannot open flows to %s: %s\n", argv[1],
+			strerror(errno));
 		return 1;
 	}
 	memset(msgs, 0, sizeof(msgs));

@@ -25,8 +25,7 @@ static void check_addr(const char *s)
 	}
 }
 
-static void check_cidr(const char *s, struct prefix_list *v4, struct prefix_list *v6,
-		       unsigned idx)
+static void check_cidr(const char *s, struct prefix_list *v4, struct prefix_list *v6, unsigned idx)
 {
 	struct ip_addr a, b;
 	char buf[80], text[64];

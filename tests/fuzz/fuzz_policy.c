@@ -52,8 +52,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	second = effective_policy(fd, first, strlen(first));
 	if (!second || strcmp(first, second)) {
-		fprintf(stderr, "policy round trip differs:\n--- first\n%s--- second\n%s",
-			first, second ? second : "(refused)\n");
+		fprintf(stderr, "policy round trip differs:\n--- first\n%s--- second\n%s", first,
+			second ? second : "(refused)\n");
 		abort();
 	}
 	free(first);

@@ -301,7 +301,7 @@ static int clash(const struct inst *in, int npackets)
 	    bpf_map_lookup_elem(in->flows, &next, &v))
 		return -errno;
 	id = next;
-	inet_pton(AF_INET, "203.0.113.99", v.key.saddr);	/* flow B */
+	inet_pton(AF_INET, "203.0.113.99", v.key.saddr); /* flow B */
 	v.packets = 0;
 	v.bytes = 0;
 	memset(v.lane, 0, sizeof(v.lane));
@@ -418,7 +418,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: flow_table DB exact FLOWS PACKETS [taken] | clash PACKETS | "
+		fprintf(stderr,
+			"usage: flow_table DB exact FLOWS PACKETS [taken] | clash PACKETS | "
 			"generation PACKETS | layout\n");
 		return 2;
 	}
@@ -426,7 +427,8 @@ int main(int argc, char **argv)
 	in.ncpu = libbpf_num_possible_cpus();
 	ret = database_load(&jo, &db, err, sizeof(err));
 	if (!ret)
-		ret = juris_load_private(&jo, &db.v4, &db.v6, NULL, NULL, &in.skel, err, sizeof(err));
+		ret = juris_load_private(&jo, &db.v4, &db.v6, NULL, NULL, &in.skel, err,
+					 sizeof(err));
 	if (ret) {
 		fprintf(stderr, "flow_table: %s\n", err);
 		database_free(&db);
@@ -436,9 +438,10 @@ int main(int argc, char **argv)
 	in.flows = bpf_map__fd(in.skel->maps.flows);
 	ret = default_policy(&in);
 	if (ret)
-		;	/* said below */
+		; /* said below */
 	else if (!strcmp(argv[2], "exact") && argc >= 5)
-		ret = exact(&in, atoi(argv[3]), atoi(argv[4]), argc > 5 && !strcmp(argv[5], "taken"));
+		ret = exact(&in, atoi(argv[3]), atoi(argv[4]),
+			    argc > 5 && !strcmp(argv[5], "taken"));
 	else if (!strcmp(argv[2], "clash") && argc >= 4)
 		ret = clash(&in, atoi(argv[3]));
 	else if (!strcmp(argv[2], "key"))

@@ -32,9 +32,18 @@ static void capture(void *arg, int priority, const char *msg)
 static struct juris_event event(int verdict, const char *dst, uint64_t ts)
 {
 	struct juris_event e = {
-		.ts_ns = ts, .cgroup_id = 42, .pid = 1234, .uid = 1000, .comm = "curl",
-		.dport = 443, .type = EVENT_CONNECT, .family = AF_INET, .proto = IPPROTO_TCP,
-		.verdict = verdict, .zone = ZONE_THIRD, .cc = { 'U', 'S' },
+		.ts_ns = ts,
+		.cgroup_id = 42,
+		.pid = 1234,
+		.uid = 1000,
+		.comm = "curl",
+		.dport = 443,
+		.type = EVENT_CONNECT,
+		.family = AF_INET,
+		.proto = IPPROTO_TCP,
+		.verdict = verdict,
+		.zone = ZONE_THIRD,
+		.cc = { 'U', 'S' },
 	};
 
 	inet_pton(AF_INET, dst, e.daddr);
@@ -181,16 +190,16 @@ static void test_full_table_forgets_the_least_recently_seen_flow(void **state)
 		e = flow_event(n, n * SEC);
 		assert_int_equal(alerter_event(&a, &e), 1);
 	}
-	e = flow_event(1, 5 * SEC);		/* flow 1 seen again: 2 is now the oldest */
+	e = flow_event(1, 5 * SEC); /* flow 1 seen again: 2 is now the oldest */
 	assert_int_equal(alerter_event(&a, &e), 0);
 	e = flow_event(5, 6 * SEC);
 	assert_int_equal(alerter_event(&a, &e), 1);
 	assert_int_equal(a.total.evictions, 1);
-	e = flow_event(1, 7 * SEC);		/* kept: still limited */
+	e = flow_event(1, 7 * SEC); /* kept: still limited */
 	assert_int_equal(alerter_event(&a, &e), 0);
-	e = flow_event(3, 8 * SEC);		/* kept */
+	e = flow_event(3, 8 * SEC); /* kept */
 	assert_int_equal(alerter_event(&a, &e), 0);
-	e = flow_event(2, 9 * SEC);		/* forgotten: alerts again, evicts 4 */
+	e = flow_event(2, 9 * SEC); /* forgotten: alerts again, evicts 4 */
 	assert_int_equal(alerter_event(&a, &e), 1);
 	assert_int_equal(a.total.evictions, 2);
 	e = flow_event(4, 10 * SEC);
@@ -209,16 +218,16 @@ static void test_summary_counts_what_was_held_back_once_per_interval(void **stat
 
 	(void)state;
 	assert_int_equal(alerter_init(&a, 2, 60 * SEC, capture, &c), 0);
-	assert_int_equal(alerter_tick(&a, 100 * SEC), 0);	/* no event yet */
+	assert_int_equal(alerter_tick(&a, 100 * SEC), 0); /* no event yet */
 	for (int i = 0; i < 10; i++) {
 		e = flow_event(7, SEC + i);
 		alerter_event(&a, &e);
 	}
-	for (int n = 1; n <= 3; n++) {		/* a table of 2: one forgotten */
+	for (int n = 1; n <= 3; n++) { /* a table of 2: one forgotten */
 		e = flow_event(n, 2 * SEC);
 		alerter_event(&a, &e);
 	}
-	assert_int_equal(alerter_tick(&a, 30 * SEC), 0);	/* within the interval */
+	assert_int_equal(alerter_tick(&a, 30 * SEC), 0); /* within the interval */
 	assert_int_equal(c.n, 4);
 	assert_int_equal(alerter_tick(&a, 61 * SEC), 1);
 	assert_int_equal(c.priority, LOG_NOTICE);

@@ -17,7 +17,7 @@
 #include "testdata.h"
 
 struct fixture {
-	char tmp[64];			/* scratch directory for malformed files */
+	char tmp[64]; /* scratch directory for malformed files */
 	char path[128];
 	struct asn_list v4, v6;
 	struct asndb_info info;
@@ -75,8 +75,7 @@ static void assert_prefixes(const struct asn_list *l, const char *const *want, s
 	for (size_t i = 0; i < n; i++) {
 		struct asn_prefix p = prefix(want[i], asn);
 
-		if (memcmp(l->v[i].addr, p.addr, 16) || l->v[i].len != p.len ||
-		    l->v[i].asn != asn)
+		if (memcmp(l->v[i].addr, p.addr, 16) || l->v[i].len != p.len || l->v[i].asn != asn)
 			fail_msg("prefix %zu is not %s AS%u", i, want[i], asn);
 	}
 }
@@ -120,11 +119,13 @@ static void test_unaligned_range_is_its_minimal_cidr_set(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const v4[] = {
-		"198.51.100.10/31", "198.51.100.12/30", "198.51.100.16/28", "198.51.100.32/27",
+		"198.51.100.10/31", "198.51.100.12/30",	 "198.51.100.16/28", "198.51.100.32/27",
 		"198.51.100.64/26", "198.51.100.128/25", "198.51.101.0/32",
 	};
 	static const char *const v6[] = {
-		"2001:db8::ffff/128", "2001:db8::1:0/112", "2001:db8::2:0/127",
+		"2001:db8::ffff/128",
+		"2001:db8::1:0/112",
+		"2001:db8::2:0/127",
 	};
 	static const char *const top[] = { "255.255.255.254/32", "255.255.255.255/32" };
 
@@ -190,7 +191,7 @@ static void test_random_ranges_are_covered_exactly(void **state)
 			int host = bits - l->v[i].len;
 			unsigned __int128 start = value(l->v[i].addr, bits);
 			unsigned __int128 mask = host == 128 ? ~(unsigned __int128)0
-				: ((unsigned __int128)1 << host) - 1;
+							     : ((unsigned __int128)1 << host) - 1;
 
 			assert_true(start == next);
 			assert_true((start & mask) == 0);
@@ -229,13 +230,15 @@ static void test_malformed_csv_lines_are_refused_with_their_line(void **state)
 	assert_csv_error(f, "", "empty file");
 	snprintf(buf, sizeof(buf), "%s192.0.2.x,192.0.2.255,1,A\n", ok);
 	assert_csv_error(f, buf, "line 2: not an IP address: '192.0.2.x'");
-	assert_csv_error(f, "3232235520,3232235775,1,A\n", "line 1: not an IP address: '3232235520'");
+	assert_csv_error(f, "3232235520,3232235775,1,A\n",
+			 "line 1: not an IP address: '3232235520'");
 	assert_csv_error(f, "192.0.2.0,192.0.2.255,1\n",
 			 "line 1: expected 4 fields (first,last,asn,organisation), got 3");
 	assert_csv_error(f, "192.0.2.0,192.0.2.255,1,A,B\n", "line 1: more than 4 fields");
 	assert_csv_error(f, "\n\n192.0.2.0,192.0.2.255,1,\"A, Inc.\n",
 			 "line 3: unterminated quoted field");
-	assert_csv_error(f, "192.0.2.0,192.0.2.255,1,\"A\"x\n", "line 1: text after a closing quote");
+	assert_csv_error(f, "192.0.2.0,192.0.2.255,1,\"A\"x\n",
+			 "line 1: text after a closing quote");
 	assert_csv_error(f, "192.0.2.0,192.0.2.255,1,A \"B\"\n",
 			 "line 1: quote inside an unquoted field");
 	assert_csv_error(f, "192.0.2.9,192.0.2.8,1,A\n", "line 1: range ends before it starts");
@@ -267,8 +270,9 @@ static void test_truncated_gzip_csv_is_refused(void **state)
 		assert_non_null(out);
 		assert_int_equal(fwrite(buf, 1, cut, out), cut);
 		fclose(out);
-		assert_int_equal(asndb_read(f->path, &f->v4, &f->v6, &f->info, f->err,
-					    sizeof(f->err)), -EINVAL);
+		assert_int_equal(
+			asndb_read(f->path, &f->v4, &f->v6, &f->info, f->err, sizeof(f->err)),
+			-EINVAL);
 		if (!strstr(f->err, "truncated gzip stream"))
 			fail_msg("cut at %zu: '%s'", cut, f->err);
 	}
@@ -282,10 +286,11 @@ static void test_csv_reads_both_families_quotes_and_crlf(void **state)
 	char org[64];
 
 	assert_int_equal(read_csv(f, "192.0.2.0,192.0.2.127,16509,\"Amazon.com, Inc.\"\r\n"
-				  "2001:db8::,2001:db8::ffff,64500,\r\n"
-				  "::ffff:198.51.100.0,::ffff:198.51.100.255,0,Not routed\r\n"
-				  "\r\n"
-				  "203.0.113.0,203.0.113.0,13335,\"Say \"\"hi\"\"\"\n"), 0);
+				     "2001:db8::,2001:db8::ffff,64500,\r\n"
+				     "::ffff:198.51.100.0,::ffff:198.51.100.255,0,Not routed\r\n"
+				     "\r\n"
+				     "203.0.113.0,203.0.113.0,13335,\"Say \"\"hi\"\"\"\n"),
+			 0);
 	assert_int_equal(f->info.rows, 4);
 	assert_int_equal(f->info.no_asn, 1);
 	assert_false(f->info.mmdb);
@@ -294,8 +299,8 @@ static void test_csv_reads_both_families_quotes_and_crlf(void **state)
 	assert_int_equal(f->v6.n, 1);
 	assert_int_equal(f->info.prefixes_v4, 2);
 	inet_pton(AF_INET, "203.0.113.0", a);
-	assert_int_equal(asndb_find(f->path, a, 32, &asn, org, sizeof(org), f->err,
-				    sizeof(f->err)), 0);
+	assert_int_equal(asndb_find(f->path, a, 32, &asn, org, sizeof(org), f->err, sizeof(f->err)),
+			 0);
 	assert_int_equal(asn, 13335);
 	assert_string_equal(org, "Say \"hi\"");
 }
@@ -305,15 +310,18 @@ static void test_overlapping_rows_are_clipped_and_counted(void **state)
 	struct fixture *f = *state;
 	struct asn_prefix first = prefix("192.0.2.0/24", 1), last = prefix("198.51.100.0/25", 1);
 
-	assert_int_equal(read_csv(f, "192.0.2.0,192.0.2.255,1,A\n"
+	assert_int_equal(read_csv(f,
+				  "192.0.2.0,192.0.2.255,1,A\n"
 				  "192.0.2.128,192.0.2.255,2,inside the previous row\n"
-				  "192.0.2.0,192.0.2.127,2,before the end of the previous row\n"), 0);
+				  "192.0.2.0,192.0.2.127,2,before the end of the previous row\n"),
+			 0);
 	assert_int_equal(f->info.overlaps, 2);
 	assert_int_equal(f->v4.n, 1);
 	asn_list_free(&f->v4);
 	/* The second row keeps 192.0.3.0 .. 198.51.100.127, many blocks. */
 	assert_int_equal(read_csv(f, "192.0.2.0,192.0.2.255,1,A\n"
-				  "192.0.2.0,198.51.100.127,1,overlaps then extends\n"), 0);
+				     "192.0.2.0,198.51.100.127,1,overlaps then extends\n"),
+			 0);
 	assert_int_equal(f->info.overlaps, 1);
 	assert_true(f->v4.n > 2);
 	assert_memory_equal(f->v4.v[0].addr, first.addr, 16);
@@ -330,7 +338,8 @@ static void test_csv_fixture_plain_and_gzip_read_the_same(void **state)
 	struct asndb_info info;
 
 	assert_int_equal(asndb_read(testdata("asn-test.csv"), &f->v4, &f->v6, &f->info, f->err,
-				    sizeof(f->err)), 0);
+				    sizeof(f->err)),
+			 0);
 	assert_int_equal(f->info.rows, 12);
 	assert_int_equal(f->info.overlaps, 0);
 	assert_int_equal(f->v4.n, 21);
@@ -381,7 +390,8 @@ static void test_overlay_keeps_listed_operators_only_and_merges_siblings(void **
 		struct asndb_info info;
 
 		assert_int_equal(asndb_read(testdata("asn-test.csv"), &all4, &all6, &info, f->err,
-					    sizeof(f->err)), 0);
+					    sizeof(f->err)),
+				 0);
 		assert_int_equal(asn_overlay_compile(&all4, &f->ops, &out), 0);
 		assert_int_equal(out.n, f->v4.n);
 		assert_memory_equal(out.v, f->v4.v, out.n * sizeof(*out.v));
@@ -399,8 +409,9 @@ static void test_policy_operator_enters_the_overlay(void **state)
 
 	assert_int_equal(operator_table_set(&f->ops, "64500 CH Example", f->err, sizeof(f->err)),
 			 0);
-	assert_int_equal(asndb_compile(testdata("asn-test.csv"), &f->ops, &f->v4, &f->v6,
-				       &f->info, f->err, sizeof(f->err)), 0);
+	assert_int_equal(asndb_compile(testdata("asn-test.csv"), &f->ops, &f->v4, &f->v6, &f->info,
+				       f->err, sizeof(f->err)),
+			 0);
 	assert_int_equal(f->v4.n, 12);
 	assert_overlay(&f->v4.v[3], "198.51.100.0/29", 64500, "CH");
 	assert_overlay(&f->v4.v[4], "198.51.100.8/31", 64500, "CH");
@@ -412,8 +423,7 @@ static bool has_prefix(const struct asn_list *l, const char *cidr, uint32_t asn)
 	struct asn_prefix p = prefix(cidr, asn);
 
 	for (size_t i = 0; i < l->n; i++)
-		if (!memcmp(l->v[i].addr, p.addr, 16) && l->v[i].len == p.len &&
-		    l->v[i].asn == asn)
+		if (!memcmp(l->v[i].addr, p.addr, 16) && l->v[i].len == p.len && l->v[i].asn == asn)
 			return true;
 	return false;
 }
@@ -425,8 +435,7 @@ static void test_mmdb_in_geolite2_asn_schema_is_read(void **state)
 	uint32_t asn;
 	char org[64];
 
-	if (asndb_read(testdata("test-asn.mmdb"), &f->v4, &f->v6, &f->info, f->err,
-		       sizeof(f->err)))
+	if (asndb_read(testdata("test-asn.mmdb"), &f->v4, &f->v6, &f->info, f->err, sizeof(f->err)))
 		fail_msg("%s", f->err);
 	assert_true(f->info.mmdb);
 	assert_true(f->info.build_epoch > 0);
@@ -441,14 +450,16 @@ static void test_mmdb_in_geolite2_asn_schema_is_read(void **state)
 	assert_true(has_prefix(&f->v6, "2001:db8:2::/48", 16276));
 	asn_list_free(&f->v4);
 	asn_list_free(&f->v6);
-	assert_int_equal(asndb_compile(testdata("test-asn.mmdb"), &f->ops, &f->v4, &f->v6,
-				       &f->info, f->err, sizeof(f->err)), 0);
+	assert_int_equal(asndb_compile(testdata("test-asn.mmdb"), &f->ops, &f->v4, &f->v6, &f->info,
+				       f->err, sizeof(f->err)),
+			 0);
 	assert_int_equal(f->v4.n, 2);
 	assert_overlay(&f->v4.v[0], "192.0.2.0/25", 16509, "US");
 	assert_overlay(&f->v4.v[1], "192.0.2.128/25", 16276, "FR");
 	inet_pton(AF_INET, "192.0.2.130", a);
 	assert_int_equal(asndb_find(testdata("test-asn.mmdb"), a, 32, &asn, org, sizeof(org),
-				    f->err, sizeof(f->err)), 0);
+				    f->err, sizeof(f->err)),
+			 0);
 	assert_int_equal(asn, 16276);
 	assert_string_equal(org, "OVH SAS");
 }
@@ -457,11 +468,13 @@ static void test_country_mmdb_is_not_an_asn_source(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(asndb_read(testdata("test-country.mmdb"), &f->v4, &f->v6, &f->info,
-				    f->err, sizeof(f->err)), -EINVAL);
+	assert_int_equal(asndb_read(testdata("test-country.mmdb"), &f->v4, &f->v6, &f->info, f->err,
+				    sizeof(f->err)),
+			 -EINVAL);
 	assert_string_equal(f->err, "unknown schema: no autonomous_system_number in any record");
 	assert_int_equal(asndb_read("/nonexistent/asn.csv", &f->v4, &f->v6, &f->info, f->err,
-				    sizeof(f->err)), -ENOENT);
+				    sizeof(f->err)),
+			 -ENOENT);
 	assert_string_equal(f->err, "No such file or directory");
 }
 

@@ -33,13 +33,12 @@ static int mount_of(const char *text, char *buf, size_t len)
 static void test_cgroup2_is_found_among_v1_hierarchies(void **state)
 {
 	/* The hybrid layout of these machines: v2 is not at /sys/fs/cgroup. */
-	const char *mounts =
-		"sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
-		"tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0\n"
-		"cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\n"
-		"cgroup /sys/fs/cgroup/systemd cgroup rw,relatime,name=systemd 0 0\n"
-		"cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n"
-		"bpf /sys/fs/bpf bpf rw,relatime 0 0\n";
+	const char *mounts = "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+			     "tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0\n"
+			     "cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\n"
+			     "cgroup /sys/fs/cgroup/systemd cgroup rw,relatime,name=systemd 0 0\n"
+			     "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n"
+			     "bpf /sys/fs/bpf bpf rw,relatime 0 0\n";
 	char buf[PATH_MAX];
 
 	(void)state;
@@ -59,9 +58,8 @@ static void test_cgroup2_mount_point_is_unescaped(void **state)
 
 static void test_first_cgroup2_mount_wins(void **state)
 {
-	const char *mounts =
-		"cgroup2 /run/cg2 cgroup2 rw 0 0\n"
-		"cgroup2 /container/sys/fs/cgroup cgroup2 rw 0 0\n";
+	const char *mounts = "cgroup2 /run/cg2 cgroup2 rw 0 0\n"
+			     "cgroup2 /container/sys/fs/cgroup cgroup2 rw 0 0\n";
 	char buf[PATH_MAX];
 
 	(void)state;
@@ -71,12 +69,11 @@ static void test_first_cgroup2_mount_wins(void **state)
 
 static void test_no_cgroup2_mount_is_enoent(void **state)
 {
-	const char *mounts =
-		"cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n"
-		"cgroup2fake /x cgroup2x rw 0 0\n"
-		"\n"
-		"truncated-line\n"
-		"two fields\n";
+	const char *mounts = "cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n"
+			     "cgroup2fake /x cgroup2x rw 0 0\n"
+			     "\n"
+			     "truncated-line\n"
+			     "two fields\n";
 	char buf[PATH_MAX];
 
 	(void)state;
@@ -122,13 +119,21 @@ static uint64_t ino_of(const struct tree *t, const char *rel)
 static int tree_setup(void **state)
 {
 	static const char *const dirs[] = {
-		"system.slice", "system.slice/nginx.service", "system.slice/postgresql.service",
-		"user.slice", "user.slice/user-1000.slice",
+		"system.slice",
+		"system.slice/nginx.service",
+		"system.slice/postgresql.service",
+		"user.slice",
+		"user.slice/user-1000.slice",
 		"user.slice/user-1000.slice/user@1000.service",
 		"user.slice/user-1000.slice/user@1000.service/app.slice",
 		"user.slice/user-1000.slice/user@1000.service/app.slice/nginx.service",
-		"a.slice", "a.slice/dup.scope", "b.slice", "b.slice/dup.scope",
-		"deep.slice", "deep.slice/x.slice", "deep.slice/x.slice/only.scope",
+		"a.slice",
+		"a.slice/dup.scope",
+		"b.slice",
+		"b.slice/dup.scope",
+		"deep.slice",
+		"deep.slice/x.slice",
+		"deep.slice/x.slice/only.scope",
 	};
 	char tmpl[] = "/tmp/juris-test-cgroup-XXXXXX";
 	struct tree *t = calloc(1, sizeof(*t));
@@ -192,8 +197,8 @@ static void fails_with(const struct tree *t, const char *arg, int err)
 	int ret = cgroup_resolve_in(t->root, arg, path, sizeof(path), &id);
 
 	if (ret != err)
-		fail_msg("cgroup_resolve_in(%s) = %d (%s), want %d (%s)", arg, ret,
-			 strerror(-ret), err, strerror(-err));
+		fail_msg("cgroup_resolve_in(%s) = %d (%s), want %d (%s)", arg, ret, strerror(-ret),
+			 err, strerror(-err));
 }
 
 static void test_absolute_path_resolves_to_itself_and_its_inode(void **state)
@@ -274,7 +279,7 @@ static void test_path_outside_the_mount_is_einval(void **state)
 	fails_with(t, "/tmp", -EINVAL);
 	fails_with(t, "..", -EINVAL);
 	fails_with(t, "system.slice/../../", -EINVAL);
-	fails_with(t, "escape", -EINVAL);	/* a symlink out of the tree */
+	fails_with(t, "escape", -EINVAL); /* a symlink out of the tree */
 }
 
 static void test_empty_argument_is_einval(void **state)
@@ -389,7 +394,7 @@ static void test_bpffs_ensure_creates_nested_pin_dir_with_mode_0700(void **state
 	snprintf(top, sizeof(top), "/sys/fs/bpf/juris-test-unit-%d", (int)getpid());
 	snprintf(p, sizeof(p), "%s/a/b//", top);
 	assert_int_equal(bpffs_ensure(p), 0);
-	assert_int_equal(bpffs_ensure(p), 0);	/* idempotent */
+	assert_int_equal(bpffs_ensure(p), 0); /* idempotent */
 	snprintf(p, sizeof(p), "%s/a/b", top);
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));

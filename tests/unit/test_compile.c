@@ -33,7 +33,7 @@ const char *__lsan_default_suppressions(void)
 }
 
 struct fixture {
-	char tmp[64];			/* scratch directory for hostile files */
+	char tmp[64]; /* scratch directory for hostile files */
 	struct zone_table *zt;
 	struct prefix_list v4, v6;
 	struct geodb_info info;
@@ -436,11 +436,11 @@ static void test_country_codes_are_upper_cased_and_odd_ones_skipped(void **state
 	struct fixture *f = *state;
 
 	assert_int_equal(compile(f, testdata("test-odd-codes.mmdb")), 0);
-	expect(f, "192.0.2.1", "FR", ZONE_FR);		/* "fr" */
-	expect(f, "192.0.2.129", "", ZONE_UNKNOWN);	/* "FRA" */
-	expect(f, "198.51.100.1", "", ZONE_UNKNOWN);	/* "1A" */
-	expect(f, "203.0.113.1", "", ZONE_UNKNOWN);	/* "" */
-	expect(f, "2001:db8:1::1", "DE", ZONE_EU);	/* "De" */
+	expect(f, "192.0.2.1", "FR", ZONE_FR);	     /* "fr" */
+	expect(f, "192.0.2.129", "", ZONE_UNKNOWN);  /* "FRA" */
+	expect(f, "198.51.100.1", "", ZONE_UNKNOWN); /* "1A" */
+	expect(f, "203.0.113.1", "", ZONE_UNKNOWN);  /* "" */
+	expect(f, "2001:db8:1::1", "DE", ZONE_EU);   /* "De" */
 	assert_int_equal(f->stats.read_v4, 1);
 	assert_int_equal(f->stats.read_v6, 1);
 }
@@ -488,16 +488,16 @@ static void test_gzip_output_beyond_the_cap_is_refused(void **state)
 	struct fixture *f = *state;
 	const char *gz = testdata("test-country.mmdb.gz");
 
-	assert_int_equal(geodb_read_max(gz, 1024, &f->v4, &f->v6, &f->info, f->err,
-					sizeof(f->err)), -EFBIG);
+	assert_int_equal(geodb_read_max(gz, 1024, &f->v4, &f->v6, &f->info, f->err, sizeof(f->err)),
+			 -EFBIG);
 	assert_string_equal(f->err, "decompressed size exceeds 1024 bytes");
 	assert_int_equal(f->v4.n + f->v6.n, 0);
-	assert_int_equal(geodb_read_max(gz, 1 << 20, &f->v4, &f->v6, &f->info, f->err,
-					sizeof(f->err)), 0);
+	assert_int_equal(
+		geodb_read_max(gz, 1 << 20, &f->v4, &f->v6, &f->info, f->err, sizeof(f->err)), 0);
 	prefix_list_free(&f->v4);
 	prefix_list_free(&f->v6);
-	assert_int_equal(geodb_read_max(gz, 0, &f->v4, &f->v6, &f->info, f->err,
-					sizeof(f->err)), -EFBIG);
+	assert_int_equal(geodb_read_max(gz, 0, &f->v4, &f->v6, &f->info, f->err, sizeof(f->err)),
+			 -EFBIG);
 	assert_string_equal(f->err, "decompressed size exceeds 0 MiB");
 }
 
@@ -520,14 +520,18 @@ static size_t meta_key(uint8_t *p, const char *k)
 static size_t lying_tail(uint8_t *buf, uint32_t nodes)
 {
 	static const char marker[] = "\xab\xcd\xefMaxMind.com";
-	size_t o = 16;			/* the separator, zeros */
+	size_t o = 16; /* the separator, zeros */
 
 	memset(buf, 0, 16);
-	memcpy(buf + o, "\xe1\x4c" "country_code" "\x42US", 17);
+	memcpy(buf + o,
+	       "\xe1\x4c"
+	       "country_code"
+	       "\x42US",
+	       17);
 	o += 17;
 	memcpy(buf + o, marker, sizeof(marker) - 1);
 	o += sizeof(marker) - 1;
-	buf[o++] = 0xe9;		/* a map of 9 pairs */
+	buf[o++] = 0xe9; /* a map of 9 pairs */
 	o += meta_key(buf + o, "node_count");
 	buf[o++] = 0xc4;
 	put_be(buf + o, nodes, 4);
@@ -539,10 +543,13 @@ static size_t lying_tail(uint8_t *buf, uint32_t nodes)
 	memcpy(buf + o, "\xa2\x00\x06", 3);
 	o += 3;
 	o += meta_key(buf + o, "database_type");
-	memcpy(buf + o, "\x47" "hostile", 8);
+	memcpy(buf + o,
+	       "\x47"
+	       "hostile",
+	       8);
 	o += 8;
 	o += meta_key(buf + o, "languages");
-	memcpy(buf + o, "\x00\x04", 2);		/* an empty array */
+	memcpy(buf + o, "\x00\x04", 2); /* an empty array */
 	o += 2;
 	o += meta_key(buf + o, "binary_format_major_version");
 	memcpy(buf + o, "\xa2\x00\x02", 3);
@@ -550,7 +557,7 @@ static size_t lying_tail(uint8_t *buf, uint32_t nodes)
 	o += meta_key(buf + o, "binary_format_minor_version");
 	buf[o++] = 0xa0;
 	o += meta_key(buf + o, "build_epoch");
-	memcpy(buf + o, "\x08\x02", 2);		/* uint64 */
+	memcpy(buf + o, "\x08\x02", 2); /* uint64 */
 	put_be(buf + o + 2, 1764892800, 8);
 	o += 10;
 	o += meta_key(buf + o, "description");
@@ -562,7 +569,7 @@ static void write_lying_mmdb(const char *path, uint32_t nodes, bool gz)
 {
 	static uint8_t zeros[1 << 20];
 	uint8_t node[8], tail[512];
-	uint32_t data = nodes + 16;	/* the record value of data offset 0 */
+	uint32_t data = nodes + 16; /* the record value of data offset 0 */
 	uint64_t left = (uint64_t)nodes * 8;
 	gzFile g = gz ? gzopen(path, "wb9") : NULL;
 	FILE *fp = gz ? NULL : fopen(path, "wb");
@@ -642,7 +649,7 @@ static void test_gzip_whose_metadata_claims_millions_of_nodes_is_refused_in_litt
 	print_message("lying .mmdb.gz: %d (%s), peak RSS %ld KiB\n", ret, f->err, rss);
 	assert_int_equal(ret, -EFBIG);
 	assert_string_equal(f->err, "decompressed size exceeds 32 times the compressed file: "
-			    "refused (a MaxMind DB compresses about 2:1)");
+				    "refused (a MaxMind DB compresses about 2:1)");
 	assert_true(rss < 48 * 1024);
 	unlink(path);
 }
@@ -1026,9 +1033,9 @@ static void test_local_apply_drops_nested_and_keeps_containing_prefixes(void **s
 	(void)state;
 	push(&local, "10.0.0.0/8", NULL, 0);
 	push(&local, "100.64.0.0/10", NULL, 0);
-	push(&l, "10.1.0.0/16", "US", ZONE_THIRD);	/* inside: dropped */
-	push(&l, "10.0.0.0/8", "US", ZONE_THIRD);	/* equal: dropped */
-	push(&l, "100.0.0.0/8", "US", ZONE_THIRD);	/* contains: stays */
+	push(&l, "10.1.0.0/16", "US", ZONE_THIRD); /* inside: dropped */
+	push(&l, "10.0.0.0/8", "US", ZONE_THIRD);  /* equal: dropped */
+	push(&l, "100.0.0.0/8", "US", ZONE_THIRD); /* contains: stays */
 	push(&l, "192.0.2.0/24", "FR", ZONE_FR);
 	assert_int_equal(prefix_apply_local(&l, &local, 32), 0);
 	assert_int_equal(prefix_merge(&l, 32), 0);
@@ -1103,7 +1110,7 @@ static size_t put_str(uint8_t *p, const char *s)
 {
 	size_t n = strlen(s);
 
-	p[0] = (uint8_t)(0x40 | n);		/* utf8_string, n < 29 */
+	p[0] = (uint8_t)(0x40 | n); /* utf8_string, n < 29 */
 	memcpy(p + 1, s, n);
 	return n + 1;
 }
@@ -1112,7 +1119,7 @@ static size_t put_u16(uint8_t *p, const char *key, uint8_t v)
 {
 	size_t n = put_str(p, key);
 
-	p[n] = v ? 0xa1 : 0xa0;			/* uint16 of 1 or 0 bytes */
+	p[n] = v ? 0xa1 : 0xa0; /* uint16 of 1 or 0 bytes */
 	p[n + 1] = v;
 	return n + (v ? 2 : 1);
 }
@@ -1132,32 +1139,32 @@ static int write_deep_db(const char *path, size_t levels)
 	b[2] = 17;
 	b[5] = 17;
 	n = 6 + 16;
-	b[n++] = 0xe2;				/* map of 2 */
+	b[n++] = 0xe2; /* map of 2 */
 	n += put_str(b + n, "");
 	for (size_t i = 0; i < levels; i++) {
-		b[n++] = 0xe1;			/* map of 1 ... */
-		b[n++] = 0x40;			/* ... whose key is "" */
+		b[n++] = 0xe1; /* map of 1 ... */
+		b[n++] = 0x40; /* ... whose key is "" */
 	}
-	b[n++] = 0xe0;				/* the innermost, empty map */
+	b[n++] = 0xe0; /* the innermost, empty map */
 	n += put_str(b + n, "country_code");
 	n += put_str(b + n, "FR");
 	memcpy(b + n, "\xab\xcd\xefMaxMind.com", 14);
 	n += 14;
-	b[n++] = 0xe9;				/* metadata: map of 9 */
+	b[n++] = 0xe9; /* metadata: map of 9 */
 	n += put_str(b + n, "languages");
-	b[n++] = 0x00;				/* empty array (extended type 11) */
+	b[n++] = 0x00; /* empty array (extended type 11) */
 	b[n++] = 0x04;
 	n += put_str(b + n, "description");
 	b[n++] = 0xe0;
 	n += put_u16(b + n, "binary_format_major_version", 2);
 	n += put_u16(b + n, "binary_format_minor_version", 0);
 	n += put_str(b + n, "build_epoch");
-	b[n++] = 0x04;				/* uint64 of 4 bytes (extended type 9) */
+	b[n++] = 0x04; /* uint64 of 4 bytes (extended type 9) */
 	b[n++] = 0x02;
 	memcpy(b + n, "\x65\x53\xf1\x00", 4);
 	n += 4;
 	n += put_str(b + n, "node_count");
-	b[n++] = 0xc1;				/* uint32 of 1 byte */
+	b[n++] = 0xc1; /* uint32 of 1 byte */
 	b[n++] = 1;
 	n += put_u16(b + n, "record_size", 24);
 	n += put_u16(b + n, "ip_version", 4);

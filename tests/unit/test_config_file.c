@@ -27,15 +27,17 @@ static void test_keys_values_comments_and_quotes(void **state)
 	(void)state;
 	assert_int_equal(parse("# comment\n\n  mode = enforce  # trailing\r\n"
 			       "us_adequate=yes\ncgroup = a#b\ndb = \" /x y \"\n"
-			       "except = \"a\"b\"\n", &f, err), 0);
+			       "except = \"a\"b\"\n",
+			       &f, err),
+			 0);
 	assert_int_equal(f.n, 5);
 	assert_string_equal(f.v[0].key, "mode");
 	assert_string_equal(f.v[0].value, "enforce");
 	assert_int_equal(f.v[0].line, 3);
-	assert_string_equal(f.v[1].key, "us-adequate");	/* '_' folds to '-' */
+	assert_string_equal(f.v[1].key, "us-adequate"); /* '_' folds to '-' */
 	assert_string_equal(f.v[1].value, "yes");
-	assert_string_equal(f.v[2].value, "a#b");		/* no blank before '#' */
-	assert_string_equal(f.v[3].value, " /x y ");		/* quotes keep blanks */
+	assert_string_equal(f.v[2].value, "a#b");    /* no blank before '#' */
+	assert_string_equal(f.v[3].value, " /x y "); /* quotes keep blanks */
 	assert_string_equal(f.v[4].value, "a\"b");
 	assert_int_equal(f.v[4].line, 7);
 	config_file_free(&f);
@@ -77,8 +79,9 @@ static void test_nul_bytes_and_huge_files_are_refused(void **state)
 	assert_non_null(strstr(err, "NUL"));
 	assert_non_null(big);
 	memset(big, '#', CONFIG_MAX_BYTES + 1);
-	assert_int_equal(config_file_parse(big, CONFIG_MAX_BYTES + 1, "p.conf", &f, err,
-					   sizeof(err)), -EFBIG);
+	assert_int_equal(
+		config_file_parse(big, CONFIG_MAX_BYTES + 1, "p.conf", &f, err, sizeof(err)),
+		-EFBIG);
 	free(big);
 }
 
@@ -107,10 +110,10 @@ static const char *policy_file(const char *text)
 	return path;
 }
 
-#define PARSE(o, ...)                                                          \
-	({                                                                     \
-		char *argv[] = { "juris", __VA_ARGS__, NULL };                 \
-		options_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, (o));  \
+#define PARSE(o, ...)                                                         \
+	({                                                                    \
+		char *argv[] = { "juris", __VA_ARGS__, NULL };                \
+		options_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, (o)); \
 	})
 
 static void test_the_file_sets_the_policy_and_flags_override_it(void **state)
@@ -132,7 +135,8 @@ static void test_the_file_sets_the_policy_and_flags_override_it(void **state)
 
 	/* A flag wins; a repeated flag replaces the file's whole list. */
 	assert_int_equal(PARSE(&o, "run", "--config", (char *)p, "--allow", "eea", "--except",
-			       "198.51.100.0/24"), 0);
+			       "198.51.100.0/24"),
+			 0);
 	assert_int_equal(o.policy.allow_zone, ZONE_EEA);
 	assert_int_equal(o.policy.mode, MODE_ENFORCE);
 	assert_int_equal(o.policy.n_excepts, 1);
@@ -150,9 +154,15 @@ static void test_the_file_sets_the_policy_and_flags_override_it(void **state)
 static void test_bad_values_in_the_file_are_refused(void **state)
 {
 	static const char *const bad[] = {
-		"allow = world\n", "colour = blue\n", "syslog = maybe\n", "json = yes\n",
-		"config = /etc/other.conf\n", "except = 192.0.2.1/24\n", "flow-table = 12\n",
-		"pin-dir = relative\n", "iface = eth0\n",
+		"allow = world\n",
+		"colour = blue\n",
+		"syslog = maybe\n",
+		"json = yes\n",
+		"config = /etc/other.conf\n",
+		"except = 192.0.2.1/24\n",
+		"flow-table = 12\n",
+		"pin-dir = relative\n",
+		"iface = eth0\n",
 	};
 	struct juris_opts o;
 

@@ -29,14 +29,16 @@ static uint32_t rnd(void)
 static struct net_prefix pfx(uint32_t a, int len, const char *cc, int zone)
 {
 	struct net_prefix p = { .addr = { a >> 24, a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff },
-				.len = (uint8_t)len, .cc = { cc[0], cc[1] }, .zone = (uint8_t)zone };
+				.len = (uint8_t)len,
+				.cc = { cc[0], cc[1] },
+				.zone = (uint8_t)zone };
 	return p;
 }
 
 static uint32_t addr_of(const struct net_prefix *p)
 {
-	return (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 |
-	       (uint32_t)p->addr[2] << 8 | p->addr[3];
+	return (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 | (uint32_t)p->addr[2] << 8 |
+	       p->addr[3];
 }
 
 static uint32_t mask(int len)
@@ -121,17 +123,13 @@ static void test_edge_prefixes_match_the_longest_prefix(void **state)
 {
 	struct prefix_list l = { 0 };
 	struct net_prefix v[] = {
-		pfx(0x0a010281, 32, "NO", ZONE_EEA),	/* inside the /25 below */
-		pfx(0x00000000, 0, "US", ZONE_THIRD),
-		pfx(0x0a010280, 25, "JP", ZONE_ADEQUATE),
-		pfx(0x0a000000, 8, "FR", ZONE_FR),
-		pfx(0x0a010200, 24, "DE", ZONE_EU),
-		pfx(0x0a010300, 24, "IT", ZONE_EU),	/* adjacent /24 */
-		pfx(0xc0000200, 25, "FR", ZONE_FR),	/* two adjacent /25, no /24 */
-		pfx(0xc0000280, 25, "DE", ZONE_EU),
-		pfx(0xcb007107, 32, "GB", ZONE_ADEQUATE),
-		pfx(0xffffffff, 32, "JP", ZONE_ADEQUATE),
-		pfx(0x7f000000, 8, "\0\0", ZONE_LOCAL),
+		pfx(0x0a010281, 32, "NO", ZONE_EEA), /* inside the /25 below */
+		pfx(0x00000000, 0, "US", ZONE_THIRD),	  pfx(0x0a010280, 25, "JP", ZONE_ADEQUATE),
+		pfx(0x0a000000, 8, "FR", ZONE_FR),	  pfx(0x0a010200, 24, "DE", ZONE_EU),
+		pfx(0x0a010300, 24, "IT", ZONE_EU), /* adjacent /24 */
+		pfx(0xc0000200, 25, "FR", ZONE_FR), /* two adjacent /25, no /24 */
+		pfx(0xc0000280, 25, "DE", ZONE_EU),	  pfx(0xcb007107, 32, "GB", ZONE_ADEQUATE),
+		pfx(0xffffffff, 32, "JP", ZONE_ADEQUATE), pfx(0x7f000000, 8, "\0\0", ZONE_LOCAL),
 	};
 	struct tables t;
 
@@ -139,7 +137,7 @@ static void test_edge_prefixes_match_the_longest_prefix(void **state)
 	l.v = v;
 	l.n = sizeof(v) / sizeof(v[0]);
 	build(&l, &t);
-	assert_int_equal(t.p.groups, 4);	/* 10.1.2, 192.0.2, 203.0.113, 255.255.255 */
+	assert_int_equal(t.p.groups, 4); /* 10.1.2, 192.0.2, 203.0.113, 255.255.255 */
 	assert_int_equal(t.p.n_classes, 8);
 	assert_memory_equal(t.p.classes[dir24_lookup(t.t24, t.t8, 0x0a010281)].cc, "NO", 2);
 	assert_agrees_everywhere(&l, &t, 100000);

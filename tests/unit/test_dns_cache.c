@@ -77,7 +77,7 @@ static void test_full_cache_evicts_the_least_recently_used_and_counts_it(void **
 	assert_int_equal(dns_cache_init(&c, 2), 0);
 	dns_cache_put(&c, &a, "a.test", 1 * S, 100 * S);
 	dns_cache_put(&c, &b, "b.test", 2 * S, 100 * S);
-	assert_non_null(dns_cache_get(&c, &a, 3 * S));	/* a is now the most recent */
+	assert_non_null(dns_cache_get(&c, &a, 3 * S)); /* a is now the most recent */
 	dns_cache_put(&c, &d, "d.test", 4 * S, 100 * S);
 	assert_null(dns_cache_get(&c, &b, 5 * S));
 	assert_non_null(dns_cache_get(&c, &a, 5 * S));

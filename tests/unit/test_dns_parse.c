@@ -209,11 +209,11 @@ static void test_cname_loop_ends_after_the_hop_limit(void **state)
 
 	(void)state;
 	start(&m, "a.test", 1, 2);
-	put_ptr(&m, 12);		/* a.test CNAME b.test */
+	put_ptr(&m, 12); /* a.test CNAME b.test */
 	rr_fixed(&m, 5, 60, 8);
 	b = m.n;
 	put_name(&m, "b.test");
-	put_ptr(&m, (uint16_t)b);	/* b.test CNAME a.test */
+	put_ptr(&m, (uint16_t)b); /* b.test CNAME a.test */
 	rr_fixed(&m, 5, 60, 2);
 	put_ptr(&m, 12);
 	assert_int_equal(parse(&m, r), 0);
@@ -260,11 +260,11 @@ static void test_forward_and_out_of_range_pointers_are_malformed(void **state)
 
 	(void)state;
 	start(&m, "www.example.test", 1, 1);
-	put_ptr(&m, (uint16_t)(m.n + 2));	/* forward, to the record's type */
+	put_ptr(&m, (uint16_t)(m.n + 2)); /* forward, to the record's type */
 	rr_a(&m, 60, "192.0.2.241");
 	assert_int_equal(parse(&m, r), -EBADMSG);
 	start(&m, "www.example.test", 1, 1);
-	put_ptr(&m, 0x3fff);			/* beyond the message */
+	put_ptr(&m, 0x3fff); /* beyond the message */
 	rr_a(&m, 60, "192.0.2.241");
 	assert_int_equal(parse(&m, r), -EBADMSG);
 	free(r);
@@ -280,7 +280,7 @@ static void test_name_over_255_octets_is_malformed(void **state)
 	memset(label, 'x', 63);
 	label[63] = 0;
 	start(&m, "q.test", 1, 1);
-	for (int i = 0; i < 5; i++) {	/* 5 x 64 octets */
+	for (int i = 0; i < 5; i++) { /* 5 x 64 octets */
 		uint8_t l = 63;
 
 		put(&m, &l, 1);
@@ -299,7 +299,10 @@ static void test_reserved_label_types_are_malformed(void **state)
 
 	(void)state;
 	start(&m, "www.example.test", 1, 1);
-	put(&m, "\x41" "a", 2);		/* 0x40: extended label type */
+	put(&m,
+	    "\x41"
+	    "a",
+	    2); /* 0x40: extended label type */
 	put(&m, "", 1);
 	rr_a(&m, 60, "192.0.2.241");
 	assert_int_equal(parse(&m, r), -EBADMSG);
@@ -335,7 +338,7 @@ static void test_counts_the_message_cannot_hold_are_malformed(void **state)
 	put_ptr(&m, 12);
 	rr_a(&m, 60, "192.0.2.241");
 	put(&m, "\0\0\0\0\0\0\0\0\0\0\0", 11);
-	m.b[m.n - 1] = 9;	/* RDLENGTH 9 past the end */
+	m.b[m.n - 1] = 9; /* RDLENGTH 9 past the end */
 	assert_int_equal(parse(&m, r), -EBADMSG);
 	free(r);
 }
@@ -347,10 +350,10 @@ static void test_queries_and_several_questions_are_not_answers(void **state)
 
 	(void)state;
 	start(&m, "www.example.test", 1, 0);
-	m.b[2] &= 0x7f;		/* QR = 0: a query */
+	m.b[2] &= 0x7f; /* QR = 0: a query */
 	assert_int_equal(parse(&m, r), -EBADMSG);
 	start(&m, "www.example.test", 1, 0);
-	m.b[5] = 2;		/* QDCOUNT = 2 */
+	m.b[5] = 2; /* QDCOUNT = 2 */
 	assert_int_equal(parse(&m, r), -EBADMSG);
 	assert_int_equal(dns_parse(m.b, 11, 11, r), -EBADMSG);
 	free(r);

@@ -28,8 +28,7 @@ static int carried(const struct nat64_list *l, const char *text, char *v4text)
 	return kind;
 }
 
-static void assert_carries(const struct nat64_list *l, const char *text, int kind,
-			   const char *want)
+static void assert_carries(const struct nat64_list *l, const char *text, int kind, const char *want)
 {
 	char got[INET_ADDRSTRLEN];
 	int k = carried(l, text, got);
@@ -140,8 +139,9 @@ static void test_configured_prefix_wins_over_teredo(void **state)
 static void test_prefix_lengths_outside_rfc6052_are_refused(void **state)
 {
 	static const char *const bad[] = {
-		"2001:db8::/33", "2001:db8::/128", "2001:db8::/0", "2001:db8::", "192.0.2.0/24",
-		"2001:db8::1/32", "2001:db8::/96x", "not-an-address/32", "::ffff:0:0/96x",
+		"2001:db8::/33",  "2001:db8::/128",    "2001:db8::/0",
+		"2001:db8::",	  "192.0.2.0/24",      "2001:db8::1/32",
+		"2001:db8::/96x", "not-an-address/32", "::ffff:0:0/96x",
 	};
 	struct nat64_prefix p;
 

@@ -21,10 +21,19 @@ static cJSON *path(cJSON *root, const char *a, const char *b)
 static struct juris_event blocked_connect(void)
 {
 	struct juris_event e = {
-		.ts_ns = 1000000000ull, .cgroup_id = 42, .pid = 1234, .uid = 1000,
-		.comm = "curl", .dport = 443, .type = EVENT_CONNECT, .hook = HOOK_CONNECT4,
-		.family = AF_INET, .proto = IPPROTO_TCP, .verdict = VERDICT_BLOCK,
-		.zone = ZONE_THIRD, .cc = { 'U', 'S' },
+		.ts_ns = 1000000000ull,
+		.cgroup_id = 42,
+		.pid = 1234,
+		.uid = 1000,
+		.comm = "curl",
+		.dport = 443,
+		.type = EVENT_CONNECT,
+		.hook = HOOK_CONNECT4,
+		.family = AF_INET,
+		.proto = IPPROTO_TCP,
+		.verdict = VERDICT_BLOCK,
+		.zone = ZONE_THIRD,
+		.cc = { 'U', 'S' },
 	};
 
 	inet_pton(AF_INET, "198.51.100.7", e.daddr);
@@ -209,10 +218,11 @@ static void test_readable_line_says_the_event_and_escapes_the_process_name(void 
 
 	(void)state;
 	event_writer_init(&w, stdout, "enforce", "eu");
-	w.boot_to_real_ns = 1764921601000000000ll - 1000000000ll;	/* 2025-12-05T08:00:01Z */
+	w.boot_to_real_ns = 1764921601000000000ll - 1000000000ll; /* 2025-12-05T08:00:01Z */
 	memcpy(e.comm, "cu\033]0;x\arl", 11);
 	assert_int_equal(event_to_line(&w, &e, line, sizeof(line)), 0);
-	assert_string_equal(line, "2025-12-05T08:00:01Z blocked tcp 198.51.100.7:443 country US "
+	assert_string_equal(line,
+			    "2025-12-05T08:00:01Z blocked tcp 198.51.100.7:443 country US "
 			    "zone third pid 1234 (cu?]0;x?rl) uid 1000 cgroup 42 cgroup/connect4");
 }
 

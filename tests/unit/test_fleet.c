@@ -52,8 +52,9 @@ static void test_error_answer_is_one_sanitised_line(void **state)
 	assert_int_equal(prom_parse_vector("<html>", NULL, 0, &v, err, sizeof(err)), -EPROTO);
 	assert_string_equal(err, "answer is not JSON");
 	assert_int_equal(prom_parse_vector("{\"status\":\"success\",\"data\":{\"resultType\":"
-					   "\"matrix\",\"result\":[]}}", NULL, 0, &v, err,
-					   sizeof(err)), -EPROTO);
+					   "\"matrix\",\"result\":[]}}",
+					   NULL, 0, &v, err, sizeof(err)),
+			 -EPROTO);
 }
 
 static void test_matrix_answer_has_the_points_of_each_series(void **state)

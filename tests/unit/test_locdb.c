@@ -113,7 +113,8 @@ static void test_countries_follow_the_longest_network_as_libloc_does(void **stat
 	struct fixture *f = *state;
 
 	assert_int_equal(geodb_read(testdata("test-loc.db"), &f->v4, &f->v6, &f->info, f->err,
-				    sizeof(f->err)), 0);
+				    sizeof(f->err)),
+			 0);
 	assert_true(f->info.libloc);
 	assert_string_equal(f->info.vendor, "juris tests");
 	assert_string_equal(f->info.license, "CC0");
@@ -121,7 +122,7 @@ static void test_countries_follow_the_longest_network_as_libloc_does(void **stat
 	assert_string_equal(country_of(&f->v4, "192.0.2.10"), "FR");
 	assert_string_equal(country_of(&f->v4, "192.0.2.130"), "DE");
 	assert_string_equal(country_of(&f->v4, "198.51.100.10"), "US");
-	assert_string_equal(country_of(&f->v4, "198.51.100.70"), "FR");	/* nested /26 */
+	assert_string_equal(country_of(&f->v4, "198.51.100.70"), "FR"); /* nested /26 */
 	assert_string_equal(country_of(&f->v4, "192.0.2.250"), "--");	/* absent */
 	assert_string_equal(country_of(&f->v6, "2001:db8:2::1"), "DE");
 	assert_string_equal(country_of(&f->v6, "2001:db8:1:1::1"), "FR");
@@ -132,12 +133,13 @@ static void test_regions_no_code_anycast_and_satellite_read_as_unknown(void **st
 	struct fixture *f = *state;
 
 	assert_int_equal(geodb_read(testdata("test-loc.db"), &f->v4, &f->v6, &f->info, f->err,
-				    sizeof(f->err)), 0);
-	assert_string_equal(country_of(&f->v4, "203.0.113.130"), "--");	/* EU */
-	assert_string_equal(country_of(&f->v4, "203.0.113.200"), "--");	/* anycast */
-	assert_string_equal(country_of(&f->v4, "203.0.113.230"), "--");	/* satellite */
-	assert_string_equal(country_of(&f->v6, "2001:db8:7::1"), "--");	/* AP */
-	assert_string_equal(country_of(&f->v6, "2001:db8:8::1"), "--");	/* no code */
+				    sizeof(f->err)),
+			 0);
+	assert_string_equal(country_of(&f->v4, "203.0.113.130"), "--"); /* EU */
+	assert_string_equal(country_of(&f->v4, "203.0.113.200"), "--"); /* anycast */
+	assert_string_equal(country_of(&f->v4, "203.0.113.230"), "--"); /* satellite */
+	assert_string_equal(country_of(&f->v6, "2001:db8:7::1"), "--"); /* AP */
+	assert_string_equal(country_of(&f->v6, "2001:db8:8::1"), "--"); /* no code */
 	assert_int_equal(f->info.anycast, 1);
 	assert_int_equal(f->info.satellite, 1);
 	assert_int_equal(f->info.no_location, 3);
@@ -148,7 +150,8 @@ static void test_anonymous_proxy_and_drop_networks_keep_their_country(void **sta
 	struct fixture *f = *state;
 
 	assert_int_equal(geodb_read(testdata("test-loc.db"), &f->v4, &f->v6, &f->info, f->err,
-				    sizeof(f->err)), 0);
+				    sizeof(f->err)),
+			 0);
 	assert_string_equal(country_of(&f->v4, "203.0.113.241"), "FR");
 	assert_string_equal(country_of(&f->v4, "203.0.113.250"), "FR");
 }
@@ -158,17 +161,18 @@ static void test_overlay_reads_the_ases_of_the_same_file_with_holes(void **state
 	struct fixture *f = *state;
 	const struct asn_prefix *p;
 
-	assert_int_equal(asndb_compile(testdata("test-loc.db"), &f->ops, &f->a4, &f->a6,
-				       &f->ainfo, f->err, sizeof(f->err)), 0);
+	assert_int_equal(asndb_compile(testdata("test-loc.db"), &f->ops, &f->a4, &f->a6, &f->ainfo,
+				       f->err, sizeof(f->err)),
+			 0);
 	assert_true(f->ainfo.libloc);
 	p = asn_of(&f->a4, "192.0.2.10");
 	assert_non_null(p);
 	assert_int_equal(p->asn, 16509);
 	assert_memory_equal(p->cc, "US", 2);
-	p = asn_of(&f->a4, "203.0.113.200");	/* anycast: the operator still counts */
+	p = asn_of(&f->a4, "203.0.113.200"); /* anycast: the operator still counts */
 	assert_non_null(p);
 	assert_int_equal(p->asn, 13335);
-	assert_null(asn_of(&f->a4, "198.51.100.10"));	/* AS64500: not listed */
+	assert_null(asn_of(&f->a4, "198.51.100.10")); /* AS64500: not listed */
 	/* AS64502 inside Amazon's /48: a hole with no home, not Amazon. */
 	p = asn_of(&f->a6, "2001:db8:1:1::1");
 	assert_non_null(p);
@@ -211,8 +215,9 @@ static void test_signature_is_good_with_its_key_and_bad_with_another(void **stat
 	assert_int_equal(sig, LOCDB_SIG_GOOD);
 	assert_int_equal(locdb_verify(bad, key, &sig, f->err, sizeof(f->err)), 0);
 	assert_int_equal(sig, LOCDB_SIG_BAD);
-	assert_int_equal(locdb_verify(testdata("test-loc.db"), "/nonexistent/key.pem", &sig,
-				      f->err, sizeof(f->err)), -ENOENT);
+	assert_int_equal(locdb_verify(testdata("test-loc.db"), "/nonexistent/key.pem", &sig, f->err,
+				      sizeof(f->err)),
+			 -ENOENT);
 }
 
 static void test_build_date_is_read_without_walking_the_networks(void **state)
@@ -233,20 +238,21 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_libloc_file_is_told_by_its_magic_not_its_name,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_countries_follow_the_longest_network_as_libloc_does,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_regions_no_code_anycast_and_satellite_read_as_unknown,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_anonymous_proxy_and_drop_networks_keep_their_country,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overlay_reads_the_ases_of_the_same_file_with_holes,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated_file_is_refused_with_a_reason,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signature_is_good_with_its_key_and_bad_with_another,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_build_date_is_read_without_walking_the_networks,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_countries_follow_the_longest_network_as_libloc_does, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_regions_no_code_anycast_and_satellite_read_as_unknown, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_anonymous_proxy_and_drop_networks_keep_their_country, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_overlay_reads_the_ases_of_the_same_file_with_holes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_file_is_refused_with_a_reason, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_signature_is_good_with_its_key_and_bad_with_another, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_build_date_is_read_without_walking_the_networks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,15 +31,17 @@ static char *render(const struct metrics_input *in)
 static void test_totals_are_counters_by_zone_and_verdict(void **state)
 {
 	static struct juris_stats st;
-	struct juris_config cfg = { .mode = MODE_ENFORCE, .allow_zone = ZONE_EU,
+	struct juris_config cfg = { .mode = MODE_ENFORCE,
+				    .allow_zone = ZONE_EU,
 				    .db_build_epoch = 1000 };
 	struct metrics_input in = { .stats = &st, .cfg = &cfg, .now = 4600, .version = "1.2\"x" };
 	char *out;
 
 	(void)state;
 	memset(&st, 0, sizeof(st));
-	st.totals[TOTALS_INDEX(ZONE_THIRD, VERDICT_BLOCK)] =
-		(struct juris_totals){ .packets = 3, .bytes = 5000000000000ull, .flows = 2 };
+	st.totals[TOTALS_INDEX(ZONE_THIRD, VERDICT_BLOCK)] = (struct juris_totals){
+		.packets = 3, .bytes = 5000000000000ull, .flows = 2
+	};
 	st.counters[CNT_RINGBUF_DROPS] = 7;
 	st.counters[CNT_DNS_ANSWERS] = 5;
 	st.counters[CNT_DNS_MALFORMED] = 1;
@@ -74,8 +76,9 @@ static void test_countries_and_operators_are_exact_counters(void **state)
 	struct juris_config cfg = {};
 	struct report_input rin = { .exact = &x };
 	struct report r = {};
-	struct metrics_input in = { .stats = &st, .cfg = &cfg, .by_country = &r, .exact = &x,
-				    .version = "0" };
+	struct metrics_input in = {
+		.stats = &st, .cfg = &cfg, .by_country = &r, .exact = &x, .version = "0"
+	};
 	char *out;
 
 	(void)state;
@@ -85,8 +88,9 @@ static void test_countries_and_operators_are_exact_counters(void **state)
 	x.country[COUNTRY_NONE][VERDICT_ALLOW].packets = 1;
 	x.oper[3][VERDICT_WOULD_BLOCK].flows = 4;
 	x.oper[3][VERDICT_WOULD_BLOCK].packets = 5;
-	x.idents[3] = (struct oper_ident){ .asn = 16509, .home_cc = "US", .foreign = 1,
-					   .name = "Am\"azon" };
+	x.idents[3] = (struct oper_ident){
+		.asn = 16509, .home_cc = "US", .foreign = 1, .name = "Am\"azon"
+	};
 	assert_int_equal(report_build(&r, BY_COUNTRY, &rin, 0), 0);
 	out = render(&in);
 	assert_non_null(strstr(out, "# TYPE juris_country_bytes_total counter\n"));
@@ -96,9 +100,10 @@ static void test_countries_and_operators_are_exact_counters(void **state)
 				    "zone=\"unknown\",verdict=\"allow\"} 7\n"));
 	assert_non_null(strstr(out, "# TYPE juris_operator_flows_total counter\n"));
 	/* The operator's name is escaped like every label value. */
-	assert_non_null(strstr(out, "juris_operator_flows_total{asn=\"16509\",operator=\"Am\\\"azon\","
-				    "operator_country=\"US\",foreign=\"true\","
-				    "verdict=\"would_block\"} 4\n"));
+	assert_non_null(strstr(out,
+			       "juris_operator_flows_total{asn=\"16509\",operator=\"Am\\\"azon\","
+			       "operator_country=\"US\",foreign=\"true\","
+			       "verdict=\"would_block\"} 4\n"));
 	assert_null(strstr(out, "juris_flow_table_country"));
 	free(out);
 	report_free(&r);
@@ -109,8 +114,9 @@ static void test_database_source_is_a_labelled_info_metric_and_refusals_a_counte
 	static struct juris_stats st;
 	static struct juris_meta meta;
 	struct juris_config cfg = { .db_build_epoch = 1000 };
-	struct metrics_input in = { .stats = &st, .cfg = &cfg, .meta = &meta, .now = 4600,
-				    .version = "0" };
+	struct metrics_input in = {
+		.stats = &st, .cfg = &cfg, .meta = &meta, .now = 4600, .version = "0"
+	};
 	char *out;
 
 	(void)state;
@@ -166,7 +172,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_totals_are_counters_by_zone_and_verdict),
-		cmocka_unit_test(test_database_source_is_a_labelled_info_metric_and_refusals_a_counter),
+		cmocka_unit_test(
+			test_database_source_is_a_labelled_info_metric_and_refusals_a_counter),
 		cmocka_unit_test(test_countries_and_operators_are_exact_counters),
 		cmocka_unit_test(test_metrics_address_defaults_to_loopback),
 	};

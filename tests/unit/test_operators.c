@@ -34,7 +34,7 @@ static int teardown(void **state)
 static void assert_operator(const struct operator_table *t, uint32_t asn, const char *cc,
 			    const char *name)
 {
-	const struct operator *op = operator_find(t, asn);
+	const struct operator* op = operator_find(t, asn);
 
 	if (!op)
 		fail_msg("AS%u is not in the table", asn);
@@ -84,7 +84,9 @@ static void test_parse_accepts_comments_blanks_as_prefix_and_spaces_in_names(voi
 
 	(void)state;
 	assert_int_equal(parse("# header\n\n  AS64500\tUS  Example  Cloud, Inc.  # c\r\n"
-			       "64501 FR Autre\n", &t, err, sizeof(err)), 0);
+			       "64501 FR Autre\n",
+			       &t, err, sizeof(err)),
+			 0);
 	assert_int_equal(t.n, 2);
 	assert_operator(&t, 64500, "US", "Example  Cloud, Inc.");
 	assert_operator(&t, 64501, "FR", "Autre");
@@ -112,9 +114,11 @@ static void test_parse_rejects_malformed_lines_with_file_and_line(void **state)
 	assert_parse_error("16509 USA Amazon\n", "not an upper-case ISO 3166-1");
 	assert_parse_error("16509 US\n", "ops.txt:1: no operator name after 'US'");
 	assert_parse_error("16509\n", "ops.txt:1: expected ASN CC NAME, got only '16509'");
-	assert_parse_error("16509 US Amazon\n16509 FR Amazon\n", "ops.txt:2: AS16509 is listed twice");
-	assert_parse_error("1 US 0123456789012345678901234567890123456789012345678901234567890123\n",
-			   "ops.txt:1: operator name longer than 63 bytes");
+	assert_parse_error("16509 US Amazon\n16509 FR Amazon\n",
+			   "ops.txt:2: AS16509 is listed twice");
+	assert_parse_error(
+		"1 US 0123456789012345678901234567890123456789012345678901234567890123\n",
+		"ops.txt:1: operator name longer than 63 bytes");
 	assert_parse_error("1 US bell\a\n", "ops.txt:1: control character in operator name");
 }
 
@@ -124,8 +128,9 @@ static void test_policy_entry_overrides_the_curated_one_and_adds_new_ones(void *
 	size_t n = t->n;
 	char err[256] = "";
 
-	assert_int_equal(operator_table_set(t, "16509 FR Amazon (contract with an EU entity)",
-					    err, sizeof(err)), 0);
+	assert_int_equal(operator_table_set(t, "16509 FR Amazon (contract with an EU entity)", err,
+					    sizeof(err)),
+			 0);
 	assert_operator(t, 16509, "FR", "Amazon (contract with an EU entity)");
 	assert_int_equal(t->n, n);
 	assert_int_equal(operator_table_set(t, "AS64500 CH Example", err, sizeof(err)), 0);
@@ -143,7 +148,7 @@ static void test_policy_entry_errors_name_the_option_not_a_line(void **state)
 	assert_int_equal(operator_table_set(t, "16509 United-States Amazon", err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "operator: not an upper-case ISO 3166-1 alpha-2 code: "
-			    "'United-States'");
+				 "'United-States'");
 	assert_int_equal(operator_table_set(t, "  # nothing", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "operator: expected \"ASN CC NAME\", got '  # nothing'");
 	assert_int_equal(operator_table_set(t, "1 US A\n2 US B", err, sizeof(err)), -EINVAL);

@@ -12,10 +12,10 @@
 #include "juris.h"
 #include "cli/options.h"
 
-#define PARSE(o, ...)                                                          \
-	({                                                                     \
-		char *argv[] = { "juris", __VA_ARGS__, NULL };                 \
-		options_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, (o));  \
+#define PARSE(o, ...)                                                         \
+	({                                                                    \
+		char *argv[] = { "juris", __VA_ARGS__, NULL };                \
+		options_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, (o)); \
 	})
 
 static void test_run_defaults_are_audit_eu_unknown_allow(void **state)
@@ -43,8 +43,8 @@ static void test_run_takes_every_policy_flag(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "run", "--mode", "enforce", "--allow", "adequate", "--unknown",
 			       "deny", "--us-adequate", "--except", "192.0.2.0/24", "--except",
-			       "2001:db8::/32", "--cgroup", "a.service", "--cgroup", "b/c",
-			       "--db", "x.mmdb", "--pin-dir", "/sys/fs/bpf/t", "--events", "-",
+			       "2001:db8::/32", "--cgroup", "a.service", "--cgroup", "b/c", "--db",
+			       "x.mmdb", "--pin-dir", "/sys/fs/bpf/t", "--events", "-",
 			       "--flow-table", "4096"),
 			 0);
 	assert_int_equal(o.policy.mode, MODE_ENFORCE);
@@ -203,7 +203,8 @@ static void test_report_takes_format_by_and_top(void **state)
 	assert_int_equal(o.report_by, BY_ZONE);
 	assert_int_equal(o.top, 0);
 	assert_int_equal(PARSE(&o, "report", "--format", "csv", "--by", "cgroup", "--top", "5",
-			       "--pin-dir", "/sys/fs/bpf/x"), 0);
+			       "--pin-dir", "/sys/fs/bpf/x"),
+			 0);
 	assert_int_equal(o.report_format, REPORT_CSV);
 	assert_int_equal(o.report_by, BY_CGROUP);
 	assert_int_equal(o.top, 5);
@@ -247,7 +248,8 @@ static void test_except_domain_is_a_repeatable_run_option(void **state)
 
 	(void)state;
 	assert_int_equal(PARSE(&o, "run", "--except-domain", "*.gouv.fr", "--except-domain",
-			       "impots.gouv.fr"), 0);
+			       "impots.gouv.fr"),
+			 0);
 	assert_int_equal(o.policy.n_except_domains, 2);
 	assert_string_equal(o.policy.except_domains[0], "*.gouv.fr");
 	assert_string_equal(o.policy.except_domains[1], "impots.gouv.fr");

@@ -45,7 +45,9 @@ static u128 load(const uint8_t a[16])
 
 static struct net_prefix pfx(u128 a, int len, const char *cc, int zone)
 {
-	struct net_prefix p = { .len = (uint8_t)len, .cc = { cc[0], cc[1] }, .zone = (uint8_t)zone };
+	struct net_prefix p = { .len = (uint8_t)len,
+				.cc = { cc[0], cc[1] },
+				.zone = (uint8_t)zone };
 
 	store(a & mask(len), p.addr);
 	return p;
@@ -79,8 +81,9 @@ static void assert_agrees(const struct prefix_list *l, const struct range6_table
 	assert_non_null(r);
 	if (!want) {
 		if (r->val.zone || r->val.cc[0] || r->val.cc[1])
-			fail_msg("%016llx%016llx: %.2s/%u, want none", (unsigned long long)(a >> 64),
-				 (unsigned long long)a, r->val.cc, r->val.zone);
+			fail_msg("%016llx%016llx: %.2s/%u, want none",
+				 (unsigned long long)(a >> 64), (unsigned long long)a, r->val.cc,
+				 r->val.zone);
 		return;
 	}
 	if (memcmp(r->val.cc, want->cc, 2) || r->val.zone != want->zone)
@@ -142,13 +145,13 @@ static void test_edge_prefixes_match_the_longest_prefix(void **state)
 {
 	struct prefix_list l = { 0 };
 	struct net_prefix v[] = {
-		pfx(doc(0x00010000, 5), 128, "NO", ZONE_EEA),	/* inside the /48 below */
+		pfx(doc(0x00010000, 5), 128, "NO", ZONE_EEA), /* inside the /48 below */
 		pfx(0, 0, "US", ZONE_THIRD),
 		pfx(doc(0x00010000, 0), 48, "JP", ZONE_ADEQUATE),
 		pfx(doc(0, 0), 32, "FR", ZONE_FR),
-		pfx(doc(0x00020000, 0), 48, "DE", ZONE_EU),	/* adjacent /48 */
-		pfx(doc(0x0001ffff, ~0ull), 128, "IT", ZONE_EU),	/* the /48's last address */
-		pfx(~(u128)0, 128, "JP", ZONE_ADEQUATE),	/* the last address */
+		pfx(doc(0x00020000, 0), 48, "DE", ZONE_EU),	 /* adjacent /48 */
+		pfx(doc(0x0001ffff, ~0ull), 128, "IT", ZONE_EU), /* the /48's last address */
+		pfx(~(u128)0, 128, "JP", ZONE_ADEQUATE),	 /* the last address */
 		pfx((u128)0xfe80ull << 112, 10, "\0\0", ZONE_LOCAL),
 	};
 	struct range6_table t;
@@ -173,7 +176,7 @@ static void test_adjacent_equal_prefixes_make_one_range(void **state)
 		pfx(doc(0x00010000, 0), 48, "FR", ZONE_FR),
 		pfx(doc(0x00010001, 0), 48, "FR", ZONE_FR),
 		pfx(doc(0x00010002, 0), 47, "FR", ZONE_FR),
-		pfx(doc(0x00010002, 0), 64, "FR", ZONE_FR),	/* inside, same value */
+		pfx(doc(0x00010002, 0), 64, "FR", ZONE_FR), /* inside, same value */
 	};
 	struct range6_table t;
 
@@ -181,7 +184,7 @@ static void test_adjacent_equal_prefixes_make_one_range(void **state)
 	l.v = v;
 	l.n = sizeof(v) / sizeof(v[0]);
 	build(&l, &t);
-	assert_int_equal(t.n, 3);	/* none, FR, none */
+	assert_int_equal(t.n, 3); /* none, FR, none */
 	assert_agrees_everywhere(&l, &t, 10000);
 	range6_free(&t);
 }

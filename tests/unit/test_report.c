@@ -48,12 +48,13 @@ static struct flow_entry flows[5];
 static int setup(void **state)
 {
 	(void)state;
-	flows[0] = flow("192.0.2.10", 443, "FR", ZONE_FR, VERDICT_ALLOW, 10, "nginx", 7, 100, 90000);
+	flows[0] = flow("192.0.2.10", 443, "FR", ZONE_FR, VERDICT_ALLOW, 10, "nginx", 7, 100,
+			90000);
 	flows[1] = flow("192.0.2.11", 443, "FR", ZONE_FR, VERDICT_ALLOW, 10, "nginx", 7, 50, 10000);
-	flows[2] = flow("192.0.2.241", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 20, "curl", 8,
-			3, 300);
-	flows[3] = flow("192.0.2.242", 80, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 20, "curl", 8,
-			2, 200);
+	flows[2] = flow("192.0.2.241", 443, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 20, "curl", 8, 3,
+			300);
+	flows[3] = flow("192.0.2.242", 80, "US", ZONE_THIRD, VERDICT_WOULD_BLOCK, 20, "curl", 8, 2,
+			200);
 	flows[4] = flow("192.0.2.130", 53, "DE", ZONE_EU, VERDICT_ALLOW, 10, "nginx", 7, 1,
 			5000000000000ull);
 	return 0;
@@ -62,14 +63,15 @@ static int setup(void **state)
 static int fake_cgroup_path(uint64_t id, char *buf, size_t len)
 {
 	if (id == 8)
-		return -ENOENT;		/* removed since */
+		return -ENOENT; /* removed since */
 	snprintf(buf, len, "/sys/fs/cgroup/system.slice/web,\"front\".service");
 	return 0;
 }
 
 static struct report_input input(void)
 {
-	return (struct report_input){ .flows = flows, .n_flows = 5,
+	return (struct report_input){ .flows = flows,
+				      .n_flows = 5,
 				      .cgroup_path = fake_cgroup_path };
 }
 
@@ -193,7 +195,7 @@ static void test_flow_rows_carry_reason_uid_operator_and_utc_times(void **state)
 	assert_int_equal(strlen(first), 20);
 	assert_int_equal(first[10], 'T');
 	assert_int_equal(first[19], 'Z');
-	assert_true(strcmp(first, last) < 0);	/* an hour apart, both in UTC */
+	assert_true(strcmp(first, last) < 0); /* an hour apart, both in UTC */
 	report_free(&r);
 	f.v.first_ns = 0;
 	assert_int_equal(report_build(&r, BY_FLOW, &in, 0), 0);
@@ -288,10 +290,11 @@ static void test_csv_quotes_commas_and_quotes_as_rfc4180_says(void **state)
 	(void)state;
 	assert_int_equal(report_build(&r, BY_CGROUP, &in, 0), 0);
 	out = print(report_print_csv, &r, 80);
-	assert_string_equal(out, "cgroup,cgroup_id,verdict,flows,packets,bytes\r\n"
-				 ",8,would_block,2,5,500\r\n"
-				 "\"/sys/fs/cgroup/system.slice/web,\"\"front\"\".service\",7,allow,3,151,"
-				 "5000000100000\r\n");
+	assert_string_equal(
+		out, "cgroup,cgroup_id,verdict,flows,packets,bytes\r\n"
+		     ",8,would_block,2,5,500\r\n"
+		     "\"/sys/fs/cgroup/system.slice/web,\"\"front\"\".service\",7,allow,3,151,"
+		     "5000000100000\r\n");
 	free(out);
 	report_free(&r);
 }
@@ -299,7 +302,8 @@ static void test_csv_quotes_commas_and_quotes_as_rfc4180_says(void **state)
 static void test_json_numbers_are_exact_beyond_32_bits(void **state)
 {
 	struct report_input in = input();
-	struct report r = { .meta = { .pin_dir = "/sys/fs/bpf/x", .flows_in_table = 5,
+	struct report r = { .meta = { .pin_dir = "/sys/fs/bpf/x",
+				      .flows_in_table = 5,
 				      .flow_table_size = 65536 } };
 	cJSON *j, *rows, *de = NULL, *row;
 	char *out;
@@ -311,13 +315,13 @@ static void test_json_numbers_are_exact_beyond_32_bits(void **state)
 	assert_non_null(j);
 	assert_string_equal(cJSON_GetObjectItem(j, "by")->valuestring, "country");
 	assert_string_equal(cJSON_GetObjectItem(j, "source")->valuestring, "flow_table");
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "flow_table"), "size")->valuedouble,
-			 65536);
+	assert_int_equal(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(j, "flow_table"), "size")->valuedouble,
+		65536);
 	rows = cJSON_GetObjectItem(j, "rows");
 	assert_int_equal(cJSON_GetArraySize(rows), 3);
-	cJSON_ArrayForEach(row, rows)
-		if (!strcmp(cJSON_GetObjectItem(row, "country")->valuestring, "DE"))
-			de = row;
+	cJSON_ArrayForEach(row, rows) if (!strcmp(cJSON_GetObjectItem(row, "country")->valuestring,
+						  "DE")) de = row;
 	assert_non_null(de);
 	assert_true(cJSON_GetObjectItem(de, "bytes")->valuedouble == 5000000000000.0);
 	assert_non_null(strstr(out, "\"bytes\":5000000000000"));
@@ -485,8 +489,8 @@ static void test_json_text_is_valid_utf8_and_foreign_is_a_boolean(void **state)
 	out = print(report_print_json, &r, 80);
 	j = cJSON_Parse(out);
 	assert_non_null(j);
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(
-		cJSON_GetObjectItem(j, "rows"), 0), "foreign")));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0), "foreign")));
 	cJSON_Delete(j);
 	free(out);
 	report_free(&r);
@@ -520,9 +524,11 @@ static void test_empty_flow_table_prints_a_header_and_says_so(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_by_country_sums_flows_and_puts_outside_policy_first, setup),
+		cmocka_unit_test_setup(test_by_country_sums_flows_and_puts_outside_policy_first,
+				       setup),
 		cmocka_unit_test_setup(test_by_process_groups_by_pid_and_verdict, setup),
-		cmocka_unit_test_setup(test_by_cgroup_names_paths_and_keeps_removed_ones_by_id, setup),
+		cmocka_unit_test_setup(test_by_cgroup_names_paths_and_keeps_removed_ones_by_id,
+				       setup),
 		cmocka_unit_test_setup(test_by_flow_shows_addresses_and_ports_in_host_order, setup),
 		cmocka_unit_test(test_flow_domain_is_shown_and_dropped_from_the_table_when_empty),
 		cmocka_unit_test(test_flow_rows_carry_reason_uid_operator_and_utc_times),
@@ -531,7 +537,8 @@ int main(void)
 		cmocka_unit_test(test_human_bytes_uses_binary_units),
 		cmocka_unit_test_setup(test_csv_quotes_commas_and_quotes_as_rfc4180_says, setup),
 		cmocka_unit_test_setup(test_json_numbers_are_exact_beyond_32_bits, setup),
-		cmocka_unit_test_setup(test_table_fits_the_width_dropping_then_cutting_columns, setup),
+		cmocka_unit_test_setup(test_table_fits_the_width_dropping_then_cutting_columns,
+				       setup),
 		cmocka_unit_test(test_empty_flow_table_prints_a_header_and_says_so),
 		cmocka_unit_test_setup(test_table_shows_control_chars_and_invalid_bytes_visibly,
 				       setup_hostile),

@@ -64,15 +64,26 @@ static char *page_of(const struct flow_entry *flows, size_t n, size_t *len)
 	static const enum report_by views[] = { BY_ZONE, BY_COUNTRY, BY_FLOW, BY_PROCESS };
 	struct juris_totals totals[TOTALS_MAX] = {};
 	struct report_input in = { .totals = totals, .flows = flows, .n_flows = n };
-	struct juris_config cfg = { .allow_zone = ZONE_EU, .policy_hash = 0xabcdef, .overlay = 1,
+	struct juris_config cfg = { .allow_zone = ZONE_EU,
+				    .policy_hash = 0xabcdef,
+				    .overlay = 1,
 				    .foreign_op = FOREIGN_OP_AUDIT };
 	struct juris_meta *meta = calloc(1, sizeof(*meta));
 	struct report r[4] = {};
 	static const char *const exceptions[] = { "198.51.100.0/24", "*.<gouv>.fr" };
 	struct report_page p = {
-		.zones = &r[0], .countries = &r[1], .flows = &r[2], .processes = &r[3],
-		.cfg = &cfg, .meta = meta, .top = 25, .host = "<host>&",
-		.exceptions = exceptions, .n_exceptions = 2, .table = flows, .n_table = n,
+		.zones = &r[0],
+		.countries = &r[1],
+		.flows = &r[2],
+		.processes = &r[3],
+		.cfg = &cfg,
+		.meta = meta,
+		.top = 25,
+		.host = "<host>&",
+		.exceptions = exceptions,
+		.n_exceptions = 2,
+		.table = flows,
+		.n_table = n,
 	};
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -158,18 +169,18 @@ static void test_html_says_where_the_answers_come_from_and_credits_it(void **sta
 	char *page = page_of(NULL, 0, &len);
 
 	(void)state;
-	assert_non_null(strstr(page, "IPFire location database (libloc) by &lt;b&gt;vendor&lt;/b&gt;, "
-				     "licence CC BY-SA 4.0; signature good"));
+	assert_non_null(strstr(page,
+			       "IPFire location database (libloc) by &lt;b&gt;vendor&lt;/b&gt;, "
+			       "licence CC BY-SA 4.0; signature good"));
 	assert_non_null(strstr(page, "IPFire Location Database, IPFire Project, CC BY-SA 4.0"));
 	assert_non_null(strstr(page, "0 followed, 2 refused"));
 	assert_non_null(strstr(page, "database refused: &lt;older&gt;"));
-	assert_null(strstr(page, "<b>vendor"));	/* the hostile name, never raw */
+	assert_null(strstr(page, "<b>vendor")); /* the hostile name, never raw */
 	free(page);
 }
 /* The page parses as XML. */
-static const char parses[] =
-	"import sys, xml.etree.ElementTree as E\n"
-	"E.parse(sys.argv[1])\n";
+static const char parses[] = "import sys, xml.etree.ElementTree as E\n"
+			     "E.parse(sys.argv[1])\n";
 
 static void test_html_tables_show_only_what_is_outside_the_policy(void **state)
 {
@@ -213,14 +224,19 @@ static void test_html_names_destinations_operated_from_outside_the_allowed_zone(
 	flows[3].v.asn = 16509;
 	memcpy(flows[3].v.op_cc, "US", 2);
 	page = page_of(flows, 4, &len);
-	assert_non_null(strstr(page, "<tr data-asn=\"16509\" data-cc=\"FR\" data-home=\"US\" "
-				     "data-bytes=\"5000\" data-flows=\"2\"><td>located FR, operated "
-				     "from US (AS16509)</td>"));
-	assert_non_null(strstr(page, "&lt;i&gt;&amp;&quot;&#39;&lt;/i&gt;\xef\xbf\xbd\xef\xbf\xbd (pid 42), curl (pid 43)</td>"));
+	assert_non_null(strstr(page,
+			       "<tr data-asn=\"16509\" data-cc=\"FR\" data-home=\"US\" "
+			       "data-bytes=\"5000\" data-flows=\"2\"><td>located FR, operated "
+			       "from US (AS16509)</td>"));
+	assert_non_null(strstr(
+		page,
+		"&lt;i&gt;&amp;&quot;&#39;&lt;/i&gt;\xef\xbf\xbd\xef\xbf\xbd (pid 42), curl (pid 43)</td>"));
 	assert_non_null(strstr(page, "<li>FR: run by an operator controlled from outside the "
 				     "allowed zone (AS16509 , from US)"));
-	assert_non_null(strstr(page, "<li>US: outside the allowed zone (zone third; allowed up to eu)"));
-	assert_non_null(strstr(page, "4.9 KiB in 2 flows went to servers located in the allowed zone"));
+	assert_non_null(
+		strstr(page, "<li>US: outside the allowed zone (zone third; allowed up to eu)"));
+	assert_non_null(
+		strstr(page, "4.9 KiB in 2 flows went to servers located in the allowed zone"));
 	assert_non_null(strstr(page, "Egress by jurisdiction: &lt;host&gt;&amp;</h1>"));
 	assert_non_null(strstr(page, "<code>*.&lt;gouv&gt;.fr</code>"));
 	assert_int_equal(run_script(parses, page, len), 0);
@@ -233,7 +249,8 @@ int main(void)
 		cmocka_unit_test(test_html_page_parses_as_xml_and_escapes_hostile_names),
 		cmocka_unit_test(test_html_tables_show_only_what_is_outside_the_policy),
 		cmocka_unit_test(test_html_says_where_the_answers_come_from_and_credits_it),
-		cmocka_unit_test(test_html_names_destinations_operated_from_outside_the_allowed_zone),
+		cmocka_unit_test(
+			test_html_names_destinations_operated_from_outside_the_allowed_zone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,7 +88,7 @@ static void test_file_below_the_size_is_never_rotated(void **state)
 	char old[160];
 
 	assert_int_equal(rotfile_open(&rf, f->path, 1024, 5), 0);
-	write_lines(&rf, 0, 51);		/* 1020 bytes */
+	write_lines(&rf, 0, 51); /* 1020 bytes */
 	rotfile_close(&rf);
 	assert_int_equal(size_of(f->path), 1020);
 	snprintf(old, sizeof(old), "%s.1.gz", f->path);
@@ -102,7 +102,7 @@ static void test_full_file_moves_to_dot_1_gz_without_splitting_a_line(void **sta
 	char old[160], *text;
 
 	assert_int_equal(rotfile_open(&rf, f->path, 1024, 5), 0);
-	write_lines(&rf, 0, 52);		/* the 52nd line would pass 1024 */
+	write_lines(&rf, 0, 52); /* the 52nd line would pass 1024 */
 	rotfile_close(&rf);
 	assert_int_equal(size_of(f->path), 20);
 	snprintf(old, sizeof(old), "%s.1.gz", f->path);
@@ -371,15 +371,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_path_that_is_a_symlink_is_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
-			test_rotation_never_writes_through_a_planted_temporary_link, setup, teardown),
+			test_rotation_never_writes_through_a_planted_temporary_link, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_only_keep_old_files_stay_newest_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reopening_appends_and_counts_what_is_there,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_zero_truncates_without_old_files, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_lines_flow_while_a_large_file_compresses, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_lines_flow_while_a_large_file_compresses,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftover_rotating_file_is_compressed_first,
 						setup, teardown),
 		cmocka_unit_test(test_unwritable_directory_is_an_error),

@@ -58,7 +58,8 @@ static void test_drop_in_runs_juris_attach_before_the_service_starts(void **stat
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(dropin_write(dir, "pg.service", "/sys/fs/bpf/juris", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), 0);
+				      &changed, err, sizeof(err)),
+			 0);
 	assert_true(changed);
 	snprintf(path, sizeof(path), "%s/pg.service.d/50-juris.conf", dir);
 	text = slurp(path);
@@ -69,7 +70,8 @@ static void test_drop_in_runs_juris_attach_before_the_service_starts(void **stat
 	assert_int_equal(st.st_mode & 07777, 0644);
 	/* The same text again: not rewritten, so no daemon-reload. */
 	assert_int_equal(dropin_write(dir, "pg.service", "/sys/fs/bpf/juris", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), 0);
+				      &changed, err, sizeof(err)),
+			 0);
 	assert_false(changed);
 	rm_tree(dir);
 }
@@ -82,13 +84,17 @@ static void test_paths_systemd_would_split_or_expand_are_refused(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(dropin_write(dir, "pg.service", "/sys/fs/bpf/a b", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), -EINVAL);
+				      &changed, err, sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(dropin_write(dir, "pg.service", "/sys/fs/bpf/%n", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), -EINVAL);
-	assert_int_equal(dropin_write(dir, "pg.service", "relative", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), -EINVAL);
+				      &changed, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(dropin_write(dir, "pg.service", "relative", "/usr/sbin/juris", &changed,
+				      err, sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(dropin_write(dir, "../x.service", "/sys/fs/bpf/juris", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), -EINVAL);
+				      &changed, err, sizeof(err)),
+			 -EINVAL);
 	assert_false(changed);
 	rm_tree(dir);
 }
@@ -101,9 +107,11 @@ static void test_remove_takes_only_the_drop_ins_of_its_pin_dir(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(dropin_write(dir, "a.service", "/sys/fs/bpf/juris", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), 0);
+				      &changed, err, sizeof(err)),
+			 0);
 	assert_int_equal(dropin_write(dir, "b.service", "/sys/fs/bpf/other", "/usr/sbin/juris",
-				      &changed, err, sizeof(err)), 0);
+				      &changed, err, sizeof(err)),
+			 0);
 	/* Another file of the admin's beside ours stays, with its directory. */
 	snprintf(path, sizeof(path), "%s/a.service.d/10-admin.conf", dir);
 	fclose(fopen(path, "w"));

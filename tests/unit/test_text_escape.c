@@ -39,7 +39,9 @@ static void test_terminal_shows_escape_cr_lf_bel_and_invalid_bytes_visibly(void 
 	assert_true(inert_on_a_terminal(t));
 	free(t);
 	/* C1 controls (U+009B is a one-byte CSI) and bidi overrides too. */
-	t = text_terminal("x\xc2\x9b" "2Ky\xe2\x80\xae" "z");
+	t = text_terminal("x\xc2\x9b"
+			  "2Ky\xe2\x80\xae"
+			  "z");
 	assert_string_equal(t, "x\\u{009b}2Ky\\u{202e}z");
 	free(t);
 }
@@ -57,8 +59,8 @@ static void test_width_counts_wide_characters_twice_and_combining_ones_not(void 
 {
 	(void)state;
 	assert_int_equal(text_width("abc"), 3);
-	assert_int_equal(text_width("\xe6\x9d\xb1\xe4\xba\xac"), 4);	/* 東京 */
-	assert_int_equal(text_width("e\xcc\x81"), 1);			/* e + U+0301 */
+	assert_int_equal(text_width("\xe6\x9d\xb1\xe4\xba\xac"), 4); /* 東京 */
+	assert_int_equal(text_width("e\xcc\x81"), 1);		     /* e + U+0301 */
 	/* A cut never splits a wide character. */
 	int used;
 	size_t n = text_cut("\xe6\x9d\xb1\xe4\xba\xac", 3, &used);
@@ -71,13 +73,20 @@ static void test_utf8_clean_replaces_invalid_sequences_with_u_fffd(void **state)
 {
 	/* A lone continuation byte, a cut sequence, an overlong '/', a
 	 * surrogate, and a valid é kept as is. */
-	char *s = text_utf8_clean("a\x80" "b\xe2\x82" "c\xc0\xaf" "d\xed\xa0\x80" "\xc3\xa9");
+	char *s = text_utf8_clean("a\x80"
+				  "b\xe2\x82"
+				  "c\xc0\xaf"
+				  "d\xed\xa0\x80"
+				  "\xc3\xa9");
 	cJSON *j;
 	char *json;
 
 	(void)state;
-	assert_string_equal(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd"
-			       "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "\xc3\xa9");
+	assert_string_equal(s, "a\xef\xbf\xbd"
+			       "b\xef\xbf\xbd\xef\xbf\xbd"
+			       "c\xef\xbf\xbd\xef\xbf\xbd"
+			       "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			       "\xc3\xa9");
 	j = cJSON_CreateString(s);
 	json = cJSON_PrintUnformatted(j);
 	/* Every byte of the JSON text is now valid UTF-8. */
@@ -107,10 +116,15 @@ static char *csv(const char *s)
 
 static void test_csv_cell_starting_a_formula_gets_a_leading_quote(void **state)
 {
-	static const char *const in[] = { "=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx",
-					  "=HYPERLINK(\"http://x\",\"y\")" };
-	static const char *const out[] = { "\"'=1+1\"", "\"'+1\"", "\"'-2\"", "\"'@SUM(A1)\"",
-					   "\"'\tx\"", "\"'\rx\"",
+	static const char *const in[] = {
+		"=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")"
+	};
+	static const char *const out[] = { "\"'=1+1\"",
+					   "\"'+1\"",
+					   "\"'-2\"",
+					   "\"'@SUM(A1)\"",
+					   "\"'\tx\"",
+					   "\"'\rx\"",
 					   "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" };
 
 	(void)state;

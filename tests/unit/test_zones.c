@@ -168,10 +168,10 @@ static const struct net_prefix *local_holding(const struct prefix_list *l, int a
 static void test_special_purpose_ipv4_ranges_are_local(void **state)
 {
 	static const char *const local[] = {
-		"0.0.0.0", "10.1.2.3", "100.64.0.1", "100.127.255.255", "127.0.0.1",
-		"169.254.1.1", "172.16.0.1", "172.31.255.255", "192.0.0.8", "192.168.1.1",
-		"198.18.0.1", "198.19.255.255", "224.0.0.1", "239.255.255.255", "240.0.0.1",
-		"255.255.255.255",
+		"0.0.0.0",   "10.1.2.3",	"100.64.0.1", "100.127.255.255",
+		"127.0.0.1", "169.254.1.1",	"172.16.0.1", "172.31.255.255",
+		"192.0.0.8", "192.168.1.1",	"198.18.0.1", "198.19.255.255",
+		"224.0.0.1", "239.255.255.255", "240.0.0.1",  "255.255.255.255",
 	};
 	const struct prefix_list *l = zone_local_v4(*state);
 
@@ -200,8 +200,8 @@ static void test_local_use_nat64_prefix_is_not_local(void **state)
 static void test_special_purpose_ipv6_ranges_are_local(void **state)
 {
 	static const char *const local[] = {
-		"::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1",
-		"100::1", "2001:2::1", "5f00::1",
+		"::",	   "::1",     "fc00::1", "fd12:3456::1", "fe80::1",
+		"febf::1", "ff02::1", "100::1",	 "2001:2::1",	 "5f00::1",
 	};
 	const struct prefix_list *l = zone_local_v6(*state);
 
@@ -214,12 +214,12 @@ static void test_special_purpose_ipv6_ranges_are_local(void **state)
 static void test_documentation_and_public_ranges_are_not_local(void **state)
 {
 	static const char *const v4[] = {
-		"192.0.2.1", "198.51.100.1", "203.0.113.1", "8.8.8.8", "100.63.255.255",
-		"100.128.0.0", "172.32.0.0", "192.0.1.255", "192.88.99.1", "223.255.255.255",
+		"192.0.2.1",   "198.51.100.1", "203.0.113.1", "8.8.8.8",     "100.63.255.255",
+		"100.128.0.0", "172.32.0.0",   "192.0.1.255", "192.88.99.1", "223.255.255.255",
 	};
 	static const char *const v6[] = {
 		"2001:db8::1", "2001:db8:ffff::1", "3fff::1", "2001:4860::8888", "::ffff:10.0.0.1",
-		"2002:a00::1", "64:ff9b::a00:1", "fec0::1", "2001:3::1",
+		"2002:a00::1", "64:ff9b::a00:1",   "fec0::1", "2001:3::1",
 	};
 
 	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
@@ -288,8 +288,7 @@ static void test_country_in_two_tables_is_refused(void **state)
 
 	(void)state;
 	/* The tables are read in file name order: fr.txt after eu.txt. */
-	assert_int_equal(parse_with("fr", "FR\nDE\t# also in eu.txt\n", err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(parse_with("fr", "FR\nDE\t# also in eu.txt\n", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "fr.txt:2: DE is already in zone eu");
 }
 
@@ -317,8 +316,8 @@ static void test_comments_blank_lines_and_crlf_are_accepted(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(parse_with("eea", "# a\r\n\r\n  IS  # Iceland\r\n\tLI\nNO", err,
-				    sizeof(err)), 0);
+	assert_int_equal(
+		parse_with("eea", "# a\r\n\r\n  IS  # Iceland\r\n\tLI\nNO", err, sizeof(err)), 0);
 	assert_int_equal(parse_with("local-v4", "# only comments\n", err, sizeof(err)), 0);
 }
 
@@ -334,8 +333,9 @@ static void test_unknown_or_missing_table_is_refused(void **state)
 	assert_true(zones_data_count < 16);
 	memcpy(files, zones_data, zones_data_count * sizeof(files[0]));
 	files[zones_data_count] = (struct embedded_file){ "mars", "MA\n" };
-	assert_int_equal(zone_table_parse(&zt, files, zones_data_count + 1, false, err,
-					  sizeof(err)), -EINVAL);
+	assert_int_equal(
+		zone_table_parse(&zt, files, zones_data_count + 1, false, err, sizeof(err)),
+		-EINVAL);
 	assert_null(zt);
 	assert_non_null(strstr(err, "mars.txt"));
 }
@@ -343,19 +343,23 @@ static void test_unknown_or_missing_table_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_every_eu27_state_but_france_is_eu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_eu27_state_but_france_is_eu, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_greece_is_gr_not_el, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_french_overseas_territories_are_fr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_french_overseas_territories_are_fr, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_aland_is_eu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_octs_and_microstates_outside_the_eu_are_third,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eea_states_are_eea, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_adequacy_decisions_are_adequate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adequacy_decisions_are_adequate, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_us_is_third_unless_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_country_is_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_letter_code_is_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_countries_are_third, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lower_case_code_finds_its_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lower_case_code_finds_its_zone, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_special_purpose_ipv4_ranges_are_local, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_special_purpose_ipv6_ranges_are_local, setup,

@@ -160,7 +160,8 @@ const char *addr_format(int family, const uint8_t *a, char *buf, size_t len)
 	if (!buf || len == 0)
 		return "";
 	if ((family != AF_INET && family != AF_INET6) || !a ||
-	    !inet_ntop(family, a, buf, len > INET6_ADDRSTRLEN ? INET6_ADDRSTRLEN : (socklen_t)len)) {
+	    !inet_ntop(family, a, buf,
+		       len > INET6_ADDRSTRLEN ? INET6_ADDRSTRLEN : (socklen_t)len)) {
 		snprintf(buf, len, "?");
 	}
 	return buf;

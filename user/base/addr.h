@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 struct ip_addr {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t a[16];		/* network order; IPv4 in a[0..3] */
+	int family;    /* AF_INET or AF_INET6 */
+	uint8_t a[16]; /* network order; IPv4 in a[0..3] */
 };
 
 /* Parses an IPv4 or IPv6 address. An IPv4-mapped IPv6 address

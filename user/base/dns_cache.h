@@ -11,8 +11,8 @@
 struct dns_cache_entry {
 	struct dns_addr_key key;
 	struct dns_name_val val;
-	uint32_t prev, next;	/* LRU list, most recent first; NONE at the ends */
-	uint32_t chain;		/* next entry of the same hash bucket */
+	uint32_t prev, next; /* LRU list, most recent first; NONE at the ends */
+	uint32_t chain;	     /* next entry of the same hash bucket */
 	uint8_t used;
 };
 
@@ -20,9 +20,9 @@ struct dns_cache {
 	struct dns_cache_entry *e;
 	uint32_t *buckets;
 	uint32_t cap, n_buckets, n;
-	uint32_t head, tail, free;	/* LRU ends; first unused entry */
-	uint64_t live_evictions;	/* unexpired names forgotten for room */
-	struct siphash_key key;		/* of the bucket hash, drawn at init */
+	uint32_t head, tail, free; /* LRU ends; first unused entry */
+	uint64_t live_evictions;   /* unexpired names forgotten for room */
+	struct siphash_key key;	   /* of the bucket hash, drawn at init */
 };
 
 /* Returns 0, -EINVAL, -ENOMEM, or getrandom()'s error. */

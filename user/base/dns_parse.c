@@ -12,7 +12,7 @@
 #include "base/dns_parse.h"
 
 #define HDR_LEN 12
-#define RR_FIXED 10		/* TYPE, CLASS, TTL, RDLENGTH */
+#define RR_FIXED 10 /* TYPE, CLASS, TTL, RDLENGTH */
 #define TYPE_A 1
 #define TYPE_CNAME 5
 #define TYPE_AAAA 28
@@ -22,13 +22,13 @@
 
 struct msg {
 	const uint8_t *p;
-	size_t len;		/* bytes we have */
-	size_t msg_len;		/* bytes the message has */
+	size_t len;	/* bytes we have */
+	size_t msg_len; /* bytes the message has */
 };
 
 struct wire_name {
 	uint8_t b[DNS_WIRE_NAME_MAX];
-	size_t len;		/* with the final zero */
+	size_t len; /* with the final zero */
 };
 
 struct record {
@@ -36,7 +36,7 @@ struct record {
 	uint16_t type;
 	uint32_t ttl;
 	uint8_t addr[16];
-	struct wire_name target;	/* CNAME */
+	struct wire_name target; /* CNAME */
 };
 
 /* Bytes [off, off + n) are there: 0; beyond the capture but inside the
@@ -92,7 +92,7 @@ static int read_name(const struct msg *m, size_t *off, struct wire_name *out)
 			continue;
 		}
 		if (l & 0xc0)
-			return -EBADMSG;	/* 0x40, 0x80: reserved label types */
+			return -EBADMSG; /* 0x40, 0x80: reserved label types */
 		if (out->len + l + 1 > DNS_WIRE_NAME_MAX)
 			return -EBADMSG;
 		ret = need(m, pos + 1, l);
@@ -153,7 +153,7 @@ static void name_text(const struct wire_name *n, char *out, size_t size)
 
 static uint32_t ttl_of(uint32_t ttl)
 {
-	return ttl & 0x80000000u ? 0 : ttl;	/* RFC 2181 8 */
+	return ttl & 0x80000000u ? 0 : ttl; /* RFC 2181 8 */
 }
 
 static int read_record(const struct msg *m, size_t *off, struct record *rec)
@@ -178,7 +178,7 @@ static int read_record(const struct msg *m, size_t *off, struct record *rec)
 		return ret;
 	*off = end;
 	if (class != CLASS_IN)
-		rec->type = 0;		/* not an Internet address: ignored */
+		rec->type = 0; /* not an Internet address: ignored */
 	switch (rec->type) {
 	case TYPE_A:
 	case TYPE_AAAA:
@@ -251,7 +251,7 @@ static void follow_chain(const struct record *recs, int n, const struct wire_nam
 int dns_parse(const uint8_t *p, size_t len, size_t msg_len, struct dns_result *r)
 {
 	struct msg m = { .p = p, .len = len, .msg_len = msg_len > len ? msg_len : len };
-	struct record recs[DNS_MAX_RECORDS];	/* 33 KiB: userspace stacks hold it */
+	struct record recs[DNS_MAX_RECORDS]; /* 33 KiB: userspace stacks hold it */
 	struct wire_name qname;
 	unsigned an, ns, ar;
 	size_t off = HDR_LEN;
@@ -276,7 +276,7 @@ int dns_parse(const uint8_t *p, size_t len, size_t msg_len, struct dns_result *r
 	if (!ret)
 		ret = need(&m, off, 4);
 	if (ret)
-		return ret == CUT ? -EBADMSG : ret;	/* no question, nothing to name */
+		return ret == CUT ? -EBADMSG : ret; /* no question, nothing to name */
 	r->qtype = u16(&p[off]);
 	off += 4;
 	name_text(&qname, r->qname, sizeof(r->qname));

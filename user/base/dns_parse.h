@@ -8,28 +8,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNS_WIRE_NAME_MAX 255	/* RFC 1035 2.3.4, length octets included */
-#define DNS_TEXT_NAME_MAX 1024	/* 255 octets as text, each at most "\DDD" */
-#define DNS_MAX_RECORDS 64	/* answer records read; more are counted, not read */
+#define DNS_WIRE_NAME_MAX 255  /* RFC 1035 2.3.4, length octets included */
+#define DNS_TEXT_NAME_MAX 1024 /* 255 octets as text, each at most "\DDD" */
+#define DNS_MAX_RECORDS 64     /* answer records read; more are counted, not read */
 #define DNS_MAX_ADDRS 64
-#define DNS_MAX_CHAIN 16	/* CNAME hops followed from the question name */
+#define DNS_MAX_CHAIN 16 /* CNAME hops followed from the question name */
 
 struct dns_addr {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network order; IPv4 in the first four bytes */
-	uint32_t ttl;		/* seconds: the smallest TTL along the chain */
+	int family;	  /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order; IPv4 in the first four bytes */
+	uint32_t ttl;	  /* seconds: the smallest TTL along the chain */
 };
 
 struct dns_result {
-	char qname[DNS_TEXT_NAME_MAX];	/* lower case, dotted, no final dot */
+	char qname[DNS_TEXT_NAME_MAX]; /* lower case, dotted, no final dot */
 	uint16_t qtype;
 	uint8_t rcode;
-	bool truncated;		/* cut short (TC bit or capture): later records unseen */
-	int n_addrs;		/* addresses of the question name, CNAMEs followed */
+	bool truncated; /* cut short (TC bit or capture): later records unseen */
+	int n_addrs;	/* addresses of the question name, CNAMEs followed */
 	struct dns_addr addrs[DNS_MAX_ADDRS];
-	int n_cnames;		/* CNAME hops followed */
-	int records_skipped;	/* beyond DNS_MAX_RECORDS or DNS_MAX_ADDRS */
-	int records_off_chain;	/* answer records not on the question's CNAME chain */
+	int n_cnames;	       /* CNAME hops followed */
+	int records_skipped;   /* beyond DNS_MAX_RECORDS or DNS_MAX_ADDRS */
+	int records_off_chain; /* answer records not on the question's CNAME chain */
 };
 
 /* Parses the first len bytes of a DNS response whose whole length is

@@ -101,8 +101,8 @@ static int size_limit_error(uint64_t max, char *err, size_t errlen)
 		      (unsigned long long)max);
 }
 
-static int gz_copy(gzFile gz, int out, uint64_t max, uint64_t ratio_max, uint64_t *size,
-		   char *err, size_t errlen)
+static int gz_copy(gzFile gz, int out, uint64_t max, uint64_t ratio_max, uint64_t *size, char *err,
+		   size_t errlen)
 {
 	char *buf = malloc(GZ_CHUNK);
 	int ret = 0, zerr;
@@ -125,7 +125,8 @@ static int gz_copy(gzFile gz, int out, uint64_t max, uint64_t ratio_max, uint64_
 			break;
 		}
 		if (*size > ratio_max) {
-			ret = errorf(err, errlen, -EFBIG, "decompressed size exceeds %d times the "
+			ret = errorf(err, errlen, -EFBIG,
+				     "decompressed size exceeds %d times the "
 				     "compressed file: refused (a MaxMind DB compresses about 2:1)",
 				     GZ_MAX_RATIO);
 			break;

@@ -9,9 +9,9 @@
 #include <sys/types.h>
 
 struct gzfile_info {
-	uint64_t file_size;	/* the file as given */
-	uint64_t size;		/* what the descriptor reads (decompressed) */
-	bool gzip;		/* the file was gzip-compressed */
+	uint64_t file_size; /* the file as given */
+	uint64_t size;	    /* what the descriptor reads (decompressed) */
+	bool gzip;	    /* the file was gzip-compressed */
 };
 
 /* Opens path, a non-empty regular file of at most 4 GiB; a gzip file is

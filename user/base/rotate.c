@@ -192,8 +192,10 @@ static int join_worker(struct rotating_file *rf)
 	rf->compress_failures++;
 	if (!rf->failing) {
 		staged_name(rf, staged, sizeof(staged));
-		fprintf(stderr, "juris: cannot compress %s: %s (kept; retried at the next "
-			"rotation, further failures counted)\n", staged, strerror(-rf->worker_ret));
+		fprintf(stderr,
+			"juris: cannot compress %s: %s (kept; retried at the next "
+			"rotation, further failures counted)\n",
+			staged, strerror(-rf->worker_ret));
 	}
 	rf->failing = true;
 	return rf->worker_ret;
@@ -210,9 +212,10 @@ static void defer(struct rotating_file *rf, const char *why)
 {
 	rf->deferred++;
 	if (!rf->deferring)
-		fprintf(stderr, "juris: rotation of %s put off: %s (it grows past its size until "
-			"then; %llu such waits so far)\n", rf->path, why,
-			(unsigned long long)rf->deferred);
+		fprintf(stderr,
+			"juris: rotation of %s put off: %s (it grows past its size until "
+			"then; %llu such waits so far)\n",
+			rf->path, why, (unsigned long long)rf->deferred);
 	rf->deferring = true;
 }
 
@@ -235,7 +238,7 @@ int rotfile_rotate(struct rotating_file *rf)
 		defer(rf, "the previous file is still being compressed");
 		return 0;
 	}
-	join_worker(rf);	/* a failure was said there; FILE.rotating stays */
+	join_worker(rf); /* a failure was said there; FILE.rotating stays */
 	staged_name(rf, staged, sizeof(staged));
 	if (!access(staged, F_OK)) {
 		defer(rf, "an older rotated file is compressed first");

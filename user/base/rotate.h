@@ -19,17 +19,17 @@
 struct rotating_file {
 	char path[4096];
 	FILE *f;
-	uint64_t size;		/* bytes in the current file */
-	uint64_t max_size;	/* rotate before a line would pass it */
-	int keep;		/* old files kept, compressed; 0: none */
+	uint64_t size;	   /* bytes in the current file */
+	uint64_t max_size; /* rotate before a line would pass it */
+	int keep;	   /* old files kept, compressed; 0: none */
 	/* The compression of FILE.rotating: one at a time. */
 	pthread_t worker;
-	bool worker_started;	/* a worker to join */
-	atomic_bool compressing;	/* that worker has not finished */
-	int worker_ret;		/* its result, read once joined */
-	bool deferring;		/* a rotation waits for the worker (said once) */
-	bool failing;		/* the last compression failed (said once) */
-	uint64_t deferred;	/* writes that found FILE full while a compression ran */
+	bool worker_started;	 /* a worker to join */
+	atomic_bool compressing; /* that worker has not finished */
+	int worker_ret;		 /* its result, read once joined */
+	bool deferring;		 /* a rotation waits for the worker (said once) */
+	bool failing;		 /* the last compression failed (said once) */
+	uint64_t deferred;	 /* writes that found FILE full while a compression ran */
 	uint64_t compress_failures;
 };
 

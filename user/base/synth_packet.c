@@ -14,13 +14,17 @@ size_t synth_udp_packet(unsigned char *pkt, int family, const unsigned char *src
 			const unsigned char *dst, uint16_t dport)
 {
 	struct ethhdr eth = { 0 };
-	struct udphdr udp = { .source = htons(40000), .dest = htons(dport),
+	struct udphdr udp = { .source = htons(40000),
+			      .dest = htons(dport),
 			      .len = htons(sizeof(udp)) };
 	size_t off = sizeof(eth);
 
 	memset(pkt, 0, SYNTH_PACKET_MAX);
 	if (family == AF_INET) {
-		struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP,
+		struct iphdr ip = { .version = 4,
+				    .ihl = 5,
+				    .ttl = 64,
+				    .protocol = IPPROTO_UDP,
 				    .tot_len = htons(sizeof(ip) + sizeof(udp)) };
 
 		eth.h_proto = htons(ETH_P_IP);
@@ -29,7 +33,9 @@ size_t synth_udp_packet(unsigned char *pkt, int family, const unsigned char *src
 		memcpy(pkt + off, &ip, sizeof(ip));
 		off += sizeof(ip);
 	} else {
-		struct ipv6hdr ip6 = { .version = 6, .hop_limit = 64, .nexthdr = IPPROTO_UDP,
+		struct ipv6hdr ip6 = { .version = 6,
+				       .hop_limit = 64,
+				       .nexthdr = IPPROTO_UDP,
 				       .payload_len = htons(sizeof(udp)) };
 
 		eth.h_proto = htons(ETH_P_IPV6);

@@ -12,7 +12,7 @@
 #include <wchar.h>
 #include "base/text_escape.h"
 
-#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
 int text_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {

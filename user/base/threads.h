@@ -9,7 +9,7 @@
 
 struct beside {
 	pthread_t thread;
-	bool threaded;		/* false: fn already ran in the caller's thread */
+	bool threaded; /* false: fn already ran in the caller's thread */
 };
 
 /* Starts fn(arg) on a new thread, or runs it at once when none can start. */

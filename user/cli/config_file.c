@@ -45,7 +45,8 @@ static int parse_line(char *s, int line, const char *path, struct config_file *f
 		return 0;
 	eq = strchr(s, '=');
 	if (!eq)
-		return errorf(err, errlen, -EINVAL, "%s:%d: expected key = value: %s", path, line, s);
+		return errorf(err, errlen, -EINVAL, "%s:%d: expected key = value: %s", path, line,
+			      s);
 	*eq = 0;
 	key = trim(s);
 	value = trim(eq + 1);
@@ -67,8 +68,7 @@ static int parse_line(char *s, int line, const char *path, struct config_file *f
 			      path, line, key);
 	}
 	if (!*value)
-		return errorf(err, errlen, -EINVAL, "%s:%d: missing value for %s", path, line,
-			      key);
+		return errorf(err, errlen, -EINVAL, "%s:%d: missing value for %s", path, line, key);
 	f->v[f->n++] = (struct config_entry){ .key = key, .value = value, .line = line };
 	return 0;
 }

@@ -7,17 +7,17 @@
 #include <stddef.h>
 
 #define DEFAULT_CONFIG "/etc/juris/juris.conf"
-#define CONFIG_MAX_BYTES (1 << 20)	/* a policy, not a database */
+#define CONFIG_MAX_BYTES (1 << 20) /* a policy, not a database */
 
 struct config_entry {
-	const char *key;	/* '_' folded to '-' */
-	const char *value;	/* surrounding double quotes removed */
+	const char *key;   /* '_' folded to '-' */
+	const char *value; /* surrounding double quotes removed */
 	int line;
 };
 
 struct config_file {
 	char path[4096];
-	char *text;		/* owns the strings of v */
+	char *text; /* owns the strings of v */
 	struct config_entry *v;
 	int n;
 };

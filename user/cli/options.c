@@ -31,7 +31,10 @@ static bool valid_label_name(const char *s)
 
 int parse_duration(const char *s, uint64_t *seconds)
 {
-	static const struct { char unit; uint64_t mul; } units[] = {
+	static const struct {
+		char unit;
+		uint64_t mul;
+	} units[] = {
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
 	};
 	uint64_t total = 0;
@@ -148,7 +151,8 @@ static int add_except(struct juris_opts *o, const char *s)
 		char net[64];
 
 		if (!cidr_network_of(s, net, sizeof(net)))
-			opt_error("invalid --except CIDR: %s (host bits set: did you mean %s?)", s, net);
+			opt_error("invalid --except CIDR: %s (host bits set: did you mean %s?)", s,
+				  net);
 		else
 			opt_error("invalid --except CIDR: %s", s);
 		return -EINVAL;
@@ -167,13 +171,15 @@ static int add_except_domain(struct juris_opts *o, const char *s)
 		return -E2BIG;
 	}
 	if (!o->policy.except_domains) {
-		o->policy.except_domains = calloc(DNS_PATTERNS_MAX, sizeof(*o->policy.except_domains));
+		o->policy.except_domains = calloc(DNS_PATTERNS_MAX,
+						  sizeof(*o->policy.except_domains));
 		if (!o->policy.except_domains)
 			return -ENOMEM;
 	}
 	if (dns_pattern_parse(s, &key, &kind)) {
 		opt_error("invalid --except-domain: %s (a name such as gouv.fr, or *.gouv.fr for "
-			  "the names under it)", s);
+			  "the names under it)",
+			  s);
 		return -EINVAL;
 	}
 	o->policy.except_domains[o->policy.n_except_domains++] = s;
@@ -188,7 +194,8 @@ static int add_nat64_prefix(struct juris_opts *o, const char *s)
 		opt_error("too many --nat64-prefix (at most %d)", NAT64_PREFIXES_MAX);
 	else if (ret)
 		opt_error("invalid --nat64-prefix: %s (an IPv6 prefix of length 32, 40, 48, 56, "
-			  "64 or 96, such as 64:ff9b:1::/96)", s);
+			  "64 or 96, such as 64:ff9b:1::/96)",
+			  s);
 	return ret;
 }
 
@@ -221,7 +228,8 @@ static int add_source(struct juris_opts *o, const char *s)
 		char net[64];
 
 		if (!cidr_network_of(s, net, sizeof(net)))
-			opt_error("invalid --source CIDR: %s (host bits set: did you mean %s?)", s, net);
+			opt_error("invalid --source CIDR: %s (host bits set: did you mean %s?)", s,
+				  net);
 		else
 			opt_error("invalid --source CIDR: %s", s);
 		return -EINVAL;
@@ -403,7 +411,8 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 	case OPT_HOST_LABEL:
 		if (!valid_label_name(arg)) {
 			opt_error("invalid --host-label: %s (a Prometheus label name: "
-				  "[a-zA-Z_][a-zA-Z0-9_]*)", arg);
+				  "[a-zA-Z_][a-zA-Z0-9_]*)",
+				  arg);
 			return -EINVAL;
 		}
 		o->host_label = arg;
@@ -412,10 +421,10 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		o->verbose = true;
 		return 0;
 	case OPT_CONFIG:
-		return 0;	/* read before the other options */
+		return 0; /* read before the other options */
 	}
 	return -EINVAL;
-bad: {
+bad : {
 	/* "invalid --allow: europe (fr, eu, eea, adequate)": the valid
 	 * values, or the shape of one. */
 	const struct option_doc *d = find_doc(c);
@@ -488,7 +497,7 @@ static int apply_file_entry(struct juris_opts *o, const struct config_entry *e)
 			opt_error("invalid %s: %s (yes or no)", e->key, v);
 			return -EINVAL;
 		}
-		return 0;	/* the default of every flag is "no" */
+		return 0; /* the default of every flag is "no" */
 	}
 	return apply_option(o, d->opt.val, e->value);
 }
@@ -500,7 +509,8 @@ static int apply_file(struct juris_opts *o, const char *path, bool explicit)
 
 	ret = config_file_read(path, &o->file, err, sizeof(err));
 	if (ret) {
-		opt_error("%s%s", err, explicit || ret != -ENOENT ? "" : " (the default policy file)");
+		opt_error("%s%s", err,
+			  explicit || ret != -ENOENT ? "" : " (the default policy file)");
 		return ret;
 	}
 	for (int i = 0; i < o->file.n && !ret; i++) {
@@ -597,7 +607,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 		if (c == '?' || c == ':') {
 			fprintf(stderr, "juris: %s: %s option: %s\n", name,
 				c == ':' || (optopt && find_doc(optopt)) ? "missing argument to"
-									  : "unknown",
+									 : "unknown",
 				(argv + 1)[optind - 1]);
 			return -EINVAL;
 		}
@@ -632,10 +642,11 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 		opt_error("--by host needs juris report --prometheus URL");
 		return -EINVAL;
 	}
-	if (o->prometheus && (o->report_by == BY_FLOW || o->report_by == BY_PROCESS ||
-			      o->report_by == BY_CGROUP)) {
+	if (o->prometheus &&
+	    (o->report_by == BY_FLOW || o->report_by == BY_PROCESS || o->report_by == BY_CGROUP)) {
 		opt_error("--by %s is not in the metrics: with --prometheus, --by zone, country, "
-			  "operator or host", report_by_name(o->report_by));
+			  "operator or host",
+			  report_by_name(o->report_by));
 		return -EINVAL;
 	}
 	/* Uplinks without sources would watch nothing; sources without
@@ -657,4 +668,3 @@ void options_free(struct juris_opts *o)
 	o->policy.except_domains = NULL;
 	config_file_free(&o->file);
 }
-

@@ -14,28 +14,28 @@
 
 struct juris_opts {
 	enum juris_command cmd;
-	struct juris_policy policy;	/* what the layers below see */
-	const char *events;		/* NULL, a file name or "-" */
-	const char *metrics;		/* NULL or the --metrics ADDR:PORT */
-	bool follow_db;			/* juris run follows its database file (default) */
-	uint64_t events_max_size;	/* rotate the event file past this size */
-	int events_keep;		/* old event files kept, gzipped */
+	struct juris_policy policy; /* what the layers below see */
+	const char *events;	    /* NULL, a file name or "-" */
+	const char *metrics;	    /* NULL or the --metrics ADDR:PORT */
+	bool follow_db;		    /* juris run follows its database file (default) */
+	uint64_t events_max_size;   /* rotate the event file past this size */
+	int events_keep;	    /* old event files kept, gzipped */
 	bool json;
 	bool verbose;
-	bool syslog;			/* alerts to syslog(3) */
-	const char *user;		/* NULL or the --user NAME the daemon becomes */
-	bool policy_given;		/* --mode/--allow/--unknown/--us-adequate/--except/--nat64-prefix seen */
-	int report_format;		/* enum report_format */
-	int report_by;			/* enum report_by */
-	uint32_t top;			/* rows of juris report, 0: all */
-	const char *prometheus;		/* juris report --prometheus URL, or NULL */
-	const char *host_label;		/* --host-label: the label that names a host */
-	uint64_t since;			/* --since, seconds; 0: the latest values */
-	char **args;			/* positional arguments left */
+	bool syslog;	   /* alerts to syslog(3) */
+	const char *user;  /* NULL or the --user NAME the daemon becomes */
+	bool policy_given; /* --mode/--allow/--unknown/--us-adequate/--except/--nat64-prefix seen */
+	int report_format; /* enum report_format */
+	int report_by;	   /* enum report_by */
+	uint32_t top;	   /* rows of juris report, 0: all */
+	const char *prometheus; /* juris report --prometheus URL, or NULL */
+	const char *host_label; /* --host-label: the label that names a host */
+	uint64_t since;		/* --since, seconds; 0: the latest values */
+	char **args;		/* positional arguments left */
 	int n_args;
-	struct config_file file;	/* the policy file read, if any (file.text) */
-	int argc;			/* the command line, for juris run to re-read */
-	char **argv;			/* the file and flags on reload */
+	struct config_file file; /* the policy file read, if any (file.text) */
+	int argc;		 /* the command line, for juris run to re-read */
+	char **argv;		 /* the file and flags on reload */
 };
 
 /* Parses argv into o. On error prints one line "juris: ..." and returns

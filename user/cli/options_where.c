@@ -5,8 +5,8 @@
 #include <string.h>
 #include "cli/options_where.h"
 
-const char *options_where(const struct juris_opts *o, const char *key, const char *value,
-			  char *buf, size_t len)
+const char *options_where(const struct juris_opts *o, const char *key, const char *value, char *buf,
+			  size_t len)
 {
 	buf[0] = 0;
 	if (!o->file.text || !value)
@@ -23,8 +23,7 @@ const char *options_where(const struct juris_opts *o, const char *key, const cha
 	return buf;
 }
 
-const char *options_where_data(const struct juris_opts *o, const char *err, char *buf,
-			       size_t len)
+const char *options_where_data(const struct juris_opts *o, const char *err, char *buf, size_t len)
 {
 	char quoted[600];
 

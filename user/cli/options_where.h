@@ -10,12 +10,11 @@
 
 /* "FILE:LINE: " of the last file entry key = value, "" when the value
  * is not the file's (the command line gave it, or nothing did). */
-const char *options_where(const struct juris_opts *o, const char *key, const char *value,
-			  char *buf, size_t len);
+const char *options_where(const struct juris_opts *o, const char *key, const char *value, char *buf,
+			  size_t len);
 
 /* The same for an error of the database and operator loading (err as
  * policy_data_load wrote it): the entry it is about, found by its value. */
-const char *options_where_data(const struct juris_opts *o, const char *err, char *buf,
-			       size_t len);
+const char *options_where_data(const struct juris_opts *o, const char *err, char *buf, size_t len);
 
 #endif

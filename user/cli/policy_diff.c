@@ -21,12 +21,15 @@ static bool lists_differ(const char *const *a, int na, const char *const *b, int
 
 const char *options_fixed_difference(const struct juris_opts *a, const struct juris_opts *b)
 {
-	if (lists_differ(a->policy.cgroups, a->policy.n_cgroups, b->policy.cgroups, b->policy.n_cgroups))
+	if (lists_differ(a->policy.cgroups, a->policy.n_cgroups, b->policy.cgroups,
+			 b->policy.n_cgroups))
 		return "cgroup";
-	if (lists_differ(a->policy.ifaces, a->policy.n_ifaces, b->policy.ifaces, b->policy.n_ifaces))
+	if (lists_differ(a->policy.ifaces, a->policy.n_ifaces, b->policy.ifaces,
+			 b->policy.n_ifaces))
 		return "iface";
 	if (a->policy.n_sources != b->policy.n_sources ||
-	    (a->policy.n_sources && memcmp(a->policy.sources, b->policy.sources, a->policy.n_sources * sizeof(*a->policy.sources))))
+	    (a->policy.n_sources && memcmp(a->policy.sources, b->policy.sources,
+					   a->policy.n_sources * sizeof(*a->policy.sources))))
 		return "source";
 	if (strcmp(a->policy.pin_dir, b->policy.pin_dir))
 		return "pin-dir";

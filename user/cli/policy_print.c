@@ -15,8 +15,8 @@ static void print_cidrs(FILE *out, const char *key, const struct except_cidr *v,
 	char buf[64];
 
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%s = %s/%d\n", key, addr_format(v[i].addr.family, v[i].addr.a, buf,
-							      sizeof(buf)), v[i].len);
+		fprintf(out, "%s = %s/%d\n", key,
+			addr_format(v[i].addr.family, v[i].addr.a, buf, sizeof(buf)), v[i].len);
 	if (!n)
 		fprintf(out, "# %s = (none)\n", key);
 }
@@ -56,13 +56,15 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 	if (o->policy.db_key)
 		print_value(out, "db-key", o->policy.db_key);
 	fprintf(out, "follow-db = %s\n", o->follow_db ? "yes" : "no");
-	print_list(out, "operator", o->policy.operators, o->policy.n_operators, "none beyond the embedded list");
-	print_list(out, "except-domain", o->policy.except_domains, o->policy.n_except_domains, "none");
+	print_list(out, "operator", o->policy.operators, o->policy.n_operators,
+		   "none beyond the embedded list");
+	print_list(out, "except-domain", o->policy.except_domains, o->policy.n_except_domains,
+		   "none");
 	for (uint32_t i = 0; i < o->policy.nat64.n; i++) {
 		char buf[INET6_ADDRSTRLEN + 8];
 
-		fprintf(out, "nat64-prefix = %s\n", nat64_prefix_format(&o->policy.nat64.v[i], buf,
-									 sizeof(buf)));
+		fprintf(out, "nat64-prefix = %s\n",
+			nat64_prefix_format(&o->policy.nat64.v[i], buf, sizeof(buf)));
 	}
 	if (!o->policy.nat64.n)
 		fprintf(out, "# nat64-prefix = (none: 64:ff9b::/96 only)\n");
@@ -73,8 +75,8 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 		for (uint32_t i = 0; i < cfg.n_dns_resolvers; i++) {
 			char buf[INET6_ADDRSTRLEN];
 
-			fprintf(out, "dns-resolver = %s\n", config_resolver_text(&cfg, i, buf,
-										    sizeof(buf)));
+			fprintf(out, "dns-resolver = %s\n",
+				config_resolver_text(&cfg, i, buf, sizeof(buf)));
 		}
 		if (!cfg.n_dns_resolvers)
 			fprintf(out, "# dns-resolver = (none: the server each query went to)\n");

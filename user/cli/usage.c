@@ -16,7 +16,7 @@ void usage(const char *command)
 			continue;
 		printf(command ? "%s%s\n" : "  juris %-7s %s\n", command ? "" : commands[i].name,
 		       commands[i].synopsis);
-		if (command)	/* check takes the options of run */
+		if (command) /* check takes the options of run */
 			mask = 1u << (commands[i].cmd == CMD_CHECK ? CMD_RUN : commands[i].cmd);
 	}
 	printf("\nOptions:\n");

@@ -21,10 +21,11 @@ int cmd_attach(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	struct stat st;
 	int n, ret;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	ret = cgroup_self_path(t.path, sizeof(t.path));
 	if (ret) {
-		fprintf(stderr, "juris: cannot find this process's cgroup v2: %s\n", strerror(-ret));
+		fprintf(stderr, "juris: cannot find this process's cgroup v2: %s\n",
+			strerror(-ret));
 		return ret;
 	}
 	t.fd = open(t.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -33,13 +34,15 @@ int cmd_attach(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: cannot open cgroup %s: %s\n", t.path, strerror(errno));
 		goto out;
 	}
-	t.id = st.st_ino;	/* what bpf_get_current_cgroup_id() reports */
+	t.id = st.st_ino; /* what bpf_get_current_cgroup_id() reports */
 	ret = cgroup_hooks_repair(o->policy.pin_dir, &t, &n, err, sizeof(err));
 	if (!ret)
 		ret = cgroup_hooks_attached(o->policy.pin_dir, t.path, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "juris: %s; refusing to let this service start unwatched "
-			"(juris run restores the pins; juris stop removes this step)\n", err);
+		fprintf(stderr,
+			"juris: %s; refusing to let this service start unwatched "
+			"(juris run restores the pins; juris stop removes this step)\n",
+			err);
 		goto out;
 	}
 	printf("juris: %s is watched (%d hook%s attached now, pins at %s)\n", t.path, n,

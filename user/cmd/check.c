@@ -31,7 +31,8 @@ static int check_cgroups(const struct juris_opts *o)
 			char where[4200];
 
 			fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
-				options_where(o, "cgroup", o->policy.cgroups[i], where, sizeof(where)),
+				options_where(o, "cgroup", o->policy.cgroups[i], where,
+					      sizeof(where)),
 				o->policy.cgroups[i], strerror(-ret));
 			return ret;
 		}
@@ -72,7 +73,8 @@ static int check_paths(const struct juris_opts *o)
 		snprintf(path, sizeof(path), "%s", dirname(path));
 	if (fs.f_type != BPF_FS_MAGIC && strcmp(o->policy.pin_dir, "/sys/fs/bpf") &&
 	    strncmp(o->policy.pin_dir, "/sys/fs/bpf/", 12)) {
-		fprintf(stderr, "juris: %s--pin-dir %s is not on a bpffs (juris run would refuse "
+		fprintf(stderr,
+			"juris: %s--pin-dir %s is not on a bpffs (juris run would refuse "
 			"it: use a directory under /sys/fs/bpf, or mount bpffs there)\n",
 			options_where(o, "pin-dir", o->policy.pin_dir, where, sizeof(where)),
 			o->policy.pin_dir);
@@ -81,7 +83,8 @@ static int check_paths(const struct juris_opts *o)
 	if (o->events && strcmp(o->events, "-")) {
 		snprintf(path, sizeof(path), "%s", o->events);
 		if (stat(dirname(path), &st) || !S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "juris: %sthe directory of --events %s does not exist "
+			fprintf(stderr,
+				"juris: %sthe directory of --events %s does not exist "
 				"(juris run would refuse it)\n",
 				options_where(o, "events", o->events, where, sizeof(where)),
 				o->events);
@@ -99,7 +102,7 @@ int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	time_t when;
 	int ret;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	ret = check_paths(o);
 	if (!ret)
 		ret = check_cgroups(o);
@@ -120,8 +123,8 @@ int cmd_check(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	printf("# juris check: the policy is valid\n");
 	printf("# policy file: %s%s\n", o->file.text ? o->file.path : "none",
 	       o->file.text ? ", then the command line" : "");
-	printf("# database: %s, built %s: %zu IPv4 and %zu IPv6 prefixes\n", db.info.type,
-	       built, db.v4.n, db.v6.n);
+	printf("# database: %s, built %s: %zu IPv4 and %zu IPv6 prefixes\n", db.info.type, built,
+	       db.v4.n, db.v6.n);
 	if (ov.loaded)
 		printf("# operator overlay: %s: %zu prefixes of %zu listed operators\n", ov.path,
 		       ov.table.n, ov.ops.n);

@@ -32,13 +32,13 @@ static const char *lookup_verdict(int verdict)
 /* What a lookup prints beside the kernel's answer. */
 struct lookup_ctx {
 	const struct operator_table *ops;
-	const struct nat64_list *nat64;		/* of the policy the kernel ran */
+	const struct nat64_list *nat64; /* of the policy the kernel ran */
 };
 
-static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc,
-			 const char *ip, const struct lookup_result *r)
+static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc, const char *ip,
+			 const struct lookup_result *r)
 {
-	const struct operator *op = r->asn ? operator_find(lc->ops, r->asn) : NULL;
+	const struct operator* op = r->asn ? operator_find(lc->ops, r->asn) : NULL;
 	bool foreign = r->flags & GEO_F_FOREIGN_OP;
 	char v4text[INET_ADDRSTRLEN] = "";
 	unsigned char a[16];
@@ -95,8 +95,7 @@ static void print_result(const struct juris_opts *o, const struct lookup_ctx *lc
 }
 
 static int lookup_text(const struct juris_opts *o, const struct lookup_ctx *lc,
-		       const struct classifier *cls,
-		       const char *text)
+		       const struct classifier *cls, const char *text)
 {
 	struct lookup_result r;
 	int ret = classifier_run(cls, text, &r);
@@ -132,15 +131,15 @@ static int lookup_stdin(const struct juris_opts *o, const struct lookup_ctx *lc,
 }
 
 /* The policy of a lookup: the flags, or else that of the running juris. */
-static void lookup_config(const struct juris_opts *o, const struct juris_maps *pinned,
-			  bool overlay, struct juris_config *cfg)
+static void lookup_config(const struct juris_opts *o, const struct juris_maps *pinned, bool overlay,
+			  struct juris_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (pinned && !o->policy_given && !juris_read_config(pinned, cfg)) {
 		cfg->mode = MODE_ENFORCE;
 		return;
 	}
-	cfg->mode = MODE_ENFORCE;	/* so that "deny" reads as a block */
+	cfg->mode = MODE_ENFORCE; /* so that "deny" reads as a block */
 	cfg->allow_zone = o->policy.allow_zone;
 	cfg->unknown_deny = o->policy.unknown_deny;
 	cfg->foreign_op = o->policy.foreign_op;
@@ -178,7 +177,7 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	char err[512];
 	int ret = 0;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	/* Validate arguments before any slow work. */
 	for (int i = 0; i < o->n_args; i++) {
 		unsigned char a[16];
@@ -226,8 +225,8 @@ int cmd_lookup(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	}
 classify:
 	if (!o->json)
-		printf("%-39s  %-7s  %-8s  %-7s  %-16s  %s\n", "ADDRESS", "COUNTRY", "ZONE", "VERDICT",
-		       "REASON", "OPERATOR");
+		printf("%-39s  %-7s  %-8s  %-7s  %-16s  %s\n", "ADDRESS", "COUNTRY", "ZONE",
+		       "VERDICT", "REASON", "OPERATOR");
 	if (o->n_args == 0) {
 		ret = lookup_stdin(o, &lc, cls);
 	} else {

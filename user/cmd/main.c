@@ -16,11 +16,9 @@ typedef int (*command_handler)(const struct juris_opts *o, volatile sig_atomic_t
 
 /* One function per command (cli/option_table.c names them). */
 static const command_handler command_handlers[] = {
-	[CMD_RUN] = cmd_run,		[CMD_LOOKUP] = cmd_lookup,
-	[CMD_STATUS] = cmd_status,	[CMD_STOP] = cmd_stop,
-	[CMD_REPORT] = cmd_report,	[CMD_TOP] = cmd_top,
-	[CMD_CHECK] = cmd_check,	[CMD_RELOAD] = cmd_reload,
-	[CMD_ATTACH] = cmd_attach,
+	[CMD_RUN] = cmd_run,	 [CMD_LOOKUP] = cmd_lookup, [CMD_STATUS] = cmd_status,
+	[CMD_STOP] = cmd_stop,	 [CMD_REPORT] = cmd_report, [CMD_TOP] = cmd_top,
+	[CMD_CHECK] = cmd_check, [CMD_RELOAD] = cmd_reload, [CMD_ATTACH] = cmd_attach,
 };
 static int verbose;
 

@@ -16,7 +16,7 @@
 #include "cmd/commands.h"
 #include "kernel/loader.h"
 
-#define RELOAD_TIMEOUT_S 300	/* the default database loads in seconds */
+#define RELOAD_TIMEOUT_S 300 /* the default database loads in seconds */
 #define RELOAD_POLL_MS 50
 
 /* The -c/--config FILE of a command line (argv[start..argc)), or NULL. */
@@ -88,16 +88,19 @@ static int check_config_arg(const struct juris_opts *o, uint32_t pid)
 	if (!given)
 		return 0;
 	if (daemon_config(pid, own, sizeof(own))) {
-		fprintf(stderr, "juris: reload -c %s: cannot tell which policy file juris run "
-			"(pid %u) reads; reload without -c re-reads its own\n", given, pid);
+		fprintf(stderr,
+			"juris: reload -c %s: cannot tell which policy file juris run "
+			"(pid %u) reads; reload without -c re-reads its own\n",
+			given, pid);
 		return -EINVAL;
 	}
 	if (own[0] && !stat(own, &a) && !stat(given, &b) && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino)
 		return 0;
-	fprintf(stderr, "juris: reload re-reads the policy file juris run (pid %u) started with "
-		"(%s), not %s: restart juris run -c %s to use that one\n", pid,
-		own[0] ? own : "none", given, given);
+	fprintf(stderr,
+		"juris: reload re-reads the policy file juris run (pid %u) started with "
+		"(%s), not %s: restart juris run -c %s to use that one\n",
+		pid, own[0] ? own : "none", given, given);
 	return -EINVAL;
 }
 
@@ -110,7 +113,7 @@ int cmd_reload(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	__u32 seq;
 	int ret;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	if (!meta)
 		return -ENOMEM;
 	ret = juris_open_pinned(o->policy.pin_dir, &m);
@@ -124,14 +127,16 @@ int cmd_reload(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (!ret)
 		ret = juris_read_meta(&m, meta);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the pinned state at %s: %s\n", o->policy.pin_dir,
-			strerror(-ret));
+		fprintf(stderr, "juris: cannot read the pinned state at %s: %s\n",
+			o->policy.pin_dir, strerror(-ret));
 		goto out;
 	}
 	if (!juris_daemon_alive(o->policy.pin_dir) || !cfg.daemon_pid) {
 		ret = -ESRCH;
-		fprintf(stderr, "juris: no juris run daemon owns %s: nothing to reload (start "
-			"juris run; it adopts the pins under the new policy)\n", o->policy.pin_dir);
+		fprintf(stderr,
+			"juris: no juris run daemon owns %s: nothing to reload (start "
+			"juris run; it adopts the pins under the new policy)\n",
+			o->policy.pin_dir);
 		goto out;
 	}
 	ret = check_config_arg(o, cfg.daemon_pid);

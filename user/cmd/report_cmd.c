@@ -47,8 +47,10 @@ static void db_source_words(const char *db_path, char *out, size_t len)
 
 	base = base ? base + 1 : db_path;
 	dot = strstr(base, ".mmdb");
-	snprintf(out, len, "%s", dot ? "a MaxMind-format database" :
-		 strstr(base, ".db") ? "a libloc database" : "");
+	snprintf(out, len, "%s",
+		 dot		       ? "a MaxMind-format database"
+		 : strstr(base, ".db") ? "a libloc database"
+				       : "");
 	snprintf(stem, sizeof(stem), "%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)),
 		 base);
 	snprintf(dir, sizeof(dir), "%s", db_path);
@@ -69,8 +71,8 @@ static void db_source_words(const char *db_path, char *out, size_t len)
 	slash = strrchr(package, '/');
 	if (package[0] && stem[0] && !strncmp(slash ? slash + 1 : package, stem, strlen(stem)))
 		snprintf(out, len, "%s, version %s (package %s)",
-			 dot ? "a MaxMind-format database" : "a database", version[0] ? version : "?",
-			 package);
+			 dot ? "a MaxMind-format database" : "a database",
+			 version[0] ? version : "?", package);
 }
 
 /* The page of --format html: every view of the same reading of the maps,
@@ -83,12 +85,19 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 	struct juris_config cfg;
 	struct juris_meta *mt = calloc(1, sizeof(*mt));
 	struct report_page page = {
-		.zones = &r[0], .countries = &r[1], .flows = &r[2], .processes = &r[3],
-		.cfg = &cfg, .meta = mt, .top = o->top ? o->top : HTML_DEFAULT_TOP,
-		.table = in->flows, .n_table = in->n_flows, .ops = in->ops,
+		.zones = &r[0],
+		.countries = &r[1],
+		.flows = &r[2],
+		.processes = &r[3],
+		.cfg = &cfg,
+		.meta = mt,
+		.top = o->top ? o->top : HTML_DEFAULT_TOP,
+		.table = in->flows,
+		.n_table = in->n_flows,
+		.ops = in->ops,
 	};
 	char host[256] = "", root[4096] = "", source[512];
-	char (*paths)[4096] = calloc(MAX_CGROUPS, sizeof(*paths));
+	char(*paths)[4096] = calloc(MAX_CGROUPS, sizeof(*paths));
 	const char *watched[MAX_CGROUPS];
 	char **exceptions = NULL;
 	size_t n_exceptions = 0;
@@ -101,8 +110,8 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 	if (!ret)
 		ret = policy_read_exceptions(m, &exceptions, &n_exceptions);
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n", o->policy.pin_dir,
-			strerror(-ret));
+		fprintf(stderr, "juris: cannot read the policy pinned at %s: %s\n",
+			o->policy.pin_dir, strerror(-ret));
 		goto out;
 	}
 	gethostname(host, sizeof(host) - 1);
@@ -124,7 +133,7 @@ static int print_html(const struct juris_opts *o, const struct juris_maps *m,
 		ret = report_build(&r[built], views[built], in, 0);
 	}
 	if (ret) {
-		built--;		/* report_build freed the one that failed */
+		built--; /* report_build freed the one that failed */
 		fprintf(stderr, "juris: cannot build the report: %s\n", strerror(-ret));
 		goto out;
 	}
@@ -179,14 +188,15 @@ static int read_and_print(const struct juris_opts *o, const struct juris_maps *m
 	}
 	/* The flow table for the views that the exact counters do not give. */
 	if (!ret && ((o->report_by != BY_ZONE && o->report_by != BY_COUNTRY &&
-		      o->report_by != BY_OPERATOR) || o->report_format == REPORT_HTML)) {
+		      o->report_by != BY_OPERATOR) ||
+		     o->report_format == REPORT_HTML)) {
 		what = "flow table";
 		ret = flow_table_read(m->fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
-					&in.n_flows);
+				      &in.n_flows);
 	}
 	if (ret) {
-		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what, o->policy.pin_dir,
-			pins_strerror(ret));
+		fprintf(stderr, "juris: cannot read the %s pinned at %s: %s\n", what,
+			o->policy.pin_dir, pins_strerror(ret));
 		goto out;
 	}
 	in.totals = st->totals;
@@ -235,9 +245,10 @@ int cmd_report(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		return cmd_report_fleet(o, exiting);
 	ret = juris_open_pinned(o->policy.pin_dir, &m);
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	if (ret == -ENOENT) {
-		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n", o->policy.pin_dir);
+		fprintf(stderr, "juris: nothing to report (nothing pinned at %s)\n",
+			o->policy.pin_dir);
 		return ret;
 	}
 	if (ret) {

@@ -55,7 +55,7 @@ int cmd_report_fleet(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	char err[512] = "";
 	int ret;
 
-	(void)exiting;	/* a one-shot command: curl's timeouts bound it */
+	(void)exiting; /* a one-shot command: curl's timeouts bound it */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		fprintf(stderr, "juris: cannot start libcurl\n");
 		return -ENOMEM;

@@ -51,7 +51,7 @@
 #include "daemon/systemd_dropin.h"
 
 #define POLL_MS 200
-#define IFACE_CHECK_POLLS 50	/* rescan the routes every 10 s without notification */
+#define IFACE_CHECK_POLLS 50 /* rescan the routes every 10 s without notification */
 #define LOCK_TRIES 10
 /* How often (in polls) the cgroups that carry the hooks are checked: a
  * recreated one gets them again within this (the watched cgroups
@@ -59,35 +59,35 @@
 #define CGROUP_CHECK_POLLS 1
 
 struct run_ctx {
-	const struct juris_opts *o;	/* the policy in force */
-	struct juris_opts reloaded;	/* owns it after a reload (file.text) */
+	const struct juris_opts *o; /* the policy in force */
+	struct juris_opts reloaded; /* owns it after a reload (file.text) */
 	bool has_reloaded;
 	struct juris_maps maps;
-	struct operator_table ops;	/* names for the events' destination.as */
+	struct operator_table ops; /* names for the events' destination.as */
 	struct cgroup_target cgroups[MAX_CGROUPS];
 	int n_cgroups;
-	struct cgroup_target attach[MAX_CGROUPS];	/* where the hooks go */
+	struct cgroup_target attach[MAX_CGROUPS]; /* where the hooks go */
 	int n_attach;
 	int membership;
-	uint64_t attached_id[MAX_CGROUPS];	/* the cgroup attach[i]'s hooks are on */
+	uint64_t attached_id[MAX_CGROUPS]; /* the cgroup attach[i]'s hooks are on */
 	int lock_fd;
 	struct event_writer events;
 	struct rotating_file events_file;
 	struct metrics_server metrics;
-	struct alerter alerts;		/* slots NULL without --syslog */
+	struct alerter alerts; /* slots NULL without --syslog */
 	char db_path[4096];
 	struct gw_plan gw;
 	bool gateway;
-	int nl_fd;		/* link and route changes (gateway mode), -1 without */
-	bool iface_gone[MAX_GW_IFACES];	/* already reported */
-	uint64_t events_lost;	/* not written since the last write error */
-	bool write_failing;	/* the last event write failed */
-	bool cgroup_gone[MAX_CGROUPS];	/* per attach point, already reported */
-	bool attach_failing[MAX_CGROUPS];	/* already reported */
+	int nl_fd;			  /* link and route changes (gateway mode), -1 without */
+	bool iface_gone[MAX_GW_IFACES];	  /* already reported */
+	uint64_t events_lost;		  /* not written since the last write error */
+	bool write_failing;		  /* the last event write failed */
+	bool cgroup_gone[MAX_CGROUPS];	  /* per attach point, already reported */
+	bool attach_failing[MAX_CGROUPS]; /* already reported */
 	struct dns_watch dns;
-	struct db_follow follow;	/* follow-db: the database file in force */
-	struct sock_closer closer;	/* skel NULL: not on this kernel */
-	bool adopt_switched;	/* adopt_state switched the pins to a new policy */
+	struct db_follow follow;   /* follow-db: the database file in force */
+	struct sock_closer closer; /* skel NULL: not on this kernel */
+	bool adopt_switched;	   /* adopt_state switched the pins to a new policy */
 };
 
 static void close_blocked(struct run_ctx *c, char *msg, size_t len);
@@ -104,12 +104,13 @@ static int resolve_cgroups(const struct juris_opts *o, struct run_ctx *c)
 
 		t->fd = -1;
 		if (o->policy.n_cgroups) {
-			ret = cgroup_resolve(o->policy.cgroups[i], t->path, sizeof(t->path), &t->id);
+			ret = cgroup_resolve(o->policy.cgroups[i], t->path, sizeof(t->path),
+					     &t->id);
 			if (ret) {
 				fprintf(stderr, "juris: %sunknown cgroup or unit: %s (%s)\n",
 					options_where(o, "cgroup", o->policy.cgroups[i], err_path,
-						      sizeof(err_path)), o->policy.cgroups[i],
-					strerror(-ret));
+						      sizeof(err_path)),
+					o->policy.cgroups[i], strerror(-ret));
 				return ret;
 			}
 		} else {
@@ -151,7 +152,8 @@ static int lock_pin_dir(const char *dir, struct run_ctx *c)
 	int ret = bpffs_ensure(dir);
 
 	if (ret) {
-		fprintf(stderr, "juris: cannot prepare pin directory %s: %s\n", dir, strerror(-ret));
+		fprintf(stderr, "juris: cannot prepare pin directory %s: %s\n", dir,
+			strerror(-ret));
 		return ret;
 	}
 	c->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -169,8 +171,10 @@ static int lock_pin_dir(const char *dir, struct run_ctx *c)
 	}
 	if (ret) {
 		if (ret == -EWOULDBLOCK)
-			fprintf(stderr, "juris: already running with pins at %s (see juris status "
-				"--pin-dir %s)\n", dir, dir);
+			fprintf(stderr,
+				"juris: already running with pins at %s (see juris status "
+				"--pin-dir %s)\n",
+				dir, dir);
 		else
 			fprintf(stderr, "juris: cannot lock %s: %s\n", dir, strerror(-ret));
 		return ret;
@@ -219,8 +223,13 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	struct loaded_db db;
 	struct overlay ov = { 0 };
 	struct juris_plan plan = {
-		.pol = &o->policy, .cgroups = c->cgroups, .n_cgroups = c->n_cgroups, .policy_hash = hash,
-		.attach = c->attach, .n_attach = c->n_attach, .membership = c->membership,
+		.pol = &o->policy,
+		.cgroups = c->cgroups,
+		.n_cgroups = c->n_cgroups,
+		.policy_hash = hash,
+		.attach = c->attach,
+		.n_attach = c->n_attach,
+		.membership = c->membership,
 		.lsm = packet_cover(c),
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
@@ -229,8 +238,10 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	int ret;
 
 	if (!dir_is_empty(o->policy.pin_dir)) {
-		fprintf(stderr, "juris: %s is not empty and holds no juris state; "
-			"give another --pin-dir\n", o->policy.pin_dir);
+		fprintf(stderr,
+			"juris: %s is not empty and holds no juris state; "
+			"give another --pin-dir\n",
+			o->policy.pin_dir);
 		return -EEXIST;
 	}
 	ret = policy_data_load(&o->policy, true, &db, &ov, err, sizeof(err));
@@ -247,7 +258,8 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		uint32_t id = cgroup_juris_prog(c->cgroups[i].fd);
 
 		if (id) {
-			fprintf(stderr, "juris: cgroup %s is already watched by another juris "
+			fprintf(stderr,
+				"juris: cgroup %s is already watched by another juris "
 				"(program juris_egress id %u, pinned under another --pin-dir; "
 				"see bpftool cgroup show %s): stop that one first\n",
 				c->cgroups[i].path, id, c->cgroups[i].path);
@@ -267,21 +279,27 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	/* Only once attached: bad input gets one line, nothing else. */
 	if (!ret) {
 		if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
-			fprintf(stderr, "juris: warning: no usable BPF LSM (not in the kernel's "
+			fprintf(stderr,
+				"juris: warning: no usable BPF LSM (not in the kernel's "
 				"lsm=, or its programs refused): a watched process that opens a "
-				"packet socket (AF_PACKET, AF_XDP) is %s\n", o->policy.mode == MODE_ENFORCE ?
-				"killed" : "reported, its frames not counted");
+				"packet socket (AF_PACKET, AF_XDP) is %s\n",
+				o->policy.mode == MODE_ENFORCE
+					? "killed"
+					: "reported, its frames not counted");
 		else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
-			fprintf(stderr, "juris: warning: no usable BPF LSM: packet sockets "
+			fprintf(stderr,
+				"juris: warning: no usable BPF LSM: packet sockets "
 				"(AF_PACKET, AF_XDP) of watched processes are neither seen nor "
 				"stopped\n");
 	}
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	else
-		fprintf(stderr, "juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
-			"compiled in %.2f s\n", db.path, (unsigned long long)db.v4.n,
-			(unsigned long long)db.v6.n, db.stats.seconds);
+		fprintf(stderr,
+			"juris: database %s: %llu IPv4 and %llu IPv6 prefixes "
+			"compiled in %.2f s\n",
+			db.path, (unsigned long long)db.v4.n, (unsigned long long)db.v6.n,
+			db.stats.seconds);
 	overlay_free(&ov);
 	database_free(&db);
 	return ret;
@@ -356,10 +374,11 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		return ret;
 	}
 	if (cfg.layout_hash != layout) {
-		fprintf(stderr, "juris: the state pinned at %s watches other cgroups or "
+		fprintf(stderr,
+			"juris: the state pinned at %s watches other cgroups or "
 			"interfaces, has another flow-table size, or was pinned by another "
-			"version of juris; run juris stop --pin-dir %s first\n", o->policy.pin_dir,
-			o->policy.pin_dir);
+			"version of juris; run juris stop --pin-dir %s first\n",
+			o->policy.pin_dir, o->policy.pin_dir);
 		return -EEXIST;
 	}
 	/* Tables a reload killed half-way left in the idle slot. */
@@ -372,7 +391,8 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		c->adopt_switched = true;
 	}
 	adopt_attach_points(c);
-	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n", o->policy.pin_dir);
+	fprintf(stderr, "juris: adopting the state pinned at %s (counters kept)\n",
+		o->policy.pin_dir);
 	note_pinned_database(&c->maps);
 	return 0;
 }
@@ -385,16 +405,18 @@ static int repair_cgroups(const struct juris_opts *o, struct run_ctx *c)
 	char err[512];
 
 	for (int i = 0; i < c->n_cgroups; i++) {
-		int n, ret = cgroup_hooks_repair(o->policy.pin_dir, &c->cgroups[i], &n, err, sizeof(err));
+		int n, ret = cgroup_hooks_repair(o->policy.pin_dir, &c->cgroups[i], &n, err,
+						 sizeof(err));
 
 		if (ret) {
 			fprintf(stderr, "juris: %s\n", err);
 			return ret;
 		}
 		if (n)
-			fprintf(stderr, "juris: %s was not watched (a new cgroup since the pins "
-				"were made): %d hook%s attached\n", c->cgroups[i].path, n,
-				n > 1 ? "s" : "");
+			fprintf(stderr,
+				"juris: %s was not watched (a new cgroup since the pins "
+				"were made): %d hook%s attached\n",
+				c->cgroups[i].path, n, n > 1 ? "s" : "");
 	}
 	return 0;
 }
@@ -418,17 +440,21 @@ static void write_dropins(const struct juris_opts *o)
 	for (int i = 0; i < o->policy.n_cgroups; i++) {
 		if (!dropin_is_service(o->policy.cgroups[i]))
 			continue;
-		if (dropin_write(SYSTEMD_RUN_DIR, o->policy.cgroups[i], o->policy.pin_dir, exe, &changed, err,
-				 sizeof(err)))
-			fprintf(stderr, "juris: warning: %s: a restart of %s will not be watched "
-				"until juris run attaches again\n", err, o->policy.cgroups[i]);
+		if (dropin_write(SYSTEMD_RUN_DIR, o->policy.cgroups[i], o->policy.pin_dir, exe,
+				 &changed, err, sizeof(err)))
+			fprintf(stderr,
+				"juris: warning: %s: a restart of %s will not be watched "
+				"until juris run attaches again\n",
+				err, o->policy.cgroups[i]);
 		any |= changed;
 	}
 	/* Under the unit, systemd refuses the hardened daemon (no
 	 * CAP_SYS_ADMIN): the unit's ExecStartPost=+ reloads once it is ready. */
 	if (any && !systemd_notify_expected() && systemd_daemon_reload())
-		fprintf(stderr, "juris: warning: systemctl daemon-reload failed: the drop-ins in "
-			"%s apply from the next one\n", SYSTEMD_RUN_DIR);
+		fprintf(stderr,
+			"juris: warning: systemctl daemon-reload failed: the drop-ins in "
+			"%s apply from the next one\n",
+			SYSTEMD_RUN_DIR);
 }
 
 static void answer_reload(struct run_ctx *c, int status, const char *msg)
@@ -466,12 +492,12 @@ static void set_operator_names(struct run_ctx *c, const struct juris_opts *o)
  * full database), so that the event loop goes on draining the ring buffer
  * meanwhile and a flood of events during a reload loses none. */
 struct reload_job {
-	const struct juris_opts *live;	/* read only while the job runs */
+	const struct juris_opts *live; /* read only while the job runs */
 	const struct juris_maps *maps;
 	struct juris_opts next;
 	char msg[1024];
 	int ret;
-	int done;			/* set by the thread, last (atomic) */
+	int done; /* set by the thread, last (atomic) */
 	bool running;
 	struct beside thread;
 };
@@ -492,8 +518,10 @@ static void *reload_work(void *arg)
 	fixed = options_fixed_difference(j->live, &j->next);
 	if (fixed) {
 		j->ret = -EINVAL;
-		snprintf(j->msg, sizeof(j->msg), "reload refused, the live policy stays: %s "
-			 "cannot change on reload (restart juris run for that)", fixed);
+		snprintf(j->msg, sizeof(j->msg),
+			 "reload refused, the live policy stays: %s "
+			 "cannot change on reload (restart juris run for that)",
+			 fixed);
 		goto out;
 	}
 	j->ret = policy_switch(j->maps, &j->next.policy, j->msg, sizeof(j->msg));
@@ -555,8 +583,10 @@ static int handle_event(void *ctx, void *data, size_t len)
 	ret = event_write(&c->events, data);
 	if (ret) {
 		if (!c->write_failing)
-			fprintf(stderr, "juris: cannot write event: %s (further errors are "
-				"counted, not shown)\n", strerror(-ret));
+			fprintf(stderr,
+				"juris: cannot write event: %s (further errors are "
+				"counted, not shown)\n",
+				strerror(-ret));
 		c->write_failing = true;
 		c->events_lost++;
 		/* Lets the next event try again from a clean stream (the
@@ -593,15 +623,19 @@ static void close_blocked(struct run_ctx *c, char *msg, size_t len)
 		return;
 	ret = sock_closer_run(&c->closer, on_closed, c, &r);
 	if (ret)
-		fprintf(stderr, "juris: cannot close the open connections the new policy blocks: "
-			"%s\n", strerror(-ret));
+		fprintf(stderr,
+			"juris: cannot close the open connections the new policy blocks: "
+			"%s\n",
+			strerror(-ret));
 	if (msg && used < len)
 		snprintf(msg + used, len - used, "; %llu open connection%s closed%s",
 			 (unsigned long long)r.closed, r.closed == 1 ? "" : "s",
 			 r.failed ? " (some could not be)" : "");
 	if (r.failed)
-		fprintf(stderr, "juris: %llu open connection%s the new policy blocks could not be "
-			"closed\n", (unsigned long long)r.failed, r.failed == 1 ? "" : "s");
+		fprintf(stderr,
+			"juris: %llu open connection%s the new policy blocks could not be "
+			"closed\n",
+			(unsigned long long)r.failed, r.failed == 1 ? "" : "s");
 }
 
 /* The socket iterators, loaded while juris run still has the privileges
@@ -617,8 +651,10 @@ static void open_closer(struct run_ctx *c)
 	for (int i = 0; i < c->n_cgroups; i++)
 		ids[i] = c->cgroups[i].id;
 	if (sock_closer_open(&c->closer, &c->maps, ids, c->n_cgroups, err, sizeof(err)))
-		fprintf(stderr, "juris: warning: open connections will not be closed when a "
-			"switch blocks them: %s\n", err);
+		fprintf(stderr,
+			"juris: warning: open connections will not be closed when a "
+			"switch blocks them: %s\n",
+			err);
 	else if (c->adopt_switched)
 		close_blocked(c, NULL, 0);
 }
@@ -638,9 +674,11 @@ static void check_attach_points(struct run_ctx *c)
 
 		if (stat(a->path, &st)) {
 			if (!c->cgroup_gone[i])
-				fprintf(stderr, "juris: cgroup %s is gone, and the hooks on it: the "
+				fprintf(stderr,
+					"juris: cgroup %s is gone, and the hooks on it: the "
 					"watched cgroups below it are covered again when it comes "
-					"back\n", a->path);
+					"back\n",
+					a->path);
 			c->cgroup_gone[i] = true;
 			continue;
 		}
@@ -654,7 +692,8 @@ static void check_attach_points(struct run_ctx *c)
 			continue;
 		}
 		now.id = st.st_ino;
-		ret = watch_attach_pinned(c->o->policy.pin_dir, &now, c->attached_id[i], err, sizeof(err));
+		ret = watch_attach_pinned(c->o->policy.pin_dir, &now, c->attached_id[i], err,
+					  sizeof(err));
 		if (!ret && c->membership) {
 			char mnt[PATH_MAX], root[PATH_MAX];
 
@@ -662,8 +701,9 @@ static void check_attach_points(struct run_ctx *c)
 			if (!ret && !realpath(mnt, root))
 				ret = -errno;
 			if (!ret)
-				ret = watch_fill(c->maps.fd[MAP_WATCHED_CG], c->maps.fd[MAP_WATCHED_PATHS],
-						 root, c->cgroups, c->n_cgroups);
+				ret = watch_fill(c->maps.fd[MAP_WATCHED_CG],
+						 c->maps.fd[MAP_WATCHED_PATHS], root, c->cgroups,
+						 c->n_cgroups);
 			if (ret)
 				snprintf(err, sizeof(err), "cannot fill the watched map: %s",
 					 strerror(-ret));
@@ -671,8 +711,10 @@ static void check_attach_points(struct run_ctx *c)
 		if (ret) {
 			close(now.fd);
 			if (!c->attach_failing[i])
-				fprintf(stderr, "juris: cgroup %s came back, but its hooks cannot be "
-					"attached again: %s\n", a->path, err);
+				fprintf(stderr,
+					"juris: cgroup %s came back, but its hooks cannot be "
+					"attached again: %s\n",
+					a->path, err);
 			c->attach_failing[i] = true;
 			continue;
 		}
@@ -698,8 +740,8 @@ static int open_events(const struct juris_opts *o, struct run_ctx *c)
 	int ret;
 
 	if (!o->events || !strcmp(o->events, "-")) {
-		event_writer_init(&c->events, o->events ? stdout : stderr, mode_name(o->policy.mode),
-				  zone_name(o->policy.allow_zone));
+		event_writer_init(&c->events, o->events ? stdout : stderr,
+				  mode_name(o->policy.mode), zone_name(o->policy.allow_zone));
 		c->events.nat64 = &o->policy.nat64;
 		/* Without --events, in the foreground on a terminal: a line a
 		 * person reads; NDJSON stays for --events and pipes. */
@@ -774,8 +816,8 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 	for (unsigned polls = 0; !*exiting; polls++) {
 		/* On each change the kernel tells of; once in a while too, for
 		 * what would have been lost. */
-		if (c->gateway && ((c->nl_fd >= 0 && nl_drain(c->nl_fd)) ||
-				   polls % IFACE_CHECK_POLLS == 0))
+		if (c->gateway &&
+		    ((c->nl_fd >= 0 && nl_drain(c->nl_fd)) || polls % IFACE_CHECK_POLLS == 0))
 			follow_ifaces(c);
 		if (polls % CGROUP_CHECK_POLLS == 0)
 			check_attach_points(c);
@@ -809,20 +851,26 @@ static int event_loop(struct run_ctx *c, volatile sig_atomic_t *exiting)
 
 static void print_gateway(const struct juris_opts *o, const struct run_ctx *c)
 {
-	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to", o->policy.mode == MODE_ENFORCE
-		? "enforcing" : "auditing", o->policy.n_sources, o->policy.n_sources > 1 ? "s" : "");
+	fprintf(stderr, "juris: gateway: %s %d source range%s forwarded to",
+		o->policy.mode == MODE_ENFORCE ? "enforcing" : "auditing", o->policy.n_sources,
+		o->policy.n_sources > 1 ? "s" : "");
 	for (int i = 0; i < c->gw.n_uplinks; i++)
 		fprintf(stderr, " %s", c->gw.uplinks[i].name);
 	fprintf(stderr, "; tc ingress hooks on");
 	for (int i = 0; i < c->gw.n_inside; i++)
 		fprintf(stderr, " %s", c->gw.inside[i].name);
-	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->policy.allow_zone), o->policy.pin_dir);
+	fprintf(stderr, " (allow %s); pins at %s\n", zone_name(o->policy.allow_zone),
+		o->policy.pin_dir);
 }
 
 int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 {
-	struct run_ctx c = { .lock_fd = -1, .o = o, .dns = { .epoll_fd = -1 }, .nl_fd = -1,
-			     .follow = { .ifd = -1 }, .metrics = { .fd = -1 } };
+	struct run_ctx c = { .lock_fd = -1,
+			     .o = o,
+			     .dns = { .epoll_fd = -1 },
+			     .nl_fd = -1,
+			     .follow = { .ifd = -1 },
+			     .metrics = { .fd = -1 } };
 	struct sigaction hup = { .sa_handler = on_sighup };
 	char err[512];
 	uint64_t hash, layout;
@@ -859,9 +907,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		c.gateway = true;
 	}
 	if (database_path(&o->policy, c.db_path, sizeof(c.db_path))) {
-		fprintf(stderr, "juris: no database: neither %s nor %s nor %s (install "
-			"libloc-database, or give --db FILE)\n", LOCDB_UPDATED, LOCDB_PACKAGED,
-			c.db_path);
+		fprintf(stderr,
+			"juris: no database: neither %s nor %s nor %s (install "
+			"libloc-database, or give --db FILE)\n",
+			LOCDB_UPDATED, LOCDB_PACKAGED, c.db_path);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -878,7 +927,7 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 				    sizeof(err));
 		if (ret) {
 			fprintf(stderr, "juris: %s\n", err);
-			rmdir(o->policy.pin_dir);	/* only if we left it empty */
+			rmdir(o->policy.pin_dir); /* only if we left it empty */
 			goto out;
 		}
 	}
@@ -892,16 +941,19 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	} else if (ret == -ENOENT) {
 		ret = create_state(o, &c, hash, layout);
 		if (ret)
-			rmdir(o->policy.pin_dir);	/* only if we left it empty */
+			rmdir(o->policy.pin_dir); /* only if we left it empty */
 	} else {
-		fprintf(stderr, "juris: the pins at %s are incomplete (%s); run juris stop "
-			"--pin-dir %s\n", o->policy.pin_dir, strerror(-ret), o->policy.pin_dir);
+		fprintf(stderr,
+			"juris: the pins at %s are incomplete (%s); run juris stop "
+			"--pin-dir %s\n",
+			o->policy.pin_dir, strerror(-ret), o->policy.pin_dir);
 	}
 	if (ret)
 		goto out;
 	write_dropins(o);
 	if (o->syslog) {
-		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog, NULL);
+		ret = alerter_init(&c.alerts, ALERT_SLOTS, ALERT_INTERVAL_NS, alert_emit_syslog,
+				   NULL);
 		if (ret) {
 			fprintf(stderr, "juris: cannot set up alerts: %s\n", strerror(-ret));
 			goto out;
@@ -916,10 +968,13 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (o->follow_db) {
 		ret = db_follow_start(&c.follow, c.db_path);
 		if (ret)
-			fprintf(stderr, "juris: warning: cannot watch %s for updates (%s): a new "
-				"database takes juris reload\n", c.db_path, strerror(-ret));
+			fprintf(stderr,
+				"juris: warning: cannot watch %s for updates (%s): a new "
+				"database takes juris reload\n",
+				c.db_path, strerror(-ret));
 		else
-			fprintf(stderr, "juris: following %s: a verified newer database renamed "
+			fprintf(stderr,
+				"juris: following %s: a verified newer database renamed "
 				"over it takes effect by itself (follow-db = no turns this off)\n",
 				c.db_path);
 		ret = 0;
@@ -933,9 +988,10 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	if (c.gateway) {
 		c.nl_fd = nl_subscribe(RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
 		if (c.nl_fd < 0)
-			fprintf(stderr, "juris: warning: no netlink notifications (%s): new inside "
-				"interfaces are found every %d s\n", strerror(-c.nl_fd),
-				IFACE_CHECK_POLLS * POLL_MS / 1000);
+			fprintf(stderr,
+				"juris: warning: no netlink notifications (%s): new inside "
+				"interfaces are found every %d s\n",
+				strerror(-c.nl_fd), IFACE_CHECK_POLLS * POLL_MS / 1000);
 		follow_ifaces(&c);
 	}
 	/* Before the daemon counts as started: loading the iterators takes
@@ -983,24 +1039,29 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 			o->metrics);
 	}
 	if (c.n_cgroups)
-		fprintf(stderr, "juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
-			"pins at %s\n", o->policy.mode == MODE_ENFORCE ? "enforcing" : "auditing",
-			c.n_cgroups, c.n_cgroups > 1 ? "s" : "", o->policy.n_cgroups ? "" : "whole host: ",
-			c.cgroups[0].path, zone_name(o->policy.allow_zone),
-			o->policy.unknown_deny ? "deny" : "allow", o->policy.pin_dir);
+		fprintf(stderr,
+			"juris: %s egress of %d cgroup%s (%s%s, allow %s, unknown %s); "
+			"pins at %s\n",
+			o->policy.mode == MODE_ENFORCE ? "enforcing" : "auditing", c.n_cgroups,
+			c.n_cgroups > 1 ? "s" : "",
+			o->policy.n_cgroups ? "" : "whole host: ", c.cgroups[0].path,
+			zone_name(o->policy.allow_zone), o->policy.unknown_deny ? "deny" : "allow",
+			o->policy.pin_dir);
 	if (c.gateway)
 		print_gateway(o, &c);
 	ret = event_loop(&c, exiting);
 	juris_set_daemon_pid(&c.maps, 0);
-	fprintf(stderr, "juris: exiting; enforcement and counters stay pinned at %s "
-		"(juris stop lifts them)\n", o->policy.pin_dir);
+	fprintf(stderr,
+		"juris: exiting; enforcement and counters stay pinned at %s "
+		"(juris stop lifts them)\n",
+		o->policy.pin_dir);
 out:
 	db_follow_stop(&c.follow);
 	sock_closer_close(&c.closer);
 	dns_watch_free(&c.dns);
 	metrics_stop(&c.metrics);
 	if (c.alerts.slots) {
-		alerter_tick(&c.alerts, UINT64_MAX);	/* what the last period held back */
+		alerter_tick(&c.alerts, UINT64_MAX); /* what the last period held back */
 		closelog();
 		alerter_free(&c.alerts);
 	}

@@ -49,14 +49,22 @@ struct status {
 static const char *attach_type_name(__u32 t)
 {
 	switch (t) {
-	case BPF_CGROUP_INET_EGRESS: return "cgroup_skb/egress";
-	case BPF_CGROUP_INET4_CONNECT: return "cgroup/connect4";
-	case BPF_CGROUP_INET6_CONNECT: return "cgroup/connect6";
-	case BPF_CGROUP_UDP4_SENDMSG: return "cgroup/sendmsg4";
-	case BPF_CGROUP_UDP6_SENDMSG: return "cgroup/sendmsg6";
-	case BPF_CGROUP_INET_INGRESS: return "cgroup_skb/ingress";
-	case BPF_CGROUP_INET_SOCK_RELEASE: return "cgroup/sock_release";
-	default: return "other";
+	case BPF_CGROUP_INET_EGRESS:
+		return "cgroup_skb/egress";
+	case BPF_CGROUP_INET4_CONNECT:
+		return "cgroup/connect4";
+	case BPF_CGROUP_INET6_CONNECT:
+		return "cgroup/connect6";
+	case BPF_CGROUP_UDP4_SENDMSG:
+		return "cgroup/sendmsg4";
+	case BPF_CGROUP_UDP6_SENDMSG:
+		return "cgroup/sendmsg6";
+	case BPF_CGROUP_INET_INGRESS:
+		return "cgroup_skb/ingress";
+	case BPF_CGROUP_INET_SOCK_RELEASE:
+		return "cgroup/sock_release";
+	default:
+		return "other";
 	}
 }
 
@@ -97,8 +105,10 @@ static int read_hooks(const char *dir, struct status *s)
 
 static const char *sig_word(int sig)
 {
-	return sig == LOCDB_SIG_GOOD ? "good" : sig == LOCDB_SIG_BAD ? "bad" :
-	       sig == LOCDB_SIG_NO_KEY ? "no key" : "not checked";
+	return sig == LOCDB_SIG_GOOD	 ? "good"
+	       : sig == LOCDB_SIG_BAD	 ? "bad"
+	       : sig == LOCDB_SIG_NO_KEY ? "no key"
+					 : "not checked";
 }
 
 /* The attribution of the database in force, from what the meta says. */
@@ -110,7 +120,9 @@ static const char *meta_attribution(const struct juris_meta *m)
 /* What becomes of the packet sockets of watched processes. */
 static const char *packet_coverage(const struct juris_meta *meta)
 {
-	return meta->lsm == PACKET_LSM ? "lsm" : meta->lsm == PACKET_SYSCALL ? "syscall" : "uncovered";
+	return meta->lsm == PACKET_LSM	     ? "lsm"
+	       : meta->lsm == PACKET_SYSCALL ? "syscall"
+					     : "uncovered";
 }
 
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
@@ -129,8 +141,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	for (uint32_t i = 0; arr && i < s->cfg.n_nat64 && i < NAT64_PREFIXES_MAX; i++) {
 		char buf[INET6_ADDRSTRLEN + 8];
 
-		cJSON_AddItemToArray(arr, cJSON_CreateString(nat64_prefix_format(&s->cfg.nat64[i],
-										 buf, sizeof(buf))));
+		cJSON_AddItemToArray(arr, cJSON_CreateString(nat64_prefix_format(
+						  &s->cfg.nat64[i], buf, sizeof(buf))));
 	}
 	cJSON_AddNumberToObject(root, "daemon_pid", s->daemon_running ? s->cfg.daemon_pid : 0);
 	cJSON_AddBoolToObject(root, "daemon_running", s->daemon_running);
@@ -258,7 +270,8 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
 	cJSON_AddNumberToObject(c, "dns_cache_evictions",
 				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
-	cJSON_AddNumberToObject(c, "dns_unsolicited", (double)s->stats.counters[CNT_DNS_UNSOLICITED]);
+	cJSON_AddNumberToObject(c, "dns_unsolicited",
+				(double)s->stats.counters[CNT_DNS_UNSOLICITED]);
 	cJSON_AddNumberToObject(c, "dns_mismatched", (double)s->stats.counters[CNT_DNS_MISMATCHED]);
 	cJSON_AddNumberToObject(c, "dns_midstream", (double)s->stats.counters[CNT_DNS_MIDSTREAM]);
 	cJSON_AddNumberToObject(c, "dns_not_resolver",
@@ -333,8 +346,9 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		if (!w->attached)
 			printf("  %-6s %s: NOT ATTACHED: %s\n", w->kind, w->name, w->why);
 		else
-			printf("  %-6s %s: %s\n", w->kind, w->name, w->present ? "attached" :
-			       "absent (watched from the moment it is created)");
+			printf("  %-6s %s: %s\n", w->kind, w->name,
+			       w->present ? "attached"
+					  : "absent (watched from the moment it is created)");
 	}
 	if (s->meta.reattached)
 		printf("  (hooks attached again %llu time%s on recreated cgroups)\n",
@@ -350,7 +364,8 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		printf("packet sockets: no usable BPF LSM; a watched process opening AF_PACKET or "
 		       "AF_XDP is %s at socket() (%llu killed, %llu reported); LEFT OPEN: packet "
 		       "sockets it inherits, receives over a unix socket or opens through "
-		       "io_uring\n", s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
+		       "io_uring\n",
+		       s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
 	else if (s->meta.n_cgroups)
@@ -419,7 +434,7 @@ int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	struct status *s = calloc(1, sizeof(*s));
 	int ret;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	if (!s)
 		return -ENOMEM;
 	ret = juris_open_pinned(o->policy.pin_dir, &m);
@@ -441,8 +456,8 @@ int cmd_status(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		ret = read_hooks(o->policy.pin_dir, s);
 	if (ret) {
 		juris_maps_close(&m);
-		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->policy.pin_dir,
-			pins_strerror(ret));
+		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n",
+			o->policy.pin_dir, pins_strerror(ret));
 		goto out;
 	}
 	s->daemon_running = juris_daemon_alive(o->policy.pin_dir);

@@ -42,9 +42,11 @@ static void say_what_goes(const struct juris_maps *m, const char *dir)
 			flows += st->totals[i].flows;
 		}
 		if (packets || flows)
-			fprintf(stderr, "juris: removing the counters of %llu packets and %llu flows "
+			fprintf(stderr,
+				"juris: removing the counters of %llu packets and %llu flows "
 				"with the pins (juris report --pin-dir %s reads them only before "
-				"juris stop)\n", packets, flows, dir);
+				"juris stop)\n",
+				packets, flows, dir);
 	}
 	free(st);
 }
@@ -54,8 +56,10 @@ static void say_what_goes(const struct juris_maps *m, const char *dir)
 static void remove_dropins(const char *pin_dir)
 {
 	if (dropin_remove_all(SYSTEMD_RUN_DIR, pin_dir) > 0 && systemd_daemon_reload())
-		fprintf(stderr, "juris: warning: systemctl daemon-reload failed after removing "
-			"the drop-ins of %s\n", pin_dir);
+		fprintf(stderr,
+			"juris: warning: systemctl daemon-reload failed after removing "
+			"the drop-ins of %s\n",
+			pin_dir);
 }
 
 int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
@@ -65,7 +69,7 @@ int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 	char err[512];
 	int ret;
 
-	(void)exiting;	/* a one-shot command: nothing to interrupt */
+	(void)exiting; /* a one-shot command: nothing to interrupt */
 	ret = juris_open_pinned(o->policy.pin_dir, &m);
 	if (ret == -ENOENT) {
 		fprintf(stderr, "juris: nothing to stop at %s\n", o->policy.pin_dir);
@@ -89,6 +93,7 @@ int cmd_stop(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		fprintf(stderr, "juris: %s\n", err);
 		return ret;
 	}
-	fprintf(stderr, "juris: stopped; hooks detached and pins removed from %s\n", o->policy.pin_dir);
+	fprintf(stderr, "juris: stopped; hooks detached and pins removed from %s\n",
+		o->policy.pin_dir);
 	return 0;
 }

@@ -24,17 +24,17 @@
 #include "kernel/stats.h"
 
 #define REFRESH_MS 1000
-#define HEAD_LINES 4		/* title, zones, outside the policy, blank */
-#define FOOT_LINES 3		/* table header, "top N of M", flow-table line */
+#define HEAD_LINES 4 /* title, zones, outside the policy, blank */
+#define FOOT_LINES 3 /* table header, "top N of M", flow-table line */
 
 struct top_view {
-	int by;			/* enum report_by */
-	const char *sort;	/* "bytes" or "packets" */
+	int by;		  /* enum report_by */
+	const char *sort; /* "bytes" or "packets" */
 	int width, height;
-	const struct operator_table *ops;	/* AS names, read once (NULL: numbers) */
+	const struct operator_table *ops; /* AS names, read once (NULL: numbers) */
 	/* The totals of the previous reading, for the rates. */
 	struct juris_totals prev[TOTALS_MAX];
-	double prev_at;		/* CLOCK_MONOTONIC seconds; 0: no reading yet */
+	double prev_at; /* CLOCK_MONOTONIC seconds; 0: no reading yet */
 };
 
 static double now_s(void)
@@ -100,11 +100,12 @@ static void totals_lines(FILE *out, const struct juris_stats *st, struct top_vie
 		if (packets)
 			fprintf(out, "%s %s %s%s%s%s", shown++ ? "," : "", zone_name(z),
 				report_human_bytes(bytes, b, sizeof(b)), secs ? " (" : "",
-				secs ? rate(bytes, before, secs, r, sizeof(r)) : "", secs ? ")" : "");
+				secs ? rate(bytes, before, secs, r, sizeof(r)) : "",
+				secs ? ")" : "");
 	}
-	fprintf(out, "\noutside the policy: %llu flows, %s%s%s\n\n",
-		(unsigned long long)out_flows, report_human_bytes(out_bytes, b, sizeof(b)),
-		secs ? ", now " : "", secs ? rate(out_bytes, out_before, secs, r, sizeof(r)) : "");
+	fprintf(out, "\noutside the policy: %llu flows, %s%s%s\n\n", (unsigned long long)out_flows,
+		report_human_bytes(out_bytes, b, sizeof(b)), secs ? ", now " : "",
+		secs ? rate(out_bytes, out_before, secs, r, sizeof(r)) : "");
 	memcpy(v->prev, st->totals, sizeof(v->prev));
 	v->prev_at = at;
 }
@@ -153,23 +154,28 @@ static int frame(FILE *out, const struct juris_opts *o, struct top_view *v)
 	ret = stats_read(&m, st);
 	if (!ret)
 		ret = flow_table_read(m.fd[MAP_FLOWS], (uint32_t)st->flow_table_size, &flows,
-					&in.n_flows);
+				      &in.n_flows);
 	in.flows = flows;
 	in.totals = st->totals;
 	in.domain_of = dns_names_of_flow;
 	in.domain_ctx = &m.fd[MAP_DNS_NAMES];
 	r.meta = (struct report_meta){
-		.pin_dir = o->policy.pin_dir, .generated = now,
-		.flows_in_table = st->flows_in_table, .flow_table_size = st->flow_table_size,
+		.pin_dir = o->policy.pin_dir,
+		.generated = now,
+		.flows_in_table = st->flows_in_table,
+		.flow_table_size = st->flow_table_size,
 		.flow_evictions = st->flow_evictions,
 	};
 	if (!ret)
 		ret = report_build(&r, v->by, &in, rows > 1 ? (uint32_t)rows : 1);
 	if (!ret) {
 		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-		fprintf(out, "juris top  %s  %s  by %s, sort %s  (q quit, b bytes, p packets, "
-			"v view)\n", when, juris_daemon_alive(o->policy.pin_dir) ? "daemon running" :
-			"no daemon", report_by_name(v->by), v->sort);
+		fprintf(out,
+			"juris top  %s  %s  by %s, sort %s  (q quit, b bytes, p packets, "
+			"v view)\n",
+			when,
+			juris_daemon_alive(o->policy.pin_dir) ? "daemon running" : "no daemon",
+			report_by_name(v->by), v->sort);
 		totals_lines(out, st, v);
 		ret = report_print_table(out, &r, v->width);
 		report_free(&r);
@@ -220,7 +226,8 @@ static int draw(const struct juris_opts *o, struct top_view *v)
 
 static int next_view(int by)
 {
-	static const int order[] = { BY_FLOW, BY_COUNTRY, BY_PROCESS, BY_CGROUP, BY_OPERATOR, BY_ZONE };
+	static const int order[] = { BY_FLOW,	BY_COUNTRY,  BY_PROCESS,
+				     BY_CGROUP, BY_OPERATOR, BY_ZONE };
 	size_t n = sizeof(order) / sizeof(order[0]);
 
 	for (size_t i = 0; i < n; i++)
@@ -242,7 +249,7 @@ static int live(const struct juris_opts *o, struct top_view *v, volatile sig_ato
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	fputs("\033[?1049h\033[?25l", stdout);		/* alternate screen, no cursor */
+	fputs("\033[?1049h\033[?25l", stdout); /* alternate screen, no cursor */
 	while (!*exiting) {
 		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 		char key;
@@ -300,8 +307,8 @@ int cmd_top(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		ret = frame(stdout, o, &v);
 	}
 	if (ret)
-		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n", o->policy.pin_dir,
-			pins_strerror(ret));
+		fprintf(stderr, "juris: cannot read the state pinned at %s: %s\n",
+			o->policy.pin_dir, pins_strerror(ret));
 	operator_table_free(&ops);
 	return ret;
 }

@@ -38,7 +38,7 @@ int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_
 		alerter_free(a);
 		return -ENOMEM;
 	}
-	memset(a->buckets, 0xff, a->n_buckets * sizeof(*a->buckets));	/* ALERT_NONE */
+	memset(a->buckets, 0xff, a->n_buckets * sizeof(*a->buckets)); /* ALERT_NONE */
 	a->n_slots = n_slots;
 	a->newest = a->oldest = ALERT_NONE;
 	a->interval_ns = interval_ns;
@@ -136,8 +136,7 @@ static void key_of(const struct juris_event *e, struct alert_key *k)
 	k->verdict = e->verdict;
 }
 
-static void format_alert(const struct juris_event *e, uint64_t suppressed, char *buf,
-			 size_t len)
+static void format_alert(const struct juris_event *e, uint64_t suppressed, char *buf, size_t len)
 {
 	const char *proto = transport_name(e->proto);
 	char dst[64], comm[17] = "", name[16 * 4 + 3], tail[64] = "";
@@ -149,11 +148,12 @@ static void format_alert(const struct juris_event *e, uint64_t suppressed, char 
 	text_syslog(comm, name, sizeof(name));
 	if (suppressed)
 		snprintf(tail, sizeof(tail), "; %llu suppressed", (unsigned long long)suppressed);
-	snprintf(buf, len, "%s %s %s%s%s:%u country %.2s zone %s pid %u comm %s uid %u cgroup %llu%s",
+	snprintf(buf, len,
+		 "%s %s %s%s%s:%u country %.2s zone %s pid %u comm %s uid %u cgroup %llu%s",
 		 e->verdict == VERDICT_BLOCK ? "blocked" : "would_block", proto ? proto : "ip",
-		 e->family == AF_INET6 ? "[" : "", dst, e->family == AF_INET6 ? "]" : "",
-		 e->dport, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
-		 name, e->uid, (unsigned long long)e->cgroup_id, tail);
+		 e->family == AF_INET6 ? "[" : "", dst, e->family == AF_INET6 ? "]" : "", e->dport,
+		 e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid, name, e->uid,
+		 (unsigned long long)e->cgroup_id, tail);
 }
 
 int alerter_event(struct alerter *a, const struct juris_event *e)
@@ -204,7 +204,8 @@ int alerter_tick(struct alerter *a, uint64_t now_ns)
 		a->period = (struct alert_counts){};
 		return 0;
 	}
-	snprintf(msg, sizeof(msg), "alerts: %llu sent, %llu suppressed (one per flow per %llu s), "
+	snprintf(msg, sizeof(msg),
+		 "alerts: %llu sent, %llu suppressed (one per flow per %llu s), "
 		 "%llu flows forgotten by the full limiter (%zu flows); since the start: %llu "
 		 "sent, %llu suppressed, %llu forgotten",
 		 (unsigned long long)a->period.sent, (unsigned long long)a->period.suppressed,

@@ -10,7 +10,7 @@
 #include "base/siphash.h"
 #include "juris.h"
 
-#define ALERT_SLOTS 4096	/* flows remembered */
+#define ALERT_SLOTS 4096 /* flows remembered */
 #define ALERT_INTERVAL_NS (60ull * 1000000000ull)
 
 /* What identifies a flow for the limiter: destination, port, protocol,
@@ -29,10 +29,10 @@ struct alert_key {
  * flows from the most to the least recently seen. */
 struct alert_slot {
 	struct alert_key key;
-	uint64_t last_ns;	/* when the last alert of this key went out */
-	uint64_t suppressed;	/* events since, not alerted */
-	uint32_t next;		/* next in the hash chain, ALERT_NONE at the end */
-	uint32_t newer, older;	/* the recency list */
+	uint64_t last_ns;      /* when the last alert of this key went out */
+	uint64_t suppressed;   /* events since, not alerted */
+	uint32_t next;	       /* next in the hash chain, ALERT_NONE at the end */
+	uint32_t newer, older; /* the recency list */
 };
 
 #define ALERT_NONE UINT32_MAX
@@ -42,9 +42,9 @@ typedef void (*alert_emit_fn)(void *arg, int priority, const char *msg);
 
 /* What the limiter did, since the start and since the last summary. */
 struct alert_counts {
-	uint64_t sent;		/* alerts that went out */
-	uint64_t suppressed;	/* events held back by the limit */
-	uint64_t evictions;	/* flows forgotten to make room (the table was full) */
+	uint64_t sent;	     /* alerts that went out */
+	uint64_t suppressed; /* events held back by the limit */
+	uint64_t evictions;  /* flows forgotten to make room (the table was full) */
 };
 
 /* A hash table of at most n_slots flows, keyed by the whole alert_key:
@@ -52,15 +52,15 @@ struct alert_counts {
  * flow is forgotten (counted: it may alert again before its interval). */
 struct alerter {
 	struct alert_slot *slots;
-	uint32_t *buckets;	/* n_buckets chain heads, a power of two */
+	uint32_t *buckets; /* n_buckets chain heads, a power of two */
 	size_t n_slots, n_used, n_buckets;
 	uint32_t newest, oldest;
 	uint64_t interval_ns;
 	alert_emit_fn emit;
 	void *arg;
 	struct alert_counts total, period;
-	uint64_t period_start_ns;	/* 0: no summary period started yet */
-	struct siphash_key key;		/* of the bucket hash, drawn at init */
+	uint64_t period_start_ns; /* 0: no summary period started yet */
+	struct siphash_key key;	  /* of the bucket hash, drawn at init */
 };
 
 int alerter_init(struct alerter *a, size_t n_slots, uint64_t interval_ns, alert_emit_fn emit,

@@ -126,8 +126,7 @@ static void finish(struct db_follow *f, const struct juris_maps *m)
 	fprintf(stderr, "juris: database file changed: %s\n", f->msg);
 }
 
-bool db_follow_tick(struct db_follow *f, const struct juris_maps *m,
-		    const struct juris_policy *pol)
+bool db_follow_tick(struct db_follow *f, const struct juris_maps *m, const struct juris_policy *pol)
 {
 	if (f->ifd < 0)
 		return false;

@@ -18,21 +18,21 @@
 #define FOLLOW_QUIET_MS 1000
 
 struct db_follow {
-	int ifd;			/* inotify, -1 when not following */
-	int wd[2];			/* the file's directory, a symlink target's */
-	char path[4096];		/* the file in force, as named */
+	int ifd;	 /* inotify, -1 when not following */
+	int wd[2];	 /* the file's directory, a symlink target's */
+	char path[4096]; /* the file in force, as named */
 	char name[256], target_name[256];
-	bool pending;			/* a change seen, not yet acted on */
-	uint64_t due_ms;		/* CLOCK_MONOTONIC time to act */
+	bool pending;	 /* a change seen, not yet acted on */
+	uint64_t due_ms; /* CLOCK_MONOTONIC time to act */
 	/* The switch in progress on its own thread. */
 	pthread_t thread;
 	bool running;
 	atomic_bool done;
 	const struct juris_maps *maps;
-	const struct juris_policy *pol;	/* handed to policy_switch_follow() */
+	const struct juris_policy *pol; /* handed to policy_switch_follow() */
 	int ret;
 	char msg[1024];
-	uint64_t switches, refusals;	/* since the daemon started */
+	uint64_t switches, refusals; /* since the daemon started */
 };
 
 /* Starts watching path (the database in force). Returns 0, or a negative

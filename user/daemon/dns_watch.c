@@ -47,13 +47,16 @@ static int handle_answer(void *ctx, void *data, size_t size)
 	r = malloc(sizeof(*r));
 	if (!r)
 		return 0;
-	ret = dns_parse(a->data, a->len < DNS_CAPTURE_MAX ? a->len : DNS_CAPTURE_MAX, a->msg_len, r);
+	ret = dns_parse(a->data, a->len < DNS_CAPTURE_MAX ? a->len : DNS_CAPTURE_MAX, a->msg_len,
+			r);
 	if (ret) {
 		counter_add(w->counters_fd, CNT_DNS_MALFORMED, 1);
 		if (!w->malformed_said) {
 			addr_format(a->family, a->server, server, sizeof(server));
-			fprintf(stderr, "juris: malformed DNS answer from %s ignored (this and "
-				"further ones are counted in dns_malformed, not shown)\n", server);
+			fprintf(stderr,
+				"juris: malformed DNS answer from %s ignored (this and "
+				"further ones are counted in dns_malformed, not shown)\n",
+				server);
 		}
 		w->malformed_said = true;
 		free(r);
@@ -63,8 +66,9 @@ static int handle_answer(void *ctx, void *data, size_t size)
 	/* Longer names do not fit the pinned records: left unnamed (README). */
 	for (int i = 0; i < r->n_addrs && strlen(r->qname) < DNS_NAME_MAX; i++) {
 		const struct dns_addr *d = &r->addrs[i];
-		uint32_t ttl = d->ttl < DNS_TTL_MIN ? DNS_TTL_MIN : d->ttl > DNS_TTL_MAX ?
-			       DNS_TTL_MAX : d->ttl;
+		uint32_t ttl = d->ttl < DNS_TTL_MIN   ? DNS_TTL_MIN
+			       : d->ttl > DNS_TTL_MAX ? DNS_TTL_MAX
+						      : d->ttl;
 		struct dns_addr_key k;
 		const struct dns_name_val *v;
 

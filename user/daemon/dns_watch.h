@@ -13,11 +13,11 @@
 struct dns_watch {
 	struct dns_cache cache;
 	struct ring_buffer *rb;
-	int names_fd;		/* pinned dns_names, for the reports */
+	int names_fd; /* pinned dns_names, for the reports */
 	int counters_fd;
-	int epoll_fd;		/* both ring buffers */
-	uint64_t evictions_seen;	/* cache.live_evictions already counted */
-	bool malformed_said;	/* the first malformed answer was reported */
+	int epoll_fd;		 /* both ring buffers */
+	uint64_t evictions_seen; /* cache.live_evictions already counted */
+	bool malformed_said;	 /* the first malformed answer was reported */
 };
 
 int dns_watch_init(struct dns_watch *w, const struct juris_maps *m);

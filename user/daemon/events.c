@@ -39,19 +39,22 @@ void event_writer_init(struct event_writer *w, FILE *out, const char *mode, cons
 static const char *action_name(int verdict)
 {
 	switch (verdict) {
-	case VERDICT_BLOCK: return "blocked";
-	case VERDICT_WOULD_BLOCK: return "would_block";
-	default: return "allowed";
+	case VERDICT_BLOCK:
+		return "blocked";
+	case VERDICT_WOULD_BLOCK:
+		return "would_block";
+	default:
+		return "allowed";
 	}
 }
 
 static const char *hook_name(int hook)
 {
 	static const char *const names[HOOK_MAX] = {
-		"cgroup_skb/egress", "cgroup/connect4", "cgroup/connect6",
-		"cgroup/sendmsg4", "cgroup/sendmsg6", "tc/ingress",
-		"lsm/socket_create", "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
-		"cgroup/sock_release", "iter/tcp", "iter/udp",
+		"cgroup_skb/egress",   "cgroup/connect4",    "cgroup/connect6",
+		"cgroup/sendmsg4",     "cgroup/sendmsg6",    "tc/ingress",
+		"lsm/socket_create",   "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
+		"cgroup/sock_release", "iter/tcp",	     "iter/udp",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -102,8 +105,8 @@ static bool all_zero(const __u8 *a, int len)
 	return true;
 }
 
-static void add_endpoint(cJSON *root, const char *name, int family, const __u8 *addr,
-			 int port, const char *cc)
+static void add_endpoint(cJSON *root, const char *name, int family, const __u8 *addr, int port,
+			 const char *cc)
 {
 	char buf[64];
 	cJSON *o;
@@ -130,7 +133,7 @@ static void add_endpoint(cJSON *root, const char *name, int family, const __u8 *
 static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
 			 const struct juris_event *e)
 {
-	const struct operator *op = w->ops ? operator_find(w->ops, e->asn) : NULL;
+	const struct operator* op = w->ops ? operator_find(w->ops, e->asn) : NULL;
 	cJSON *dst = cJSON_GetObjectItemCaseSensitive(root, "destination"), *as, *o;
 	char home[3] = { e->op_cc[0], e->op_cc[1], 0 }, line[160];
 
@@ -154,8 +157,7 @@ static void add_operator(cJSON *root, cJSON *jur, const struct event_writer *w,
  * destination.nat.ip: that is a translation the observer saw done, which
  * 6to4 and Teredo are not, and which no one did yet when juris judged. An
  * IPv4-mapped address is shown as the IPv4 destination itself. */
-static void add_embedded_ipv4(cJSON *jur, const struct event_writer *w,
-			      const struct juris_event *e)
+static void add_embedded_ipv4(cJSON *jur, const struct event_writer *w, const struct juris_event *e)
 {
 	char buf[INET_ADDRSTRLEN];
 	uint8_t v4[4];
@@ -192,13 +194,13 @@ static void add_packet_socket(cJSON *root, const struct juris_event *e)
 	cJSON *o = add_object(root, "network");
 
 	cJSON_AddStringToObject(o, "type", e->family == 44 ? "xdp" : "packet");
-	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(root, "event"), "reason",
-				e->hook == HOOK_LSM_SENDMSG
-				? "send through a packet socket by a watched process"
-				: e->hook == HOOK_SYS_SOCKET && e->verdict == VERDICT_BLOCK
-				? "packet socket opened by a watched process: process killed "
-				  "(no usable BPF LSM)"
-				: "packet socket opened by a watched process");
+	cJSON_AddStringToObject(
+		cJSON_GetObjectItemCaseSensitive(root, "event"), "reason",
+		e->hook == HOOK_LSM_SENDMSG ? "send through a packet socket by a watched process"
+		: e->hook == HOOK_SYS_SOCKET && e->verdict == VERDICT_BLOCK
+			? "packet socket opened by a watched process: process killed "
+			  "(no usable BPF LSM)"
+			: "packet socket opened by a watched process");
 }
 
 char *event_to_json(const struct event_writer *w, const struct juris_event *e)
@@ -214,12 +216,14 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 	cJSON_AddStringToObject(root, "@timestamp", ts);
 	o = add_object(root, "event");
 	cJSON_AddStringToObject(o, "kind", "event");
-	cJSON_AddItemToObject(o, "category", cJSON_CreateStringArray((const char *[]){ "network" }, 1));
+	cJSON_AddItemToObject(o, "category",
+			      cJSON_CreateStringArray((const char *[]){ "network" }, 1));
 	cJSON_AddStringToObject(o, "action", action_name(e->verdict));
 	cJSON_AddStringToObject(o, "outcome", e->verdict == VERDICT_BLOCK ? "failure" : "success");
 	/* A policy switch closed a connection that was already open. */
 	if (e->type == EVENT_CLOSED)
-		cJSON_AddStringToObject(o, "reason", "open connection closed: the new policy "
+		cJSON_AddStringToObject(o, "reason",
+					"open connection closed: the new policy "
 					"blocks its destination");
 	if (e->type == EVENT_PACKET_SOCKET) {
 		add_packet_socket(root, e);
@@ -233,8 +237,9 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 		/* ECS declares network.iana_number a keyword: the string "6". */
 		snprintf(proto, sizeof(proto), "%u", e->proto);
 		cJSON_AddStringToObject(o, "iana_number", proto);
-		cJSON_AddStringToObject(o, "type", e->family == AF_INET ||
-					is_v4_mapped(e->daddr) ? "ipv4" : "ipv6");
+		cJSON_AddStringToObject(o, "type",
+					e->family == AF_INET || is_v4_mapped(e->daddr) ? "ipv4"
+										       : "ipv6");
 	}
 	if (e->pid) {
 		memcpy(comm, e->comm, 16);
@@ -283,11 +288,10 @@ static void printable(char *dst, size_t len, const char *src, size_t max)
 	dst[i] = 0;
 }
 
-int event_to_line(const struct event_writer *w, const struct juris_event *e, char *buf,
-		  size_t len)
+int event_to_line(const struct event_writer *w, const struct juris_event *e, char *buf, size_t len)
 {
 	const char *proto = transport_name(e->proto), *name;
-	const struct operator *op = w->ops && e->asn ? operator_find(w->ops, e->asn) : NULL;
+	const struct operator* op = w->ops && e->asn ? operator_find(w->ops, e->asn) : NULL;
 	char ts[64], dst[64], comm[17], domain[DNS_NAME_MAX], oper[200] = "";
 	const __u8 *daddr = e->daddr;
 	int family = e->family;
@@ -312,11 +316,14 @@ int event_to_line(const struct event_writer *w, const struct juris_event *e, cha
 			memcpy(oper, "; ", 2);
 		}
 	}
-	snprintf(buf, len, "%s %s %s %s%s%s:%u%s%s country %.2s zone %s pid %u (%s) uid %u "
-		 "cgroup %llu %s%s%s", ts, e->type == EVENT_CLOSED ? "closed" : action_name(e->verdict), proto ? proto : "ip",
-		 family == AF_INET6 ? "[" : "", dst, family == AF_INET6 ? "]" : "", e->dport,
-		 domain[0] ? " " : "", domain, e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid,
-		 comm[0] ? comm : "-", e->uid, (unsigned long long)e->cgroup_id, hook_name(e->hook),
+	snprintf(buf, len,
+		 "%s %s %s %s%s%s:%u%s%s country %.2s zone %s pid %u (%s) uid %u "
+		 "cgroup %llu %s%s%s",
+		 ts, e->type == EVENT_CLOSED ? "closed" : action_name(e->verdict),
+		 proto ? proto : "ip", family == AF_INET6 ? "[" : "", dst,
+		 family == AF_INET6 ? "]" : "", e->dport, domain[0] ? " " : "", domain,
+		 e->cc[0] ? e->cc : "--", zone_name(e->zone), e->pid, comm[0] ? comm : "-", e->uid,
+		 (unsigned long long)e->cgroup_id, hook_name(e->hook),
 		 e->flags & GEO_F_EXCEPTION ? " (exception)" : "", oper);
 	return 0;
 }

@@ -61,8 +61,8 @@ static int col_of(const struct report *r, const char *name)
  * hundred in practice (the countries that were sent to). A destination
  * without a country has country="" (the label absent), its zone local or
  * unknown. */
-static void country_metric(FILE *out, const struct report *r, const char *name,
-			   const char *help, const char *col)
+static void country_metric(FILE *out, const struct report *r, const char *name, const char *help,
+			   const char *col)
 {
 	int cc = col_of(r, "country"), zone = col_of(r, "zone"), verdict = col_of(r, "verdict");
 	int c = col_of(r, col);
@@ -106,10 +106,13 @@ static void operator_metric(FILE *out, const struct juris_exact *x, const char *
 			fprintf(out, "%s{asn=\"%u\",operator=", name, listed ? id->asn : 0);
 			label_value(out, listed ? name_buf : o ? "other listed operators" : "");
 			fputs(",operator_country=", out);
-			label_value(out, listed ? (char[3]){ id->home_cc[0], id->home_cc[1], 0 } : "");
+			label_value(out,
+				    listed ? (char[3]){ id->home_cc[0], id->home_cc[1], 0 } : "");
 			fprintf(out, ",foreign=\"%s\",verdict=\"%s\"} %llu\n",
-				!listed ? "" : id->foreign ? "true" : "false", verdict_name(v),
-				(unsigned long long)t[field]);
+				!listed	      ? ""
+				: id->foreign ? "true"
+					      : "false",
+				verdict_name(v), (unsigned long long)t[field]);
 		}
 }
 
@@ -135,17 +138,19 @@ static void database_metrics(FILE *out, const struct juris_meta *m)
 	fputs(",license=", out);
 	label_value(out, m->db_license);
 	fputs(",signature=", out);
-	label_value(out, m->db_sig == LOCDB_SIG_GOOD ? "good" : m->db_sig == LOCDB_SIG_BAD ? "bad" :
-		    m->db_sig == LOCDB_SIG_NO_KEY ? "no_key" : "not_checked");
+	label_value(out, m->db_sig == LOCDB_SIG_GOOD	 ? "good"
+			 : m->db_sig == LOCDB_SIG_BAD	 ? "bad"
+			 : m->db_sig == LOCDB_SIG_NO_KEY ? "no_key"
+							 : "not_checked");
 	fputs("} 1\n", out);
 	single(out, "juris_database_networks", "gauge",
 	       "Networks read from the geo database in force.", m->db_networks);
 	single(out, "juris_database_follow_switches_total", "counter",
-	       "Newer databases the daemon switched to by itself (follow-db).",
-	       m->follow_switches);
+	       "Newer databases the daemon switched to by itself (follow-db).", m->follow_switches);
 	single(out, "juris_database_follow_refusals_total", "counter",
 	       "Database files renamed over the one in force and refused (corrupt, older, "
-	       "cut short or badly signed); the one in force stayed.", m->follow_refusals);
+	       "cut short or badly signed); the one in force stayed.",
+	       m->follow_refusals);
 }
 
 int metrics_render(FILE *out, const struct metrics_input *in)
@@ -190,8 +195,7 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	single(out, "juris_flow_table_size", "gauge", "Capacity of the flow table.",
 	       st->flow_table_size);
 	single(out, "juris_flow_evictions_total", "counter",
-	       "Flows evicted from the full flow table (still in the totals).",
-	       st->flow_evictions);
+	       "Flows evicted from the full flow table (still in the totals).", st->flow_evictions);
 	single(out, "juris_flow_insert_failures_total", "counter",
 	       "Flows the flow table refused (still in the totals).", cnt[CNT_FLOW_INSERT_FAIL]);
 	single(out, "juris_ringbuf_drops_total", "counter",
@@ -235,7 +239,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	if (in->meta)
 		database_metrics(out, in->meta);
 	header(out, "juris_policy_info", "gauge", "The policy in force (always 1).");
-	fprintf(out, "juris_policy_info{mode=\"%s\",allow=\"%s\",unknown=\"%s\","
+	fprintf(out,
+		"juris_policy_info{mode=\"%s\",allow=\"%s\",unknown=\"%s\","
 		"foreign_operator=\"%s\",operator_overlay=\"%s\"} 1\n",
 		mode_name(in->cfg->mode), zone_name(in->cfg->allow_zone),
 		in->cfg->unknown_deny ? "deny" : "allow", foreign_op_name(in->cfg->foreign_op),

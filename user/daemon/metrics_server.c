@@ -80,11 +80,18 @@ static int collect(const struct juris_maps *m, const char *pin_dir, const char *
 	}
 	if (!ret) {
 		struct metrics_input mi = {
-			.stats = st, .cfg = &cfg, .by_country = &by_country,
+			.stats = st,
+			.cfg = &cfg,
+			.by_country = &by_country,
 			.exact = exact,
-			.targets = targets, .n_targets = n_targets, .reattached = meta->reattached,
-			.gw_attaches = meta->gw_attaches, .gw_detaches = meta->gw_detaches,
-			.now = time(NULL), .version = version, .walks = walks,
+			.targets = targets,
+			.n_targets = n_targets,
+			.reattached = meta->reattached,
+			.gw_attaches = meta->gw_attaches,
+			.gw_detaches = meta->gw_detaches,
+			.now = time(NULL),
+			.version = version,
+			.walks = walks,
 			.meta = have_meta ? meta : NULL,
 		};
 
@@ -186,8 +193,7 @@ int metrics_start(struct metrics_server *s, const char *addr, const char *pin_di
 	s->addr = addr;
 	s->ipv6 = ss.ss_family == AF_INET6;
 	s->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s->fd < 0 ||
-	    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	if (s->fd < 0 || setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    (s->ipv6 && setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
 	    bind(s->fd, (struct sockaddr *)&ss, sslen) || listen(s->fd, LISTEN_BACKLOG)) {
 		ret = -errno;
@@ -205,12 +211,11 @@ int metrics_serve(struct metrics_server *s, char *err, size_t errlen)
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (s->ipv6 ? MHD_USE_IPv6 : 0);
 
 	errno = 0;
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
-				     MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
-				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
-				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_IP,
-				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-				     MHD_OPTION_END);
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_LISTEN_SOCKET,
+				     (MHD_socket)s->fd, MHD_OPTION_CONNECTION_LIMIT,
+				     (unsigned)MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				     (unsigned)MAX_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+				     (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_END);
 	if (!s->daemon) {
 		int ret = errno ? -errno : -EINVAL;
 

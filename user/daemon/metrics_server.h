@@ -11,15 +11,15 @@ struct MHD_Daemon;
 
 struct metrics_server {
 	struct MHD_Daemon *daemon;
-	int fd;				/* the listening socket, -1 if none */
+	int fd; /* the listening socket, -1 if none */
 	bool ipv6;
 	const char *addr;
 	const char *pin_dir;
 	const char *version;
-	char *cache;			/* the last rendering, malloc'd */
+	char *cache; /* the last rendering, malloc'd */
 	size_t cache_len;
-	uint64_t cache_ns;		/* CLOCK_MONOTONIC of the last walk */
-	uint64_t walks;			/* walks of the maps so far */
+	uint64_t cache_ns; /* CLOCK_MONOTONIC of the last walk */
+	uint64_t walks;	   /* walks of the maps so far */
 };
 
 /* Binds and listens on addr (a busy port fails here, before anything is

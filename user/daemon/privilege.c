@@ -90,8 +90,8 @@ static int chown_below(int dir, uid_t uid, gid_t gid)
 		if (fchownat(dirfd(d), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW))
 			ret = -errno;
 		else if (e->d_type == DT_DIR) {
-			sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				     O_CLOEXEC);
+			sub = openat(dirfd(d), e->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			ret = sub < 0 ? -errno : chown_below(sub, uid, gid);
 		}
 	}
@@ -121,8 +121,8 @@ static int become(uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	int ret = 0;
 
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(1, &gid) ||
-	    setresgid(gid, gid, gid) || setresuid(uid, uid, uid)) {
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(1, &gid) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot become uid %u gid %u: %s", (unsigned)uid,
 			 (unsigned)gid, strerror(errno));
@@ -152,8 +152,7 @@ int privilege_drop(bool reattach, uid_t uid, gid_t gid, char *err, size_t errlen
 	 * grant: then its own CapabilityBoundingSet already did this. */
 	for (int cap = 0; cap <= top; cap++)
 		if (cap != keep && !(reattach && cap == CAP_NET_ADMIN) &&
-		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EPERM &&
-		    errno != EINVAL) {
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EPERM && errno != EINVAL) {
 			ret = -errno;
 			snprintf(err, errlen, "dropping capability %d from the bounding set: %s",
 				 cap, strerror(errno));

@@ -37,7 +37,7 @@ bool dropin_is_service(const char *arg)
 	if (n <= 8 || strcmp(arg + n - 8, ".service") || n > 255)
 		return false;
 	for (const char *p = arg; *p; p++)
-		if (!(( *p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || strchr(":-_.\\@", *p)))
 			return false;
 	return true;
@@ -56,11 +56,14 @@ static int dropin_text(char *buf, size_t len, const char *pin_dir, const char *e
 	 * systemd 252 attaches those once and never to a restart's cgroup
 	 * (systemd issue 26845), and attaches them a second time beside
 	 * juris's own links at each daemon-reload. */
-	int n = snprintf(buf, len, DROPIN_MARK "%s\n"
+	int n = snprintf(buf, len,
+			 DROPIN_MARK
+			 "%s\n"
 			 "# (juris stop removes it.) Each start of this service attaches\n"
 			 "# juris's pinned programs to its new cgroup first, or fails.\n"
 			 "[Service]\n"
-			 "ExecStartPre=+%s attach -c none --pin-dir %s\n", pin_dir, exe, pin_dir);
+			 "ExecStartPre=+%s attach -c none --pin-dir %s\n",
+			 pin_dir, exe, pin_dir);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -150,7 +153,7 @@ int dropin_remove_all(const char *rundir, const char *pin_dir)
 			continue;
 		if (!unlink(path))
 			removed++;
-		rmdir(dir);	/* only if nothing else is left in it */
+		rmdir(dir); /* only if nothing else is left in it */
 	}
 	closedir(dp);
 	return removed;
@@ -202,7 +205,7 @@ int systemd_notify_ready(void)
 		return -EINVAL;
 	memcpy(sa.sun_path, e, n);
 	if (*e == '@')
-		sa.sun_path[0] = 0;	/* an abstract socket */
+		sa.sun_path[0] = 0; /* an abstract socket */
 	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (*e == '/'));
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

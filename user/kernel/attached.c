@@ -8,7 +8,7 @@
 #include <bpf/bpf.h>
 #include "kernel/attached.h"
 
-#define QUERY_MAX 64	/* programs on one hook: more than any host has */
+#define QUERY_MAX 64 /* programs on one hook: more than any host has */
 
 uint32_t cgroup_juris_prog(int cgroup_fd)
 {

@@ -18,7 +18,7 @@ int juris_check_privilege(char *err, size_t len)
 	}
 	if (errno == EPERM || errno == EACCES)
 		return errorf(err, len, -errno,
-			    "no permission to load BPF programs (run as root, or with "
-			    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
+			      "no permission to load BPF programs (run as root, or with "
+			      "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
 	return errorf(err, len, -errno, "the kernel refuses BPF maps: %s", strerror(errno));
 }

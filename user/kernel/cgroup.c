@@ -83,13 +83,13 @@ int cgroup2_mount(char *buf, size_t len)
 
 /* One tree search, for a directory by name (shallowest wins) or by inode. */
 struct walk {
-	const char *name;	/* looked-for name, or NULL to look for ino */
+	const char *name; /* looked-for name, or NULL to look for ino */
 	uint64_t ino;
-	dev_t dev;		/* do not leave the filesystem of the root */
-	char cur[PATH_MAX];	/* path of the directory being read */
+	dev_t dev;	    /* do not leave the filesystem of the root */
+	char cur[PATH_MAX]; /* path of the directory being read */
 	char found[PATH_MAX];
-	int best_depth;		/* depth of found, INT_MAX while none */
-	int n_best;		/* matches at best_depth */
+	int best_depth; /* depth of found, INT_MAX while none */
+	int n_best;	/* matches at best_depth */
 	long visits;
 };
 
@@ -211,8 +211,7 @@ static int find_by_name(const char *root, const char *name, char *out, size_t le
 	return ret;
 }
 
-int cgroup_resolve_in(const char *root, const char *arg, char *path, size_t len,
-		      uint64_t *id)
+int cgroup_resolve_in(const char *root, const char *arg, char *path, size_t len, uint64_t *id)
 {
 	char full[PATH_MAX], canon[PATH_MAX];
 	struct stat st;

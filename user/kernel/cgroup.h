@@ -37,8 +37,7 @@ int cgroup_resolve(const char *arg, char *path, size_t len, uint64_t *id);
 /* cgroup_resolve against the tree rooted at root (a canonical absolute
  * path), without checking that it is a cgroup2 filesystem: testable on
  * an ordinary directory tree. */
-int cgroup_resolve_in(const char *root, const char *arg, char *path, size_t len,
-		      uint64_t *id);
+int cgroup_resolve_in(const char *root, const char *arg, char *path, size_t len, uint64_t *id);
 
 /* Finds the path of the cgroup whose id is id, under root (NULL: the
  * cgroup2 mount). Returns 0 or -ENOENT (removed since), -ENAMETOOLONG. */

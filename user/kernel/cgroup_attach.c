@@ -82,8 +82,10 @@ int cgroup_hooks_attached(const char *pin_dir, const char *cgroup_path, char *er
 
 		ret = open_prog(pin_dir, h, &fd, &id, path, sizeof(path));
 		if (ret) {
-			errorf(err, len, ret, "no juris program pinned at %s (%s): juris stop ran, "
-			       "or the pins are gone", path, strerror(-ret));
+			errorf(err, len, ret,
+			       "no juris program pinned at %s (%s): juris stop ran, "
+			       "or the pins are gone",
+			       path, strerror(-ret));
 			break;
 		}
 		ret = prog_on_cgroup(cg, h->attach_type, BPF_F_QUERY_EFFECTIVE, id, &found);
@@ -92,8 +94,10 @@ int cgroup_hooks_attached(const char *pin_dir, const char *cgroup_path, char *er
 			errorf(err, len, ret, "cannot query the programs of cgroup %s: %s",
 			       cgroup_path, strerror(-ret));
 		else if (!found)
-			ret = errorf(err, len, -ENOLINK, "the juris program %s (id %u) is not "
-				     "attached to cgroup %s", path, id, cgroup_path);
+			ret = errorf(err, len, -ENOLINK,
+				     "the juris program %s (id %u) is not "
+				     "attached to cgroup %s",
+				     path, id, cgroup_path);
 	}
 	close(cg);
 	return ret;
@@ -122,8 +126,8 @@ static void unpin_dead_links(const char *pin_dir)
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) && info.type == BPF_LINK_TYPE_CGROUP &&
-		    info.cgroup.cgroup_id == 0)
+		if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
+		    info.type == BPF_LINK_TYPE_CGROUP && info.cgroup.cgroup_id == 0)
 			unlink(path);
 		close(fd);
 	}
@@ -146,8 +150,10 @@ int cgroup_hooks_repair(const char *pin_dir, const struct cgroup_target *t, int 
 
 		ret = open_prog(pin_dir, h, &fd, &id, path, sizeof(path));
 		if (ret)
-			return errorf(err, len, ret, "no juris program pinned at %s (%s): juris "
-				      "stop ran, or the pins are gone", path, strerror(-ret));
+			return errorf(err, len, ret,
+				      "no juris program pinned at %s (%s): juris "
+				      "stop ran, or the pins are gone",
+				      path, strerror(-ret));
 		/* Running there already: attached by juris run on the cgroup
 		 * or, in service mode, on its parent (inherited; the kernel
 		 * watched the new cgroup as it was made), or by an earlier

@@ -10,7 +10,7 @@
 /* One cgroup hook: its pin (PIN_DIR/prog_NAME) and its attach type. */
 struct cgroup_hook {
 	const char *name;
-	int attach_type;		/* enum bpf_attach_type */
+	int attach_type; /* enum bpf_attach_type */
 };
 
 #define N_CGROUP_HOOKS 7

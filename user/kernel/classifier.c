@@ -15,8 +15,8 @@
 #include "kernel/loader.h"
 
 struct classifier {
-	struct juris_bpf *skel;		/* NULL for a pinned program */
-	int prog_fd;			/* the egress program */
+	struct juris_bpf *skel; /* NULL for a pinned program */
+	int prog_fd;		/* the egress program */
 };
 
 int classifier_load(const struct juris_policy *pol, const struct prefix_list *v4,
@@ -101,8 +101,8 @@ int classifier_run(const struct classifier *c, const char *text, struct lookup_r
 	}
 	/* A dry run: the program counts nothing (CB_DRY_RUN in juris.h). */
 	ctx.cb[CB_DRY_RUN_WORD] = CB_DRY_RUN;
-	opts.data_size_in = synth_udp_packet(pkt, family,
-					     family == AF_INET ? doc_src4 : doc_src6, dst, 443);
+	opts.data_size_in = synth_udp_packet(pkt, family, family == AF_INET ? doc_src4 : doc_src6,
+					     dst, 443);
 	if (bpf_prog_test_run_opts(c->prog_fd, &opts))
 		return -errno;
 	cb = ctx.cb[0];

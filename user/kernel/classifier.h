@@ -14,10 +14,10 @@ struct lookup_result {
 	char country[3];
 	int zone;
 	int verdict;
-	__u32 asn;		/* 0 unless a listed operator announces it */
+	__u32 asn; /* 0 unless a listed operator announces it */
 	char op_cc[3];
-	int flags;		/* GEO_F_* */
-	int reason;		/* enum juris_reason */
+	int flags;  /* GEO_F_* */
+	int reason; /* enum juris_reason */
 };
 
 struct classifier;

@@ -10,7 +10,7 @@
 struct juris_exact {
 	struct juris_totals country[COUNTRY_IDS][VERDICT_MAX];
 	struct juris_totals oper[OPER_IDS][VERDICT_MAX];
-	struct oper_ident idents[OPER_IDS];	/* the AS of each operator id */
+	struct oper_ident idents[OPER_IDS]; /* the AS of each operator id */
 };
 
 int exact_read(const struct juris_maps *m, struct juris_exact *x);

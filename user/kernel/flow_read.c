@@ -46,7 +46,7 @@ static int read_one_by_one(int fd, struct flow_entry *out, uint32_t max, size_t 
 
 int flow_table_read(int fd, uint32_t max_entries, struct flow_entry **out, size_t *n)
 {
-	__u64 *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys));	/* flow ids */
+	__u64 *keys = calloc(max_entries ? max_entries : 1, sizeof(*keys)); /* flow ids */
 	struct flow_val *vals = calloc(max_entries ? max_entries : 1, sizeof(*vals));
 	struct flow_entry *fe = calloc(max_entries ? max_entries : 1, sizeof(*fe));
 	__u32 in_token = 0, out_token = 0;
@@ -66,14 +66,15 @@ int flow_table_read(int fd, uint32_t max_entries, struct flow_entry **out, size_
 	while (got < max_entries) {
 		__u32 count = max_entries - got;
 
-		if (!bpf_map_lookup_batch(fd, in, &out_token, keys + got, vals + got, &count, NULL)) {
+		if (!bpf_map_lookup_batch(fd, in, &out_token, keys + got, vals + got, &count,
+					  NULL)) {
 			got += count;
 			in_token = out_token;
 			in = &in_token;
 			continue;
 		}
 		ret = -errno;
-		if (ret == -ENOENT) {		/* the end of the table */
+		if (ret == -ENOENT) { /* the end of the table */
 			got += count;
 			ret = 0;
 		} else if (!got && (ret == -EINVAL || ret == -ENOTSUP || ret == -524)) {

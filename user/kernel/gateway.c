@@ -117,7 +117,8 @@ static int scan_routes(struct route_scan *r, int family)
 		struct nlmsghdr h;
 		struct rtmsg rt;
 	} req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE },
+		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+		       .nlmsg_type = RTM_GETROUTE },
 		.rt = { .rtm_family = family },
 	};
 
@@ -164,8 +165,8 @@ static bool is_uplink(const struct gw_plan *g, __u32 ifindex)
 	return false;
 }
 
-static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *g,
-			  char *err, size_t len)
+static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *g, char *err,
+			  size_t len)
 {
 	for (int i = 0; i < r->n_oifs; i++) {
 		struct gw_iface *in;
@@ -176,21 +177,23 @@ static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *
 			continue;
 		in = &g->inside[g->n_inside];
 		if (!if_indextoname(r->oifs[i], in->name))
-			continue;	/* gone since the dump */
+			continue; /* gone since the dump */
 		ret = link_l3_offset(sock, in->name, &in->l3_off, &loopback);
 		if (ret == -EOPNOTSUPP)
-			return errorf(err, len, ret, "interface %s routes a --source range but "
-				    "its link type is not supported", in->name);
+			return errorf(err, len, ret,
+				      "interface %s routes a --source range but "
+				      "its link type is not supported",
+				      in->name);
 		if (ret || loopback)
 			continue;
 		for (int j = 0; j < g->n_inside; j++)
 			if (g->inside[j].ifindex == r->oifs[i])
-				loopback = true;	/* already listed */
+				loopback = true; /* already listed */
 		if (loopback)
 			continue;
 		if (g->n_inside >= MAX_GW_IFACES)
 			return errorf(err, len, -E2BIG, "more than %d inside interfaces",
-				    MAX_GW_IFACES);
+				      MAX_GW_IFACES);
 		in->ifindex = r->oifs[i];
 		g->n_inside++;
 	}
@@ -219,7 +222,7 @@ int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, siz
 		snprintf(u->name, sizeof(u->name), "%s", pol->ifaces[i]);
 		if (link_l3_offset(sock, u->name, &u->l3_off, &loopback) == 0 && loopback) {
 			ret = errorf(err, len, -EINVAL, "--iface %s is the loopback interface",
-				   u->name);
+				     u->name);
 			goto out;
 		}
 		if (!is_uplink(g, u->ifindex))
@@ -236,7 +239,7 @@ int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, siz
 		ret = scan_routes(&r, families[f]);
 		if (ret) {
 			ret = errorf(err, len, ret, "cannot read the routing table: %s",
-				   strerror(-ret));
+				     strerror(-ret));
 			goto out;
 		}
 		ret = resolve_inside(sock, &r, g, err, len);
@@ -244,8 +247,9 @@ int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, siz
 			goto out;
 	}
 	if (!g->n_inside)
-		ret = errorf(err, len, -ENOENT, "no interface but the uplinks routes the --source "
-			   "ranges: nothing to watch");
+		ret = errorf(err, len, -ENOENT,
+			     "no interface but the uplinks routes the --source "
+			     "ranges: nothing to watch");
 out:
 	close(sock);
 	return ret;

@@ -12,7 +12,7 @@
 struct gw_iface {
 	char name[IF_NAMESIZE];
 	__u32 ifindex;
-	__u32 l3_off;		/* where the network header starts at tc ingress */
+	__u32 l3_off; /* where the network header starts at tc ingress */
 };
 
 struct gw_plan {

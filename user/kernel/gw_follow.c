@@ -43,8 +43,8 @@ static void forget_gone(struct juris_meta *meta, int inside_fd, FILE *log)
 	}
 }
 
-static int attach_new(const struct gw_plan *plan, struct juris_meta *meta, int prog,
-		      int inside_fd, FILE *log)
+static int attach_new(const struct gw_plan *plan, struct juris_meta *meta, int prog, int inside_fd,
+		      FILE *log)
 {
 	int ret = 0;
 
@@ -67,15 +67,19 @@ static int attach_new(const struct gw_plan *plan, struct juris_meta *meta, int p
 		if (!err)
 			err = tc_attach_ingress(prog, in->ifindex, in->name, &rec);
 		if (err) {
-			fprintf(log, "juris: inside interface %s (ifindex %u) routes a --source range "
-				"but cannot be attached: %s\n", in->name, in->ifindex, strerror(-err));
+			fprintf(log,
+				"juris: inside interface %s (ifindex %u) routes a --source range "
+				"but cannot be attached: %s\n",
+				in->name, in->ifindex, strerror(-err));
 			ret = ret ? ret : err;
 			continue;
 		}
 		meta->tc_hooks[meta->n_tc_hooks++] = rec;
 		meta->gw_attaches++;
-		fprintf(log, "juris: inside interface %s (ifindex %u) routes a --source range: "
-			"attached\n", in->name, in->ifindex);
+		fprintf(log,
+			"juris: inside interface %s (ifindex %u) routes a --source range: "
+			"attached\n",
+			in->name, in->ifindex);
 	}
 	return ret;
 }
@@ -98,7 +102,7 @@ int gw_follow(const struct juris_policy *pol, const char *pin_dir, const struct 
 	forget_gone(meta, m->fd[MAP_INSIDE], log);
 	ret = gw_resolve(pol, plan, err, sizeof(err));
 	if (ret == -ENOENT)
-		ret = 0;	/* no inside interface for now */
+		ret = 0; /* no inside interface for now */
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/prog_tc_ingress", pin_dir);
 		prog = bpf_obj_get(path);
@@ -139,8 +143,8 @@ static int read_sources(const struct juris_maps *m, struct except_cidr *v, int m
 	return n;
 }
 
-int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta,
-		 struct gw_iface *out, int max)
+int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta, struct gw_iface *out,
+		 int max)
 {
 	struct juris_policy *pol = calloc(1, sizeof(*pol));
 	struct gw_plan *plan = calloc(1, sizeof(*plan));

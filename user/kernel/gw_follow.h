@@ -24,7 +24,7 @@ int gw_follow(const struct juris_policy *pol, const char *pin_dir, const struct 
 /* The inside interfaces that route a --source range (as the pinned maps
  * sources_v4/v6 and meta's uplinks say) and carry no attached juris hook.
  * Returns how many were written to out, or a negative errno. */
-int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta,
-		 struct gw_iface *out, int max);
+int gw_unwatched(const struct juris_maps *m, const struct juris_meta *meta, struct gw_iface *out,
+		 int max);
 
 #endif

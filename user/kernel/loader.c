@@ -35,36 +35,66 @@
 static struct bpf_map *skel_map(struct juris_bpf *s, enum juris_map m)
 {
 	switch (m) {
-	case MAP_GEO4_TBL24: return s->maps.geo4_tbl24;
-	case MAP_GEO4_TBL8: return s->maps.geo4_tbl8;
-	case MAP_GEO4_CLASS: return s->maps.geo4_class;
-	case MAP_GEO_V6: return s->maps.geo_v6;
-	case MAP_EXCEPT_V4: return s->maps.except_v4;
-	case MAP_EXCEPT_V6: return s->maps.except_v6;
-	case MAP_OPER_V4: return s->maps.oper_v4;
-	case MAP_OPER_V6: return s->maps.oper_v6;
-	case MAP_CONFIG: return s->maps.config;
-	case MAP_FLOWS: return s->maps.flows;
-	case MAP_TOTALS: return s->maps.totals;
-	case MAP_COUNTERS: return s->maps.counters;
-	case MAP_EVENTS: return s->maps.events;
-	case MAP_SOCK_FLOWS: return s->maps.sock_flows;
-	case MAP_SOURCES_V4: return s->maps.sources_v4;
-	case MAP_SOURCES_V6: return s->maps.sources_v6;
-	case MAP_UPLINKS: return s->maps.uplinks;
-	case MAP_INSIDE: return s->maps.inside;
-	case MAP_ACTIVE: return s->maps.active;
-	case MAP_DNS_ANSWERS: return s->maps.dns_answers;
-	case MAP_EXCEPT_DYN: return s->maps.except_dyn;
-	case MAP_DNS_PATTERNS: return s->maps.dns_patterns;
-	case MAP_DNS_NAMES: return s->maps.dns_names;
-	case MAP_WATCHED_CG: return s->maps.watched_cg;
-	case MAP_WATCHED_PATHS: return s->maps.watched_paths;
-	case MAP_PACKET_REPORTED: return s->maps.packet_reported;
-	case MAP_EXACT: return s->maps.exact;
-	case MAP_EXACT_NESTED: return s->maps.exact_nested;
-	case MAP_OPER_IDS: return s->maps.oper_ids;
-	default: return NULL;
+	case MAP_GEO4_TBL24:
+		return s->maps.geo4_tbl24;
+	case MAP_GEO4_TBL8:
+		return s->maps.geo4_tbl8;
+	case MAP_GEO4_CLASS:
+		return s->maps.geo4_class;
+	case MAP_GEO_V6:
+		return s->maps.geo_v6;
+	case MAP_EXCEPT_V4:
+		return s->maps.except_v4;
+	case MAP_EXCEPT_V6:
+		return s->maps.except_v6;
+	case MAP_OPER_V4:
+		return s->maps.oper_v4;
+	case MAP_OPER_V6:
+		return s->maps.oper_v6;
+	case MAP_CONFIG:
+		return s->maps.config;
+	case MAP_FLOWS:
+		return s->maps.flows;
+	case MAP_TOTALS:
+		return s->maps.totals;
+	case MAP_COUNTERS:
+		return s->maps.counters;
+	case MAP_EVENTS:
+		return s->maps.events;
+	case MAP_SOCK_FLOWS:
+		return s->maps.sock_flows;
+	case MAP_SOURCES_V4:
+		return s->maps.sources_v4;
+	case MAP_SOURCES_V6:
+		return s->maps.sources_v6;
+	case MAP_UPLINKS:
+		return s->maps.uplinks;
+	case MAP_INSIDE:
+		return s->maps.inside;
+	case MAP_ACTIVE:
+		return s->maps.active;
+	case MAP_DNS_ANSWERS:
+		return s->maps.dns_answers;
+	case MAP_EXCEPT_DYN:
+		return s->maps.except_dyn;
+	case MAP_DNS_PATTERNS:
+		return s->maps.dns_patterns;
+	case MAP_DNS_NAMES:
+		return s->maps.dns_names;
+	case MAP_WATCHED_CG:
+		return s->maps.watched_cg;
+	case MAP_WATCHED_PATHS:
+		return s->maps.watched_paths;
+	case MAP_PACKET_REPORTED:
+		return s->maps.packet_reported;
+	case MAP_EXACT:
+		return s->maps.exact;
+	case MAP_EXACT_NESTED:
+		return s->maps.exact_nested;
+	case MAP_OPER_IDS:
+		return s->maps.oper_ids;
+	default:
+		return NULL;
 	}
 }
 
@@ -90,14 +120,13 @@ static int draw_flow_id_key(struct juris_bpf *s)
 	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
 		return -EIO;
 	for (int i = 0; i < FLOW_ID_KEY_WORDS; i++)
-		key[i] &= ~1ull;	/* keeps each coefficient odd */
+		key[i] &= ~1ull; /* keeps each coefficient odd */
 	memcpy((void *)s->rodata->flow_id_key, key, sizeof(key));
 	return 0;
 }
 
-static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf,
-			 int membership, int lsm, const struct juris_maps *reuse, char *err,
-			 size_t len)
+static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf, int membership,
+			 int lsm, const struct juris_maps *reuse, char *err, size_t len)
 {
 	struct juris_bpf *s = juris_bpf__open();
 	int ret;
@@ -133,11 +162,12 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	}
 	if (reuse) {
 		for (int m = 0; m < MAP_COUNT; m++)
-			if (shareable(m) && reuse->fd[m] >= 0 && bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
+			if (shareable(m) && reuse->fd[m] >= 0 &&
+			    bpf_map__reuse_fd(skel_map(s, m), reuse->fd[m])) {
 				ret = -errno;
 				juris_bpf__destroy(s);
 				return errorf(err, len, ret, "cannot reuse pinned map %s",
-					    juris_map_names[m]);
+					      juris_map_names[m]);
 			}
 	}
 	ret = juris_bpf__load(s);
@@ -145,10 +175,11 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 		juris_bpf__destroy(s);
 		if (ret == -EPERM || ret == -EACCES)
 			return errorf(err, len, ret,
-				    "no permission to load BPF programs (run as root, or with "
-				    "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
-		return errorf(err, len, ret, "cannot load the BPF programs: %s (run with --verbose)",
-			    strerror(-ret));
+				      "no permission to load BPF programs (run as root, or with "
+				      "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)");
+		return errorf(err, len, ret,
+			      "cannot load the BPF programs: %s (run with --verbose)",
+			      strerror(-ret));
 	}
 	*out = s;
 	return 0;
@@ -167,8 +198,11 @@ int juris_load_private(const struct juris_policy *pol, const struct prefix_list 
 	if (ret)
 		return ret;
 	if (!reuse) {
-		struct slot_tables t = { .v4 = v4, .v6 = v6, .excepts = pol->excepts,
-					 .n_excepts = pol->n_excepts, .oper = oper };
+		struct slot_tables t = { .v4 = v4,
+					 .v6 = v6,
+					 .excepts = pol->excepts,
+					 .n_excepts = pol->n_excepts,
+					 .oper = oper };
 		struct juris_maps fds;
 
 		skel_fds(s, &fds);
@@ -178,8 +212,8 @@ int juris_load_private(const struct juris_policy *pol, const struct prefix_list 
 		 * slots, whichever is live. */
 		for (__u32 slot = 0; slot < POLICY_SLOTS && !ret; slot++)
 			ret = slot_install_cidrs(bpf_map__fd(s->maps.except_v4),
-						 bpf_map__fd(s->maps.except_v6), slot,
-						 pol->excepts, pol->n_excepts);
+						 bpf_map__fd(s->maps.except_v6), slot, pol->excepts,
+						 pol->n_excepts);
 		if (ret)
 			errorf(err, errlen, ret, "cannot fill the kernel maps: %s", strerror(-ret));
 	}
@@ -246,8 +280,7 @@ static const char *hook_short_name(const struct bpf_program *prog)
 /* Service mode: the tracepoints that put a recreated watched cgroup in
  * watched_cg as it is created (bpf/cgroup_watch.bpf.h), pinned like the
  * cgroup hooks so that they outlive the daemon. */
-static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char *err,
-				     size_t len)
+static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char *err, size_t len)
 {
 	struct bpf_program *progs[] = { s->progs.juris_cg_mkdir, s->progs.juris_cg_rmdir };
 	char path[4096];
@@ -258,21 +291,20 @@ static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char 
 
 		if (!l)
 			return errorf(err, len, -errno, "cannot attach %s to its tracepoint: %s",
-				    hook_short_name(progs[i]), strerror(errno));
+				      hook_short_name(progs[i]), strerror(errno));
 		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
 		if (!ret)
 			ret = bpf_link__pin(l, path);
 		bpf_link__destroy(l);
 		if (ret)
 			return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
-				    strerror(-ret));
+				      strerror(-ret));
 	}
 	return 0;
 }
 
 /* Packet sockets (bpf/packet_sock.bpf.h): global LSM hooks, pinned. */
-static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, char *err,
-			     size_t len)
+static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, char *err, size_t len)
 {
 	struct bpf_program *lsm[] = { s->progs.juris_packet_create, s->progs.juris_packet_sendmsg };
 	struct bpf_program *sys[] = { s->progs.juris_packet_sys_enter };
@@ -286,14 +318,14 @@ static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, ch
 
 		if (!l)
 			return errorf(err, len, -errno, "cannot attach %s to the BPF LSM: %s",
-				    hook_short_name(progs[i]), strerror(errno));
+				      hook_short_name(progs[i]), strerror(errno));
 		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
 		if (!ret)
 			ret = bpf_link__pin(l, path);
 		bpf_link__destroy(l);
 		if (ret)
 			return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
-				    strerror(-ret));
+				      strerror(-ret));
 	}
 	return 0;
 }
@@ -302,8 +334,8 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 			  char *err, size_t len)
 {
 	struct bpf_program *progs[] = {
-		s->progs.juris_egress, s->progs.juris_connect4, s->progs.juris_connect6,
-		s->progs.juris_sendmsg4, s->progs.juris_sendmsg6, s->progs.juris_dns_ingress,
+		s->progs.juris_egress,	     s->progs.juris_connect4, s->progs.juris_connect6,
+		s->progs.juris_sendmsg4,     s->progs.juris_sendmsg6, s->progs.juris_dns_ingress,
 		s->progs.juris_sock_release,
 	};
 	char path[4096], name[96];
@@ -315,14 +347,14 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 			ret = bpf_program__pin(progs[i], path);
 		if (ret)
 			return errorf(err, len, ret, "cannot pin program in %s: %s", dir,
-				    strerror(-ret));
+				      strerror(-ret));
 		for (int c = 0; c < p->n_attach; c++) {
 			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->attach[c].fd);
 
 			if (!l)
 				return errorf(err, len, -errno, "cannot attach %s to cgroup %s: %s",
-					    hook_short_name(progs[i]), p->attach[c].path,
-					    strerror(errno));
+					      hook_short_name(progs[i]), p->attach[c].path,
+					      strerror(errno));
 			snprintf(name, sizeof(name), "%s_%llu", hook_short_name(progs[i]),
 				 (unsigned long long)p->attach[c].id);
 			ret = pin_path(path, sizeof(path), dir, "link_", name);
@@ -334,7 +366,7 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 			bpf_link__destroy(l);
 			if (ret)
 				return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
-					    strerror(-ret));
+					      strerror(-ret));
 		}
 	}
 	if (p->lsm) {
@@ -368,14 +400,14 @@ static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const
 		ret = tc_attach_ingress(bpf_program__fd(prog), in->ifindex, in->name, rec);
 		if (ret)
 			return errorf(err, len, ret, "cannot attach to the tc ingress of %s: %s",
-				    in->name, strerror(-ret));
+				      in->name, strerror(-ret));
 		meta->n_tc_hooks++;
 		if (bpf_map_update_elem(meta_fd, &zero, meta, BPF_ANY)) {
 			ret = -errno;
 			tc_detach(rec);
 			meta->n_tc_hooks--;
 			return errorf(err, len, ret, "cannot record the tc hook of %s: %s",
-				    in->name, strerror(-ret));
+				      in->name, strerror(-ret));
 		}
 	}
 	return 0;
@@ -390,22 +422,30 @@ static int fill_watch(struct juris_bpf *s, const struct juris_plan *p)
 		return ret;
 	if (!realpath(mnt, root))
 		return -errno;
-	return watch_fill(bpf_map__fd(s->maps.watched_cg), bpf_map__fd(s->maps.watched_paths),
-			  root, p->cgroups, p->n_cgroups);
+	return watch_fill(bpf_map__fd(s->maps.watched_cg), bpf_map__fd(s->maps.watched_paths), root,
+			  p->cgroups, p->n_cgroups);
 }
 
-int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
-		 char *err, size_t len)
+int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m, char *err,
+		 size_t len)
 {
 	const struct juris_policy *pol = p->pol;
 	struct juris_config cfg = {
-		.mode = pol->mode, .allow_zone = pol->allow_zone, .unknown_deny = pol->unknown_deny,
-		.foreign_op = pol->foreign_op, .overlay = p->oper != NULL,
-		.policy_hash = p->policy_hash, .db_build_epoch = p->db->build_epoch,
-		.generation = 1, .layout_hash = p->layout_hash,
+		.mode = pol->mode,
+		.allow_zone = pol->allow_zone,
+		.unknown_deny = pol->unknown_deny,
+		.foreign_op = pol->foreign_op,
+		.overlay = p->oper != NULL,
+		.policy_hash = p->policy_hash,
+		.db_build_epoch = p->db->build_epoch,
+		.generation = 1,
+		.layout_hash = p->layout_hash,
 	};
-	struct slot_tables t = { .v4 = p->v4, .v6 = p->v6, .excepts = pol->excepts,
-				 .n_excepts = pol->n_excepts, .oper = p->oper };
+	struct slot_tables t = { .v4 = p->v4,
+				 .v6 = p->v6,
+				 .excepts = pol->excepts,
+				 .n_excepts = pol->n_excepts,
+				 .oper = p->oper };
 	struct juris_maps fds;
 	struct juris_meta meta;
 	struct juris_bpf *s = NULL;
@@ -445,12 +485,13 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	}
 	meta_fd = create_meta(p, &meta);
 	if (meta_fd < 0) {
-		ret = errorf(err, len, meta_fd, "cannot create the meta map: %s", strerror(-meta_fd));
+		ret = errorf(err, len, meta_fd, "cannot create the meta map: %s",
+			     strerror(-meta_fd));
 		goto out;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		ret = errorf(err, len, -errno, "cannot create pin directory %s: %s", dir,
-			   strerror(errno));
+			     strerror(errno));
 		goto out;
 	}
 	for (int i = 0; i < MAP_COUNT; i++) {
@@ -459,8 +500,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 			ret = i == MAP_META ? (bpf_obj_pin(meta_fd, path) ? -errno : 0)
 					    : bpf_map__pin(skel_map(s, i), path);
 		if (ret) {
-			errorf(err, len, ret, "cannot pin map %s in %s: %s", juris_map_names[i], dir,
-			     strerror(-ret));
+			errorf(err, len, ret, "cannot pin map %s in %s: %s", juris_map_names[i],
+			       dir, strerror(-ret));
 			goto out;
 		}
 	}
@@ -473,7 +514,7 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 		m->fd[i] = i == MAP_META ? dup(meta_fd) : dup(bpf_map__fd(skel_map(s, i)));
 		if (m->fd[i] < 0) {
 			ret = errorf(err, len, -errno, "cannot keep map descriptors: %s",
-				   strerror(errno));
+				     strerror(errno));
 			goto out;
 		}
 	}
@@ -487,4 +528,3 @@ out:
 	juris_bpf__destroy(s);
 	return ret;
 }
-

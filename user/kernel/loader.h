@@ -22,12 +22,12 @@ struct juris_plan {
 	const struct geodb_info *db;
 	struct cgroup_target *cgroups;
 	int n_cgroups;
-	struct cgroup_target *attach;	/* where the hooks go (kernel/watch.h) */
+	struct cgroup_target *attach; /* where the hooks go (kernel/watch.h) */
 	int n_attach;
-	int membership;			/* 1: service mode, hooks on the parents */
-	int lsm;			/* enum packet_cover: how packet sockets are watched */
-	const struct gw_plan *gw;	/* NULL: no gateway mode */
-	const struct oper_table *oper;	/* NULL: no operator overlay */
+	int membership;		       /* 1: service mode, hooks on the parents */
+	int lsm;		       /* enum packet_cover: how packet sockets are watched */
+	const struct gw_plan *gw;      /* NULL: no gateway mode */
+	const struct oper_table *oper; /* NULL: no operator overlay */
 	uint64_t policy_hash;
 	uint64_t layout_hash;
 };
@@ -35,8 +35,8 @@ struct juris_plan {
 /* Creates the programs and maps, fills them, attaches to every cgroup and
  * pins everything under dir. All or nothing: on error nothing stays
  * attached or pinned, and err holds a one-line reason. */
-int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m,
-		 char *err, size_t errlen);
+int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps *m, char *err,
+		 size_t errlen);
 
 /* Loads a private copy of the programs (nothing attached or pinned) with
  * the given geo and exception maps, for BPF_PROG_TEST_RUN. When reuse is not

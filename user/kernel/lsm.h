@@ -18,9 +18,9 @@ int lsm_bpf_loadable(void);
 
 /* How packet sockets of watched processes are judged (meta.lsm). */
 enum packet_cover {
-	PACKET_UNCOVERED = 0,	/* neither the BPF LSM nor the fallback */
-	PACKET_LSM = 1,		/* BPF LSM: socket_create and socket_sendmsg refused */
-	PACKET_SYSCALL = 2,	/* no usable BPF LSM: socket() seen at sys_enter */
+	PACKET_UNCOVERED = 0, /* neither the BPF LSM nor the fallback */
+	PACKET_LSM = 1,	      /* BPF LSM: socket_create and socket_sendmsg refused */
+	PACKET_SYSCALL = 2,   /* no usable BPF LSM: socket() seen at sys_enter */
 };
 
 #endif

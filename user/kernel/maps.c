@@ -7,19 +7,35 @@
 #include "kernel/maps.h"
 
 const char *const juris_map_names[MAP_COUNT] = {
-	[MAP_GEO4_TBL24] = "geo4_tbl24", [MAP_GEO4_TBL8] = "geo4_tbl8",
-	[MAP_GEO4_CLASS] = "geo4_class", [MAP_GEO_V6] = "geo_v6",
-	[MAP_EXCEPT_V4] = "except_v4", [MAP_EXCEPT_V6] = "except_v6",
-	[MAP_OPER_V4] = "oper_v4", [MAP_OPER_V6] = "oper_v6",
-	[MAP_CONFIG] = "config", [MAP_FLOWS] = "flows", [MAP_TOTALS] = "totals",
-	[MAP_COUNTERS] = "counters", [MAP_EVENTS] = "events",
-	[MAP_SOCK_FLOWS] = "sock_flows", [MAP_SOURCES_V4] = "sources_v4",
-	[MAP_SOURCES_V6] = "sources_v6", [MAP_UPLINKS] = "uplinks", [MAP_INSIDE] = "inside",
-	[MAP_ACTIVE] = "active", [MAP_DNS_ANSWERS] = "dns_answers", [MAP_EXCEPT_DYN] = "except_dyn",
-	[MAP_DNS_PATTERNS] = "dns_patterns", [MAP_DNS_NAMES] = "dns_names",
-	[MAP_WATCHED_CG] = "watched_cg", [MAP_WATCHED_PATHS] = "watched_paths",
+	[MAP_GEO4_TBL24] = "geo4_tbl24",
+	[MAP_GEO4_TBL8] = "geo4_tbl8",
+	[MAP_GEO4_CLASS] = "geo4_class",
+	[MAP_GEO_V6] = "geo_v6",
+	[MAP_EXCEPT_V4] = "except_v4",
+	[MAP_EXCEPT_V6] = "except_v6",
+	[MAP_OPER_V4] = "oper_v4",
+	[MAP_OPER_V6] = "oper_v6",
+	[MAP_CONFIG] = "config",
+	[MAP_FLOWS] = "flows",
+	[MAP_TOTALS] = "totals",
+	[MAP_COUNTERS] = "counters",
+	[MAP_EVENTS] = "events",
+	[MAP_SOCK_FLOWS] = "sock_flows",
+	[MAP_SOURCES_V4] = "sources_v4",
+	[MAP_SOURCES_V6] = "sources_v6",
+	[MAP_UPLINKS] = "uplinks",
+	[MAP_INSIDE] = "inside",
+	[MAP_ACTIVE] = "active",
+	[MAP_DNS_ANSWERS] = "dns_answers",
+	[MAP_EXCEPT_DYN] = "except_dyn",
+	[MAP_DNS_PATTERNS] = "dns_patterns",
+	[MAP_DNS_NAMES] = "dns_names",
+	[MAP_WATCHED_CG] = "watched_cg",
+	[MAP_WATCHED_PATHS] = "watched_paths",
 	[MAP_PACKET_REPORTED] = "packet_reported",
-	[MAP_EXACT] = "exact", [MAP_EXACT_NESTED] = "exact_nested", [MAP_OPER_IDS] = "oper_ids",
+	[MAP_EXACT] = "exact",
+	[MAP_EXACT_NESTED] = "exact_nested",
+	[MAP_OPER_IDS] = "oper_ids",
 	[MAP_META] = "meta",
 };
 
@@ -73,7 +89,7 @@ int juris_open_config(const char *dir, struct juris_maps *m)
 	if (m->fd[MAP_CONFIG] < 0)
 		return -errno;
 	if (!pin_path(path, sizeof(path), dir, "", juris_map_names[MAP_ACTIVE]))
-		m->fd[MAP_ACTIVE] = bpf_obj_get(path);	/* optional: slot 0 without */
+		m->fd[MAP_ACTIVE] = bpf_obj_get(path); /* optional: slot 0 without */
 	return 0;
 }
 

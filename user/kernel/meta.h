@@ -18,7 +18,7 @@ struct juris_meta {
 	__u64 db_file_size;
 	__u64 prefixes_v4;
 	__u64 prefixes_v6;
-	__u64 started_realtime;		/* seconds since the epoch */
+	__u64 started_realtime; /* seconds since the epoch */
 	__u32 n_cgroups;
 	__u32 n_excepts;
 	__u8 us_adequate;
@@ -32,32 +32,32 @@ struct juris_meta {
 	char uplinks[MAX_IFACES][16];
 	struct tc_hook_rec tc_hooks[MAX_GW_IFACES];
 	/* The last juris reload, answered by the daemon to the command. */
-	__u32 reload_seq;		/* bumped when a reload ends */
-	__s32 reload_status;		/* 0 or a negative errno */
-	char reload_msg[512];		/* one line: what changed, or why not */
+	__u32 reload_seq;     /* bumped when a reload ends */
+	__s32 reload_status;  /* 0 or a negative errno */
+	char reload_msg[512]; /* one line: what changed, or why not */
 	/* Where the answers come from (see policy/locdb.h). */
-	char db_vendor[64];		/* libloc: "IPFire Project"; "" for a .mmdb */
+	char db_vendor[64]; /* libloc: "IPFire Project"; "" for a .mmdb */
 	char db_license[64];
-	__u64 db_networks;		/* networks read (the follow's 60 % rule) */
+	__u64 db_networks; /* networks read (the follow's 60 % rule) */
 	__u8 db_libloc;
-	__u8 db_sig;			/* enum locdb_sig */
+	__u8 db_sig; /* enum locdb_sig */
 	__u8 pad2[2];
 	/* The daemon following its database file (follow-db). */
-	__u32 follow_switches;		/* newer databases switched to by itself */
-	__u32 follow_refusals;		/* replacements refused, the old one kept */
+	__u32 follow_switches; /* newer databases switched to by itself */
+	__u32 follow_refusals; /* replacements refused, the old one kept */
 	__u32 pad3;
-	__u64 follow_last;		/* when the last switch or refusal happened */
-	char follow_msg[512];		/* the last refusal or switch, one line */
+	__u64 follow_last;    /* when the last switch or refusal happened */
+	char follow_msg[512]; /* the last refusal or switch, one line */
 	/* The watched cgroups and where their hooks are (kernel/watch.h), as
 	 * paths relative to the cgroup2 mount ("/" for the root). */
-	__u8 membership;		/* 1: hooks on parents, membership by watched_cg */
-	__u8 lsm;			/* enum packet_cover (kernel/lsm.h) */
+	__u8 membership; /* 1: hooks on parents, membership by watched_cg */
+	__u8 lsm;	 /* enum packet_cover (kernel/lsm.h) */
 	__u8 pad4[2];
 	__u32 n_attach;
-	__u64 reattached;		/* hooks attached again on a recreated cgroup */
-	__u64 gw_attaches;		/* inside interfaces attached after start */
-	__u64 gw_detaches;		/* inside interfaces gone, their records dropped */
-	__u64 attach_ids[MAX_CGROUPS];	/* the cgroup each attach point's hooks are on */
+	__u64 reattached;	       /* hooks attached again on a recreated cgroup */
+	__u64 gw_attaches;	       /* inside interfaces attached after start */
+	__u64 gw_detaches;	       /* inside interfaces gone, their records dropped */
+	__u64 attach_ids[MAX_CGROUPS]; /* the cgroup each attach point's hooks are on */
 	char cgroup_paths[MAX_CGROUPS][CG_PATH_MAX];
 	char attach_paths[MAX_CGROUPS][CG_PATH_MAX];
 };

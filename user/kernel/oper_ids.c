@@ -18,7 +18,8 @@ int oper_ids_read(int fd, struct oper_ident *idents)
 
 static int cmp_pair(const void *a, const void *b)
 {
-	uint32_t x = ((const struct oper_id_pair *)a)->asn, y = ((const struct oper_id_pair *)b)->asn;
+	uint32_t x = ((const struct oper_id_pair *)a)->asn,
+		 y = ((const struct oper_id_pair *)b)->asn;
 
 	return x < y ? -1 : x > y;
 }
@@ -79,14 +80,14 @@ int oper_ids_sync(int fd, const struct oper_table *t, struct oper_id_map *out)
 	qsort(by_asn, t->n, sizeof(*by_asn), cmp_prefix_asn);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct oper_prefix *p = by_asn[i];
-		const struct operator *op;
+		const struct operator* op;
 		uint16_t id;
 
 		if (!p->asn || (i > 0 && by_asn[i - 1]->asn == p->asn))
 			continue;
 		id = find_or_take(idents, p->asn);
 		if (id == OPER_ID_OTHER)
-			continue;	/* oper_id_of() answers OPER_ID_OTHER */
+			continue; /* oper_id_of() answers OPER_ID_OTHER */
 		out->v[out->n++] = (struct oper_id_pair){ .asn = p->asn, .id = id };
 		idents[id].home_cc[0] = p->home_cc[0];
 		idents[id].home_cc[1] = p->home_cc[1];

@@ -45,7 +45,7 @@ static int read_trie(int outer, __u32 slot, int family, char ***list, size_t *n)
 	int fd, ret = 0;
 
 	if (bpf_map_lookup_elem(outer, &slot, &id))
-		return errno == ENOENT ? 0 : -errno;	/* no exception of this family */
+		return errno == ENOENT ? 0 : -errno; /* no exception of this family */
 	fd = bpf_map_get_fd_by_id(id);
 	if (fd < 0)
 		return -errno;
@@ -53,7 +53,8 @@ static int read_trie(int outer, __u32 slot, int family, char ***list, size_t *n)
 		const __u8 *a = family == AF_INET ? next.v4.addr : next.v6.addr;
 		__u32 len = family == AF_INET ? next.v4.prefixlen : next.v6.prefixlen;
 
-		snprintf(text, sizeof(text), "%s/%u", addr_format(family, a, buf, sizeof(buf)), len);
+		snprintf(text, sizeof(text), "%s/%u", addr_format(family, a, buf, sizeof(buf)),
+			 len);
 		ret = push(list, n, text);
 		key = next;
 		prev = &key;

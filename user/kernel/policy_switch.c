@@ -27,19 +27,23 @@ static double seconds_since(const struct timespec *t0)
 }
 
 /* The checks a followed file passes before it replaces the one in force. */
-static int follow_gate(const struct juris_meta *in_force, const struct geodb_info *info,
-		       char *err, size_t len)
+static int follow_gate(const struct juris_meta *in_force, const struct geodb_info *info, char *err,
+		       size_t len)
 {
 	uint64_t n = info->networks_v4 + info->networks_v6;
 
 	if (info->build_epoch < in_force->db_build_epoch)
-		return errorf(err, len, -ESTALE, "built %llu, older than the database in force "
-			      "(built %llu)", (unsigned long long)info->build_epoch,
+		return errorf(err, len, -ESTALE,
+			      "built %llu, older than the database in force "
+			      "(built %llu)",
+			      (unsigned long long)info->build_epoch,
 			      (unsigned long long)in_force->db_build_epoch);
 	if (n * 100 < in_force->db_networks * FOLLOW_MIN_NETWORKS_PCT)
-		return errorf(err, len, -EMSGSIZE, "%llu networks, under %d %% of the %llu of "
-			      "the database in force", (unsigned long long)n,
-			      FOLLOW_MIN_NETWORKS_PCT, (unsigned long long)in_force->db_networks);
+		return errorf(err, len, -EMSGSIZE,
+			      "%llu networks, under %d %% of the %llu of "
+			      "the database in force",
+			      (unsigned long long)n, FOLLOW_MIN_NETWORKS_PCT,
+			      (unsigned long long)in_force->db_networks);
 	return 0;
 }
 
@@ -85,7 +89,9 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	idle = live ^ 1;
 	/* A reload killed half-way may have left tables in the idle slot. */
 	slot_clear(m, idle);
-	t = (struct slot_tables){ .v4 = &db.v4, .v6 = &db.v6, .excepts = next->excepts,
+	t = (struct slot_tables){ .v4 = &db.v4,
+				  .v6 = &db.v6,
+				  .excepts = next->excepts,
 				  .n_excepts = next->n_excepts,
 				  .oper = ov.loaded ? &ov.table : NULL };
 	ret = slot_install(m, idle, &t, err, sizeof(err));
@@ -110,14 +116,16 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	ret = dns_narrow_patterns(m->fd[MAP_DNS_PATTERNS], next->except_domains,
 				  next->n_except_domains);
 	if (!ret) {
-		slot_wait_readers();	/* no answer is half-way through the old patterns */
+		slot_wait_readers(); /* no answer is half-way through the old patterns */
 		revoked = dns_revoke_excepts(m->fd[MAP_DNS_PATTERNS], m->fd[MAP_EXCEPT_DYN]);
 		ret = revoked < 0 ? revoked : 0;
 	}
 	if (ret) {
 		slot_clear(m, idle);
-		errorf(msg, len, ret, "reload refused, the live policy stays (with fewer "
-		       "--except-domain patterns): %s", strerror(-ret));
+		errorf(msg, len, ret,
+		       "reload refused, the live policy stays (with fewer "
+		       "--except-domain patterns): %s",
+		       strerror(-ret));
 		goto out;
 	}
 	/* Meta first: a crash between the two leaves meta describing the
@@ -126,8 +134,9 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	if (follow) {
 		meta->follow_switches++;
 		meta->follow_last = (__u64)time(NULL);
-		snprintf(meta->follow_msg, sizeof(meta->follow_msg), "switched to %.400s (built %llu)",
-			 db.path, (unsigned long long)db.info.build_epoch);
+		snprintf(meta->follow_msg, sizeof(meta->follow_msg),
+			 "switched to %.400s (built %llu)", db.path,
+			 (unsigned long long)db.info.build_epoch);
 	}
 	ret = juris_write_meta(m, meta);
 	if (!ret)
@@ -141,19 +150,23 @@ static int do_switch(const struct juris_maps *m, const struct juris_policy *next
 	ret = dns_replace_patterns(m->fd[MAP_DNS_PATTERNS], next->except_domains,
 				   next->n_except_domains);
 	if (ret) {
-		errorf(msg, len, ret, "reload: policy switched, but not the --except-domain "
-		       "patterns: %s", strerror(-ret));
+		errorf(msg, len, ret,
+		       "reload: policy switched, but not the --except-domain "
+		       "patterns: %s",
+		       strerror(-ret));
 		goto out;
 	}
-	snprintf(msg, len, "policy switched in %.2f s: database %s (%s, %zu IPv4, %zu IPv6 "
+	snprintf(msg, len,
+		 "policy switched in %.2f s: database %s (%s, %zu IPv4, %zu IPv6 "
 		 "prefixes), %s, allow %s, unknown %s, %d exception%s, %d domain exception%s, "
 		 "operator overlay %s%s, %u NAT64 prefix%s beside 64:ff9b::/96, %u DNS "
 		 "resolver%s, %d address%s revoked",
-		 seconds_since(&t0), db.path, db.info.libloc ? "libloc" : "MaxMind DB",
-		 db.v4.n, db.v6.n, mode_name(next->mode),
-		 zone_name(next->allow_zone), next->unknown_deny ? "deny" : "allow",
-		 next->n_excepts, next->n_excepts == 1 ? "" : "s", next->n_except_domains,
-		 next->n_except_domains == 1 ? "" : "s", ov.loaded ? "on, foreign operators " : "off",
+		 seconds_since(&t0), db.path, db.info.libloc ? "libloc" : "MaxMind DB", db.v4.n,
+		 db.v6.n, mode_name(next->mode), zone_name(next->allow_zone),
+		 next->unknown_deny ? "deny" : "allow", next->n_excepts,
+		 next->n_excepts == 1 ? "" : "s", next->n_except_domains,
+		 next->n_except_domains == 1 ? "" : "s",
+		 ov.loaded ? "on, foreign operators " : "off",
 		 ov.loaded ? foreign_op_name(next->foreign_op) : "", next->nat64.n,
 		 next->nat64.n == 1 ? "" : "es", next->resolvers.n,
 		 next->resolvers.n == 1 ? "" : "s", revoked, revoked == 1 ? "" : "es");
@@ -170,8 +183,8 @@ int policy_switch(const struct juris_maps *m, const struct juris_policy *next, c
 	return do_switch(m, next, false, msg, len);
 }
 
-int policy_switch_follow(const struct juris_maps *m, const struct juris_policy *next,
-			 char *msg, size_t len)
+int policy_switch_follow(const struct juris_maps *m, const struct juris_policy *next, char *msg,
+			 size_t len)
 {
 	return do_switch(m, next, true, msg, len);
 }

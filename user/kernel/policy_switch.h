@@ -26,7 +26,7 @@ int policy_switch(const struct juris_maps *m, const struct juris_policy *next, c
  * least FOLLOW_MIN_NETWORKS_PCT % of its networks (its signature is checked
  * as at every load). -EBADMSG, -ESTALE or -EMSGSIZE with the reason when it
  * is refused; the live policy is then untouched. */
-int policy_switch_follow(const struct juris_maps *m, const struct juris_policy *next,
-			 char *msg, size_t len);
+int policy_switch_follow(const struct juris_maps *m, const struct juris_policy *next, char *msg,
+			 size_t len);
 
 #endif

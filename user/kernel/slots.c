@@ -23,14 +23,14 @@
 static int new_trie(const char *name, size_t key_size, size_t value_size, size_t n)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
-	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, name, key_size, value_size,
-				n ? n : 1, &opts);
+	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, name, key_size, value_size, n ? n : 1,
+				&opts);
 
 	return fd < 0 ? -errno : fd;
 }
 
 #ifndef ENOTSUPP
-#define ENOTSUPP 524	/* the kernel's own "not supported", seen by userspace */
+#define ENOTSUPP 524 /* the kernel's own "not supported", seen by userspace */
 #endif
 
 /* Fills an LPM trie in one BPF_MAP_UPDATE_BATCH (4 to 6 times faster than
@@ -176,8 +176,9 @@ int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_c
 {
 	int fd4 = new_trie("juris_except4", sizeof(struct geo_key4), 1,
 			   count_family(v, n, AF_INET));
-	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_except6", sizeof(struct geo_key6), 1,
-					   count_family(v, n, AF_INET6));
+	int fd6 = fd4 < 0 ? fd4
+			  : new_trie("juris_except6", sizeof(struct geo_key6), 1,
+				     count_family(v, n, AF_INET6));
 	int ret = fd6 < 0 ? fd6 : juris_fill_cidrs(fd4, fd6, v, n);
 
 	if (!ret)
@@ -201,8 +202,7 @@ static size_t count_oper(const struct oper_table *t, int family)
 }
 
 /* The overlay's prefixes of one family into its trie, in one batch. */
-static int fill_oper(int fd, const struct oper_table *t, int family,
-		     const struct oper_id_map *ids)
+static int fill_oper(int fd, const struct oper_table *t, int family, const struct oper_id_map *ids)
 {
 	size_t n = count_oper(t, family), j = 0;
 	size_t key_size = family == AF_INET ? sizeof(struct geo_key4) : sizeof(struct geo_key6);
@@ -221,7 +221,8 @@ static int fill_oper(int fd, const struct oper_table *t, int family,
 			/* geo_key4 and geo_key6 both start with the length. */
 			memcpy(keys + j * key_size, &len, sizeof(len));
 			memcpy(keys + j * key_size + sizeof(len), p->addr, alen);
-			vals[j++] = (struct oper_val){ .asn = p->asn, .foreign = p->foreign,
+			vals[j++] = (struct oper_val){ .asn = p->asn,
+						       .foreign = p->foreign,
 						       .home_cc = { p->home_cc[0], p->home_cc[1] },
 						       .id = oper_id_of(ids, p->asn) };
 		}
@@ -238,8 +239,9 @@ static int install_oper(const struct juris_maps *m, __u32 slot, const struct ope
 {
 	int fd4 = new_trie("juris_oper4", sizeof(struct geo_key4), sizeof(struct oper_val),
 			   count_oper(t, AF_INET));
-	int fd6 = fd4 < 0 ? fd4 : new_trie("juris_oper6", sizeof(struct geo_key6),
-					   sizeof(struct oper_val), count_oper(t, AF_INET6));
+	int fd6 = fd4 < 0 ? fd4
+			  : new_trie("juris_oper6", sizeof(struct geo_key6),
+				     sizeof(struct oper_val), count_oper(t, AF_INET6));
 	struct oper_id_map *ids = malloc(sizeof(*ids));
 	int ret = fd6 < 0 ? fd6 : !ids ? -ENOMEM : install(m->fd[MAP_OPER_V4], slot, fd4);
 
@@ -296,8 +298,8 @@ static int install_geo(const struct juris_maps *m, __u32 slot, const struct slot
 	return ret;
 }
 
-int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t,
-		 char *err, size_t errlen)
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t, char *err,
+		 size_t errlen)
 {
 	int ret;
 
@@ -321,7 +323,7 @@ int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_table
 void slot_clear(const struct juris_maps *m, __u32 slot)
 {
 	static const int outer[] = { MAP_GEO4_TBL24, MAP_GEO4_TBL8, MAP_GEO4_CLASS, MAP_GEO_V6,
-				     MAP_EXCEPT_V4, MAP_EXCEPT_V6, MAP_OPER_V4, MAP_OPER_V6 };
+				     MAP_EXCEPT_V4,  MAP_EXCEPT_V6, MAP_OPER_V4,    MAP_OPER_V6 };
 
 	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++)
 		bpf_map_delete_elem(m->fd[outer[i]], &slot);
@@ -343,7 +345,8 @@ int slot_active(const struct juris_maps *m, __u32 *slot)
  * it returns at once, or with nohz_full, where it is refused). */
 void slot_wait_readers(void)
 {
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		sleep(1);
 }
 

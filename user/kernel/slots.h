@@ -19,15 +19,15 @@ struct slot_tables {
 	const struct prefix_list *v4, *v6;
 	const struct except_cidr *excepts;
 	int n_excepts;
-	const struct oper_table *oper;	/* NULL: no operator overlay */
+	const struct oper_table *oper; /* NULL: no operator overlay */
 };
 
 /* Creates the tables of t at their size, installs them in slot of the
  * outer maps of m (geo, exceptions, operators) and fills them. On error
  * the slot is left empty, nothing else changed, and err holds a one-line
  * reason (a database over DIR-24-8's limits says which). */
-int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t,
-		 char *err, size_t errlen);
+int slot_install(const struct juris_maps *m, __u32 slot, const struct slot_tables *t, char *err,
+		 size_t errlen);
 
 /* Installs only the exception tries of v in slot. */
 int slot_install_cidrs(int outer4, int outer6, __u32 slot, const struct except_cidr *v, int n);

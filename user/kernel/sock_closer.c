@@ -17,8 +17,8 @@ static int errorf(char *err, size_t len, int ret, const char *what)
 	return ret;
 }
 
-int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const uint64_t *ids,
-		     int n, char *err, size_t errlen)
+int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const uint64_t *ids, int n,
+		     char *err, size_t errlen)
 {
 	struct sock_destroy_bpf *s;
 	struct bpf_program *p;
@@ -31,9 +31,8 @@ int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const u
 		return errorf(err, errlen, -errno, "cannot open the socket iterators");
 	/* The hooks of juris.bpf.c are in this object for their classifier;
 	 * they are loaded and attached by juris run, not here. */
-	bpf_object__for_each_program(p, s->obj)
-		bpf_program__set_autoload(p, p == s->progs.juris_close_tcp ||
-					     p == s->progs.juris_close_udp);
+	bpf_object__for_each_program(p, s->obj) bpf_program__set_autoload(
+		p, p == s->progs.juris_close_tcp || p == s->progs.juris_close_udp);
 	/* The live policy is in the pinned maps: share every one of them. */
 	for (int i = 0; i < MAP_COUNT; i++) {
 		struct bpf_map *map = bpf_object__find_map_by_name(s->obj, juris_map_names[i]);
@@ -41,14 +40,16 @@ int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const u
 		if (map && m->fd[i] >= 0 && bpf_map__reuse_fd(map, m->fd[i])) {
 			ret = -errno;
 			sock_destroy_bpf__destroy(s);
-			return errorf(err, errlen, ret, "cannot share a pinned map with the "
+			return errorf(err, errlen, ret,
+				      "cannot share a pinned map with the "
 				      "socket iterators");
 		}
 	}
 	ret = sock_destroy_bpf__load(s);
 	if (ret) {
 		sock_destroy_bpf__destroy(s);
-		return errorf(err, errlen, ret, "cannot load the socket iterators (bpf_sock_destroy "
+		return errorf(err, errlen, ret,
+			      "cannot load the socket iterators (bpf_sock_destroy "
 			      "needs Linux 6.5 or later)");
 	}
 	for (int i = 0; i < n; i++)

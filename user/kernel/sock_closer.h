@@ -13,14 +13,14 @@ struct sock_destroy_bpf;
 struct bpf_link;
 
 struct sock_closer {
-	struct sock_destroy_bpf *skel;	/* NULL: not available on this kernel */
+	struct sock_destroy_bpf *skel; /* NULL: not available on this kernel */
 	struct bpf_link *tcp, *udp;
 };
 
 /* What one pass closed. */
 struct sock_closer_result {
-	uint64_t closed;	/* sockets closed, one event each */
-	uint64_t failed;	/* sockets bpf_sock_destroy() refused */
+	uint64_t closed; /* sockets closed, one event each */
+	uint64_t failed; /* sockets bpf_sock_destroy() refused */
 };
 
 /* Loads the iterators on the pinned maps m (they judge with the live
@@ -28,8 +28,8 @@ struct sock_closer_result {
  * privileges of juris run's start (CAP_BPF, CAP_PERFMON): call it before
  * they are dropped; the passes need none. Returns 0 or a negative errno,
  * with err saying why (a kernel before 6.5 has no bpf_sock_destroy()). */
-int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const uint64_t *ids,
-		     int n, char *err, size_t errlen);
+int sock_closer_open(struct sock_closer *sc, const struct juris_maps *m, const uint64_t *ids, int n,
+		     char *err, size_t errlen);
 
 /* Called with each socket closed, as the event it makes. */
 typedef void (*sock_closed_fn)(void *arg, const struct juris_event *e);

@@ -36,8 +36,9 @@ int flow_table_check(int fd)
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
-	return info.key_size == sizeof(__u64) && info.value_size == sizeof(struct flow_val) ?
-		       0 : -EPROTO;
+	return info.key_size == sizeof(__u64) && info.value_size == sizeof(struct flow_val)
+		       ? 0
+		       : -EPROTO;
 }
 
 const char *pins_strerror(int err)
@@ -49,7 +50,7 @@ const char *pins_strerror(int err)
 
 static int count_keys(int fd, __u64 *n)
 {
-	__u64 id, next;		/* the flow table's keys: flow ids */
+	__u64 id, next; /* the flow table's keys: flow ids */
 	void *prev = NULL;
 
 	*n = 0;
@@ -101,8 +102,9 @@ int stats_read(const struct juris_maps *m, struct juris_stats *s)
 	/* Entries made are the new flows and the others (verdict epochs, live
 	 * sockets' entries made again): those not in the table were evicted. */
 	s->entries_created = s->flows_created + s->counters[CNT_FLOW_ENTRIES_EXTRA];
-	s->flow_evictions = s->entries_created > s->flows_in_table ?
-				    s->entries_created - s->flows_in_table : 0;
+	s->flow_evictions = s->entries_created > s->flows_in_table
+				    ? s->entries_created - s->flows_in_table
+				    : 0;
 	if (!bpf_obj_get_info_by_fd(m->fd[MAP_FLOWS], &info, &len))
 		s->flow_table_size = info.max_entries;
 	return 0;

@@ -7,12 +7,12 @@
 #include "kernel/loader.h"
 
 struct juris_stats {
-	struct juris_totals totals[TOTALS_MAX];	/* summed over CPUs */
+	struct juris_totals totals[TOTALS_MAX]; /* summed over CPUs */
 	__u64 counters[CNT_MAX];		/* summed over CPUs */
 	__u64 flows_in_table;
-	__u64 flows_created;			/* sum of totals[].flows */
-	__u64 entries_created;			/* flows_created + CNT_FLOW_ENTRIES_EXTRA */
-	__u64 flow_evictions;			/* created but no longer in the table */
+	__u64 flows_created;   /* sum of totals[].flows */
+	__u64 entries_created; /* flows_created + CNT_FLOW_ENTRIES_EXTRA */
+	__u64 flow_evictions;  /* created but no longer in the table */
 	__u64 flow_table_size;
 };
 

@@ -23,8 +23,8 @@
 int tc_attach_ingress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_hook_rec *rec)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = JURIS_TC_HANDLE,
-		    .priority = JURIS_TC_PRIORITY, .prog_fd = prog_fd);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = JURIS_TC_HANDLE, .priority = JURIS_TC_PRIORITY,
+		    .prog_fd = prog_fd);
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	int ret;
@@ -65,7 +65,8 @@ static int count_filters(__u32 ifindex, __u32 parent)
 		struct nlmsghdr h;
 		struct tcmsg t;
 	} req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)), .nlmsg_type = RTM_GETTFILTER },
+		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		       .nlmsg_type = RTM_GETTFILTER },
 		.t = { .tcm_family = AF_UNSPEC, .tcm_ifindex = (int)ifindex, .tcm_parent = parent },
 	};
 	int n = 0, ret = nl_dump(&req.h, count_cb, &n);

@@ -20,8 +20,8 @@ struct tc_hook_rec {
 	__u32 ifindex;
 	__u32 handle;
 	__u32 priority;
-	__u32 prog_id;		/* the filter is ours only if it still runs this */
-	__u8 created_qdisc;	/* juris created clsact: it may delete it */
+	__u32 prog_id;	    /* the filter is ours only if it still runs this */
+	__u8 created_qdisc; /* juris created clsact: it may delete it */
 	__u8 pad0[3];
 };
 

@@ -15,12 +15,9 @@
 #include "kernel/watch.h"
 
 const struct watch_hook watch_hooks[] = {
-	{ "egress", BPF_CGROUP_INET_EGRESS },
-	{ "connect4", BPF_CGROUP_INET4_CONNECT },
-	{ "connect6", BPF_CGROUP_INET6_CONNECT },
-	{ "sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
-	{ "sendmsg6", BPF_CGROUP_UDP6_SENDMSG },
-	{ "dns_ingress", BPF_CGROUP_INET_INGRESS },
+	{ "egress", BPF_CGROUP_INET_EGRESS },	  { "connect4", BPF_CGROUP_INET4_CONNECT },
+	{ "connect6", BPF_CGROUP_INET6_CONNECT }, { "sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
+	{ "sendmsg6", BPF_CGROUP_UDP6_SENDMSG },  { "dns_ingress", BPF_CGROUP_INET_INGRESS },
 };
 const int watch_n_hooks = sizeof(watch_hooks) / sizeof(watch_hooks[0]);
 
@@ -52,8 +49,8 @@ static int open_target(struct cgroup_target *t)
 	return 0;
 }
 
-int watch_attach_points(const struct cgroup_target *t, int n, struct cgroup_target *ap,
-			int *n_ap, int *membership)
+int watch_attach_points(const struct cgroup_target *t, int n, struct cgroup_target *ap, int *n_ap,
+			int *membership)
 {
 	char mnt[PATH_MAX], root[PATH_MAX];
 	int ret = cgroup2_mount(mnt, sizeof(mnt)), k = 0;
@@ -141,8 +138,7 @@ static int add_one(const char *path, const struct stat *st, int flag, struct FTW
 	return 0;
 }
 
-int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t,
-	       int n)
+int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t, int n)
 {
 	for (__u32 i = 0; i < (__u32)n; i++) {
 		struct cg_path_key key = {};
@@ -154,7 +150,7 @@ int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_ta
 		if (!ret && bpf_map_update_elem(fd_paths, &key, &i, BPF_ANY))
 			return -errno;
 		if (stat(t[i].path, &st))
-			continue;	/* a stopped unit: watched when created */
+			continue; /* a stopped unit: watched when created */
 		/* The target's own id before the walk: a cgroup created below
 		 * it meanwhile is added by the kernel (its parent is watched). */
 		if (bpf_map_update_elem(fd_cg, &(__u64){ st.st_ino }, &i, BPF_ANY))

@@ -15,7 +15,7 @@
  * (its pin is prog_NAME, a link link_NAME_CGROUPID). */
 struct watch_hook {
 	const char *name;
-	int attach_type;	/* enum bpf_attach_type */
+	int attach_type; /* enum bpf_attach_type */
 };
 
 extern const struct watch_hook watch_hooks[];
@@ -26,8 +26,8 @@ extern const int watch_n_hooks;
  * twice). Opens each (ap[i].fd) and sets its id. Returns 0, with
  * *membership = 1; or, when a target is the cgroup2 root itself (host
  * mode), the root alone with *membership = 0; or a negative errno. */
-int watch_attach_points(const struct cgroup_target *t, int n, struct cgroup_target *ap,
-			int *n_ap, int *membership);
+int watch_attach_points(const struct cgroup_target *t, int n, struct cgroup_target *ap, int *n_ap,
+			int *membership);
 
 /* The path of abs relative to the cgroup2 mount root, as the kernel's
  * cgroup tracepoints write it ("/" for the root). -ENAMETOOLONG when it
@@ -36,8 +36,7 @@ int watch_rel_path(const char *root, const char *abs, char *rel, size_t len);
 
 /* Fills watched_paths with the targets' relative paths, and watched_cg with
  * the targets' ids and every cgroup below them. Idempotent. */
-int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t,
-	       int n);
+int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t, int n);
 
 /* Attaches the pinned programs of pin_dir (prog_NAME) to the cgroup ap (its
  * fd and id) and pins the links; removes the link pins of old_id, the

@@ -67,7 +67,8 @@ static int cgroup_states(const char *pin_dir, const struct juris_maps *m,
 				hooked = true;
 		w->attached = hooked;
 		if (!hooked) {
-			w->why = "its hooks went with a removed cgroup (juris run attaches them again)";
+			w->why =
+				"its hooks went with a removed cgroup (juris run attaches them again)";
 		} else if (meta->membership && w->present) {
 			__u64 id = st.st_ino;
 			__u32 v;
@@ -98,7 +99,8 @@ int watch_states(const char *pin_dir, const struct juris_maps *m, const struct j
 		/* A removed interface carries nothing left to watch. */
 		w->present = if_indextoname(r->ifindex, now) && !strcmp(now, r->ifname);
 		w->attached = !w->present || tc_attached(r) == 1;
-		w->why = w->attached ? NULL : "its tc filter was deleted (juris run attaches it again)";
+		w->why = w->attached ? NULL
+				     : "its tc filter was deleted (juris run attaches it again)";
 	}
 	if (meta->n_uplinks) {
 		struct gw_iface *un = calloc(MAX_GW_IFACES, sizeof(*un));

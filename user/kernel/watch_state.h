@@ -10,11 +10,11 @@
 #include "policy/policy.h"
 
 struct watch_state {
-	const char *kind;	/* "cgroup" or "iface" */
-	char name[4096];	/* absolute cgroup path, or interface name */
-	bool present;		/* the cgroup exists (a stopped unit's does not) */
-	bool attached;		/* covered now */
-	const char *why;	/* when not attached: why, in a few words */
+	const char *kind; /* "cgroup" or "iface" */
+	char name[4096];  /* absolute cgroup path, or interface name */
+	bool present;	  /* the cgroup exists (a stopped unit's does not) */
+	bool attached;	  /* covered now */
+	const char *why;  /* when not attached: why, in a few words */
 };
 
 #define WATCH_STATES_MAX (MAX_CGROUPS + MAX_GW_IFACES)

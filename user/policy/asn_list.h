@@ -12,7 +12,7 @@
 struct asn_prefix {
 	uint8_t addr[16];
 	uint8_t len;
-	char cc[2];		/* operator's home (overlay only), "\0\0" as read */
+	char cc[2]; /* operator's home (overlay only), "\0\0" as read */
 	uint32_t asn;
 };
 

@@ -23,7 +23,7 @@ typedef unsigned __int128 u128;
 /* What a reader does with each prefix: keep all, or only listed operators. */
 struct sink {
 	struct asn_list *v4, *v6;
-	const struct operator_table *ops;	/* NULL: keep every prefix */
+	const struct operator_table *ops; /* NULL: keep every prefix */
 	struct asndb_info *info;
 };
 
@@ -71,8 +71,8 @@ static int trailing_zeros(u128 v, int bits)
 
 /* Each step takes the largest block that starts at first (its alignment)
  * and does not run past last. */
-int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *last,
-		       int bits, uint32_t asn)
+int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *last, int bits,
+		       uint32_t asn)
 {
 	u128 start = load(first, bits), end = load(last, bits);
 
@@ -102,7 +102,7 @@ int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *
 
 static int sink_prefix(struct sink *s, struct asn_prefix *p, bool v4)
 {
-	const struct operator *op = NULL;
+	const struct operator* op = NULL;
 
 	if (v4)
 		s->info->prefixes_v4++;
@@ -231,21 +231,26 @@ static int parse_row(char *line, unsigned lineno, struct csv_row *r, char *err, 
 	if (n < 0)
 		return errorf(err, errlen, -EINVAL, "line %u: %s", lineno, why);
 	if (n != CSV_FIELDS)
-		return errorf(err, errlen, -EINVAL, "line %u: expected 4 fields "
-			      "(first,last,asn,organisation), got %d", lineno, n);
+		return errorf(err, errlen, -EINVAL,
+			      "line %u: expected 4 fields "
+			      "(first,last,asn,organisation), got %d",
+			      lineno, n);
 	r->bits = parse_addr(f[0], r->first);
 	if (!r->bits)
-		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno, f[0]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno,
+			      f[0]);
 	b2 = parse_addr(f[1], r->last);
 	if (!b2)
-		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno, f[1]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an IP address: '%.64s'", lineno,
+			      f[1]);
 	if (b2 != r->bits)
 		return errorf(err, errlen, -EINVAL, "line %u: range from IPv%d to IPv%d", lineno,
 			      r->bits == 32 ? 4 : 6, b2 == 32 ? 4 : 6);
 	if (load(r->first, r->bits) > load(r->last, r->bits))
 		return errorf(err, errlen, -EINVAL, "line %u: range ends before it starts", lineno);
 	if (parse_asn(f[2], &r->asn))
-		return errorf(err, errlen, -EINVAL, "line %u: not an AS number: '%.64s'", lineno, f[2]);
+		return errorf(err, errlen, -EINVAL, "line %u: not an AS number: '%.64s'", lineno,
+			      f[2]);
 	r->org = f[3];
 	r->line = lineno;
 	return 0;
@@ -271,7 +276,8 @@ static int next_line(struct csv_reader *c, char *err, size_t errlen)
 		const char *msg = gzerror(c->gz, &zerr);
 
 		if (zerr == Z_BUF_ERROR)
-			return errorf(err, errlen, -EINVAL, "line %u: truncated gzip stream", c->line);
+			return errorf(err, errlen, -EINVAL, "line %u: truncated gzip stream",
+				      c->line);
 		if (zerr != Z_OK)
 			return errorf(err, errlen, -EIO, "line %u: %s", c->line, msg);
 		return 0;
@@ -297,8 +303,7 @@ static int next_line(struct csv_reader *c, char *err, size_t errlen)
 	return 1;
 }
 
-static int csv_each(const char *path, row_fn fn, void *ctx, bool *gzip, char *err,
-		    size_t errlen)
+static int csv_each(const char *path, row_fn fn, void *ctx, bool *gzip, char *err, size_t errlen)
 {
 	struct csv_reader *c = calloc(1, sizeof(*c));
 	struct csv_row r;
@@ -339,8 +344,8 @@ static int csv_each(const char *path, row_fn fn, void *ctx, bool *gzip, char *er
 struct read_ctx {
 	struct sink sink;
 	struct asn_list scratch;
-	u128 next[2];		/* first address a row of each family may start at */
-	bool any[2], full[2];	/* a row seen; the family's last address reached */
+	u128 next[2];	      /* first address a row of each family may start at */
+	bool any[2], full[2]; /* a row seen; the family's last address reached */
 };
 
 static int read_row(void *ctx, const struct csv_row *r, char *err, size_t errlen)
@@ -405,8 +410,8 @@ static int decode_asn(void *ctx, MMDB_entry_s *entry, uint32_t *asn, char *err, 
 	return 0;
 }
 
-static int sink_mmdb(void *ctx, bool v4, const uint8_t *addr, uint8_t len, uint32_t asn,
-		     char *err, size_t errlen)
+static int sink_mmdb(void *ctx, bool v4, const uint8_t *addr, uint8_t len, uint32_t asn, char *err,
+		     size_t errlen)
 {
 	struct sink *s = ctx;
 	struct asn_prefix p = { .len = len, .asn = asn };
@@ -429,7 +434,8 @@ static int read_mmdb(const char *path, struct sink *s, char *err, size_t errlen)
 	s->info->build_epoch = gi->build_epoch;
 	free(gi);
 	if (!ret && !s->info->rows)
-		ret = errorf(err, errlen, -EINVAL, "unknown schema: no autonomous_system_number "
+		ret = errorf(err, errlen, -EINVAL,
+			     "unknown schema: no autonomous_system_number "
 			     "in any record");
 	return ret;
 }
@@ -462,8 +468,8 @@ static int read_source(const char *path, struct sink *s, char *err, size_t errle
 	return ret;
 }
 
-int asndb_read(const char *path, struct asn_list *v4, struct asn_list *v6,
-	       struct asndb_info *info, char *err, size_t errlen)
+int asndb_read(const char *path, struct asn_list *v4, struct asn_list *v6, struct asndb_info *info,
+	       char *err, size_t errlen)
 {
 	struct sink s = { .v4 = v4, .v6 = v6, .info = info };
 
@@ -475,7 +481,7 @@ int asn_overlay_compile(const struct asn_list *in, const struct operator_table *
 {
 	asn_list_free(out);
 	for (size_t i = 0; i < in->n; i++) {
-		const struct operator *op = operator_find(ops, in->v[i].asn);
+		const struct operator* op = operator_find(ops, in->v[i].asn);
 		struct asn_prefix p = in->v[i];
 
 		if (!op)
@@ -527,8 +533,8 @@ static int find_row(void *ctx, const struct csv_row *r, char *err, size_t errlen
 	return 1;
 }
 
-static int find_mmdb(const char *path, const uint8_t *addr, int bits, uint32_t *asn,
-		     char *org, size_t orglen, char *err, size_t errlen)
+static int find_mmdb(const char *path, const uint8_t *addr, int bits, uint32_t *asn, char *org,
+		     size_t orglen, char *err, size_t errlen)
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
@@ -543,14 +549,15 @@ static int find_mmdb(const char *path, const uint8_t *addr, int bits, uint32_t *
 			      strstr(path, ".gz") ? " (lookup needs an uncompressed .mmdb)" : "");
 	memcpy(&sin.sin_addr, addr, 4);
 	memcpy(&sin6.sin6_addr, addr, 16);
-	res = MMDB_lookup_sockaddr(&mmdb, bits == 32 ? (struct sockaddr *)&sin
-				   : (struct sockaddr *)&sin6, &mmerr);
+	res = MMDB_lookup_sockaddr(
+		&mmdb, bits == 32 ? (struct sockaddr *)&sin : (struct sockaddr *)&sin6, &mmerr);
 	if (mmerr == MMDB_SUCCESS && res.found_entry &&
 	    MMDB_get_value(&res.entry, &d, "autonomous_system_number", NULL) == MMDB_SUCCESS &&
 	    d.has_data && d.type == MMDB_DATA_TYPE_UINT32) {
 		*asn = d.uint32;
 		if (MMDB_get_value(&res.entry, &d, "autonomous_system_organization", NULL) ==
-		    MMDB_SUCCESS && d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING)
+			    MMDB_SUCCESS &&
+		    d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING)
 			snprintf(org, orglen, "%.*s", (int)d.data_size, d.utf8_string);
 	}
 	MMDB_close(&mmdb);
@@ -559,11 +566,10 @@ static int find_mmdb(const char *path, const uint8_t *addr, int bits, uint32_t *
 	return 0;
 }
 
-int asndb_find(const char *path, const uint8_t *addr, int bits, uint32_t *asn,
-	       char *org, size_t orglen, char *err, size_t errlen)
+int asndb_find(const char *path, const uint8_t *addr, int bits, uint32_t *asn, char *org,
+	       size_t orglen, char *err, size_t errlen)
 {
-	struct find_ctx f = { .addr = addr, .bits = bits, .asn = asn, .org = org,
-			      .orglen = orglen };
+	struct find_ctx f = { .addr = addr, .bits = bits, .asn = asn, .org = org, .orglen = orglen };
 	bool gzip;
 
 	*asn = 0;

@@ -26,8 +26,8 @@
  * covered (info->overlaps counts them). On error returns
  * a negative errno and a one-line reason in err ("line N: reason" for a CSV
  * row), without the file name; the lists are then freed. */
-int asndb_read(const char *path, struct asn_list *v4, struct asn_list *v6,
-	       struct asndb_info *info, char *err, size_t errlen);
+int asndb_read(const char *path, struct asn_list *v4, struct asn_list *v6, struct asndb_info *info,
+	       char *err, size_t errlen);
 
 /* asndb_read keeping only the prefixes whose ASN is in ops, with the
  * operator's home in cc, then sorted and merged as asn_overlay_compile does:
@@ -38,13 +38,13 @@ int asndb_compile(const char *path, const struct operator_table *ops, struct asn
 /* The ASN and organisation of one address (addr as in struct asn_prefix,
  * bits 32 or 128), by a pass over the source: for `juris lookup`. *asn is 0
  * and org "" when no network holds the address. */
-int asndb_find(const char *path, const uint8_t *addr, int bits, uint32_t *asn,
-	       char *org, size_t orglen, char *err, size_t errlen);
+int asndb_find(const char *path, const uint8_t *addr, int bits, uint32_t *asn, char *org,
+	       size_t orglen, char *err, size_t errlen);
 
 /* Appends the minimal CIDR blocks covering first..last (bits 32 or 128,
  * first <= last) to l. */
-int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *last,
-		       int bits, uint32_t asn);
+int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *last, int bits,
+		       uint32_t asn);
 
 /* The overlay for one family's kernel map: the prefixes of in (disjoint, as
  * asndb_read returns them) whose ASN is in ops, with the operator's home in
@@ -52,6 +52,5 @@ int asn_range_to_cidrs(struct asn_list *l, const uint8_t *first, const uint8_t *
  * into their parent. out is replaced. */
 int asn_overlay_compile(const struct asn_list *in, const struct operator_table *ops,
 			struct asn_list *out);
-
 
 #endif

@@ -55,8 +55,7 @@ static void *finish_v6(void *arg)
 
 /* The two families on two cores: they share nothing but the read-only
  * zone table. */
-static int finish_both(struct prefix_list *v4, struct prefix_list *v6,
-		       const struct zone_table *zt)
+static int finish_both(struct prefix_list *v4, struct prefix_list *v6, const struct zone_table *zt)
 {
 	struct finish_job j = { .l = v6, .zt = zt };
 	struct beside b;
@@ -68,9 +67,8 @@ static int finish_both(struct prefix_list *v4, struct prefix_list *v6,
 	return ret ? ret : j.ret;
 }
 
-int compile_geodb(const char *path, const struct zone_table *zt,
-		  struct prefix_list *v4, struct prefix_list *v6,
-		  struct geodb_info *info, struct compile_stats *stats,
+int compile_geodb(const char *path, const struct zone_table *zt, struct prefix_list *v4,
+		  struct prefix_list *v6, struct geodb_info *info, struct compile_stats *stats,
 		  char *err, size_t errlen)
 {
 	double start = now_seconds();

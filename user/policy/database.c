@@ -77,9 +77,10 @@ int database_load(const struct juris_policy *pol, struct loaded_db *db, char *er
 
 	memset(db, 0, sizeof(*db));
 	if (database_path(pol, db->path, sizeof(db->path))) {
-		snprintf(err, errlen, "no database: neither %s nor %s nor %s (install "
-			 "libloc-database, or give --db FILE)", LOCDB_UPDATED, LOCDB_PACKAGED,
-			 db->path);
+		snprintf(err, errlen,
+			 "no database: neither %s nor %s nor %s (install "
+			 "libloc-database, or give --db FILE)",
+			 LOCDB_UPDATED, LOCDB_PACKAGED, db->path);
 		return -ENOENT;
 	}
 	ret = zone_table_new(&zt, pol->us_adequate, why, sizeof(why));
@@ -125,9 +126,11 @@ void database_warn_age(FILE *out, const char *path, uint64_t build_epoch)
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	fprintf(out, "juris: warning: database %s is %ld days old (built %s); %s\n", path, age,
-		date, locdb_is_libloc(path) ? "`location update` refreshes it, "
-		"`systemctl enable --now location-update.timer` keeps it current" :
-		"give --db a maintained database (libloc's, or MaxMind's kept by geoipupdate)");
+		date,
+		locdb_is_libloc(path)
+			? "`location update` refreshes it, "
+			  "`systemctl enable --now location-update.timer` keeps it current"
+			: "give --db a maintained database (libloc's, or MaxMind's kept by geoipupdate)");
 }
 
 const char *database_attribution(bool libloc, const char *type)
@@ -152,9 +155,11 @@ void database_note(FILE *out, const struct geodb_info *info)
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	if (info->libloc)
-		fprintf(out, "juris: database %s: %s, libloc, built %s, %ld days old, "
-			"signature %s\n", info->path, info->vendor[0] ? info->vendor : "(no vendor)",
-			date, database_age_days(info->build_epoch), locdb_sig_name(info->sig));
+		fprintf(out,
+			"juris: database %s: %s, libloc, built %s, %ld days old, "
+			"signature %s\n",
+			info->path, info->vendor[0] ? info->vendor : "(no vendor)", date,
+			database_age_days(info->build_epoch), locdb_sig_name(info->sig));
 	else
 		fprintf(out, "juris: database %s: MaxMind DB %s, built %s, %ld days old\n",
 			info->path, info->type, date, database_age_days(info->build_epoch));

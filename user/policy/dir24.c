@@ -13,13 +13,14 @@
 #define CLASS_HASH (2 * DIR24_CLASSES)
 
 struct class_index {
-	uint32_t key[CLASS_HASH];	/* (cc0, cc1, zone) + 1; 0 = free */
+	uint32_t key[CLASS_HASH]; /* (cc0, cc1, zone) + 1; 0 = free */
 	uint16_t id[CLASS_HASH];
 };
 
 static uint32_t class_key(const struct net_prefix *np)
 {
-	return ((uint32_t)(uint8_t)np->cc[0] << 16 | (uint32_t)(uint8_t)np->cc[1] << 8 | np->zone) + 1;
+	return ((uint32_t)(uint8_t)np->cc[0] << 16 | (uint32_t)(uint8_t)np->cc[1] << 8 | np->zone) +
+	       1;
 }
 
 /* The class of np, a new one if unseen; 0 when the table is full. */
@@ -97,17 +98,22 @@ int dir24_plan(const struct prefix_list *l, struct dir24_plan *p, char *err, siz
 		uint16_t cls = class_of(ci, p, np);
 
 		if (np->len > 32) {
-			ret = errorf(err, len, -EINVAL, "IPv4 prefix length %u is over 32", np->len);
+			ret = errorf(err, len, -EINVAL, "IPv4 prefix length %u is over 32",
+				     np->len);
 			goto out;
 		}
 		if (!cls) {
-			ret = errorf(err, len, -E2BIG, "more than %d distinct (country, zone) pairs "
-				     "in the IPv4 table", DIR24_MAX_CLASS);
+			ret = errorf(err, len, -E2BIG,
+				     "more than %d distinct (country, zone) pairs "
+				     "in the IPv4 table",
+				     DIR24_MAX_CLASS);
 			goto out;
 		}
 		p->v[p->n++] = (struct dir24_item){
 			.addr = np->len ? a & ~(uint32_t)0 << (32 - np->len) : 0,
-			.len = np->len, .cls = cls };
+			.len = np->len,
+			.cls = cls
+		};
 	}
 	/* The compiler's lists come in address order (prefix.c). */
 	if (!in_address_order(p))
@@ -117,8 +123,10 @@ int dir24_plan(const struct prefix_list *l, struct dir24_plan *p, char *err, siz
 		goto out;
 	}
 	if (p->groups > DIR24_MAX_GROUPS)
-		ret = errorf(err, len, -E2BIG, "%u /24 networks hold longer prefixes, over the %d "
-			     "of the IPv4 table", p->groups, DIR24_MAX_GROUPS);
+		ret = errorf(err, len, -E2BIG,
+			     "%u /24 networks hold longer prefixes, over the %d "
+			     "of the IPv4 table",
+			     p->groups, DIR24_MAX_GROUPS);
 out:
 	free(ci);
 	if (ret)
@@ -139,8 +147,8 @@ static void fill16(uint16_t *v, uint64_t n, uint16_t x)
 struct painter {
 	uint16_t *tbl24, *tbl8;
 	uint32_t next_group;
-	uint64_t from;		/* start of the run being extended */
-	uint16_t cls;		/* its class */
+	uint64_t from; /* start of the run being extended */
+	uint16_t cls;  /* its class */
 };
 
 /* The tbl8 group of /24 number b, made on first use: only a /24 where the

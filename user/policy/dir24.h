@@ -15,18 +15,18 @@
 
 /* One prefix of the list, with its class, in painting order. */
 struct dir24_item {
-	uint32_t addr;		/* host order */
+	uint32_t addr; /* host order */
 	uint8_t len;
 	uint16_t cls;
 };
 
 /* What the tables of one prefix list need, before they are created. */
 struct dir24_plan {
-	struct dir24_item *v;	/* sorted by length, shortest first */
+	struct dir24_item *v; /* sorted by length, shortest first */
 	size_t n;
-	uint32_t groups;	/* tbl8 groups of DIR24_GROUP_SIZE entries */
-	uint32_t n_classes;	/* class ids 1..n_classes are used */
-	struct geo_val *classes;	/* DIR24_CLASSES entries; [0] is unused */
+	uint32_t groups;	 /* tbl8 groups of DIR24_GROUP_SIZE entries */
+	uint32_t n_classes;	 /* class ids 1..n_classes are used */
+	struct geo_val *classes; /* DIR24_CLASSES entries; [0] is unused */
 };
 
 /* Sorts l (IPv4 prefixes, any order), gives each distinct (cc, zone) a

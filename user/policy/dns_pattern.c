@@ -22,7 +22,7 @@ int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind)
 	}
 	len = strlen(s);
 	if (len && s[len - 1] == '.')
-		len--;		/* the root's dot: "gouv.fr." is "gouv.fr" */
+		len--; /* the root's dot: "gouv.fr." is "gouv.fr" */
 	if (!len)
 		return -EINVAL;
 	for (size_t i = 0; i <= len;) {
@@ -38,7 +38,7 @@ int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind)
 		if (!l || l > 63)
 			return -EINVAL;
 		key->name[start] = (uint8_t)l;
-		i++;		/* the dot, or past the end */
+		i++; /* the dot, or past the end */
 	}
 	/* The final zero is already there: the key is zero-padded. */
 	return 0;
@@ -46,7 +46,7 @@ int dns_pattern_parse(const char *s, struct dns_pattern_key *key, uint8_t *kind)
 
 uint32_t dns_pattern_id(const struct dns_pattern_key *key)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a: the id need only tell patterns apart */
+	uint32_t h = 2166136261u; /* FNV-1a: the id need only tell patterns apart */
 
 	for (size_t i = 0; i < sizeof(key->name); i++)
 		h = (h ^ key->name[i]) * 16777619u;

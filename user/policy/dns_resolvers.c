@@ -36,8 +36,7 @@ void config_set_resolvers(struct juris_config *cfg, const struct resolver_list *
 		memcpy(cfg->dns_resolvers, l->addr, cfg->n_dns_resolvers * 16);
 }
 
-const char *config_resolver_text(const struct juris_config *cfg, uint32_t i, char *buf,
-				 size_t len)
+const char *config_resolver_text(const struct juris_config *cfg, uint32_t i, char *buf, size_t len)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	const uint8_t *a = cfg->dns_resolvers[i % DNS_RESOLVERS_MAX];

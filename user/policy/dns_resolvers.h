@@ -9,7 +9,7 @@
 
 struct resolver_list {
 	uint32_t n;
-	uint8_t addr[DNS_RESOLVERS_MAX][16];	/* IPv4 as ::ffff:a.b.c.d */
+	uint8_t addr[DNS_RESOLVERS_MAX][16]; /* IPv4 as ::ffff:a.b.c.d */
 };
 
 /* Adds the address text to l: -EINVAL when it is not one, -E2BIG when l is
@@ -20,7 +20,6 @@ int resolver_list_add(struct resolver_list *l, const char *text);
 void config_set_resolvers(struct juris_config *cfg, const struct resolver_list *l);
 
 /* The address of entry i of cfg as text, in buf (INET6_ADDRSTRLEN bytes). */
-const char *config_resolver_text(const struct juris_config *cfg, uint32_t i, char *buf,
-				 size_t len);
+const char *config_resolver_text(const struct juris_config *cfg, uint32_t i, char *buf, size_t len);
 
 #endif

@@ -19,9 +19,9 @@ static const struct schema {
 	const char *name;
 	const char *const *path;
 } schemas[] = {
-	{ "country_code", path_country_code },		/* ip-location-db */
-	{ "country.iso_code", path_country },		/* GeoLite2/GeoIP2, DB-IP */
-	{ "registered_country.iso_code", path_registered },	/* their fallback */
+	{ "country_code", path_country_code },		    /* ip-location-db */
+	{ "country.iso_code", path_country },		    /* GeoLite2/GeoIP2, DB-IP */
+	{ "registered_country.iso_code", path_registered }, /* their fallback */
 };
 
 #define N_SCHEMAS (sizeof(schemas) / sizeof(schemas[0]))
@@ -42,11 +42,10 @@ static char upper(char c)
 struct country_ctx {
 	struct prefix_list *v4, *v6;
 	struct geodb_info *info;
-	unsigned schemas_seen;	/* bit i: schemas[i] gave a country */
+	unsigned schemas_seen; /* bit i: schemas[i] gave a country */
 };
 
-static int decode_country(void *ctx, MMDB_entry_s *entry, uint32_t *cc, char *err,
-			  size_t errlen)
+static int decode_country(void *ctx, MMDB_entry_s *entry, uint32_t *cc, char *err, size_t errlen)
 {
 	struct country_ctx *c = ctx;
 
@@ -98,7 +97,8 @@ static int sink_country(void *ctx, bool v4, const uint8_t *addr, uint8_t len, ui
 static int country_schema(struct country_ctx *c, char *err, size_t errlen)
 {
 	if (!c->schemas_seen)
-		return errorf(err, errlen, -EINVAL, "unknown schema: no country_code or "
+		return errorf(err, errlen, -EINVAL,
+			      "unknown schema: no country_code or "
 			      "country.iso_code in any record");
 	for (size_t i = 0; i < N_SCHEMAS; i++) {
 		if (c->schemas_seen & 1u << i) {

@@ -36,16 +36,16 @@
 #define MAGIC_LEN 7
 /* The file is mapped and its header trusted by libloc 0.9.16: check that
  * every section it names lies inside the file before handing it over. */
-#define HEADER_OFF 8		/* after the magic and the version byte */
-#define HEADER_SECTIONS 5	/* as, network data, tree, countries, pool */
+#define HEADER_OFF 8	  /* after the magic and the version byte */
+#define HEADER_SECTIONS 5 /* as, network data, tree, countries, pool */
 #define NEST_MAX 129
 
 static __thread char last_log[256];
 
 /* libloc logs to standard error by default: keep its last complaint for
  * the one-line error instead. */
-static void keep_log(struct loc_ctx *ctx, int priority, const char *file, int line,
-		     const char *fn, const char *format, va_list args)
+static void keep_log(struct loc_ctx *ctx, int priority, const char *file, int line, const char *fn,
+		     const char *format, va_list args)
 {
 	(void)ctx;
 	(void)file;
@@ -65,7 +65,8 @@ bool locdb_is_libloc(const char *path)
 
 	if (!f)
 		return false;
-	yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && !memcmp(magic, MAGIC, MAGIC_LEN);
+	yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	      !memcmp(magic, MAGIC, MAGIC_LEN);
 	fclose(f);
 	return yes;
 }
@@ -114,8 +115,10 @@ static int check_sections(FILE *f, char *err, size_t errlen)
 		uint64_t off = be32(p), len = be32(p + 4);
 
 		if (off + len > (uint64_t)st.st_size)
-			return errorf(err, errlen, -EINVAL, "truncated: a section runs past the end "
-				      "of the file (%llu bytes)", (unsigned long long)st.st_size);
+			return errorf(err, errlen, -EINVAL,
+				      "truncated: a section runs past the end "
+				      "of the file (%llu bytes)",
+				      (unsigned long long)st.st_size);
 	}
 	return 0;
 }
@@ -306,7 +309,7 @@ struct asn_ctx {
 	const struct operator_table *ops;
 	struct asn_list *v4, *v6;
 	struct asndb_info *info;
-	struct nest stack[2][NEST_MAX];	/* per family */
+	struct nest stack[2][NEST_MAX]; /* per family */
 	int depth[2];
 };
 
@@ -326,7 +329,7 @@ static int add_asn(void *ctx, struct loc_network *n, const struct net *net)
 	struct asn_ctx *c = ctx;
 	int fam = net->v4 ? 0 : 1;
 	struct nest *stack = c->stack[fam], *around = NULL, cur = { .net = *net };
-	const struct operator *op;
+	const struct operator* op;
 	int *depth = &c->depth[fam];
 
 	cur.asn = loc_network_get_asn(n);
@@ -414,8 +417,7 @@ int locdb_built(const char *path, uint64_t *epoch)
 	return 0;
 }
 
-int locdb_verify(const char *path, const char *key, enum locdb_sig *sig, char *err,
-		 size_t errlen)
+int locdb_verify(const char *path, const char *key, enum locdb_sig *sig, char *err, size_t errlen)
 {
 	struct handle h;
 	FILE *k;

@@ -39,10 +39,10 @@ int locdb_read_asn(const char *path, const struct operator_table *ops, struct as
 		   struct asn_list *v6, struct asndb_info *info, char *err, size_t errlen);
 
 enum locdb_sig {
-	LOCDB_SIG_UNCHECKED = 0,	/* not a libloc file, or not asked */
-	LOCDB_SIG_GOOD,			/* verified against the key */
-	LOCDB_SIG_BAD,			/* signed, but not by the key (or altered) */
-	LOCDB_SIG_NO_KEY,		/* no key known to check it against */
+	LOCDB_SIG_UNCHECKED = 0, /* not a libloc file, or not asked */
+	LOCDB_SIG_GOOD,		 /* verified against the key */
+	LOCDB_SIG_BAD,		 /* signed, but not by the key (or altered) */
+	LOCDB_SIG_NO_KEY,	 /* no key known to check it against */
 };
 
 const char *locdb_sig_name(int sig);
@@ -54,7 +54,6 @@ int locdb_built(const char *path, uint64_t *epoch);
 /* Checks the signature of path against the PEM public key at key (NULL:
  * LOCDB_SYSTEM_KEY when present; "none": no check, LOCDB_SIG_NO_KEY). Hashes the whole file (seconds for the
  * 55 MB database). Returns 0 with *sig set, or a negative errno with err. */
-int locdb_verify(const char *path, const char *key, enum locdb_sig *sig, char *err,
-		 size_t errlen);
+int locdb_verify(const char *path, const char *key, enum locdb_sig *sig, char *err, size_t errlen);
 
 #endif

@@ -36,23 +36,23 @@
  * hundred distinct records behind a million networks), so each is decoded
  * once. */
 struct cc_slot {
-	uint32_t key;		/* offset + 1; 0 marks a free slot */
-	uint32_t value;		/* the visitor's decode result, 0 for "no data" */
+	uint32_t key;	/* offset + 1; 0 marks a free slot */
+	uint32_t value; /* the visitor's decode result, 0 for "no data" */
 };
 
 struct cc_cache {
 	struct cc_slot *slots;
-	size_t cap, n;		/* cap is a power of two */
+	size_t cap, n; /* cap is a power of two */
 };
 
 struct walk {
 	const MMDB_s *mmdb;
 	const struct mmdb_visitor *vis;
 	struct cc_cache cache;
-	uint64_t v4_node;	/* root of the IPv4 subtree, NO_NODE if none */
-	uint64_t budget;	/* node visits left before the tree counts as hostile */
+	uint64_t v4_node; /* root of the IPv4 subtree, NO_NODE if none */
+	uint64_t budget;  /* node visits left before the tree counts as hostile */
 	uint64_t data_records;
-	int bits;		/* 32 or 128 */
+	int bits; /* 32 or 128 */
 	char *err;
 	size_t errlen;
 };
@@ -62,8 +62,8 @@ struct walk {
  * like nodes, so that networks come out in address order. */
 struct pending {
 	uint8_t addr[16];
-	uint64_t node;		/* the record: a node number or a data pointer */
-	MMDB_entry_s entry;	/* of a data record */
+	uint64_t node;	    /* the record: a node number or a data pointer */
+	MMDB_entry_s entry; /* of a data record */
 	uint8_t len;
 	bool data;
 };
@@ -112,7 +112,8 @@ static int cache_grow(struct cc_cache *c)
 
 		if (!c->slots[i].key)
 			continue;
-		for (j = c->slots[i].key * 2654435761u & (cap - 1); slots[j].key; j = (j + 1) & (cap - 1))
+		for (j = c->slots[i].key * 2654435761u & (cap - 1); slots[j].key;
+		     j = (j + 1) & (cap - 1))
 			;
 		slots[j] = c->slots[i];
 	}
@@ -208,7 +209,8 @@ static int visit_data(struct walk *w, const struct pending *p, uint64_t rec, MMD
 
 	/* libmaxminddb 1.7 lets a record point into the separator and hands
 	 * back an underflowed offset: check the bounds here. */
-	if (rec < nodes + DATA_SEPARATOR || rec - nodes - DATA_SEPARATOR >= w->mmdb->data_section_size)
+	if (rec < nodes + DATA_SEPARATOR ||
+	    rec - nodes - DATA_SEPARATOR >= w->mmdb->data_section_size)
 		return errorf(w->err, w->errlen, -EINVAL,
 			      "corrupt search tree: record %llu points outside the data section",
 			      (unsigned long long)rec);
@@ -329,8 +331,10 @@ static int walk_on_deep_stack(struct walk *w)
 	stack = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
-		return errorf(w->err, w->errlen, -ENOMEM, "cannot reserve a stack of %zu MiB "
-			      "for the search tree walk", size >> 20);
+		return errorf(w->err, w->errlen, -ENOMEM,
+			      "cannot reserve a stack of %zu MiB "
+			      "for the search tree walk",
+			      size >> 20);
 	ret = mprotect(stack, (size_t)page, PROT_NONE) ? -errno : 0;
 	if (!ret)
 		ret = -pthread_attr_init(&attr);
@@ -369,7 +373,8 @@ static int check_marker(int fd, uint64_t size, char *err, size_t errlen)
 	for (p = buf; (p = memmem(p, n - (size_t)(p - buf), MARKER, MARKER_LEN)); p++)
 		last = p;
 	if (!last)
-		ret = errorf(err, errlen, -EINVAL, "not a MaxMind DB file "
+		ret = errorf(err, errlen, -EINVAL,
+			     "not a MaxMind DB file "
 			     "(no metadata: another format, or truncated)");
 	else if (last + MARKER_LEN == buf + n)
 		ret = errorf(err, errlen, -EINVAL, "invalid metadata (empty)");
@@ -430,12 +435,15 @@ static void fill_info(struct geodb_info *info, const MMDB_s *mmdb)
 	info->mmdb_size = (uint64_t)mmdb->file_size;
 }
 
-static int read_networks(const MMDB_s *mmdb, const struct mmdb_visitor *vis,
-			 char *err, size_t errlen)
+static int read_networks(const MMDB_s *mmdb, const struct mmdb_visitor *vis, char *err,
+			 size_t errlen)
 {
 	const MMDB_ipv4_start_node_s *s = &mmdb->ipv4_start_node;
 	struct walk w = {
-		.mmdb = mmdb, .vis = vis, .err = err, .errlen = errlen,
+		.mmdb = mmdb,
+		.vis = vis,
+		.err = err,
+		.errlen = errlen,
 		.bits = mmdb->metadata.ip_version == 6 ? 128 : 32,
 		.budget = 2ull * mmdb->metadata.node_count + 1000,
 		.v4_node = NO_NODE,
@@ -458,8 +466,8 @@ static int read_networks(const MMDB_s *mmdb, const struct mmdb_visitor *vis,
 
 /* Opens path (decompressing a gzip file), checks its metadata marker and
  * returns the fd to map. */
-static int open_source(const char *path, uint64_t gz_max, struct geodb_info *info,
-		       char *err, size_t errlen)
+static int open_source(const char *path, uint64_t gz_max, struct geodb_info *info, char *err,
+		       size_t errlen)
 {
 	struct gzfile_info gi;
 	int fd, ret;

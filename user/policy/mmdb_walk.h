@@ -16,8 +16,8 @@
  * a negative errno with a one-line reason in err. */
 struct mmdb_visitor {
 	int (*decode)(void *ctx, MMDB_entry_s *entry, uint32_t *value, char *err, size_t errlen);
-	int (*sink)(void *ctx, bool v4, const uint8_t *addr, uint8_t len, uint32_t value,
-		    char *err, size_t errlen);
+	int (*sink)(void *ctx, bool v4, const uint8_t *addr, uint8_t len, uint32_t value, char *err,
+		    size_t errlen);
 	void *ctx;
 };
 

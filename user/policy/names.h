@@ -13,8 +13,8 @@ const char *foreign_op_name(int policy);
 const char *transport_name(int proto);
 
 /* Each returns the value or -EINVAL. */
-int parse_allow_zone(const char *s);	/* "fr", "eu", "eea", "adequate" */
-int parse_mode(const char *s);		/* "audit", "enforce" */
-int parse_foreign_op(const char *s);	/* "allow", "audit", "deny" */
+int parse_allow_zone(const char *s); /* "fr", "eu", "eea", "adequate" */
+int parse_mode(const char *s);	     /* "audit", "enforce" */
+int parse_foreign_op(const char *s); /* "allow", "audit", "deny" */
 
 #endif

@@ -11,7 +11,7 @@
 
 /* Where the parser stands, for the "file:line: reason" of an error. */
 struct parse_ctx {
-	const char *file;	/* NULL for a single policy entry */
+	const char *file; /* NULL for a single policy entry */
 	unsigned line;
 	char *err;
 	size_t errlen;
@@ -20,8 +20,8 @@ struct parse_ctx {
 static int parse_error(const struct parse_ctx *c, const char *what, const char *tok)
 {
 	if (c->file)
-		return errorf(c->err, c->errlen, -EINVAL, "%s:%u: %s '%s'", c->file, c->line,
-			      what, tok);
+		return errorf(c->err, c->errlen, -EINVAL, "%s:%u: %s '%s'", c->file, c->line, what,
+			      tok);
 	return errorf(c->err, c->errlen, -EINVAL, "%s '%s'", what, tok);
 }
 
@@ -68,7 +68,7 @@ static size_t find_slot(const struct operator_table *t, uint32_t asn)
 	return lo;
 }
 
-static int insert(struct operator_table *t, const struct operator *op, bool replace)
+static int insert(struct operator_table *t, const struct operator* op, bool replace)
 {
 	size_t i = find_slot(t, op->asn);
 
@@ -80,7 +80,7 @@ static int insert(struct operator_table *t, const struct operator *op, bool repl
 	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 128;
-		struct operator *v = realloc(t->v, cap * sizeof(*v));
+		struct operator* v = realloc(t->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -95,7 +95,7 @@ static int insert(struct operator_table *t, const struct operator *op, bool repl
 
 /* "ASN CC NAME": the name is the rest of the line, blanks trimmed. A '#'
  * starts a comment. *op->asn stays 0 for a blank or comment line. */
-static int parse_entry(const struct parse_ctx *c, char *s, struct operator *op)
+static int parse_entry(const struct parse_ctx *c, char *s, struct operator* op)
 {
 	char *hash = strchr(s, '#');
 	char *asn, *cc, *name, *end, *rest;
@@ -109,8 +109,8 @@ static int parse_entry(const struct parse_ctx *c, char *s, struct operator *op)
 		return 0;
 	ret = parse_asn(asn, &op->asn);
 	if (ret)
-		return parse_error(c, ret == -ERANGE ? "AS number out of range:"
-				   : "not an AS number:", asn);
+		return parse_error(
+			c, ret == -ERANGE ? "AS number out of range:" : "not an AS number:", asn);
 	cc = strtok_r(NULL, " \t\r", &rest);
 	if (!cc)
 		return parse_error(c, "expected ASN CC NAME, got only", asn);
@@ -132,8 +132,8 @@ static int parse_entry(const struct parse_ctx *c, char *s, struct operator *op)
 	return 0;
 }
 
-int operator_table_parse(struct operator_table *t, const char *file, const char *text,
-			 char *err, size_t errlen)
+int operator_table_parse(struct operator_table *t, const char *file, const char *text, char *err,
+			 size_t errlen)
 {
 	struct parse_ctx c = { .file = file, .err = err, .errlen = errlen };
 	char buf[512];
@@ -200,7 +200,7 @@ int operator_table_set(struct operator_table *t, const char *spec, char *err, si
 	return ret ? errorf(err, errlen, ret, "out of memory") : 0;
 }
 
-const struct operator *operator_find(const struct operator_table *t, uint32_t asn)
+const struct operator* operator_find(const struct operator_table *t, uint32_t asn)
 {
 	size_t i = find_slot(t, asn);
 

@@ -9,20 +9,21 @@
 #include "policy/zones.h"
 #include "policy/zones_data.h"
 
-#define OPERATOR_NAME_MAX 64	/* with the terminating NUL */
+#define OPERATOR_NAME_MAX 64 /* with the terminating NUL */
 
 extern const struct embedded_file operators_data[];
 extern const unsigned operators_data_count;
 
-struct operator {
+struct operator
+{
 	uint32_t asn;
-	char cc[2];		/* ISO alpha-2 of the country that controls the operator */
+	char cc[2]; /* ISO alpha-2 of the country that controls the operator */
 	char name[OPERATOR_NAME_MAX];
 };
 
 /* Sorted by ASN, one entry per ASN. */
 struct operator_table {
-	struct operator *v;
+	struct operator* v;
 	size_t n, cap;
 };
 
@@ -30,12 +31,12 @@ struct operator_table {
 int operator_table_builtin(struct operator_table *t, char *err, size_t errlen);
 /* Adds the entries of a text in the operators.txt format; an ASN listed twice
  * in it is an error. A malformed line is an error "FILE:LINE: reason". */
-int operator_table_parse(struct operator_table *t, const char *file, const char *text,
-			 char *err, size_t errlen);
+int operator_table_parse(struct operator_table *t, const char *file, const char *text, char *err,
+			 size_t errlen);
 /* Adds one entry "ASN CC NAME" (the policy's --operator), replacing any entry
  * for that ASN. */
 int operator_table_set(struct operator_table *t, const char *spec, char *err, size_t errlen);
-const struct operator *operator_find(const struct operator_table *t, uint32_t asn);
+const struct operator* operator_find(const struct operator_table *t, uint32_t asn);
 void operator_table_free(struct operator_table *t);
 
 /* Whether an operator whose home is home_cc lies outside the policy's allowed

@@ -86,7 +86,7 @@ int overlay_load(const struct juris_policy *pol, struct overlay *ov, char *err, 
 	if (overlay_path(pol, ov->path, sizeof(ov->path), &explicit)) {
 		if (explicit && strcmp(ov->path, "none"))
 			return errorf(err, errlen, -ENOENT, "no ASN database: %s", ov->path);
-		return 0;	/* no overlay: "none", or none installed */
+		return 0; /* no overlay: "none", or none installed */
 	}
 	ret = zone_table_new(&zt, pol->us_adequate, why, sizeof(why));
 	if (ret)
@@ -125,11 +125,13 @@ void overlay_note(const struct overlay *ov)
 {
 	if (!ov->loaded) {
 		fprintf(stderr, "juris: no ASN database: the foreign-operator overlay is off%s\n",
-			strcmp(ov->path, "none") ? " (scripts/install-db.sh, or --asn-db FILE)" : "");
+			strcmp(ov->path, "none") ? " (scripts/install-db.sh, or --asn-db FILE)"
+						 : "");
 		return;
 	}
-	fprintf(stderr, "juris: operator overlay %s: %zu prefixes of %zu listed operators "
-		"(%llu %s read in %.2f s)\n", ov->path, ov->table.n, ov->ops.n,
-		(unsigned long long)ov->info.rows, ov->info.libloc ? "networks with an AS" : "ranges",
-		ov->info.seconds);
+	fprintf(stderr,
+		"juris: operator overlay %s: %zu prefixes of %zu listed operators "
+		"(%llu %s read in %.2f s)\n",
+		ov->path, ov->table.n, ov->ops.n, (unsigned long long)ov->info.rows,
+		ov->info.libloc ? "networks with an AS" : "ranges", ov->info.seconds);
 }

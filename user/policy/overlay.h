@@ -14,27 +14,27 @@
 
 /* One prefix of the operator overlay, as the kernel holds it. */
 struct oper_prefix {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network order; IPv4 in the first four bytes */
+	int family;	  /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order; IPv4 in the first four bytes */
 	int len;
 	uint32_t asn;
 	char home_cc[2];
-	bool foreign;		/* home outside the policy's allowed zone */
+	bool foreign; /* home outside the policy's allowed zone */
 };
 
 struct oper_table {
 	struct oper_prefix *v;
 	size_t n;
-	const struct operator_table *names;	/* the operators' names (NULL: none) */
+	const struct operator_table *names; /* the operators' names (NULL: none) */
 };
 
 #define DEFAULT_ASN_NAME "asn.csv.gz"
 
 struct overlay {
-	bool loaded;			/* false: no ASN database in force */
+	bool loaded; /* false: no ASN database in force */
 	char path[4096];
-	struct operator_table ops;	/* embedded list, then --operator */
-	struct oper_table table;	/* what the kernel's operator tries hold */
+	struct operator_table ops; /* embedded list, then --operator */
+	struct oper_table table;   /* what the kernel's operator tries hold */
 	struct asndb_info info;
 };
 

@@ -13,9 +13,9 @@
 
 #define MAX_CGROUPS 64
 #define MAX_EXCEPTS 4096
-#define MAX_IFACES 64		/* --iface uplinks */
-#define MAX_SOURCES 1024	/* --source prefixes, both families */
-#define MAX_OPERATORS 1024	/* --operator entries */
+#define MAX_IFACES 64	   /* --iface uplinks */
+#define MAX_SOURCES 1024   /* --source prefixes, both families */
+#define MAX_OPERATORS 1024 /* --operator entries */
 #define DEFAULT_FLOW_TABLE 65536
 
 struct except_cidr {
@@ -25,31 +25,31 @@ struct except_cidr {
 
 struct juris_policy {
 	/* What decides. */
-	const char *db;			/* NULL: the default database */
-	const char *asn_db;		/* NULL: the default; "none": no overlay */
-	const char *db_key;		/* NULL: the location package's key when present;
+	const char *db;			      /* NULL: the default database */
+	const char *asn_db;		      /* NULL: the default; "none": no overlay */
+	const char *db_key;		      /* NULL: the location package's key when present;
 					 * "none": no check */
-	const char *operators[MAX_OPERATORS];	/* --operator "ASN CC NAME" */
+	const char *operators[MAX_OPERATORS]; /* --operator "ASN CC NAME" */
 	int n_operators;
-	int mode;			/* enum juris_mode */
-	int allow_zone;			/* enum juris_zone */
-	int foreign_op;			/* enum foreign_op_policy */
+	int mode;	/* enum juris_mode */
+	int allow_zone; /* enum juris_zone */
+	int foreign_op; /* enum foreign_op_policy */
 	bool unknown_deny;
 	bool us_adequate;
 	struct except_cidr *excepts;
 	int n_excepts;
-	const char **except_domains;	/* --except-domain patterns, DNS_PATTERNS_MAX */
+	const char **except_domains; /* --except-domain patterns, DNS_PATTERNS_MAX */
 	int n_except_domains;
 	struct nat64_list nat64;	/* --nat64-prefix */
-	struct resolver_list resolvers;	/* --dns-resolver */
+	struct resolver_list resolvers; /* --dns-resolver */
 	/* What is watched, and where the state lives. */
 	const char *pin_dir;
 	uint32_t flow_table;
 	const char *cgroups[MAX_CGROUPS];
 	int n_cgroups;
-	const char *ifaces[MAX_IFACES];	/* gateway mode: the uplinks */
+	const char *ifaces[MAX_IFACES]; /* gateway mode: the uplinks */
 	int n_ifaces;
-	struct except_cidr *sources;	/* gateway mode: sensitive sources */
+	struct except_cidr *sources; /* gateway mode: sensitive sources */
 	int n_sources;
 };
 

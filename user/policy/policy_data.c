@@ -78,8 +78,10 @@ int policy_data_load(const struct juris_policy *pol, bool verify, struct loaded_
 	if (!ret && v) {
 		db->info.sig = v->sig;
 		if (v->sig == LOCDB_SIG_BAD)
-			ret = errorf(err, errlen, -EBADMSG, "database %s: bad signature (not signed "
-				     "by %s)", db->path, pol->db_key ? pol->db_key : LOCDB_SYSTEM_KEY);
+			ret = errorf(err, errlen, -EBADMSG,
+				     "database %s: bad signature (not signed "
+				     "by %s)",
+				     db->path, pol->db_key ? pol->db_key : LOCDB_SYSTEM_KEY);
 	}
 	free(v);
 	if (ret) {

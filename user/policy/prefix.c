@@ -270,7 +270,7 @@ int prefix_merge(struct prefix_list *l, int bits)
 	size_t n = 0;
 	int ret;
 
-	(void)bits;	/* each prefix carries its own length */
+	(void)bits; /* each prefix carries its own length */
 	ret = sort_prefixes(l);
 	if (ret)
 		return ret;

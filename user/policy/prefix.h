@@ -12,14 +12,14 @@
 struct net_prefix {
 	uint8_t addr[16];
 	uint8_t len;
-	char cc[2];		/* ISO alpha-2, "\0\0" when the database has none */
-	uint8_t zone;		/* enum juris_zone */
+	char cc[2];   /* ISO alpha-2, "\0\0" when the database has none */
+	uint8_t zone; /* enum juris_zone */
 };
 
 struct prefix_list {
 	struct net_prefix *v;
 	size_t n, cap;
-	size_t faulted;		/* entries below this are mapped (prefix_list_push) */
+	size_t faulted; /* entries below this are mapped (prefix_list_push) */
 };
 
 int prefix_list_push(struct prefix_list *l, const struct net_prefix *p);

@@ -53,7 +53,9 @@ static struct item item_of(const struct net_prefix *p)
 {
 	u128 a = load128(p->addr) & ~host_mask(p->len);
 
-	return (struct item){ .start = a, .end = a | host_mask(p->len), .len = p->len,
+	return (struct item){ .start = a,
+			      .end = a | host_mask(p->len),
+			      .len = p->len,
 			      .val = { .cc = { p->cc[0], p->cc[1] }, .zone = p->zone } };
 }
 
@@ -77,7 +79,8 @@ static void emit(struct range6_table *t, u128 start, struct geo_val val)
 	}
 	if (last && !memcmp(&last->val, &val, sizeof(val)))
 		return;
-	t->v[t->n++] = (struct geo6_range){ .hi = (uint64_t)(start >> 64), .lo = (uint64_t)start,
+	t->v[t->n++] = (struct geo6_range){ .hi = (uint64_t)(start >> 64),
+					    .lo = (uint64_t)start,
 					    .val = val };
 }
 

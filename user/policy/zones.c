@@ -12,7 +12,7 @@
 #include "policy/zones_data.h"
 
 struct zone_table {
-	uint8_t zone[26][26];		/* [cc[0] - 'A'][cc[1] - 'A'], 0 = not listed */
+	uint8_t zone[26][26]; /* [cc[0] - 'A'][cc[1] - 'A'], 0 = not listed */
 	struct prefix_list local_v4;
 	struct prefix_list local_v6;
 };
@@ -75,8 +75,8 @@ static int add_country(struct parse_ctx *c, const char *tok)
 		return parse_error(c, "not an upper-case ISO 3166-1 alpha-2 code:", tok);
 	slot = &c->zt->zone[tok[0] - 'A'][tok[1] - 'A'];
 	if (*slot) {
-		snprintf(c->err, c->errlen, "%s.txt:%u: %s is already in zone %s", c->file,
-			 c->line, tok, zone_label[*slot]);
+		snprintf(c->err, c->errlen, "%s.txt:%u: %s is already in zone %s", c->file, c->line,
+			 tok, zone_label[*slot]);
 		return -EINVAL;
 	}
 	*slot = c->spec->zone;
@@ -191,8 +191,10 @@ static int parse_files(struct zone_table *zt, const struct embedded_file *files,
 		c.file = files[i].name;
 		c.spec = find_spec(files[i].name);
 		if (!c.spec) {
-			snprintf(err, errlen, "%s.txt: unknown zone table (the file name "
-				 "names the zone)", files[i].name);
+			snprintf(err, errlen,
+				 "%s.txt: unknown zone table (the file name "
+				 "names the zone)",
+				 files[i].name);
 			return -EINVAL;
 		}
 		if (seen[c.spec - table_specs]) {

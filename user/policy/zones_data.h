@@ -4,7 +4,7 @@
 #define JURIS_ZONES_DATA_H
 
 struct embedded_file {
-	const char *name;	/* file name without .txt */
+	const char *name; /* file name without .txt */
 	const char *text;
 };
 

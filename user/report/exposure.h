@@ -11,24 +11,24 @@
 #include "juris.h"
 #include "report/report.h"
 
-#define EXPOSURE_MAX_PROCS 8	/* processes named per row; the rest counted */
+#define EXPOSURE_MAX_PROCS 8 /* processes named per row; the rest counted */
 
 struct exposure_proc {
 	uint32_t pid;
-	char comm[16];		/* not NUL-terminated when 16 long */
+	char comm[16]; /* not NUL-terminated when 16 long */
 	uint64_t bytes;
 };
 
 struct exposure_row {
 	uint32_t asn;
-	char op_cc[2];		/* the operator's home */
-	char cc[2];		/* where the destinations are located */
-	uint8_t zone;		/* their zone (allowed) */
+	char op_cc[2]; /* the operator's home */
+	char cc[2];    /* where the destinations are located */
+	uint8_t zone;  /* their zone (allowed) */
 	uint64_t flows, packets, bytes;
-	uint64_t outside_flows;	/* of them, counted outside the policy (audit, deny) */
-	struct exposure_proc procs[EXPOSURE_MAX_PROCS];	/* most bytes first */
-	size_t n_procs;		/* shown, at most EXPOSURE_MAX_PROCS */
-	size_t more_procs;	/* processes beyond those */
+	uint64_t outside_flows; /* of them, counted outside the policy (audit, deny) */
+	struct exposure_proc procs[EXPOSURE_MAX_PROCS]; /* most bytes first */
+	size_t n_procs;					/* shown, at most EXPOSURE_MAX_PROCS */
+	size_t more_procs;				/* processes beyond those */
 };
 
 /* Rows of the flows to foreign operators located in zones up to

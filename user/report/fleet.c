@@ -13,21 +13,40 @@
 #include "report/fleet.h"
 #include "report/promql.h"
 
-#define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
-#define NUM(n, ...) { .name = n, .kind = COL_NUM, __VA_ARGS__ }
-#define BYTES { .name = "bytes", .kind = COL_BYTES }
+#define TEXT(n, ...)                                     \
+	{                                                \
+		.name = n, .kind = COL_TEXT, __VA_ARGS__ \
+	}
+#define NUM(n, ...)                                     \
+	{                                               \
+		.name = n, .kind = COL_NUM, __VA_ARGS__ \
+	}
+#define BYTES                                      \
+	{                                          \
+		.name = "bytes", .kind = COL_BYTES \
+	}
 
 /* The single-host columns, plus host for --by host. */
 static const struct report_col zone_cols[] = {
 	TEXT("zone"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
 };
 static const struct report_col country_cols[] = {
-	TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"), NUM("flows"),
-	NUM("packets"), BYTES,
+	TEXT("country", .head = "CC"),
+	TEXT("zone"),
+	TEXT("verdict"),
+	NUM("flows"),
+	NUM("packets"),
+	BYTES,
 };
 static const struct report_col operator_cols[] = {
-	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
-	TEXT("foreign"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
+	TEXT("operator", .elastic = true),
+	NUM("asn"),
+	TEXT("operator_country", .head = "HOME"),
+	TEXT("foreign"),
+	TEXT("verdict"),
+	NUM("flows"),
+	NUM("packets"),
+	BYTES,
 };
 static const struct report_col host_cols[] = {
 	TEXT("host", .elastic = true), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
@@ -45,11 +64,16 @@ struct view {
 
 static const struct view views[BY_MAX] = {
 	[BY_ZONE] = { "juris_%s_total", { "zone", "verdict" }, 2, zone_cols, 5 },
-	[BY_COUNTRY] = { "juris_country_%s_total", { "country", "zone", "verdict" }, 3,
-			 country_cols, 6 },
+	[BY_COUNTRY] = { "juris_country_%s_total",
+			 { "country", "zone", "verdict" },
+			 3,
+			 country_cols,
+			 6 },
 	[BY_OPERATOR] = { "juris_operator_%s_total",
-			  { "asn", "operator", "operator_country", "foreign", "verdict" }, 5,
-			  operator_cols, 8 },
+			  { "asn", "operator", "operator_country", "foreign", "verdict" },
+			  5,
+			  operator_cols,
+			  8 },
 	[BY_HOST] = { "juris_%s_total", { NULL, "verdict" }, 2, host_cols, 5 },
 };
 
@@ -71,7 +95,8 @@ int fleet_expr(char *buf, size_t len, const char *metric, const char *const *lab
 	/* increase() over a range: a counter that went down (a restart that
 	 * did not adopt the pins, juris stop) counts from zero again. */
 	if (since)
-		w = snprintf(buf, len, "sum by (%s) (increase(%s[%" PRIu64 "s]))", by, metric, since);
+		w = snprintf(buf, len, "sum by (%s) (increase(%s[%" PRIu64 "s]))", by, metric,
+			     since);
 	else
 		w = snprintf(buf, len, "sum by (%s) (%s)", by, metric);
 	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
@@ -113,8 +138,10 @@ static int fill_labels(struct report_row *row, enum report_by by, char *const *l
 				: set_text(row, 0, "%s", l[1][0] ? l[1] : "-"))
 			return -ENOMEM;
 		if (set_text(row, 2, "%s", l[2]) ||
-		    set_text(row, 3, "%s", !strcmp(l[3], "true") ? "yes" :
-					   !strcmp(l[3], "false") ? "no" : "") ||
+		    set_text(row, 3, "%s",
+			     !strcmp(l[3], "true")    ? "yes"
+			     : !strcmp(l[3], "false") ? "no"
+						      : "") ||
 		    set_text(row, 4, "%s", l[4]))
 			return -ENOMEM;
 		return 0;
@@ -179,7 +206,7 @@ int fleet_build(struct report *r, enum report_by by, const struct fleet_query *q
 			if (j == n) {
 				if (n == cap) {
 					struct pending *np = realloc(p, (cap = cap ? 2 * cap : 64) *
-									    sizeof(*p));
+										sizeof(*p));
 					if (!np) {
 						ret = -ENOMEM;
 						break;

@@ -10,10 +10,10 @@
 #include "report/report.h"
 
 struct fleet_query {
-	const char *url;		/* the Prometheus-compatible API */
-	const char *host_label;		/* the label that names a host */
-	uint64_t since;			/* seconds; 0: the latest values */
-	int64_t at;			/* the end of the period, seconds since the epoch */
+	const char *url;	/* the Prometheus-compatible API */
+	const char *host_label; /* the label that names a host */
+	uint64_t since;		/* seconds; 0: the latest values */
+	int64_t at;		/* the end of the period, seconds since the epoch */
 };
 
 /* The PromQL expression summing metric by labels: the latest values, or

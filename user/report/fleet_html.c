@@ -84,25 +84,29 @@ static void put_table(FILE *out, const struct report *r)
 static int put_hosts(FILE *out, const struct fleet_query *q, size_t *hosts, char *err,
 		     size_t errlen)
 {
-	const char *labels[] = { q->host_label, "mode", "allow", "unknown", "foreign_operator",
+	const char *labels[] = { q->host_label,	    "mode", "allow", "unknown", "foreign_operator",
 				 "operator_overlay" };
 	struct prom_vector v;
 	char expr[256];
 	int ret;
 
 	if (q->since)
-		snprintf(expr, sizeof(expr), "max by (%s,mode,allow,unknown,foreign_operator,"
+		snprintf(expr, sizeof(expr),
+			 "max by (%s,mode,allow,unknown,foreign_operator,"
 			 "operator_overlay) (last_over_time(juris_policy_info[%" PRIu64 "s]))",
 			 q->host_label, q->since);
 	else
-		snprintf(expr, sizeof(expr), "max by (%s,mode,allow,unknown,foreign_operator,"
-			 "operator_overlay) (juris_policy_info)", q->host_label);
+		snprintf(expr, sizeof(expr),
+			 "max by (%s,mode,allow,unknown,foreign_operator,"
+			 "operator_overlay) (juris_policy_info)",
+			 q->host_label);
 	ret = prom_query(q->url, expr, q->at, labels, 6, &v, err, errlen);
 	if (ret)
 		return ret;
 	fputs("<h2>Hosts and their policies</h2>\n<table><tr><th>host</th><th>mode</th>"
 	      "<th>allowed zone</th><th>unknown</th><th>foreign operators</th>"
-	      "<th>operator overlay</th></tr>\n", out);
+	      "<th>operator overlay</th></tr>\n",
+	      out);
 	for (size_t i = 0; i < v.n; i++) {
 		fputs("<tr>", out);
 		for (int l = 0; l < 6; l++) {
@@ -116,7 +120,8 @@ static int put_hosts(FILE *out, const struct fleet_query *q, size_t *hosts, char
 	fprintf(out, "<p class=\"note\">%zu host%s (label <code>", v.n, v.n == 1 ? "" : "s");
 	report_html_text(out, q->host_label);
 	fputs("</code>). A host that changed its policy in the period shows once per "
-	      "policy.</p>\n", out);
+	      "policy.</p>\n",
+	      out);
 	*hosts = v.n;
 	prom_vector_free(&v);
 	return 0;
@@ -162,8 +167,10 @@ static int put_country_chart(FILE *out, const struct report *r)
 		if (bars[i].bytes > max)
 			max = bars[i].bytes;
 	fputs("<h2>Bytes by destination country</h2>\n", out);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%zu\" "
-		"role=\"img\" aria-label=\"bytes by country\">\n", n * ROW_HEIGHT + 4);
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%zu\" "
+		"role=\"img\" aria-label=\"bytes by country\">\n",
+		n * ROW_HEIGHT + 4);
 	for (size_t i = 0; i < n; i++) {
 		unsigned w = (unsigned)((double)bars[i].bytes * BAR_WIDTH / (double)max);
 		unsigned wo = (unsigned)((double)bars[i].outside * BAR_WIDTH / (double)max);
@@ -171,17 +178,22 @@ static int put_country_chart(FILE *out, const struct report *r)
 
 		fprintf(out, "<text x=\"0\" y=\"%zu\">", y + 17);
 		report_html_text(out, bars[i].cc[0] ? bars[i].cc : "(none)");
-		fprintf(out, "</text><rect x=\"80\" y=\"%zu\" width=\"%u\" height=\"18\" "
-			"fill=\"" BAR_COLOUR "\"/>", y + 4, w ? w : 1);
+		fprintf(out,
+			"</text><rect x=\"80\" y=\"%zu\" width=\"%u\" height=\"18\" "
+			"fill=\"" BAR_COLOUR "\"/>",
+			y + 4, w ? w : 1);
 		if (wo)
-			fprintf(out, "<rect x=\"80\" y=\"%zu\" width=\"%u\" height=\"18\" "
-				"fill=\"" OUT_COLOUR "\"/>", y + 4, wo);
+			fprintf(out,
+				"<rect x=\"80\" y=\"%zu\" width=\"%u\" height=\"18\" "
+				"fill=\"" OUT_COLOUR "\"/>",
+				y + 4, wo);
 		fprintf(out, "<text x=\"%u\" y=\"%zu\">", 86 + w, y + 17);
 		put_bytes(out, bars[i].bytes);
 		fputs("</text>\n", out);
 	}
 	fputs("</svg>\n<p class=\"note\">Red: bytes outside the policy (would_block or "
-	      "block).</p>\n", out);
+	      "block).</p>\n",
+	      out);
 	free(bars);
 	return 0;
 }
@@ -196,19 +208,23 @@ static int put_foreign(FILE *out, const struct fleet_query *q, char *err, size_t
 
 	snprintf(by, sizeof(by), "%s,asn,operator,operator_country", q->host_label);
 	if (q->since)
-		snprintf(expr, sizeof(expr), "sort_desc(sum by (%s) (increase("
-			 "juris_operator_bytes_total{foreign=\"true\"}[%" PRIu64 "s])))", by,
-			 q->since);
+		snprintf(expr, sizeof(expr),
+			 "sort_desc(sum by (%s) (increase("
+			 "juris_operator_bytes_total{foreign=\"true\"}[%" PRIu64 "s])))",
+			 by, q->since);
 	else
-		snprintf(expr, sizeof(expr), "sort_desc(sum by (%s) "
-			 "(juris_operator_bytes_total{foreign=\"true\"}))", by);
+		snprintf(expr, sizeof(expr),
+			 "sort_desc(sum by (%s) "
+			 "(juris_operator_bytes_total{foreign=\"true\"}))",
+			 by);
 	ret = prom_query(q->url, expr, q->at, labels, 4, &v, err, errlen);
 	if (ret)
 		return ret;
 	fputs("<h2>Foreign-operator exposure</h2>\n<p class=\"note\">Bytes to listed operators "
 	      "controlled from outside each host's allowed zone, wherever their servers "
 	      "are.</p>\n<table><tr><th>host</th><th>operator</th><th>home</th>"
-	      "<th>bytes</th></tr>\n", out);
+	      "<th>bytes</th></tr>\n",
+	      out);
 	for (size_t i = 0; i < v.n; i++) {
 		uint64_t b = v.v[i].value > 0 ? (uint64_t)llround(v.v[i].value) : 0;
 
@@ -251,7 +267,7 @@ static int put_timeline(FILE *out, const struct fleet_query *q, char *err, size_
 			max = m.v[0].value[i];
 	fputs("<h2>Bytes outside the policy, day by day</h2>\n", out);
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"180\" "
-		"role=\"img\" aria-label=\"daily bytes outside the policy\">\n");
+		     "role=\"img\" aria-label=\"daily bytes outside the policy\">\n");
 	for (int64_t d = 0; d < days; d++) {
 		int64_t t = q->at - (days - 1 - d) * DAY_MIN;
 		double v = 0;
@@ -262,8 +278,10 @@ static int put_timeline(FILE *out, const struct fleet_query *q, char *err, size_
 			if (m.v[0].t[i] == t)
 				v = m.v[0].value[i];
 		h = (unsigned)(v * 140 / max);
-		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\""
-			OUT_COLOUR "\"><title>", x, 150 - h, w > 2 ? w - 2 : 1, h);
+		fprintf(out,
+			"<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"" OUT_COLOUR
+			"\"><title>",
+			x, 150 - h, w > 2 ? w - 2 : 1, h);
 		put_time(out, t);
 		fputs(": ", out);
 		put_bytes(out, v > 0 ? (uint64_t)llround(v) : 0);
@@ -278,8 +296,7 @@ static int put_timeline(FILE *out, const struct fleet_query *q, char *err, size_
 	return 0;
 }
 
-int fleet_print_html(FILE *out, const struct fleet_query *q, uint32_t top, char *err,
-		     size_t errlen)
+int fleet_print_html(FILE *out, const struct fleet_query *q, uint32_t top, char *err, size_t errlen)
 {
 	struct report zones = {}, countries = {};
 	size_t hosts = 0;
@@ -292,7 +309,8 @@ int fleet_print_html(FILE *out, const struct fleet_query *q, uint32_t top, char 
 		goto out;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
 	      "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head>"
-	      "<meta charset=\"UTF-8\"/><title>juris fleet audit</title><style>", out);
+	      "<meta charset=\"UTF-8\"/><title>juris fleet audit</title><style>",
+	      out);
 	fputs(style, out);
 	fputs("</style></head><body>\n<h1>juris fleet audit</h1>\n<p>Period: ", out);
 	if (q->since) {
@@ -300,7 +318,8 @@ int fleet_print_html(FILE *out, const struct fleet_query *q, uint32_t top, char 
 		fputs(" to ", out);
 		put_time(out, q->at);
 		fputs(" (increase() of the counters: restarts that lost them count from "
-		      "zero)", out);
+		      "zero)",
+		      out);
 	} else {
 		fputs("since each host's counters began, as of ", out);
 		put_time(out, q->at);

@@ -21,7 +21,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 
 	if (s->len + add + 1 > HTTP_GET_MAX_BYTES) {
 		s->overflow = 1;
-		return 0;	/* makes curl stop with CURLE_WRITE_ERROR */
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	if (s->len + add + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 65536;
@@ -68,7 +68,7 @@ int http_get(const char *url, char **body, size_t *len, long *status, char *err,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTP_GET_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "juris-report");
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");	/* gzip when offered */
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip when offered */
 	rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define HTTP_GET_MAX_BYTES (256u << 20)	/* a larger answer is refused */
+#define HTTP_GET_MAX_BYTES (256u << 20) /* a larger answer is refused */
 #define HTTP_GET_TIMEOUT_S 60
 
 /* GETs url (http or https only, no redirects); *body is malloc'd and

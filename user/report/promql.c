@@ -49,8 +49,9 @@ static int parse_data(cJSON *root, const char *want, cJSON **result, char *err, 
 static int copy_labels(cJSON *metric, const char *const *labels, int n, char **out)
 {
 	for (int i = 0; i < n; i++) {
-		cJSON *l = cJSON_IsObject(metric) ? cJSON_GetObjectItemCaseSensitive(metric, labels[i])
-						  : NULL;
+		cJSON *l = cJSON_IsObject(metric)
+				   ? cJSON_GetObjectItemCaseSensitive(metric, labels[i])
+				   : NULL;
 
 		out[i] = strdup(cJSON_IsString(l) ? l->valuestring : "");
 		if (!out[i])
@@ -70,7 +71,7 @@ static int parse_point(cJSON *pair, int64_t *t, double *v)
 	*t = (int64_t)ts->valuedouble;
 	*v = strtod(val->valuestring, &end);
 	if (end == val->valuestring || *end || !isfinite(*v))
-		*v = 0;		/* no increase() for that series: nothing counted */
+		*v = 0; /* no increase() for that series: nothing counted */
 	return 0;
 }
 
@@ -94,7 +95,8 @@ int prom_parse_vector(const char *body, const char *const *labels, int n_labels,
 	}
 	if (ret)
 		result = NULL;
-	cJSON_ArrayForEach(el, result) {
+	cJSON_ArrayForEach(el, result)
+	{
 		struct prom_sample *s = &out->v[out->n];
 		int64_t t;
 
@@ -134,7 +136,8 @@ int prom_parse_matrix(const char *body, const char *const *labels, int n_labels,
 	}
 	if (ret)
 		result = NULL;
-	cJSON_ArrayForEach(el, result) {
+	cJSON_ArrayForEach(el, result)
+	{
 		struct prom_series *s = &out->v[out->n++];
 		cJSON *values = cJSON_GetObjectItemCaseSensitive(el, "values");
 		size_t n = cJSON_IsArray(values) ? (size_t)cJSON_GetArraySize(values) : 0;
@@ -147,7 +150,8 @@ int prom_parse_matrix(const char *body, const char *const *labels, int n_labels,
 			ret = -ENOMEM;
 		if (ret)
 			values = NULL;
-		cJSON_ArrayForEach(pt, values) {
+		cJSON_ArrayForEach(pt, values)
+		{
 			if (parse_point(pt, &s->t[s->n], &s->value[s->n])) {
 				ret = errorf(err, errlen, -EPROTO, "malformed point in the answer");
 				break;
@@ -164,8 +168,8 @@ int prom_parse_matrix(const char *body, const char *const *labels, int n_labels,
 }
 
 /* GETs base/api/v1/PATH?query=...&rest and checks the answer came. */
-static int api_get(const char *base, const char *path, const char *q, const char *rest,
-		   char **body, char *err, size_t errlen)
+static int api_get(const char *base, const char *path, const char *q, const char *rest, char **body,
+		   char *err, size_t errlen)
 {
 	char *eq = http_escape(q), *url = NULL;
 	size_t blen = strlen(base), len;
@@ -174,7 +178,8 @@ static int api_get(const char *base, const char *path, const char *q, const char
 
 	while (blen && base[blen - 1] == '/')
 		blen--;
-	if (!eq || asprintf(&url, "%.*s/api/v1/%s?query=%s%s", (int)blen, base, path, eq, rest) < 0) {
+	if (!eq ||
+	    asprintf(&url, "%.*s/api/v1/%s?query=%s%s", (int)blen, base, path, eq, rest) < 0) {
 		free(eq);
 		return -ENOMEM;
 	}
@@ -190,8 +195,8 @@ static int api_get(const char *base, const char *path, const char *q, const char
 	return ret;
 }
 
-int prom_query(const char *base, const char *q, int64_t at, const char *const *labels,
-	       int n_labels, struct prom_vector *out, char *err, size_t errlen)
+int prom_query(const char *base, const char *q, int64_t at, const char *const *labels, int n_labels,
+	       struct prom_vector *out, char *err, size_t errlen)
 {
 	char rest[64], *body = NULL;
 	int ret;

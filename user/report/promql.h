@@ -13,7 +13,7 @@
 /* One element of an instant vector: the values of the labels asked for
  * ("" when the series has none), and its value. */
 struct prom_sample {
-	char *label[PROM_MAX_LABELS];	/* malloc'd; untrusted text */
+	char *label[PROM_MAX_LABELS]; /* malloc'd; untrusted text */
 	double value;
 };
 
@@ -41,8 +41,8 @@ struct prom_matrix {
  * API at base (http://host:9090, or a path prefix before /api/v1). The
  * labels named in labels[0..n_labels) are kept. err gets one line: the
  * transport's error, or the server's own ("bad_data: ...", sanitised). */
-int prom_query(const char *base, const char *q, int64_t at, const char *const *labels,
-	       int n_labels, struct prom_vector *out, char *err, size_t errlen);
+int prom_query(const char *base, const char *q, int64_t at, const char *const *labels, int n_labels,
+	       struct prom_vector *out, char *err, size_t errlen);
 
 /* The range query q from start to end every step seconds. */
 int prom_query_range(const char *base, const char *q, int64_t start, int64_t end, int64_t step,

@@ -19,18 +19,34 @@
 #include "kernel/stats.h"
 
 /* Designated fields only: the table-only attributes default to off. */
-#define TEXT(n, ...) { .name = n, .kind = COL_TEXT, __VA_ARGS__ }
-#define NUM(n, ...) { .name = n, .kind = COL_NUM, __VA_ARGS__ }
-#define BYTES { .name = "bytes", .kind = COL_BYTES }
-#define BOOL(n, ...) { .name = n, .kind = COL_BOOL, __VA_ARGS__ }
+#define TEXT(n, ...)                                     \
+	{                                                \
+		.name = n, .kind = COL_TEXT, __VA_ARGS__ \
+	}
+#define NUM(n, ...)                                     \
+	{                                               \
+		.name = n, .kind = COL_NUM, __VA_ARGS__ \
+	}
+#define BYTES                                      \
+	{                                          \
+		.name = "bytes", .kind = COL_BYTES \
+	}
+#define BOOL(n, ...)                                     \
+	{                                                \
+		.name = n, .kind = COL_BOOL, __VA_ARGS__ \
+	}
 
 static const struct report_col zone_cols[] = {
 	TEXT("zone"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
 };
 
 static const struct report_col country_cols[] = {
-	TEXT("country", .head = "CC"), TEXT("zone"), TEXT("verdict"), NUM("flows"),
-	NUM("packets"), BYTES,
+	TEXT("country", .head = "CC"),
+	TEXT("zone"),
+	TEXT("verdict"),
+	NUM("flows"),
+	NUM("packets"),
+	BYTES,
 };
 
 /* The source is this host (or a gateway's client) and the pid is in the
@@ -43,8 +59,25 @@ static const struct report_col country_cols[] = {
  * empty for the others. A row is one connection (one socket) under
  * one verdict: a flow whose verdict changed has a row for each. */
 enum {
-	FC_PROTO, FC_SOURCE, FC_DEST, FC_DEST4, FC_DOMAIN, FC_PORT, FC_CC, FC_ZONE, FC_VERDICT, FC_REASON,
-	FC_PID, FC_UID, FC_COMMAND, FC_ASN, FC_OPERATOR, FC_FIRST, FC_LAST, FC_PACKETS, FC_BYTES,
+	FC_PROTO,
+	FC_SOURCE,
+	FC_DEST,
+	FC_DEST4,
+	FC_DOMAIN,
+	FC_PORT,
+	FC_CC,
+	FC_ZONE,
+	FC_VERDICT,
+	FC_REASON,
+	FC_PID,
+	FC_UID,
+	FC_COMMAND,
+	FC_ASN,
+	FC_OPERATOR,
+	FC_FIRST,
+	FC_LAST,
+	FC_PACKETS,
+	FC_BYTES,
 };
 
 static const struct report_col flow_cols[] = {
@@ -70,21 +103,31 @@ static const struct report_col flow_cols[] = {
 };
 
 static const struct report_col process_cols[] = {
-	NUM("pid"), NUM("uid"), TEXT("command", .elastic = true), TEXT("verdict"),
-	NUM("flows"), NUM("packets"), BYTES,
+	NUM("pid"),	NUM("uid"), TEXT("command", .elastic = true), TEXT("verdict"), NUM("flows"),
+	NUM("packets"), BYTES,
 };
 
 /* The operator overlay: who runs the destinations, and from where. No
  * destination country: the exact counters are by operator x verdict (by
  * operator x country, they would take ~700 times the memory). */
 static const struct report_col operator_cols[] = {
-	TEXT("operator", .elastic = true), NUM("asn"), TEXT("operator_country", .head = "HOME"),
-	BOOL("foreign"), TEXT("verdict"), NUM("flows"), NUM("packets"), BYTES,
+	TEXT("operator", .elastic = true),
+	NUM("asn"),
+	TEXT("operator_country", .head = "HOME"),
+	BOOL("foreign"),
+	TEXT("verdict"),
+	NUM("flows"),
+	NUM("packets"),
+	BYTES,
 };
 
 static const struct report_col cgroup_cols[] = {
-	TEXT("cgroup", .elastic = true), NUM("cgroup_id", .hide = 1), TEXT("verdict"),
-	NUM("flows"), NUM("packets"), BYTES,
+	TEXT("cgroup", .elastic = true),
+	NUM("cgroup_id", .hide = 1),
+	TEXT("verdict"),
+	NUM("flows"),
+	NUM("packets"),
+	BYTES,
 };
 
 /* What flows of one row have in common under each view; zeroed whole so
@@ -143,7 +186,8 @@ static int fill_zone(struct report_row *row, int zone, int verdict, const struct
 	row->num[2] = t->flows;
 	row->num[3] = t->packets;
 	row->num[4] = t->bytes;
-	if (set_text(row, 0, "%s", zone_name(zone)) || set_text(row, 1, "%s", verdict_name(verdict)))
+	if (set_text(row, 0, "%s", zone_name(zone)) ||
+	    set_text(row, 1, "%s", verdict_name(verdict)))
 		return -ENOMEM;
 	return 0;
 }
@@ -179,7 +223,7 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 		     const struct report_input *in, int64_t boot_to_real, int64_t mono_to_real)
 {
 	const char *proto = transport_name(f->k.proto);
-	const struct operator *op = f->v.asn && in->ops ? operator_find(in->ops, f->v.asn) : NULL;
+	const struct operator* op = f->v.asn && in->ops ? operator_find(in->ops, f->v.asn) : NULL;
 	char src[64], dst[64], dst4[INET_ADDRSTRLEN] = "", name[DNS_NAME_MAX];
 	uint8_t v4[4];
 
@@ -201,12 +245,11 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 		inet_ntop(AF_INET, v4, dst4, sizeof(dst4));
 	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
 		name[0] = 0;
-	if ((proto ? set_text(row, FC_PROTO, "%s", proto) :
-		     set_text(row, FC_PROTO, "%u", f->k.proto)) ||
+	if ((proto ? set_text(row, FC_PROTO, "%s", proto)
+		   : set_text(row, FC_PROTO, "%u", f->k.proto)) ||
 	    set_text(row, FC_SOURCE, "%s", src) || set_text(row, FC_DEST, "%s", dst) ||
-	    set_text(row, FC_DEST4, "%s", dst4) ||
-	    set_text(row, FC_DOMAIN, "%s", name) || set_cc(row, FC_CC, f->v.cc) ||
-	    set_text(row, FC_ZONE, "%s", zone_name(f->v.zone)) ||
+	    set_text(row, FC_DEST4, "%s", dst4) || set_text(row, FC_DOMAIN, "%s", name) ||
+	    set_cc(row, FC_CC, f->v.cc) || set_text(row, FC_ZONE, "%s", zone_name(f->v.zone)) ||
 	    set_text(row, FC_VERDICT, "%s", verdict_name(f->v.verdict)) ||
 	    set_text(row, FC_REASON, "%s", reason_name(f->v.reason)) ||
 	    set_comm(row, FC_COMMAND, f->v.comm) ||
@@ -235,15 +278,14 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 		base = 3;
 		break;
 	case BY_OPERATOR: {
-		const struct operator *op = g->asn && in->ops ? operator_find(in->ops, g->asn)
+		const struct operator* op = g->asn && in->ops ? operator_find(in->ops, g->asn)
 							      : NULL;
 
 		row->num[1] = g->asn;
 		/* Flows of no listed operator make one row: "-". */
 		if ((g->asn ? set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
 			    : set_text(row, 0, "-")) ||
-		    set_cc(row, 2, g->op_cc) ||
-		    (row->num[3] = g->asn && g->foreign, 0) ||
+		    set_cc(row, 2, g->op_cc) || (row->num[3] = g->asn && g->foreign, 0) ||
 		    set_text(row, 4, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 5;
@@ -261,7 +303,8 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 		if (!in->cgroup_path || in->cgroup_path(g->cgroup_id, path, sizeof(path)))
 			path[0] = 0;
 		row->num[1] = g->cgroup_id;
-		if (set_text(row, 0, "%s", path) || set_text(row, 2, "%s", verdict_name(g->verdict)))
+		if (set_text(row, 0, "%s", path) ||
+		    set_text(row, 2, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 3;
 		break;
@@ -504,8 +547,7 @@ static void free_row(struct report_row *row)
 	}
 }
 
-int report_build(struct report *r, enum report_by by, const struct report_input *in,
-		 uint32_t top)
+int report_build(struct report *r, enum report_by by, const struct report_input *in, uint32_t top)
 {
 	struct report_meta meta = r->meta;
 	int ret;

@@ -17,8 +17,8 @@
  * screenshot. */
 #define BAR_COLOUR "#c0187a"
 #define CHART_WIDTH 760
-#define CHART_LABEL 130		/* left of the bars: country and zone */
-#define CHART_BARS 480		/* the widest bar */
+#define CHART_LABEL 130 /* left of the bars: country and zone */
+#define CHART_BARS 480	/* the widest bar */
 #define CHART_ROW 26
 #define CHART_BAR 18
 
@@ -79,11 +79,21 @@ static void put_text(FILE *out, const char *str)
 		int n;
 
 		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
 		default:
 			if (*s >= 0x20 && *s < 0x7f) {
 				fputc(*s, out);
@@ -162,7 +172,7 @@ static bool zone_ok(const struct juris_config *c, int zone)
 
 static const char *operator_name(const struct report_page *p, uint32_t asn)
 {
-	const struct operator *op = p->ops && asn ? operator_find(p->ops, asn) : NULL;
+	const struct operator* op = p->ops && asn ? operator_find(p->ops, asn) : NULL;
 
 	return op ? op->name : NULL;
 }
@@ -190,7 +200,8 @@ static void header(FILE *out, const struct report_page *p)
 	const struct report_meta *m = &p->zones->meta;
 
 	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
-	      "<head>\n<meta charset=\"utf-8\"/>\n<title>juris egress report, ", out);
+	      "<head>\n<meta charset=\"utf-8\"/>\n<title>juris egress report, ",
+	      out);
 	put_time(out, m->generated);
 	fputs(" on ", out);
 	put_text(out, p->host ? p->host : "");
@@ -219,17 +230,20 @@ static void policy(FILE *out, const struct report_page *p)
 	fputs(" (", out);
 	put_duration(out, p->zones->meta.generated - (int64_t)mt->started_realtime);
 	fputs(")</dd>\n", out);
-	fprintf(out, "<dt>Mode</dt><dd>%s</dd>\n<dt>Allowed</dt><dd>up to zone %s; unknown "
-		"destinations %s%s; %u exception%s</dd>\n", mode_name(c->mode),
-		zone_name(c->allow_zone), c->unknown_deny ? "denied" : "allowed",
+	fprintf(out,
+		"<dt>Mode</dt><dd>%s</dd>\n<dt>Allowed</dt><dd>up to zone %s; unknown "
+		"destinations %s%s; %u exception%s</dd>\n",
+		mode_name(c->mode), zone_name(c->allow_zone),
+		c->unknown_deny ? "denied" : "allowed",
 		mt->us_adequate ? "; United States adequate" : "", mt->n_excepts,
 		mt->n_excepts == 1 ? "" : "s");
 	fprintf(out, "<dt>Foreign operators</dt><dd>%s</dd>\n",
-		!c->overlay ? "not judged (no ASN database)" :
-		c->foreign_op == FOREIGN_OP_DENY ? "denied: a destination run by an operator "
-		"controlled from outside the allowed zone is outside the policy" :
-		c->foreign_op == FOREIGN_OP_AUDIT ? "audited: reported, never blocked" :
-		"allowed (flagged only)");
+		!c->overlay ? "not judged (no ASN database)"
+		: c->foreign_op == FOREIGN_OP_DENY
+			? "denied: a destination run by an operator "
+			  "controlled from outside the allowed zone is outside the policy"
+		: c->foreign_op == FOREIGN_OP_AUDIT ? "audited: reported, never blocked"
+						    : "allowed (flagged only)");
 	if (mt->n_uplinks) {
 		fprintf(out, "<dt>Gateway</dt><dd>%u source range%s forwarded to", mt->n_sources,
 			mt->n_sources == 1 ? "" : "s");
@@ -256,7 +270,8 @@ static void policy(FILE *out, const struct report_page *p)
 				put_text(out, path);
 				fputs("</code>", out);
 			} else {
-				fprintf(out, "cgroup id %" PRIu64 " (gone)", (uint64_t)mt->cgroup_ids[i]);
+				fprintf(out, "cgroup id %" PRIu64 " (gone)",
+					(uint64_t)mt->cgroup_ids[i]);
 			}
 		}
 		fputs(p->root_cgroup ? ")</dd>\n" : "</dd>\n", out);
@@ -270,8 +285,10 @@ static void policy(FILE *out, const struct report_page *p)
 		fputs("</code>", out);
 	}
 	fputs(" (always allowed: a prefix, or the addresses DNS gives for a name)</dd>\n", out);
-	fprintf(out, "<dt>Fingerprint</dt><dd><code>%016" PRIx64 "</code> (database and "
-		"policy)</dd>\n<dt>Database</dt><dd>", (uint64_t)c->policy_hash);
+	fprintf(out,
+		"<dt>Fingerprint</dt><dd><code>%016" PRIx64 "</code> (database and "
+		"policy)</dd>\n<dt>Database</dt><dd>",
+		(uint64_t)c->policy_hash);
 	if (p->db_source && p->db_source[0]) {
 		put_text(out, p->db_source);
 		fputs(", read from ", out);
@@ -280,10 +297,13 @@ static void policy(FILE *out, const struct report_page *p)
 	put_text(out, mt->db_path);
 	fputs("</code>. Built on ", out);
 	put_date(out, (int64_t)mt->db_build_epoch);
-	fprintf(out, ", %ld day%s before this report%s. It places %" PRIu64 " IPv4 and %" PRIu64
-		" IPv6 address blocks in countries (its own description: <q>", age,
-		age == 1 ? "" : "s", age > DB_MAX_AGE_DAYS ? " <span class=\"out\">(stale: "
-		"older than 90 days, locations may have moved)</span>" : "",
+	fprintf(out,
+		", %ld day%s before this report%s. It places %" PRIu64 " IPv4 and %" PRIu64
+		" IPv6 address blocks in countries (its own description: <q>",
+		age, age == 1 ? "" : "s",
+		age > DB_MAX_AGE_DAYS ? " <span class=\"out\">(stale: "
+					"older than 90 days, locations may have moved)</span>"
+				      : "",
 		(uint64_t)mt->prefixes_v4, (uint64_t)mt->prefixes_v6);
 	put_text(out, mt->db_type);
 	fputs("</q>).</dd>\n", out);
@@ -299,16 +319,19 @@ static void policy(FILE *out, const struct report_page *p)
 		put_text(out, mt->db_license);
 	}
 	fprintf(out, "; signature %s</dd>\n",
-		mt->db_sig == LOCDB_SIG_GOOD ? "good" : mt->db_sig == LOCDB_SIG_BAD ?
-		"<span class=\"out\">BAD</span>" : mt->db_sig == LOCDB_SIG_NO_KEY ?
-		"not checked (no key)" : "not checked");
+		mt->db_sig == LOCDB_SIG_GOOD	 ? "good"
+		: mt->db_sig == LOCDB_SIG_BAD	 ? "<span class=\"out\">BAD</span>"
+		: mt->db_sig == LOCDB_SIG_NO_KEY ? "not checked (no key)"
+						 : "not checked");
 	fputs("<dt>Data</dt><dd>", out);
 	put_text(out, database_attribution(mt->db_libloc, mt->db_type));
 	fputs("</dd>\n", out);
 	if (mt->follow_switches || mt->follow_refusals) {
 		fprintf(out, "<dt>Database updates</dt><dd>%u followed, %u refused%s; last: ",
 			mt->follow_switches, mt->follow_refusals,
-			mt->follow_refusals ? " <span class=\"out\">(the one in force stayed)</span>" : "");
+			mt->follow_refusals
+				? " <span class=\"out\">(the one in force stayed)</span>"
+				: "");
 		put_text(out, mt->follow_msg);
 		fputs("</dd>\n", out);
 	}
@@ -350,9 +373,11 @@ static void summary(FILE *out, const struct report_page *p, const struct exposur
 	put_time(out, z->meta.generated);
 	fputs(", the watched processes of <b>", out);
 	put_text(out, p->host ? p->host : "");
-	fprintf(out, "</b> sent %s in %" PRIu64 " flow%s (%s mode, destinations allowed up to "
-		"zone %s). ", report_human_bytes(all_b, human, sizeof(human)), all_f,
-		all_f == 1 ? "" : "s", mode_name(p->cfg->mode), zone_name(p->cfg->allow_zone));
+	fprintf(out,
+		"</b> sent %s in %" PRIu64 " flow%s (%s mode, destinations allowed up to "
+		"zone %s). ",
+		report_human_bytes(all_b, human, sizeof(human)), all_f, all_f == 1 ? "" : "s",
+		mode_name(p->cfg->mode), zone_name(p->cfg->allow_zone));
 	if (!block_f && !would_f)
 		fputs("Every flow stayed within the policy. ", out);
 	if (block_f)
@@ -360,15 +385,18 @@ static void summary(FILE *out, const struct report_page *p, const struct exposur
 			block_f, block_f == 1 ? "" : "s", block_f == 1 ? "was" : "were",
 			report_human_bytes(block_b, human, sizeof(human)));
 	if (would_f)
-		fprintf(out, "%" PRIu64 " flow%s (%s) %s outside the policy and left, counted as "
-			"would_block (audit mode, or foreign operators audited). ", would_f,
-			would_f == 1 ? "" : "s", report_human_bytes(would_b, human, sizeof(human)),
+		fprintf(out,
+			"%" PRIu64 " flow%s (%s) %s outside the policy and left, counted as "
+			"would_block (audit mode, or foreign operators audited). ",
+			would_f, would_f == 1 ? "" : "s",
+			report_human_bytes(would_b, human, sizeof(human)),
 			would_f == 1 ? "was" : "were");
 	if (n_ex) {
-		fprintf(out, "%s in %" PRIu64 " flow%s went to servers located in the allowed zone "
+		fprintf(out,
+			"%s in %" PRIu64 " flow%s went to servers located in the allowed zone "
 			"but run by operators controlled from outside it, whose home law can reach "
-			"the data there: ", report_human_bytes(ex_b, human, sizeof(human)), ex_f,
-			ex_f == 1 ? "" : "s");
+			"the data there: ",
+			report_human_bytes(ex_b, human, sizeof(human)), ex_f, ex_f == 1 ? "" : "s");
 		for (size_t i = 0; i < n_ex && i < 3; i++) {
 			fputs(i ? "; " : "", out);
 			put_operator(out, p, ex[i].cc, ex[i].asn, ex[i].op_cc);
@@ -376,7 +404,8 @@ static void summary(FILE *out, const struct report_page *p, const struct exposur
 		fputs(n_ex > 3 ? "; and others (below). " : ". ", out);
 	} else if (p->cfg->overlay) {
 		fputs("No flow in the flow table went to a server run by an operator controlled "
-		      "from outside the allowed zone. ", out);
+		      "from outside the allowed zone. ",
+		      out);
 	} else {
 		fputs("Who operates the destinations was not checked (no ASN database). ", out);
 	}
@@ -384,29 +413,33 @@ static void summary(FILE *out, const struct report_page *p, const struct exposur
 }
 
 /* Destinations on allowed soil, run from outside the allowed zone. */
-static void exposure_section(FILE *out, const struct report_page *p,
-			     const struct exposure_row *ex, size_t n_ex)
+static void exposure_section(FILE *out, const struct report_page *p, const struct exposure_row *ex,
+			     size_t n_ex)
 {
 	char human[32];
 
 	fputs("<h2 id=\"foreign-operators\">Located in the allowed zone, operated from outside "
 	      "it</h2>\n<p class=\"note\">A server in an allowed country run by a company "
 	      "controlled from outside the allowed zone answers to that company's home law too "
-	      "(the US CLOUD Act, for one). ", out);
+	      "(the US CLOUD Act, for one). ",
+	      out);
 	if (!p->cfg->overlay) {
 		fputs("No ASN database was in force: operators were not checked.</p>\n", out);
 		return;
 	}
 	fprintf(out, "Policy for such destinations: %s.</p>\n",
-		p->cfg->foreign_op == FOREIGN_OP_DENY ? "denied (outside the policy)" :
-		p->cfg->foreign_op == FOREIGN_OP_AUDIT ? "audited (reported as would_block, never "
-		"blocked)" : "allowed (flagged only)");
+		p->cfg->foreign_op == FOREIGN_OP_DENY ? "denied (outside the policy)"
+		: p->cfg->foreign_op == FOREIGN_OP_AUDIT
+			? "audited (reported as would_block, never "
+			  "blocked)"
+			: "allowed (flagged only)");
 	if (!n_ex) {
 		fputs("<p>None in the flow table.</p>\n", out);
 		return;
 	}
 	fputs("<table id=\"exposure\">\n<tr><th>destination</th><th>bytes</th><th>flows</th>"
-	      "<th>processes</th></tr>\n", out);
+	      "<th>processes</th></tr>\n",
+	      out);
 	for (size_t i = 0; i < n_ex && i < p->top; i++) {
 		const struct exposure_row *r = &ex[i];
 
@@ -488,8 +521,9 @@ static void chart_reasons(FILE *out, const struct report_page *p, const char cc[
 			fputs(", from ", out);
 			put_text(out, home[0] ? home : "an unknown country");
 		}
-		fprintf(out, "): foreign operators are %s", p->cfg->foreign_op == FOREIGN_OP_DENY ?
-			"denied" : "audited, reported, never blocked");
+		fprintf(out, "): foreign operators are %s",
+			p->cfg->foreign_op == FOREIGN_OP_DENY ? "denied"
+							      : "audited, reported, never blocked");
 	}
 	if (!zone && !unknown && !foreign)
 		fputs("judged outside under an earlier policy", out);
@@ -517,8 +551,10 @@ static void table(FILE *out, const struct report *r, bool outside_only, uint32_t
 		for (int c = 0; c < r->n_cols; c++) {
 			switch (r->cols[c].kind) {
 			case COL_TEXT:
-				fputs(c == verdict && row->verdict != VERDICT_ALLOW ?
-				      "<td class=\"out\">" : "<td>", out);
+				fputs(c == verdict && row->verdict != VERDICT_ALLOW
+					      ? "<td class=\"out\">"
+					      : "<td>",
+				      out);
 				put_text(out, row->text[c] ? row->text[c] : "");
 				break;
 			case COL_NUM:
@@ -601,25 +637,30 @@ static int chart(FILE *out, const struct report_page *p)
 	if (!shown)
 		fputs("<p>No flow in the flow table.</p>\n", out);
 	else
-		fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
-			"role=\"img\" aria-label=\"bytes by destination country\">\n", CHART_WIDTH,
-			shown * CHART_ROW + 4);
+		fprintf(out,
+			"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
+			"role=\"img\" aria-label=\"bytes by destination country\">\n",
+			CHART_WIDTH, shown * CHART_ROW + 4);
 	for (size_t i = 0; i < shown; i++) {
 		const struct bar *b = &bars[i];
 		size_t y = i * CHART_ROW + 4;
 		/* At least a pixel, so that no country with traffic vanishes. */
-		double w = bars[0].bytes ? (double)b->bytes * CHART_BARS / (double)bars[0].bytes : 0;
+		double w = bars[0].bytes ? (double)b->bytes * CHART_BARS / (double)bars[0].bytes
+					 : 0;
 		char human[32];
 
-		fprintf(out, "<text x=\"0\" y=\"%zu\"%s>", y + 14, b->outside ? " class=\"out\"" : "");
+		fprintf(out, "<text x=\"0\" y=\"%zu\"%s>", y + 14,
+			b->outside ? " class=\"out\"" : "");
 		put_text(out, b->cc[0] ? b->cc : "??");
 		fputs(" (", out);
 		put_text(out, b->zone);
 		fprintf(out, ")%s</text>\n", b->outside ? " *" : "");
 		fprintf(out, "<rect class=\"bar\" data-cc=\"");
 		put_text(out, b->cc);
-		fprintf(out, "\" x=\"%d\" y=\"%zu\" width=\"%.0f\" height=\"%d\" fill=\"" BAR_COLOUR
-			"\" shape-rendering=\"crispEdges\"><title>%" PRIu64 " bytes</title></rect>\n",
+		fprintf(out,
+			"\" x=\"%d\" y=\"%zu\" width=\"%.0f\" height=\"%d\" fill=\"" BAR_COLOUR
+			"\" shape-rendering=\"crispEdges\"><title>%" PRIu64
+			" bytes</title></rect>\n",
 			CHART_LABEL, y, b->bytes && w < 1 ? 1 : w, CHART_BAR, b->bytes);
 		fprintf(out, "<text x=\"%.0f\" y=\"%zu\">%s</text>\n", CHART_LABEL + w + 6, y + 14,
 			report_human_bytes(b->bytes, human, sizeof(human)));
@@ -628,7 +669,8 @@ static int chart(FILE *out, const struct report_page *p)
 		bool any = false;
 
 		fputs("</svg>\n<p class=\"note\">* some of the traffic to this country is outside "
-		      "the policy, because:</p>\n<ul class=\"note\" id=\"reasons\">\n", out);
+		      "the policy, because:</p>\n<ul class=\"note\" id=\"reasons\">\n",
+		      out);
 		for (size_t i = 0; i < shown; i++)
 			if (bars[i].outside) {
 				chart_reasons(out, p, bars[i].cc);
@@ -637,12 +679,14 @@ static int chart(FILE *out, const struct report_page *p)
 		if (!any)
 			fputs("<li>(no country is marked)</li>\n", out);
 		fputs("</ul>\n<p class=\"note\">From the flow table: flows it evicted are not in "
-		      "the chart (the totals by zone above are exact).</p>\n", out);
+		      "the chart (the totals by zone above are exact).</p>\n",
+		      out);
 	}
 	for (size_t i = shown; i < n; i++)
 		rest += bars[i].bytes;
 	if (n > shown)
-		fprintf(out, "<p class=\"note\">%zu more countries, %" PRIu64 " bytes in all.</p>\n",
+		fprintf(out,
+			"<p class=\"note\">%zu more countries, %" PRIu64 " bytes in all.</p>\n",
 			n - shown, rest);
 	free(bars);
 	return 0;
@@ -652,11 +696,12 @@ static void footer(FILE *out, const struct report_page *p)
 {
 	const struct report_meta *m = &p->zones->meta;
 
-	fprintf(out, "<h2>Completeness</h2>\n<p>Flow table: %" PRIu64 " of %" PRIu64 " entries, "
+	fprintf(out,
+		"<h2>Completeness</h2>\n<p>Flow table: %" PRIu64 " of %" PRIu64 " entries, "
 		"%" PRIu64 " evicted since the start; ring buffer drops: %" PRIu64 ". The totals "
 		"by zone are exact whatever these say; the other views come from the flow "
-		"table.</p>\n</body>\n</html>\n", m->flows_in_table, m->flow_table_size,
-		m->flow_evictions, m->ringbuf_drops);
+		"table.</p>\n</body>\n</html>\n",
+		m->flows_in_table, m->flow_table_size, m->flow_evictions, m->ringbuf_drops);
 }
 
 int report_print_html(FILE *out, const struct report_page *p)
@@ -682,8 +727,7 @@ int report_print_html(FILE *out, const struct report_page *p)
 	fputs("<h2>Top flows outside the policy</h2>\n", out);
 	table(out, p->flows, true, p->top, "None: every flow is within the policy.");
 	fputs("<h2>Top processes outside the policy</h2>\n", out);
-	table(out, p->processes, true, p->top,
-	      "None: every process kept within the policy.");
+	table(out, p->processes, true, p->top, "None: every process kept within the policy.");
 	footer(out, p);
 	return ferror(out) ? -EIO : 0;
 }

@@ -10,30 +10,30 @@
 #include "kernel/loader.h"
 #include "report/report.h"
 
-#define HTML_DEFAULT_TOP 25	/* rows per table when --top is not given */
-#define HTML_MAX_BARS 15	/* countries in the chart; the rest are summed */
+#define HTML_DEFAULT_TOP 25 /* rows per table when --top is not given */
+#define HTML_MAX_BARS 15    /* countries in the chart; the rest are summed */
 
 /* The views the page shows, each built by report_build, and the policy and
  * database in force (the pinned config and meta maps). */
 struct report_page {
 	const struct report *zones;	/* BY_ZONE: exact totals */
-	const struct report *countries;	/* BY_COUNTRY: the chart */
+	const struct report *countries; /* BY_COUNTRY: the chart */
 	const struct report *flows;	/* BY_FLOW */
-	const struct report *processes;	/* BY_PROCESS */
+	const struct report *processes; /* BY_PROCESS */
 	const struct juris_config *cfg;
 	const struct juris_meta *meta;
-	uint32_t top;			/* rows per table */
-	const char *host;		/* this host's name */
+	uint32_t top;	  /* rows per table */
+	const char *host; /* this host's name */
 	/* The watched cgroups' paths, meta->n_cgroups of them ("" when gone);
 	 * root_cgroup: the one watched is the root (the whole host). */
 	const char *const *watched;
 	bool root_cgroup;
-	const char *const *exceptions;	/* --except prefixes and --except-domain patterns */
+	const char *const *exceptions; /* --except prefixes and --except-domain patterns */
 	size_t n_exceptions;
 	const char *db_source;		/* where the database comes from, in words, or NULL */
-	const struct flow_entry *table;	/* the flow table as read: exposure and reasons */
+	const struct flow_entry *table; /* the flow table as read: exposure and reasons */
 	size_t n_table;
-	const struct operator_table *ops;	/* operators' names (NULL: numbers only) */
+	const struct operator_table *ops; /* operators' names (NULL: numbers only) */
 };
 
 /* Writes the page: XHTML-valid markup (so that an XML parser reads it too),

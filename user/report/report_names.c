@@ -5,7 +5,10 @@
 #include "report/report_names.h"
 
 static const char *const format_names[REPORT_FORMAT_MAX] = {
-	"table", "json", "csv", "html",
+	"table",
+	"json",
+	"csv",
+	"html",
 };
 static const char *const by_names[BY_MAX] = {
 	"zone", "country", "flow", "process", "cgroup", "operator", "host",

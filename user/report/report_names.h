@@ -18,7 +18,7 @@ enum report_by {
 	BY_PROCESS,
 	BY_CGROUP,
 	BY_OPERATOR,
-	BY_HOST,		/* juris report --prometheus only */
+	BY_HOST, /* juris report --prometheus only */
 	BY_MAX,
 };
 

@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 #include "report/report_table.h"
 
-#define GAP 2		/* spaces between columns */
-#define MIN_TEXT 4	/* a text column never shrinks below this */
+#define GAP 2	   /* spaces between columns */
+#define MIN_TEXT 4 /* a text column never shrinks below this */
 
 const char *report_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
@@ -80,8 +80,7 @@ static int total_width(const struct report *r, const int *w, const bool *shown)
 
 /* The widest text column that may still shrink (elastic ones only, if
  * elastic_only), or -1. */
-static int widest_text(const struct report *r, const int *w, const bool *shown,
-		       bool elastic_only)
+static int widest_text(const struct report *r, const int *w, const bool *shown, bool elastic_only)
 {
 	int widest = -1;
 
