@@ -3,7 +3,7 @@
 # Installs what a fresh Debian 12 machine lacks to build, run and test juris.
 # Idempotent and quiet when nothing is missing. Needs root when it installs.
 set -eu
-PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev ipset iptables
+PKGS="make gcc clang clang-format llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev ipset iptables
 libmaxminddb-dev libcjson-dev libcmocka-dev npm iproute2 procps kmod
 libmaxmind-db-writer-perl python3-maxminddb mmdb-bin tor-geoipdb nftables
 libmicrohttpd-dev libcurl4-openssl-dev prometheus iputils-ping chromium iperf3
