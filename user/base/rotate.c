@@ -24,15 +24,19 @@ static int open_append(struct rotating_file *rf)
 
 	if (fd < 0)
 		return -errno;
-	/* Events name processes, users and destinations: a file that existed
-	 * with looser permissions is tightened too. */
-	fchmod(fd, FILE_MODE);
 	if (fstat(fd, &st)) {
 		int ret = -errno;
 
 		close(fd);
 		return ret;
 	}
+	/* Events name processes, users and destinations: a file that existed
+	 * with looser permissions is tightened too. Only a regular file: a
+	 * FIFO, a terminal or /dev/null (--events /dev/stdout) is the user's,
+	 * its mode shared with every other program, and never rotated. */
+	rf->regular = S_ISREG(st.st_mode);
+	if (rf->regular)
+		fchmod(fd, FILE_MODE);
 	rf->f = fdopen(fd, "a");
 	if (!rf->f) {
 		int ret = -errno;
@@ -267,7 +271,7 @@ int rotfile_write_line(struct rotating_file *rf, const char *line)
 	size_t len = strlen(line) + 1;
 	int ret = 0;
 
-	if (rf->size > 0 && rf->size + len > rf->max_size)
+	if (rf->regular && rf->size > 0 && rf->size + len > rf->max_size)
 		ret = rotfile_rotate(rf);
 	if (!rf->f)
 		return ret ? ret : -EBADF;

@@ -22,6 +22,7 @@ struct rotating_file {
 	uint64_t size;	   /* bytes in the current file */
 	uint64_t max_size; /* rotate before a line would pass it */
 	int keep;	   /* old files kept, compressed; 0: none */
+	bool regular;	   /* a regular file: rotated, mode 0640 (not a FIFO, tty, device) */
 	/* The compression of FILE.rotating: one at a time. */
 	pthread_t worker;
 	bool worker_started;	 /* a worker to join */
@@ -33,7 +34,9 @@ struct rotating_file {
 	uint64_t compress_failures;
 };
 
-/* Opens path for appending (mode 0640 when created). Returns 0 or -errno. */
+/* Opens path for appending (mode 0640 when created, tightened to 0640 when
+ * it existed). Anything but a regular file (a FIFO, a terminal, /dev/null)
+ * is written as it is: never chmod'ed, never rotated. Returns 0 or -errno. */
 int rotfile_open(struct rotating_file *rf, const char *path, uint64_t max_size, int keep);
 
 /* Appends line and a newline, rotating first when the file would pass

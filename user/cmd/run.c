@@ -1009,7 +1009,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		 * event file, so that rotation can recreate it (its directory
 		 * must be the user's too: LogsDirectory= under systemd). */
 		ret = privilege_chown_tree(o->policy.pin_dir, uid, gid);
-		if (!ret && c.events_file.f && fchown(fileno(c.events_file.f), uid, gid))
+		if (!ret && c.events_file.f && c.events_file.regular &&
+		    fchown(fileno(c.events_file.f), uid, gid))
 			ret = -errno;
 		if (!ret)
 			ret = privilege_drop(c.membership || c.gateway, uid, gid, err, sizeof(err));
