@@ -108,7 +108,7 @@ test_operator_counts_keep_their_id_through_a_reload_that_changes_the_list() {
 	printf 'db = %s\nasn-db = %s\nmode = audit\n' "$TEST_DB" "$ASN_DB" > "$TEST_TMP/juris.conf"
 	topology && juris_start -c "$TEST_TMP/juris.conf" || return 1
 	udp_is "$FR4" OK 100 3 || return 1
-	assert_eq "$(amazon_rows)" '[["AS16509 Amazon", "US", "yes", "would_block", 3]]' \
+	assert_eq "$(amazon_rows)" '[["AS16509 Amazon", "US", true, "would_block", 3]]' \
 		"Amazon before the reload" || return 1
 	# The policy re-homes Amazon in France and lists one more operator.
 	printf 'operator = "16509 FR Amazon EU"\noperator = "64500 FR Test SAS"\n' >> "$TEST_TMP/juris.conf"
@@ -116,7 +116,7 @@ test_operator_counts_keep_their_id_through_a_reload_that_changes_the_list() {
 	udp_is "$FR4" OK 100 2 || return 1
 	# Same id: the past counts stay Amazon's, shown under its new name and home.
 	assert_eq "$(amazon_rows)" \
-		'[["AS16509 Amazon EU", "FR", "no", "allow", 2], ["AS16509 Amazon EU", "FR", "no", "would_block", 3]]' \
+		'[["AS16509 Amazon EU", "FR", false, "allow", 2], ["AS16509 Amazon EU", "FR", false, "would_block", 3]]' \
 		"Amazon after the reload"
 }
 

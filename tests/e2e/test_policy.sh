@@ -177,7 +177,7 @@ test_help_is_per_command_and_claims_no_embedded_database() {
 	assert_match "$(head -n 1 <<< "$("$JURIS" lookup --help)")" '^Usage: juris lookup ' "lookup --help" &&
 	assert_match "$(head -n 1 <<< "$("$JURIS" --help)")" '^Usage: juris COMMAND ' "juris --help" &&
 	assert_eq "$("$JURIS" run --help | grep -ci embedded)" 0 "'embedded' in juris run --help" &&
-	assert_contains "$("$JURIS" run --help)" "scripts/install-db.sh" "where the default database comes from"
+	assert_contains "$("$JURIS" run --help)" "/var/lib/location/database.db" "where the default database comes from"
 }
 
 test_run_takes_its_policy_from_the_file() {

@@ -489,12 +489,11 @@ static int build_exact_operator(struct report *r, const struct report_input *in)
 			/* Destinations of no listed operator make one row: "-". */
 			if (o == 0 || (o == OPER_ID_OTHER && !id->asn))
 				ret = set_text(row, 0, "%s", o ? "other listed operators" : "-") ||
-				      set_text(row, 2, "%s", "") || set_text(row, 3, "%s", "");
+				      set_text(row, 2, "%s", "");
 			else
 				ret = set_text(row, 0, "AS%u %.*s", id->asn, OPER_IDENT_NAME,
 					       id->name) ||
-				      set_cc(row, 2, id->home_cc) ||
-				      set_text(row, 3, "%s", id->foreign ? "yes" : "no");
+				      set_cc(row, 2, id->home_cc) || (row->num[3] = id->foreign, 0);
 			if (ret || set_text(row, 4, "%s", verdict_name(v)))
 				return -ENOMEM;
 		}
