@@ -1184,6 +1184,7 @@ static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const stru
 }
 
 #include "gw_icmp.bpf.h"
+#include "packet_tc.bpf.h"
 
 /* Gateway mode, on the ingress of each inside interface: here, before
  * netfilter, the original source is still visible even when the uplink

@@ -54,6 +54,7 @@ enum juris_hook {
 	HOOK_SOCK_RELEASE,	/* a socket's last counts, when it is closed */
 	HOOK_ITER_TCP,		/* the socket iterators of a policy switch */
 	HOOK_ITER_UDP,		/* (bpf/sock_destroy.bpf.c) */
+	HOOK_TC_EGRESS,		/* the backstop: a packet socket's frame on an uplink */
 	HOOK_MAX,
 };
 
@@ -389,6 +390,9 @@ enum juris_event_type {
 				 * socket; family AF_PACKET or AF_XDP, proto the
 				 * socket type (0 from sendmsg), no addresses */
 	EVENT_CLOSED,	     /* open socket closed: a policy switch blocked its destination */
+	EVENT_PACKET_FRAME,  /* a frame a watched task wrote through a packet socket,
+			      * outside the policy (the tc backstop): addresses
+			      * and ports of its IP header */
 };
 
 struct juris_event {

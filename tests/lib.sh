@@ -268,14 +268,17 @@ bpffs_mount() {
 # juris_start [RUN OPTIONS...]: starts "juris run" in the background on this
 # test's pin directory and cgroup (with the test database unless --db or a
 # policy file is given), logging to $TEST_TMP/juris.log. Waits until it is ready: juris
-# status exits 0 and names this daemon. Sets JURIS_PID.
+# status exits 0 and names this daemon. Sets JURIS_PID. With JURIS_NETNS set,
+# juris runs in that namespace of the test (see juris_netns).
 juris_start() {
-	local db=(--db "$TEST_DB") a pid
+	local db=(--db "$TEST_DB") a pid pre=()
 	[ -n "$TEST_CG" ] || fail "juris_start: cg_create first (never watch the host)" || return 1
 	for a; do
 		case $a in --db | -c | --config) db=() ;; esac
 	done
-	bg_run "$JURIS" run --pin-dir "$TEST_PIN" --cgroup "$TEST_CG" "${db[@]}" "$@" \
+	# Not juris_netns: JURIS_PID must be juris's own (nsenter execs it).
+	[ -z "$JURIS_NETNS" ] || pre=(nsenter --net="/run/netns/$(ns "$JURIS_NETNS")")
+	bg_run "${pre[@]}" "$JURIS" run --pin-dir "$TEST_PIN" --cgroup "$TEST_CG" "${db[@]}" "$@" \
 		>> "$TEST_TMP/juris.log" 2>&1
 	JURIS_PID=$BG_PID
 	for _ in $(seq 100); do
@@ -284,7 +287,7 @@ juris_start() {
 			fail "juris run exited before it was ready"
 			return 1
 		fi
-		pid=$("$JURIS" status --json --pin-dir "$TEST_PIN" 2>/dev/null |
+		pid=$(juris_netns "$JURIS" status --json --pin-dir "$TEST_PIN" 2>/dev/null |
 			json_get 'd.get("daemon_pid")' 2>/dev/null)
 		[ "$pid" = "$JURIS_PID" ] && return 0
 		sleep 0.1
@@ -295,7 +298,19 @@ juris_start() {
 
 # juris_status_json: juris status --json of this test's pins.
 juris_status_json() {
-	"$JURIS" status --json --pin-dir "$TEST_PIN"
+	juris_netns "$JURIS" status --json --pin-dir "$TEST_PIN"
+}
+
+# juris_netns CMD...: runs CMD in this test's network namespace
+# $JURIS_NETNS when a suite sets it (juris then sees that namespace's
+# interfaces and routes), else here. nsenter, not ip netns exec: that one
+# remounts /sys, and bpffs with it.
+juris_netns() {
+	if [ -n "$JURIS_NETNS" ]; then
+		nsenter --net="/run/netns/$(ns "$JURIS_NETNS")" "$@"
+	else
+		"$@"
+	fi
 }
 
 # Kills what the test started, by pid: registered background jobs, then
@@ -328,7 +343,7 @@ jt_cleanup() {
 	# Pins first: juris stop ends the daemon and lifts enforcement.
 	for d in /sys/fs/bpf/juris-test-"$JT_ID" /sys/fs/bpf/juris-test-"$JT_ID"-*; do
 		[ -e "$d" ] || continue
-		[ -x "$JURIS" ] && timeout 10 "$JURIS" stop --pin-dir "$d" >/dev/null 2>&1
+		[ -x "$JURIS" ] && juris_netns timeout 10 "$JURIS" stop --pin-dir "$d" >/dev/null 2>&1
 		rm -rf "$d"
 	done
 	root=$(cgroup2_root)

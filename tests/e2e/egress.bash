@@ -105,7 +105,7 @@ hooks_attached_once() {
 	[ -z "$dup" ] || fail "attached more than once to $TEST_CG: $(printf '%s\n' "$dup" | tr '\n' ' ')" || return 1
 	# The hooks sit on the watched cgroup's parent (kernel/watch.h).
 	n_status=$(juris_status_json |
-		json_get 'len([h for h in d["hooks"] if h["cgroup"] == a[0]])' "$(dirname "$TEST_CG")")
+		json_get 'len([h for h in d["hooks"] if h.get("cgroup") == a[0]])' "$(dirname "$TEST_CG")")
 	assert_eq "$(printf '%s\n' "$progs" | wc -l)" "$n_status" \
 		"programs on the test cgroup (bpftool) vs hooks there (juris status)"
 }

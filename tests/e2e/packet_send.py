@@ -8,8 +8,10 @@ usage: packet_send.py IFACE DST_MAC SRC_IP DST_IP PORT BYPASS COUNT [CGROUP]
            BYPASS 1 sets PACKET_QDISC_BYPASS (no qdisc, no tc egress);
            with CGROUP, the process moves into that cgroup after opening
            the socket and before sending (a socket it brought along)
-prints "OK N" (N frames written), "EPERM socket" or "EPERM send"
+prints "OK N" (N frames written), "EPERM socket", "EPERM send", or
+"ENOBUFS send" when the first frame was dropped on the way out (tc egress)
 """
+import errno
 import os
 import socket
 import struct
@@ -58,6 +60,11 @@ def main():
             s.send(f)
         except PermissionError:
             print("EPERM send" if not sent else "EPERM send after %d" % sent)
+            return
+        except OSError as e:
+            if e.errno != errno.ENOBUFS:
+                raise
+            print("ENOBUFS send" if not sent else "ENOBUFS send after %d" % sent)
             return
         sent += 1
     print("OK %d" % sent)

@@ -181,6 +181,26 @@ static void test_gateway_bad_input_is_refused(void **state)
 	options_free(&o);
 }
 
+static void test_uplink_is_repeatable_and_not_for_gateway_mode(void **state)
+{
+	struct juris_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "run", "--uplink", "eth0", "--uplink", "wan1"), 0);
+	assert_int_equal(o.policy.n_uplinks, 2);
+	assert_string_equal(o.policy.uplinks[1], "wan1");
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--uplink", "eth0", "--iface", "eth1", "--source",
+			  "203.0.113.0/28") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--uplink", "a-name-far-too-long") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "run", "--uplink", "../eth0") < 0);
+	options_free(&o);
+	assert_true(PARSE(&o, "status", "--uplink", "eth0") < 0);
+	options_free(&o);
+}
+
 static void test_help_and_version(void **state)
 {
 	struct juris_opts o;
@@ -290,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_command_and_option_are_refused),
 		cmocka_unit_test(test_lookup_keeps_addresses_as_arguments),
 		cmocka_unit_test(test_gateway_takes_repeated_iface_and_source),
+		cmocka_unit_test(test_uplink_is_repeatable_and_not_for_gateway_mode),
 		cmocka_unit_test(test_gateway_bad_input_is_refused),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_report_takes_format_by_and_top),

@@ -84,6 +84,12 @@ const struct option_doc option_table[] = {
 	  FOR_RUN,
 	  "CIDR",
 	  "gateway mode: a sensitive source range forwarded to the uplinks (repeatable)" },
+	{ { "uplink", required_argument, NULL, OPT_UPLINK },
+	  FOR_RUN,
+	  "NAME",
+	  "where the BPF LSM is not usable: an interface whose tc egress judges the frames "
+	  "of watched packet sockets (repeatable; default: every interface with a default "
+	  "route)" },
 	{ { "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	  FOR_ALL,
 	  "DIR",

@@ -54,6 +54,7 @@ enum {
 	OPT_PROMETHEUS,
 	OPT_SINCE,
 	OPT_HOST_LABEL,
+	OPT_UPLINK,
 	OPT_CONFIG = 'c',
 };
 

@@ -321,6 +321,17 @@ static int apply_option(struct juris_opts *o, int c, const char *arg)
 		}
 		o->policy.ifaces[o->policy.n_ifaces++] = arg;
 		return 0;
+	case OPT_UPLINK:
+		if (o->policy.n_uplinks >= MAX_IFACES) {
+			opt_error("too many --uplink (at most %d)", MAX_IFACES);
+			return -E2BIG;
+		}
+		if (!arg[0] || strlen(arg) >= 16 || strchr(arg, '/')) {
+			opt_error("invalid --uplink name: %s", arg);
+			return -EINVAL;
+		}
+		o->policy.uplinks[o->policy.n_uplinks++] = arg;
+		return 0;
 	case OPT_SOURCE:
 		return add_source(o, arg);
 	case OPT_PIN_DIR:
@@ -523,9 +534,9 @@ static int apply_file(struct juris_opts *o, const char *path, bool explicit)
 }
 
 /* On the command line, a repeatable option replaces the file's list. */
-static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
+static void forget_file_list(struct juris_opts *o, int c, unsigned long long *forgotten)
 {
-	unsigned bit = 1u << (c - OPT_DB);
+	unsigned long long bit = 1ull << (c - OPT_DB);
 
 	if (*forgotten & bit)
 		return;
@@ -536,6 +547,8 @@ static void forget_file_list(struct juris_opts *o, int c, unsigned *forgotten)
 		o->policy.n_cgroups = 0;
 	else if (c == OPT_IFACE)
 		o->policy.n_ifaces = 0;
+	else if (c == OPT_UPLINK)
+		o->policy.n_uplinks = 0;
 	else if (c == OPT_SOURCE)
 		o->policy.n_sources = 0;
 	else if (c == OPT_OPERATOR)
@@ -552,7 +565,7 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 {
 	struct option longopts[n_options + 1];
 	const char *name, *path;
-	unsigned forgotten = 0;
+	unsigned long long forgotten = 0;
 	bool explicit;
 	int c, err;
 
@@ -621,8 +634,8 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 			return -EINVAL;
 		}
 		if (c == OPT_EXCEPT || c == OPT_CGROUP || c == OPT_IFACE || c == OPT_SOURCE ||
-		    c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN || c == OPT_NAT64_PREFIX ||
-		    c == OPT_DNS_RESOLVER)
+		    c == OPT_UPLINK || c == OPT_OPERATOR || c == OPT_EXCEPT_DOMAIN ||
+		    c == OPT_NAT64_PREFIX || c == OPT_DNS_RESOLVER)
 			forget_file_list(o, c, &forgotten);
 		err = apply_option(o, c, optarg);
 		if (err)
@@ -653,6 +666,11 @@ int options_parse(int argc, char **argv, struct juris_opts *o)
 	 * uplinks would not say where "the internet" is. */
 	if (!o->policy.n_ifaces != !o->policy.n_sources) {
 		opt_error("gateway mode needs both --iface and --source");
+		return -EINVAL;
+	}
+	/* Gateway mode watches forwarded traffic, not this host's sockets. */
+	if (o->policy.n_uplinks && o->policy.n_ifaces) {
+		opt_error("--uplink is not for gateway mode (--iface)");
 		return -EINVAL;
 	}
 	return 0;

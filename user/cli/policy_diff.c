@@ -27,6 +27,9 @@ const char *options_fixed_difference(const struct juris_opts *a, const struct ju
 	if (lists_differ(a->policy.ifaces, a->policy.n_ifaces, b->policy.ifaces,
 			 b->policy.n_ifaces))
 		return "iface";
+	if (lists_differ(a->policy.uplinks, a->policy.n_uplinks, b->policy.uplinks,
+			 b->policy.n_uplinks))
+		return "uplink";
 	if (a->policy.n_sources != b->policy.n_sources ||
 	    (a->policy.n_sources && memcmp(a->policy.sources, b->policy.sources,
 					   a->policy.n_sources * sizeof(*a->policy.sources))))

@@ -86,6 +86,9 @@ void options_print_policy(FILE *out, const struct juris_opts *o, const char *db_
 		   o->policy.n_ifaces ? "none: gateway only" : "none: the whole host");
 	print_list(out, "iface", o->policy.ifaces, o->policy.n_ifaces, "none: no gateway mode");
 	print_cidrs(out, "source", o->policy.sources, o->policy.n_sources);
+	if (!o->policy.n_ifaces)
+		print_list(out, "uplink", o->policy.uplinks, o->policy.n_uplinks,
+			   "none: every interface with a default route, without a usable BPF LSM");
 	print_value(out, "pin-dir", o->policy.pin_dir);
 	if (o->events)
 		print_value(out, "events", o->events);

@@ -43,6 +43,8 @@
 #include "base/netlink.h"
 #include "kernel/gw_follow.h"
 #include "kernel/lsm.h"
+#include "kernel/backstop.h"
+#include "kernel/uplinks.h"
 #include "kernel/watch.h"
 #include "base/threads.h"
 #include "kernel/sock_closer.h"
@@ -88,6 +90,9 @@ struct run_ctx {
 	struct db_follow follow;   /* follow-db: the database file in force */
 	struct sock_closer closer; /* skel NULL: not on this kernel */
 	bool adopt_switched;	   /* adopt_state switched the pins to a new policy */
+	int cover;		   /* enum packet_cover, decided once */
+	struct uplink_plan backstop;
+	bool has_backstop; /* the packet-socket backstop on backstop's uplinks */
 };
 
 static void close_blocked(struct run_ctx *c, char *msg, size_t len);
@@ -217,6 +222,37 @@ static int packet_cover(const struct run_ctx *c)
 #endif
 }
 
+/* What is left open of the packet sockets, said once attached. */
+static void warn_packet_cover(const struct juris_opts *o, const struct run_ctx *c)
+{
+	bool enforce = o->policy.mode == MODE_ENFORCE;
+
+	if (!c->n_cgroups || c->cover == PACKET_LSM)
+		return;
+	if (c->cover == PACKET_SYSCALL)
+		fprintf(stderr,
+			"juris: warning: no usable BPF LSM (not in the kernel's lsm=, or its "
+			"programs refused): a watched process that opens a packet socket "
+			"(AF_PACKET, AF_XDP) is %s\n",
+			enforce		  ? "killed"
+			: c->has_backstop ? "reported"
+					  : "reported, its frames not counted");
+	if (c->has_backstop)
+		fprintf(stderr,
+			"juris: packet-socket backstop on the tc egress of %d uplink%s: frames "
+			"of watched packet sockets are judged by destination; left open: "
+			"PACKET_QDISC_BYPASS and AF_XDP frames, which skip tc%s\n",
+			c->backstop.n_links, c->backstop.n_links == 1 ? "" : "s",
+			c->cover == PACKET_SYSCALL && enforce
+				? " (their sockets are killed at socket(), unless opened "
+				  "outside the watched cgroups)"
+				: "");
+	else if (c->cover == PACKET_UNCOVERED)
+		fprintf(stderr, "juris: warning: no usable BPF LSM and no uplink for the tc "
+				"backstop: packet sockets (AF_PACKET, AF_XDP) of watched "
+				"processes are neither seen nor stopped\n");
+}
+
 static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t hash,
 			uint64_t layout)
 {
@@ -230,7 +266,8 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 		.attach = c->attach,
 		.n_attach = c->n_attach,
 		.membership = c->membership,
-		.lsm = packet_cover(c),
+		.lsm = c->cover,
+		.backstop = c->has_backstop ? &c->backstop : NULL,
 		.layout_hash = layout,
 		.gw = c->gateway ? &c->gw : NULL,
 	};
@@ -277,21 +314,8 @@ static int create_state(const struct juris_opts *o, struct run_ctx *c, uint64_t 
 	plan.db = &db.info;
 	ret = juris_create(&plan, o->policy.pin_dir, &c->maps, err, sizeof(err));
 	/* Only once attached: bad input gets one line, nothing else. */
-	if (!ret) {
-		if (c->n_cgroups && plan.lsm == PACKET_SYSCALL)
-			fprintf(stderr,
-				"juris: warning: no usable BPF LSM (not in the kernel's "
-				"lsm=, or its programs refused): a watched process that opens a "
-				"packet socket (AF_PACKET, AF_XDP) is %s\n",
-				o->policy.mode == MODE_ENFORCE
-					? "killed"
-					: "reported, its frames not counted");
-		else if (c->n_cgroups && plan.lsm == PACKET_UNCOVERED)
-			fprintf(stderr,
-				"juris: warning: no usable BPF LSM: packet sockets "
-				"(AF_PACKET, AF_XDP) of watched processes are neither seen nor "
-				"stopped\n");
-	}
+	if (!ret)
+		warn_packet_cover(o, c);
 	if (ret)
 		fprintf(stderr, "juris: %s\n", err);
 	else
@@ -395,6 +419,28 @@ static int adopt_state(const struct juris_opts *o, struct run_ctx *c, uint64_t h
 		o->policy.pin_dir);
 	note_pinned_database(&c->maps);
 	return 0;
+}
+
+/* Adopted pins keep their tc filters; an uplink that lost its filter, or
+ * a new one, gets it now. */
+static int repair_backstop(const struct juris_opts *o, struct run_ctx *c)
+{
+	char err[512];
+	int added, ret = backstop_repair(o->policy.pin_dir, &c->maps, &c->backstop, &added, err,
+					 sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "juris: %s\n", err);
+	else if (added < 0)
+		fprintf(stderr,
+			"juris: warning: the state pinned at %s has no packet-socket backstop "
+			"(made by an older juris; juris status says what is covered): juris stop "
+			"--pin-dir %s, then juris run, adds it\n",
+			o->policy.pin_dir, o->policy.pin_dir);
+	else if (added)
+		fprintf(stderr, "juris: packet-socket backstop attached again on %d uplink%s\n",
+			added, added > 1 ? "s" : "");
+	return ret;
 }
 
 /* Adopted pins may predate the cgroups: a watched unit restarted while no
@@ -906,6 +952,17 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		}
 		c.gateway = true;
 	}
+	c.cover = packet_cover(&c);
+	/* The same for --uplink. Gateway mode has no backstop: its program
+	 * judges forwarded packets, and this host's sockets are not watched. */
+	if (!c.gateway && c.n_cgroups && c.cover != PACKET_LSM) {
+		ret = uplinks_resolve(&o->policy, &c.backstop, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "juris: %s\n", err);
+			goto out;
+		}
+		c.has_backstop = c.backstop.n_links > 0;
+	}
 	if (database_path(&o->policy, c.db_path, sizeof(c.db_path))) {
 		fprintf(stderr,
 			"juris: no database: neither %s nor %s nor %s (install "
@@ -938,6 +995,8 @@ int cmd_run(const struct juris_opts *o, volatile sig_atomic_t *exiting)
 		ret = adopt_state(o, &c, hash, layout);
 		if (!ret)
 			ret = repair_cgroups(o, &c);
+		if (!ret && c.has_backstop)
+			ret = repair_backstop(o, &c);
 	} else if (ret == -ENOENT) {
 		ret = create_state(o, &c, hash, layout);
 		if (ret)

@@ -21,6 +21,7 @@
 #include "kernel/loader.h"
 #include "kernel/stats.h"
 #include "kernel/lsm.h"
+#include "kernel/backstop.h"
 #include "kernel/tc.h"
 #include "policy/dns_resolvers.h"
 #include "kernel/watch_state.h"
@@ -120,9 +121,27 @@ static const char *meta_attribution(const struct juris_meta *m)
 /* What becomes of the packet sockets of watched processes. */
 static const char *packet_coverage(const struct juris_meta *meta)
 {
-	return meta->lsm == PACKET_LSM	     ? "lsm"
-	       : meta->lsm == PACKET_SYSCALL ? "syscall"
-					     : "uncovered";
+	bool tc = backstop_hooks(meta) > 0;
+
+	if (meta->lsm == PACKET_LSM)
+		return "lsm";
+	if (meta->lsm == PACKET_SYSCALL)
+		return tc ? "syscall+tc" : "syscall";
+	return tc ? "tc" : "uncovered";
+}
+
+/* What the coverage leaves open, for JSON: names a monitoring rule can test. */
+static cJSON *packet_left_open(const struct juris_meta *meta)
+{
+	static const char *const bypass[] = { "PACKET_QDISC_BYPASS", "AF_XDP" };
+	static const char *const all[] = { "AF_PACKET", "AF_XDP" };
+	bool tc = backstop_hooks(meta) > 0;
+
+	if (meta->lsm == PACKET_LSM)
+		return cJSON_CreateArray();
+	if (tc)
+		return cJSON_CreateStringArray(bypass, 2);
+	return cJSON_CreateStringArray(all, 2);
 }
 
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
@@ -188,8 +207,10 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		cJSON_AddItemToArray(arr, c);
 	}
 	cJSON_AddNumberToObject(root, "reattached", (double)s->meta.reattached);
-	if (s->meta.n_cgroups)
+	if (s->meta.n_cgroups) {
 		cJSON_AddStringToObject(root, "packet_sockets", packet_coverage(&s->meta));
+		cJSON_AddItemToObject(root, "packet_sockets_left_open", packet_left_open(&s->meta));
+	}
 	arr = cJSON_AddArrayToObject(root, "hooks");
 	for (int i = 0; i < s->n_hooks; i++) {
 		c = cJSON_CreateObject();
@@ -198,12 +219,12 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		cJSON_AddNumberToObject(c, "cgroup_id", (double)s->hooks[i].cgroup_id);
 		cJSON_AddItemToArray(arr, c);
 	}
-	/* Gateway hooks carry an interface, not a cgroup. */
+	/* tc hooks (gateway, backstop) carry an interface, not a cgroup. */
 	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++) {
 		const struct tc_hook_rec *r = &s->meta.tc_hooks[i];
 
 		c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "hook", "tc/ingress");
+		cJSON_AddStringToObject(c, "hook", r->egress ? "tc/egress" : "tc/ingress");
 		cJSON_AddStringToObject(c, "iface", r->ifname);
 		cJSON_AddNumberToObject(c, "ifindex", r->ifindex);
 		cJSON_AddNumberToObject(c, "handle", r->handle);
@@ -360,6 +381,21 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN],
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
+	else if (s->meta.n_cgroups && s->meta.lsm == PACKET_SYSCALL && backstop_hooks(&s->meta))
+		printf("packet sockets: no usable BPF LSM; a watched process opening AF_PACKET or "
+		       "AF_XDP is %s at socket() (%llu killed, %llu reported); the tc egress "
+		       "backstop on the uplinks judges the frames of watched packet sockets by "
+		       "destination (%llu dropped, %llu passed); LEFT OPEN: PACKET_QDISC_BYPASS "
+		       "and AF_XDP frames (they skip tc)%s\n",
+		       s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_SEEN],
+		       s->cfg.mode == MODE_ENFORCE
+			       ? " of packet sockets it inherits, receives over a unix socket or "
+				 "opens through io_uring"
+			       : "");
 	else if (s->meta.n_cgroups && s->meta.lsm == PACKET_SYSCALL)
 		printf("packet sockets: no usable BPF LSM; a watched process opening AF_PACKET or "
 		       "AF_XDP is %s at socket() (%llu killed, %llu reported); LEFT OPEN: packet "
@@ -368,6 +404,13 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 		       s->cfg.mode == MODE_ENFORCE ? "killed" : "reported",
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED],
 		       (unsigned long long)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
+	else if (s->meta.n_cgroups && backstop_hooks(&s->meta))
+		printf("packet sockets: no usable BPF LSM; the tc egress backstop on the uplinks "
+		       "judges frames watched processes write through AF_PACKET by destination "
+		       "(%llu dropped, %llu passed); LEFT OPEN: PACKET_QDISC_BYPASS and AF_XDP "
+		       "frames (they skip tc), and frames on other interfaces\n",
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_REFUSED],
+		       (unsigned long long)s->stats.counters[CNT_PACKET_SENDS_SEEN]);
 	else if (s->meta.n_cgroups)
 		printf("packet sockets: NOT COVERED: no usable BPF LSM; frames a watched process "
 		       "writes through AF_PACKET or AF_XDP are neither seen nor stopped\n");
@@ -375,7 +418,8 @@ static void print_text(const struct juris_opts *o, const struct status *s)
 	for (int i = 0; i < s->n_hooks; i++)
 		printf("  %-18s %s\n", s->hooks[i].name, s->hooks[i].cgroup);
 	for (__u32 i = 0; i < s->meta.n_tc_hooks && i < MAX_GW_IFACES; i++)
-		printf("  %-18s %s (handle 0x%x, priority %u)%s\n", "tc/ingress",
+		printf("  %-18s %s (handle 0x%x, priority %u)%s\n",
+		       s->meta.tc_hooks[i].egress ? "tc/egress" : "tc/ingress",
 		       s->meta.tc_hooks[i].ifname, s->meta.tc_hooks[i].handle,
 		       s->meta.tc_hooks[i].priority, s->tc_attached[i] ? "" : ", NOT ATTACHED");
 	if (s->meta.n_uplinks) {

@@ -55,6 +55,7 @@ static const char *hook_name(int hook)
 		"cgroup/sendmsg4",     "cgroup/sendmsg6",    "tc/ingress",
 		"lsm/socket_create",   "lsm/socket_sendmsg", "tp_btf/sys_enter:socket",
 		"cgroup/sock_release", "iter/tcp",	     "iter/udp",
+		"tc/egress",
 	};
 
 	return hook >= 0 && hook < HOOK_MAX ? names[hook] : "unknown";
@@ -237,10 +238,19 @@ char *event_to_json(const struct event_writer *w, const struct juris_event *e)
 		/* ECS declares network.iana_number a keyword: the string "6". */
 		snprintf(proto, sizeof(proto), "%u", e->proto);
 		cJSON_AddStringToObject(o, "iana_number", proto);
-		cJSON_AddStringToObject(o, "type",
-					e->family == AF_INET || is_v4_mapped(e->daddr) ? "ipv4"
-										       : "ipv6");
+		/* A packet socket's frame: its IP header says where, but it
+		 * went out as a frame. */
+		if (e->type == EVENT_PACKET_FRAME)
+			cJSON_AddStringToObject(o, "type", "packet");
+		else
+			cJSON_AddStringToObject(
+				o, "type",
+				e->family == AF_INET || is_v4_mapped(e->daddr) ? "ipv4" : "ipv6");
 	}
+	if (e->type == EVENT_PACKET_FRAME)
+		cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(root, "event"), "reason",
+					"frame written through a packet socket by a watched "
+					"process (tc egress backstop)");
 	if (e->pid) {
 		memcpy(comm, e->comm, 16);
 		comm[16] = 0;

@@ -282,8 +282,9 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	fprintf(out, "juris_gateway_replies_total{kind=\"icmp_rate_limited\"} %llu\n",
 		(unsigned long long)cnt[CNT_GW_ICMP_RATE_LIMITED]);
 	header(out, "juris_packet_socket_total", "counter",
-	       "Packet sockets (AF_PACKET, AF_XDP) of watched processes: opened or sends, "
-	       "refused or let through (audit).");
+	       "Packet sockets (AF_PACKET, AF_XDP) of watched processes: opened or sends "
+	       "(without the BPF LSM: frames judged by the tc egress backstop), refused or let "
+	       "through.");
 	fprintf(out, "juris_packet_socket_total{what=\"open\",outcome=\"refused\"} %llu\n",
 		(unsigned long long)cnt[CNT_PACKET_SOCKETS_REFUSED]);
 	fprintf(out, "juris_packet_socket_total{what=\"open\",outcome=\"allowed\"} %llu\n",

@@ -26,6 +26,7 @@
 #include "policy/overlay.h"
 #include "kernel/slots.h"
 #include "kernel/lsm.h"
+#include "kernel/backstop.h"
 #include "kernel/watch.h"
 
 /* The ring buffer of a private (lookup) instance: its events are never read. */
@@ -126,7 +127,8 @@ static int draw_flow_id_key(struct juris_bpf *s)
 }
 
 static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbuf, int membership,
-			 int lsm, const struct juris_maps *reuse, char *err, size_t len)
+			 int lsm, bool backstop, const struct juris_maps *reuse, char *err,
+			 size_t len)
 {
 	struct juris_bpf *s = juris_bpf__open();
 	int ret;
@@ -146,6 +148,7 @@ static int open_and_load(struct juris_bpf **out, uint32_t flows, uint32_t ringbu
 	bpf_program__set_autoload(s->progs.juris_packet_create, lsm == PACKET_LSM);
 	bpf_program__set_autoload(s->progs.juris_packet_sendmsg, lsm == PACKET_LSM);
 	bpf_program__set_autoload(s->progs.juris_packet_sys_enter, lsm == PACKET_SYSCALL);
+	bpf_program__set_autoload(s->progs.juris_packet_tc, backstop);
 	if (ringbuf) {
 		bpf_map__set_max_entries(s->maps.events, ringbuf);
 		bpf_map__set_max_entries(s->maps.dns_answers, ringbuf);
@@ -193,7 +196,7 @@ int juris_load_private(const struct juris_policy *pol, const struct prefix_list 
 	struct juris_bpf *s;
 	int ret;
 
-	ret = open_and_load(&s, PRIVATE_FLOW_TABLE, PRIVATE_RINGBUF_BYTES, 0, 0, reuse, err,
+	ret = open_and_load(&s, PRIVATE_FLOW_TABLE, PRIVATE_RINGBUF_BYTES, 0, 0, false, reuse, err,
 			    errlen);
 	if (ret)
 		return ret;
@@ -413,6 +416,31 @@ static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const
 	return 0;
 }
 
+/* The packet-socket backstop (bpf/packet_tc.bpf.h): the pinned program on
+ * the egress of each uplink, recorded in meta like the gateway's filters
+ * so that juris stop removes them and a restart finds them. */
+static int attach_backstop(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
+			   int meta_fd, struct juris_meta *meta, char *err, size_t len)
+{
+	struct bpf_program *prog = s->progs.juris_packet_tc;
+	char path[4096];
+	int ret;
+
+	ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(prog));
+	if (!ret)
+		ret = bpf_program__pin(prog, path);
+	if (ret)
+		return errorf(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+	for (int i = 0; i < p->backstop->n_links; i++) {
+		ret = backstop_attach_one(bpf_program__fd(prog), &p->backstop->links[i], meta_fd,
+					  meta);
+		if (ret)
+			return errorf(err, len, ret, "cannot attach to the tc egress of %s: %s",
+				      p->backstop->links[i].name, strerror(-ret));
+	}
+	return 0;
+}
+
 static int fill_watch(struct juris_bpf *s, const struct juris_plan *p)
 {
 	char mnt[PATH_MAX], root[PATH_MAX];
@@ -456,7 +484,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 
 	for (int i = 0; i < MAP_COUNT; i++)
 		m->fd[i] = -1;
-	ret = open_and_load(&s, pol->flow_table, 0, p->membership, p->lsm, NULL, err, len);
+	ret = open_and_load(&s, pol->flow_table, 0, p->membership, p->lsm, p->backstop != NULL,
+			    NULL, err, len);
 	if (ret)
 		return ret;
 	skel_fds(s, &fds);
@@ -508,6 +537,8 @@ int juris_create(const struct juris_plan *p, const char *dir, struct juris_maps 
 	ret = attach_and_pin(s, p, dir, err, len);
 	if (!ret && p->gw)
 		ret = attach_gateway(s, p, dir, meta_fd, &meta, err, len);
+	if (!ret && p->backstop)
+		ret = attach_backstop(s, p, dir, meta_fd, &meta, err, len);
 	if (ret)
 		goto out;
 	for (int i = 0; i < MAP_COUNT; i++) {

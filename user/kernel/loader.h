@@ -11,6 +11,7 @@
 #include "kernel/gateway.h"
 #include "kernel/maps.h"
 #include "kernel/slots.h"
+#include "kernel/uplinks.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
 
@@ -24,10 +25,11 @@ struct juris_plan {
 	int n_cgroups;
 	struct cgroup_target *attach; /* where the hooks go (kernel/watch.h) */
 	int n_attach;
-	int membership;		       /* 1: service mode, hooks on the parents */
-	int lsm;		       /* enum packet_cover: how packet sockets are watched */
-	const struct gw_plan *gw;      /* NULL: no gateway mode */
-	const struct oper_table *oper; /* NULL: no operator overlay */
+	int membership;			    /* 1: service mode, hooks on the parents */
+	int lsm;			    /* enum packet_cover: how packet sockets are watched */
+	const struct gw_plan *gw;	    /* NULL: no gateway mode */
+	const struct uplink_plan *backstop; /* NULL: no packet-socket backstop */
+	const struct oper_table *oper;	    /* NULL: no operator overlay */
 	uint64_t policy_hash;
 	uint64_t layout_hash;
 };

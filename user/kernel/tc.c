@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
-/* tc (clsact) attach and detach of the gateway program through libbpf's
+/* tc (clsact) attach and detach of juris's tc programs through libbpf's
  * netlink API, never touching another tc user's qdisc or filters. */
 #include <errno.h>
 #include <stdio.h>
@@ -20,11 +20,15 @@
 #define TC_H_MIN_EGRESS 0xFFF3U
 #endif
 
-int tc_attach_ingress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_hook_rec *rec)
+/* Other juris instances' backstops on one uplink: each its own handle. */
+#define TC_HANDLE_TRIES 16
+
+static int tc_attach(int prog_fd, __u32 ifindex, const char *ifname, int egress,
+		     struct tc_hook_rec *rec)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = JURIS_TC_HANDLE, .priority = JURIS_TC_PRIORITY,
-		    .prog_fd = prog_fd);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .priority = JURIS_TC_PRIORITY, .prog_fd = prog_fd);
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	int ret;
@@ -32,8 +36,8 @@ int tc_attach_ingress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_
 	memset(rec, 0, sizeof(*rec));
 	snprintf(rec->ifname, sizeof(rec->ifname), "%s", ifname);
 	rec->ifindex = ifindex;
-	rec->handle = JURIS_TC_HANDLE;
 	rec->priority = JURIS_TC_PRIORITY;
+	rec->egress = (__u8)egress;
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -errno;
 	rec->prog_id = info.id;
@@ -42,13 +46,31 @@ int tc_attach_ingress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_
 	if (ret && ret != -EEXIST)
 		return ret;
 	rec->created_qdisc = ret == 0;
-	ret = bpf_tc_attach(&hook, &opts);
+	for (int i = 0; i < (egress ? TC_HANDLE_TRIES : 1); i++) {
+		opts.handle = JURIS_TC_HANDLE + (__u32)i;
+		opts.prog_id = 0;
+		opts.flags = 0;
+		ret = bpf_tc_attach(&hook, &opts);
+		if (ret != -EEXIST)
+			break;
+	}
+	rec->handle = opts.handle;
 	if (ret && rec->created_qdisc) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
 		rec->created_qdisc = 0;
 	}
 	return ret;
+}
+
+int tc_attach_ingress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_hook_rec *rec)
+{
+	return tc_attach(prog_fd, ifindex, ifname, 0, rec);
+}
+
+int tc_attach_egress(int prog_fd, __u32 ifindex, const char *ifname, struct tc_hook_rec *rec)
+{
+	return tc_attach(prog_fd, ifindex, ifname, 1, rec);
 }
 
 /* Counts the filters dumped under one clsact parent. */
@@ -76,7 +98,8 @@ static int count_filters(__u32 ifindex, __u32 parent)
 
 int tc_attached(const struct tc_hook_rec *rec)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = rec->ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = rec->ifindex,
+		    .attach_point = rec->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = rec->handle, .priority = rec->priority);
 
 	if (bpf_tc_query(&hook, &opts))
@@ -86,7 +109,8 @@ int tc_attached(const struct tc_hook_rec *rec)
 
 int tc_detach(const struct tc_hook_rec *rec)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = rec->ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = rec->ifindex,
+		    .attach_point = rec->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = rec->handle, .priority = rec->priority);
 	int ret, in, eg;
 

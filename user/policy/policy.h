@@ -49,6 +49,8 @@ struct juris_policy {
 	int n_cgroups;
 	const char *ifaces[MAX_IFACES]; /* gateway mode: the uplinks */
 	int n_ifaces;
+	const char *uplinks[MAX_IFACES]; /* the packet-socket backstop's (--uplink) */
+	int n_uplinks;
 	struct except_cidr *sources; /* gateway mode: sensitive sources */
 	int n_sources;
 };
