@@ -14,8 +14,9 @@ PKG_BUILD=${BUILD:-$JT_TOP/build}
 case $PKG_BUILD in /*) ;; *) PKG_BUILD=$JT_TOP/$PKG_BUILD ;; esac
 DEB_DIR=$PKG_BUILD/deb
 CT_TREE=$PKG_BUILD/nspawn/root
-# What the package needs at run time, and what the tests run inside.
-CT_PACKAGES=systemd,systemd-sysv,dbus,libbpf1,libelf1,zlib1g,libmaxminddb0,libcjson1,libmicrohttpd12,iproute2,procps
+# What the tests run inside; the package's own dependencies are read from
+# the .deb (ct_packages), so that a new library never goes missing here.
+CT_BASE_PACKAGES=systemd,systemd-sysv,dbus,iproute2,procps
 
 # deb_build: the package of the current tree in $DEB_DIR, rebuilt when a
 # file of the tree changed since the last build.
@@ -35,17 +36,30 @@ deb_file() {
 	ls "$DEB_DIR"/juris_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -1
 }
 
-# ct_tree: the cached tree, built when missing (a few minutes, from the
-# apt sources of this machine).
+# ct_packages: the base packages and the names in the .deb's Depends
+# (versions and alternatives dropped: the first of each), comma-separated.
+ct_packages() {
+	local deps
+	deps=$(dpkg-deb -f "$(deb_file)" Depends | tr ',' '\n' |
+	       sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' | sort -u | paste -sd,)
+	echo "$CT_BASE_PACKAGES${deps:+,$deps}"
+}
+
+# ct_tree: the cached tree, built when missing or when the package list
+# changed (a few minutes, from the apt sources of this machine).
 ct_tree() {
-	[ -x "$CT_TREE/lib/systemd/systemd" ] && return 0
+	local pkgs
+	pkgs=$(ct_packages) || return 1
+	[ -x "$CT_TREE/lib/systemd/systemd" ] &&
+		[ "$(cat "$CT_TREE.packages" 2>/dev/null)" = "$pkgs" ] && return 0
 	require_cmd mmdebstrap
-	rm -rf "$CT_TREE.tmp"
+	rm -rf "$CT_TREE" "$CT_TREE.tmp"
 	mkdir -p "${CT_TREE%/*}"
-	mmdebstrap --variant=minbase --include="$CT_PACKAGES" bookworm "$CT_TREE.tmp" \
+	mmdebstrap --variant=minbase --include="$pkgs" bookworm "$CT_TREE.tmp" \
 		> "${CT_TREE%/*}/mmdebstrap.log" 2>&1 ||
 		fail "mmdebstrap failed: $(tail -1 "${CT_TREE%/*}/mmdebstrap.log")" || return 1
 	mv "$CT_TREE.tmp" "$CT_TREE"
+	echo "$pkgs" > "$CT_TREE.packages"
 }
 
 # ct_init_pid: the PID (on the host) of the container's systemd.
@@ -84,7 +98,7 @@ ct_halt() {
 ct_boot() {
 	local pin=/sys/fs/bpf/juris-test-$JT_ID keep=()
 	require_cmd systemd-nspawn nsenter
-	ct_tree && deb_build || return 1
+	deb_build && ct_tree || return 1
 	mkdir -p "$pin" && chmod 0700 "$pin" || return 1
 	cp -a --reflink=auto "$CT_TREE" "$TEST_TMP/root" || return 1
 	# Shut the container down before lib.sh's cleanup, which would give
