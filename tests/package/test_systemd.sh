@@ -10,6 +10,12 @@ JT_TIMEOUT=600
 
 ALLOWED_DENIED="192.0.2.10 sent;192.0.2.241 refused;"
 
+# ct_start_juris: starts juris.service, its last journal lines on failure.
+ct_start_juris() {
+	ct systemctl start juris.service && return 0
+	fail "juris.service did not start: $(ct journalctl -u juris.service -n 8 --no-pager -o cat | tr '\n' ';')"
+}
+
 juris_active() {
 	[ "$(ct systemctl is-active juris.service)" = active ]
 }
@@ -21,7 +27,7 @@ test_packaged_juris_service_starts_and_enforces_the_watched_service() {
 		"juris --version in the container" || return 1
 	assert_eq "$(ct systemctl is-enabled juris.service)" disabled "enabled after install" &&
 	assert_eq "$(ct systemctl is-active juris.service)" inactive "started by the install" || return 1
-	assert_ok ct systemctl start juris.service || return 1
+	ct_start_juris || return 1
 	assert_contains "$(ct cat /run/systemd/system/jtest.service.d/50-juris.conf)" \
 		"ExecStartPre=+/usr/sbin/juris attach -c none --pin-dir /sys/fs/bpf/juris" "drop-in" &&
 	assert_contains "$(ct systemctl show -p DropInPaths jtest.service)" "50-juris.conf" \
@@ -32,7 +38,7 @@ test_packaged_juris_service_starts_and_enforces_the_watched_service() {
 
 test_systemctl_reload_juris_runs_juris_reload_and_fails_on_a_bad_policy() {
 	require_root
-	ct_setup && assert_ok ct systemctl start juris.service || return 1
+	ct_setup && ct_start_juris || return 1
 	assert_ok ct systemctl reload juris.service || return 1
 	assert_match "$(ct juris status -c none --json)" '"reloads": *1' "reloads after one reload" ||
 		return 1
@@ -45,7 +51,7 @@ test_systemctl_reload_juris_runs_juris_reload_and_fails_on_a_bad_policy() {
 
 test_watched_service_restarted_while_the_daemon_is_killed_is_still_enforced() {
 	require_root
-	ct_setup && assert_ok ct systemctl start juris.service || return 1
+	ct_setup && ct_start_juris || return 1
 	# The hooks sit on system.slice (the parent) and the kernel watches the
 	# new cgroup as it is made: the start step finds them running there
 	# and attaches nothing (a second copy would count twice).
@@ -66,7 +72,7 @@ test_watched_service_restarted_while_the_daemon_is_killed_is_still_enforced() {
 
 test_watched_service_does_not_start_when_the_pinned_programs_are_missing() {
 	require_root
-	ct_setup && assert_ok ct systemctl start juris.service || return 1
+	ct_setup && ct_start_juris || return 1
 	ct rm /sys/fs/bpf/juris/prog_sendmsg4 || return 1
 	assert_fails ct systemctl restart jtest.service &&
 	assert_eq "$(ct systemctl is-active jtest.service)" failed "jtest without the programs" &&
@@ -76,7 +82,7 @@ test_watched_service_does_not_start_when_the_pinned_programs_are_missing() {
 
 test_systemctl_stop_juris_ends_the_daemon_and_keeps_the_enforcement() {
 	require_root
-	ct_setup && assert_ok ct systemctl start juris.service || return 1
+	ct_setup && ct_start_juris || return 1
 	assert_ok ct systemctl stop juris.service || return 1
 	assert_eq "$(ct systemctl is-active juris.service)" inactive "juris after stop" &&
 	assert_ok ct systemctl restart jtest.service &&
@@ -86,7 +92,7 @@ test_systemctl_stop_juris_ends_the_daemon_and_keeps_the_enforcement() {
 test_apt_get_purge_juris_leaves_nothing_behind() {
 	local left
 	require_root
-	ct_setup && assert_ok ct systemctl start juris.service || return 1
+	ct_setup && ct_start_juris || return 1
 	assert_ok ct env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q juris || return 1
 	left=$(ct sh -c 'ls -d /etc/juris /var/lib/juris /var/log/juris /sys/fs/bpf/juris \
 		/run/systemd/system/jtest.service.d /usr/sbin/juris /lib/systemd/system/juris.service \

@@ -207,7 +207,9 @@ int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, siz
 	int sock, ret = 0;
 
 	memset(g, 0, sizeof(*g));
-	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Only for the SIOCGIF* ioctls, which any socket answers: AF_UNIX
+	 * stays within the unit's RestrictAddressFamilies=. */
+	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return errorf(err, len, -errno, "cannot open a socket: %s", strerror(errno));
 	for (int i = 0; i < pol->n_ifaces; i++) {

@@ -156,7 +156,9 @@ int uplinks_resolve(const struct juris_policy *pol, struct uplink_plan *u, char 
 	int sock, ret = 0;
 
 	memset(u, 0, sizeof(*u));
-	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Only for the SIOCGIF* ioctls, which any socket answers: AF_UNIX
+	 * stays within the unit's RestrictAddressFamilies=. */
+	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return errorf(err, len, -errno, "cannot open a socket: %s", strerror(errno));
 	for (int i = 0; i < pol->n_uplinks && !ret; i++)
