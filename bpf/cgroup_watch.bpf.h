@@ -8,8 +8,8 @@
  * unit's cgroup on every restart. On the parent they stay, and every
  * program first asks whether the packet's (or the task's) cgroup is in
  * watched_cg. A tracing program on the cgroup_mkdir tracepoint puts a new
- * cgroup in watched_cg when its path is a watched one or its parent is
- * watched. The tracepoint fires inside mkdir(), under cgroup_mutex and
+ * cgroup in watched_cg when its parent and name are a watched target's or
+ * its parent is watched. The tracepoint fires inside mkdir(), under cgroup_mutex and
  * before the directory is made visible (kernfs_activate): no process can
  * be moved into the new cgroup, nor a socket be created there, before it
  * is watched. The daemon plays no part in it, so this holds while it is
@@ -35,8 +35,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } watched_cg SEC(".maps");
 
-/* Paths of the targets relative to the cgroup2 mount, as the tracepoint
- * gives them ("/system.slice/nginx.service"), NUL-padded. */
+/* The targets by parent cgroup id and name (struct cg_path_key). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_WATCH_TARGETS);
@@ -56,7 +55,6 @@ SEC("tp_btf/cgroup_mkdir")
 int juris_cg_mkdir(__u64 *ctx)
 {
 	struct cgroup *cg = (struct cgroup *)ctx[0];
-	const char *path = (const char *)ctx[1];
 	struct cg_path_key key = {};
 	__u64 id, parent;
 	__u32 *t, target;
@@ -65,7 +63,9 @@ int juris_cg_mkdir(__u64 *ctx)
 	parent = BPF_CORE_READ(cg, self.parent, cgroup, kn, id);
 	t = bpf_map_lookup_elem(&watched_cg, &parent);
 	if (!t) {
-		if (bpf_probe_read_kernel_str(key.path, sizeof(key.path), path) < 0)
+		key.parent_id = parent;
+		if (bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					      BPF_CORE_READ(cg, kn, name)) < 0)
 			return 0;
 		t = bpf_map_lookup_elem(&watched_paths, &key);
 		if (!t)

@@ -186,14 +186,19 @@ struct juris_config {
 };
 
 /* Service mode (bpf/cgroup_watch.bpf.h): watched cgroups by id, and the
- * targets' paths relative to the cgroup2 mount, which the kernel matches
- * when a cgroup is created. */
+ * targets by parent cgroup id and name, which the kernel matches when a
+ * cgroup is created. */
 #define WATCHED_CG_MAX 65536
 #define MAX_WATCH_TARGETS 64 /* = MAX_CGROUPS of the options */
 #define CG_PATH_MAX 256
+#define CG_NAME_MAX 256 /* a file name and its NUL */
 
+/* Not the path: the tracepoint's path runs from the hierarchy's root, which
+ * a juris in a cgroup namespace (a container) never sees. The parent's id
+ * and the name are the same in every namespace. */
 struct cg_path_key {
-	char path[CG_PATH_MAX]; /* "/system.slice/x.service", NUL-padded */
+	__u64 parent_id;	/* the cgroup id (inode) of the target's parent */
+	char name[CG_NAME_MAX]; /* "x.service", NUL-padded */
 };
 
 #define MAX_GW_SOURCES 1024 /* --source prefixes per family */

@@ -10,6 +10,7 @@
 
 struct kernfs_node {
 	__u64 id;
+	const char *name;
 } __attribute__((preserve_access_index));
 
 struct cgroup;

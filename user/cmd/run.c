@@ -741,15 +741,8 @@ static void check_attach_points(struct run_ctx *c)
 		ret = watch_attach_pinned(c->o->policy.pin_dir, &now, c->attached_id[i], err,
 					  sizeof(err));
 		if (!ret && c->membership) {
-			char mnt[PATH_MAX], root[PATH_MAX];
-
-			ret = cgroup2_mount(mnt, sizeof(mnt));
-			if (!ret && !realpath(mnt, root))
-				ret = -errno;
-			if (!ret)
-				ret = watch_fill(c->maps.fd[MAP_WATCHED_CG],
-						 c->maps.fd[MAP_WATCHED_PATHS], root, c->cgroups,
-						 c->n_cgroups);
+			ret = watch_fill(c->maps.fd[MAP_WATCHED_CG], c->maps.fd[MAP_WATCHED_PATHS],
+					 c->cgroups, c->n_cgroups);
 			if (ret)
 				snprintf(err, sizeof(err), "cannot fill the watched map: %s",
 					 strerror(-ret));

@@ -443,14 +443,7 @@ static int attach_backstop(struct juris_bpf *s, const struct juris_plan *p, cons
 
 static int fill_watch(struct juris_bpf *s, const struct juris_plan *p)
 {
-	char mnt[PATH_MAX], root[PATH_MAX];
-	int ret = cgroup2_mount(mnt, sizeof(mnt));
-
-	if (ret)
-		return ret;
-	if (!realpath(mnt, root))
-		return -errno;
-	return watch_fill(bpf_map__fd(s->maps.watched_cg), bpf_map__fd(s->maps.watched_paths), root,
+	return watch_fill(bpf_map__fd(s->maps.watched_cg), bpf_map__fd(s->maps.watched_paths),
 			  p->cgroups, p->n_cgroups);
 }
 

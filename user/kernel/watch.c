@@ -118,6 +118,25 @@ int watch_rel_path(const char *root, const char *abs, char *rel, size_t len)
 	return 0;
 }
 
+/* The tracepoint's match of a target: its parent's id and its name. */
+static int watch_target_key(const char *path, struct cg_path_key *key)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[PATH_MAX];
+	struct stat st;
+
+	if (!slash || slash == path || !slash[1] || (size_t)(slash - path) >= sizeof(parent) ||
+	    strlen(slash + 1) >= sizeof(key->name))
+		return -EINVAL;
+	memcpy(parent, path, slash - path);
+	parent[slash - path] = '\0';
+	if (stat(parent, &st))
+		return -errno;
+	key->parent_id = st.st_ino;
+	strcpy(key->name, slash + 1);
+	return 0;
+}
+
 /* nftw() keeps no context argument: the walk's map, for its callback. */
 static __thread int walk_fd = -1;
 static __thread __u32 walk_target;
@@ -138,15 +157,15 @@ static int add_one(const char *path, const struct stat *st, int flag, struct FTW
 	return 0;
 }
 
-int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t, int n)
+int watch_fill(int fd_cg, int fd_paths, const struct cgroup_target *t, int n)
 {
 	for (__u32 i = 0; i < (__u32)n; i++) {
 		struct cg_path_key key = {};
 		struct stat st;
-		int ret = watch_rel_path(root, t[i].path, key.path, sizeof(key.path));
+		int ret = watch_target_key(t[i].path, &key);
 
-		/* Too long for the tracepoint's match: watched by id only, and
-		 * juris status says so after a restart. */
+		/* A parent that is gone: watched by id only, and juris status
+		 * says so after a restart. */
 		if (!ret && bpf_map_update_elem(fd_paths, &key, &i, BPF_ANY))
 			return -errno;
 		if (stat(t[i].path, &st))

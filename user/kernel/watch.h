@@ -34,9 +34,9 @@ int watch_attach_points(const struct cgroup_target *t, int n, struct cgroup_targ
  * does not fit CG_PATH_MAX. */
 int watch_rel_path(const char *root, const char *abs, char *rel, size_t len);
 
-/* Fills watched_paths with the targets' relative paths, and watched_cg with
+/* Fills watched_paths with the targets' parent ids and names, and watched_cg with
  * the targets' ids and every cgroup below them. Idempotent. */
-int watch_fill(int fd_cg, int fd_paths, const char *root, const struct cgroup_target *t, int n);
+int watch_fill(int fd_cg, int fd_paths, const struct cgroup_target *t, int n);
 
 /* Attaches the pinned programs of pin_dir (prog_NAME) to the cgroup ap (its
  * fd and id) and pins the links; removes the link pins of old_id, the
