@@ -16,7 +16,8 @@ git ls-files -co --exclude-standard | grep -v '^data/default/' |
 cd "$OUT/src"
 # The caller's make variables (tests/run.sh exports BUILD) are not the
 # package's: debian/rules sets its own.
-unset BUILD DESTDIR PREFIX BINDIR UNITDIR MANDIR SHAREDIR DATADIR SYSCONFDIR WITH_DB SAN
+# MAKEFLAGS too: "make SAN=1 BUILD=x test" hands its variables down through it.
+unset BUILD DESTDIR PREFIX BINDIR UNITDIR MANDIR SHAREDIR DATADIR SYSCONFDIR WITH_DB SAN MAKEFLAGS MFLAGS MAKELEVEL
 # No network at all (a namespace with only loopback, when root may make
 # one): a build that tried to fetch anything would fail here.
 offline=
