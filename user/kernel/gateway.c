@@ -9,12 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <net/if_arp.h>
-#include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include "kernel/cidr_maps.h"
 #include "base/errmsg.h"
 #include "kernel/gateway.h"
-#include "base/netlink.h"
+#include "kernel/routes.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
@@ -24,7 +23,7 @@ struct route_scan {
 	const struct juris_policy *pol;
 	int family;
 	__u32 oifs[MAX_GW_IFACES];
-	int n_oifs;
+	struct oif_set found; /* in oifs */
 };
 
 /* True when the two prefixes share addresses: one contains the other. */
@@ -40,15 +39,6 @@ static bool prefixes_overlap(const __u8 *a, int alen, const __u8 *b, int blen)
 	return ((a[bytes] ^ b[bytes]) & (0xff << (8 - rest))) == 0;
 }
 
-static void add_oif(struct route_scan *r, __u32 oif)
-{
-	for (int i = 0; i < r->n_oifs; i++)
-		if (r->oifs[i] == oif)
-			return;
-	if (oif && r->n_oifs < MAX_GW_IFACES)
-		r->oifs[r->n_oifs++] = oif;
-}
-
 static bool covers_a_source(const struct route_scan *r, const __u8 *dst, int dst_len)
 {
 	for (int i = 0; i < r->pol->n_sources; i++) {
@@ -61,69 +51,22 @@ static bool covers_a_source(const struct route_scan *r, const __u8 *dst, int dst
 	return false;
 }
 
-/* One route of the dump: keep its output interfaces when it routes part
- * of a source range. The default route is skipped: it covers everything
- * and leads to the uplinks. */
-static int route_cb(const struct nlmsghdr *h, void *ctx)
+/* An output interface of a route: kept when the route carries part of a
+ * source range. The default route is skipped: it covers everything and
+ * leads to the uplinks. */
+static void route_oif(const struct route *rt, __u32 oif, void *ctx)
 {
 	struct route_scan *r = ctx;
-	const struct rtmsg *rt = NLMSG_DATA(h);
-	int len = RTM_PAYLOAD(h);
-	const struct rtattr *a;
-	__u8 dst[16] = {};
-	__u32 oif = 0, table = rt->rtm_table;
-	const struct rtattr *mp = NULL;
 
-	if (h->nlmsg_type != RTM_NEWROUTE || rt->rtm_family != r->family ||
-	    rt->rtm_type != RTN_UNICAST || rt->rtm_dst_len == 0)
-		return 0;
-	for (a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		switch (a->rta_type) {
-		case RTA_DST:
-			if (RTA_PAYLOAD(a) <= sizeof(dst))
-				memcpy(dst, RTA_DATA(a), RTA_PAYLOAD(a));
-			break;
-		case RTA_OIF:
-			oif = *(const __u32 *)RTA_DATA(a);
-			break;
-		case RTA_TABLE:
-			table = *(const __u32 *)RTA_DATA(a);
-			break;
-		case RTA_MULTIPATH:
-			mp = a;
-			break;
-		}
-	}
-	if (table == RT_TABLE_LOCAL || !covers_a_source(r, dst, rt->rtm_dst_len))
-		return 0;
-	add_oif(r, oif);
-	if (mp) {
-		const struct rtnexthop *nh = RTA_DATA(mp);
-		int left = RTA_PAYLOAD(mp);
-
-		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
-		       nh->rtnh_len <= left) {
-			add_oif(r, (__u32)nh->rtnh_ifindex);
-			left -= RTNH_ALIGN(nh->rtnh_len);
-			nh = RTNH_NEXT(nh);
-		}
-	}
-	return 0;
+	if (rt->dst_len && covers_a_source(r, rt->dst, rt->dst_len))
+		oif_set_add(&r->found, oif);
 }
 
 static int scan_routes(struct route_scan *r, int family)
 {
-	struct {
-		struct nlmsghdr h;
-		struct rtmsg rt;
-	} req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
-		       .nlmsg_type = RTM_GETROUTE },
-		.rt = { .rtm_family = family },
-	};
-
 	r->family = family;
-	return nl_dump(&req.h, route_cb, r);
+	r->found = (struct oif_set){ .oifs = r->oifs, .max = MAX_GW_IFACES };
+	return routes_walk(family, route_oif, r);
 }
 
 /* Where the network header starts in what tc ingress sees, by link type;
@@ -168,7 +111,7 @@ static bool is_uplink(const struct gw_plan *g, __u32 ifindex)
 static int resolve_inside(int sock, const struct route_scan *r, struct gw_plan *g, char *err,
 			  size_t len)
 {
-	for (int i = 0; i < r->n_oifs; i++) {
+	for (int i = 0; i < r->found.n; i++) {
 		struct gw_iface *in;
 		bool loopback = false;
 		int ret;
@@ -237,7 +180,6 @@ int gw_resolve(const struct juris_policy *pol, struct gw_plan *g, char *err, siz
 			wanted |= pol->sources[i].addr.family == families[f];
 		if (!wanted)
 			continue;
-		r.n_oifs = 0;
 		ret = scan_routes(&r, families[f]);
 		if (ret) {
 			ret = errorf(err, len, ret, "cannot read the routing table: %s",

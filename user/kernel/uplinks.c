@@ -10,73 +10,15 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <linux/rtnetlink.h>
 #include "base/errmsg.h"
-#include "base/netlink.h"
+#include "kernel/routes.h"
 #include "kernel/uplinks.h"
 
-struct default_scan {
-	__u32 oifs[MAX_IFACES];
-	int n;
-};
-
-static void add_oif(struct default_scan *d, __u32 oif)
+/* A default route: its output interface is an uplink. */
+static void default_oif(const struct route *r, __u32 oif, void *ctx)
 {
-	if (!oif || d->n >= MAX_IFACES)
-		return;
-	for (int i = 0; i < d->n; i++)
-		if (d->oifs[i] == oif)
-			return;
-	d->oifs[d->n++] = oif;
-}
-
-/* A default route (of any table but local): its output interfaces. */
-static int default_cb(const struct nlmsghdr *h, void *ctx)
-{
-	struct default_scan *d = ctx;
-	const struct rtmsg *rt = NLMSG_DATA(h);
-	int len = RTM_PAYLOAD(h);
-	const struct rtattr *a;
-	__u32 table = rt->rtm_table;
-
-	if (h->nlmsg_type != RTM_NEWROUTE || rt->rtm_type != RTN_UNICAST || rt->rtm_dst_len != 0)
-		return 0;
-	for (a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len))
-		if (a->rta_type == RTA_TABLE)
-			table = *(const __u32 *)RTA_DATA(a);
-	if (table == RT_TABLE_LOCAL)
-		return 0;
-	len = RTM_PAYLOAD(h);
-	for (a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == RTA_OIF) {
-			add_oif(d, *(const __u32 *)RTA_DATA(a));
-		} else if (a->rta_type == RTA_MULTIPATH) {
-			const struct rtnexthop *nh = RTA_DATA(a);
-			int left = RTA_PAYLOAD(a);
-
-			while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
-			       nh->rtnh_len <= left) {
-				add_oif(d, (__u32)nh->rtnh_ifindex);
-				left -= RTNH_ALIGN(nh->rtnh_len);
-				nh = RTNH_NEXT(nh);
-			}
-		}
-	}
-	return 0;
-}
-
-static int scan_defaults(struct default_scan *d, int family)
-{
-	struct {
-		struct nlmsghdr h;
-		struct rtmsg rt;
-	} req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
-		       .nlmsg_type = RTM_GETROUTE },
-		.rt = { .rtm_family = family },
-	};
-
-	return nl_dump(&req.h, default_cb, d);
+	if (r->dst_len == 0)
+		oif_set_add(ctx, oif);
 }
 
 /* 1 when name frames its packets in Ethernet, 0 when not, or -errno. */
@@ -124,11 +66,12 @@ static int add_named(int sock, const char *name, struct uplink_plan *u, char *er
 static int add_defaults(int sock, struct uplink_plan *u, char *err, size_t len)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	struct default_scan d = { .n = 0 };
+	__u32 oifs[MAX_IFACES];
+	struct oif_set d = { .oifs = oifs, .max = MAX_IFACES };
 	char name[IF_NAMESIZE];
 
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-		int ret = scan_defaults(&d, families[f]);
+		int ret = routes_walk(families[f], default_oif, &d);
 
 		if (ret)
 			return errorf(err, len, ret, "cannot read the routing table: %s",
