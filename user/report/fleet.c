@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,21 +109,6 @@ static int verdict_index(const char *s)
 	return -1;
 }
 
-static int set_text(struct report_row *row, int col, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&row->text[col], fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		row->text[col] = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* The text columns of a row from its labels, as the single-host report
  * writes them. */
 static int fill_labels(struct report_row *row, enum report_by by, char *const *l)
@@ -134,20 +118,20 @@ static int fill_labels(struct report_row *row, enum report_by by, char *const *l
 		unsigned long asn = strtoul(l[0], &end, 10);
 
 		row->num[1] = *end ? 0 : asn;
-		if (row->num[1] ? set_text(row, 0, "AS%lu %s", asn, l[1])
-				: set_text(row, 0, "%s", l[1][0] ? l[1] : "-"))
+		if (row->num[1] ? report_set_text(row, 0, "AS%lu %s", asn, l[1])
+				: report_set_text(row, 0, "%s", l[1][0] ? l[1] : "-"))
 			return -ENOMEM;
-		if (set_text(row, 2, "%s", l[2]) ||
-		    set_text(row, 3, "%s",
-			     !strcmp(l[3], "true")    ? "yes"
-			     : !strcmp(l[3], "false") ? "no"
-						      : "") ||
-		    set_text(row, 4, "%s", l[4]))
+		if (report_set_text(row, 2, "%s", l[2]) ||
+		    report_set_text(row, 3, "%s",
+				    !strcmp(l[3], "true")    ? "yes"
+				    : !strcmp(l[3], "false") ? "no"
+							     : "") ||
+		    report_set_text(row, 4, "%s", l[4]))
 			return -ENOMEM;
 		return 0;
 	}
 	for (int i = 0; i < views[by].n_labels; i++)
-		if (set_text(row, i, "%s", l[i]))
+		if (report_set_text(row, i, "%s", l[i]))
 			return -ENOMEM;
 	return 0;
 }

@@ -155,7 +155,7 @@ struct sums {
 	uint64_t flows, packets, bytes;
 };
 
-static int set_text(struct report_row *row, int col, const char *fmt, ...)
+int report_set_text(struct report_row *row, int col, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -172,12 +172,12 @@ static int set_text(struct report_row *row, int col, const char *fmt, ...)
 
 static int set_cc(struct report_row *row, int col, const char *cc)
 {
-	return set_text(row, col, "%.2s", cc);
+	return report_set_text(row, col, "%.2s", cc);
 }
 
 static int set_comm(struct report_row *row, int col, const char *comm)
 {
-	return set_text(row, col, "%.16s", comm);
+	return report_set_text(row, col, "%.16s", comm);
 }
 
 static int fill_zone(struct report_row *row, int zone, int verdict, const struct juris_totals *t)
@@ -186,8 +186,8 @@ static int fill_zone(struct report_row *row, int zone, int verdict, const struct
 	row->num[2] = t->flows;
 	row->num[3] = t->packets;
 	row->num[4] = t->bytes;
-	if (set_text(row, 0, "%s", zone_name(zone)) ||
-	    set_text(row, 1, "%s", verdict_name(verdict)))
+	if (report_set_text(row, 0, "%s", zone_name(zone)) ||
+	    report_set_text(row, 1, "%s", verdict_name(verdict)))
 		return -ENOMEM;
 	return 0;
 }
@@ -201,11 +201,11 @@ static int set_time(struct report_row *row, int col, uint64_t ns, int64_t to_rea
 	char buf[32];
 
 	if (!ns)
-		return set_text(row, col, "%s", "");
+		return report_set_text(row, col, "%s", "");
 	secs = (time_t)(((int64_t)ns + to_real_ns) / 1000000000ll);
 	if (!gmtime_r(&secs, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		buf[0] = 0;
-	return set_text(row, col, "%s", buf);
+	return report_set_text(row, col, "%s", buf);
 }
 
 /* The real-time clock less the kernel clock clk: what turns one into the
@@ -245,18 +245,20 @@ static int fill_flow(struct report_row *row, const struct flow_entry *f,
 		inet_ntop(AF_INET, v4, dst4, sizeof(dst4));
 	if (!in->domain_of || in->domain_of(in->domain_ctx, f, name, sizeof(name)))
 		name[0] = 0;
-	if ((proto ? set_text(row, FC_PROTO, "%s", proto)
-		   : set_text(row, FC_PROTO, "%u", f->k.proto)) ||
-	    set_text(row, FC_SOURCE, "%s", src) || set_text(row, FC_DEST, "%s", dst) ||
-	    set_text(row, FC_DEST4, "%s", dst4) || set_text(row, FC_DOMAIN, "%s", name) ||
-	    set_cc(row, FC_CC, f->v.cc) || set_text(row, FC_ZONE, "%s", zone_name(f->v.zone)) ||
-	    set_text(row, FC_VERDICT, "%s", verdict_name(f->v.verdict)) ||
-	    set_text(row, FC_REASON, "%s", reason_name(f->v.reason)) ||
+	if ((proto ? report_set_text(row, FC_PROTO, "%s", proto)
+		   : report_set_text(row, FC_PROTO, "%u", f->k.proto)) ||
+	    report_set_text(row, FC_SOURCE, "%s", src) ||
+	    report_set_text(row, FC_DEST, "%s", dst) ||
+	    report_set_text(row, FC_DEST4, "%s", dst4) ||
+	    report_set_text(row, FC_DOMAIN, "%s", name) || set_cc(row, FC_CC, f->v.cc) ||
+	    report_set_text(row, FC_ZONE, "%s", zone_name(f->v.zone)) ||
+	    report_set_text(row, FC_VERDICT, "%s", verdict_name(f->v.verdict)) ||
+	    report_set_text(row, FC_REASON, "%s", reason_name(f->v.reason)) ||
 	    set_comm(row, FC_COMMAND, f->v.comm) ||
-	    (f->v.asn ? set_text(row, FC_OPERATOR, "%s%s%.2s%s", op ? op->name : "",
-				 f->v.op_cc[0] ? (op ? " (" : "(") : "", f->v.op_cc,
-				 f->v.op_cc[0] ? ")" : "")
-		      : set_text(row, FC_OPERATOR, "%s", "")) ||
+	    (f->v.asn ? report_set_text(row, FC_OPERATOR, "%s%s%.2s%s", op ? op->name : "",
+					f->v.op_cc[0] ? (op ? " (" : "(") : "", f->v.op_cc,
+					f->v.op_cc[0] ? ")" : "")
+		      : report_set_text(row, FC_OPERATOR, "%s", "")) ||
 	    set_time(row, FC_FIRST, f->v.first_ns, boot_to_real) ||
 	    set_time(row, FC_LAST, f->v.last_ns, mono_to_real))
 		return -ENOMEM;
@@ -272,8 +274,8 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 	row->verdict = g->verdict;
 	switch (by) {
 	case BY_COUNTRY:
-		if (set_cc(row, 0, g->cc) || set_text(row, 1, "%s", zone_name(g->zone)) ||
-		    set_text(row, 2, "%s", verdict_name(g->verdict)))
+		if (set_cc(row, 0, g->cc) || report_set_text(row, 1, "%s", zone_name(g->zone)) ||
+		    report_set_text(row, 2, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 3;
 		break;
@@ -283,10 +285,10 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 
 		row->num[1] = g->asn;
 		/* Flows of no listed operator make one row: "-". */
-		if ((g->asn ? set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
-			    : set_text(row, 0, "-")) ||
+		if ((g->asn ? report_set_text(row, 0, "AS%u %s", g->asn, op ? op->name : "")
+			    : report_set_text(row, 0, "-")) ||
 		    set_cc(row, 2, g->op_cc) || (row->num[3] = g->asn && g->foreign, 0) ||
-		    set_text(row, 4, "%s", verdict_name(g->verdict)))
+		    report_set_text(row, 4, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 5;
 		break;
@@ -294,7 +296,8 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 	case BY_PROCESS:
 		row->num[0] = g->pid;
 		row->num[1] = g->uid;
-		if (set_comm(row, 2, g->comm) || set_text(row, 3, "%s", verdict_name(g->verdict)))
+		if (set_comm(row, 2, g->comm) ||
+		    report_set_text(row, 3, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 4;
 		break;
@@ -303,8 +306,8 @@ static int fill_group(struct report_row *row, enum report_by by, const struct gr
 		if (!in->cgroup_path || in->cgroup_path(g->cgroup_id, path, sizeof(path)))
 			path[0] = 0;
 		row->num[1] = g->cgroup_id;
-		if (set_text(row, 0, "%s", path) ||
-		    set_text(row, 2, "%s", verdict_name(g->verdict)))
+		if (report_set_text(row, 0, "%s", path) ||
+		    report_set_text(row, 2, "%s", verdict_name(g->verdict)))
 			return -ENOMEM;
 		base = 3;
 		break;
@@ -456,9 +459,9 @@ static int build_exact_country(struct report *r, const struct report_input *in)
 			row->num[3] = t->flows;
 			row->num[4] = t->packets;
 			row->num[5] = t->bytes;
-			if (set_text(row, 0, "%s", cc) ||
-			    set_text(row, 1, "%s", zone_name(exact_zone(in, c))) ||
-			    set_text(row, 2, "%s", verdict_name(v)))
+			if (report_set_text(row, 0, "%s", cc) ||
+			    report_set_text(row, 1, "%s", zone_name(exact_zone(in, c))) ||
+			    report_set_text(row, 2, "%s", verdict_name(v)))
 				return -ENOMEM;
 		}
 	return 0;
@@ -488,13 +491,14 @@ static int build_exact_operator(struct report *r, const struct report_input *in)
 			row->num[7] = t->bytes;
 			/* Destinations of no listed operator make one row: "-". */
 			if (o == 0 || (o == OPER_ID_OTHER && !id->asn))
-				ret = set_text(row, 0, "%s", o ? "other listed operators" : "-") ||
-				      set_text(row, 2, "%s", "");
+				ret = report_set_text(row, 0, "%s",
+						      o ? "other listed operators" : "-") ||
+				      report_set_text(row, 2, "%s", "");
 			else
-				ret = set_text(row, 0, "AS%u %.*s", id->asn, OPER_IDENT_NAME,
-					       id->name) ||
+				ret = report_set_text(row, 0, "AS%u %.*s", id->asn, OPER_IDENT_NAME,
+						      id->name) ||
 				      set_cc(row, 2, id->home_cc) || (row->num[3] = id->foreign, 0);
-			if (ret || set_text(row, 4, "%s", verdict_name(v)))
+			if (ret || report_set_text(row, 4, "%s", verdict_name(v)))
 				return -ENOMEM;
 		}
 	return 0;

@@ -105,6 +105,11 @@ void report_finish(struct report *r, uint32_t top);
 struct juris_maps;
 int report_read_exact(const struct juris_maps *m, struct juris_exact **x, struct zone_table **zt);
 
+/* Sets row's text column col from a printf format (for the builders of
+ * rows). Returns 0 or -ENOMEM, the cell then NULL. */
+int report_set_text(struct report_row *row, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* One printer per format; width is the terminal's (the table alone uses it). */
 typedef int (*report_printer)(FILE *out, const struct report *r, int width);
 
