@@ -280,21 +280,21 @@ static const char *hook_short_name(const struct bpf_program *prog)
 	return strncmp(n, "juris_", 6) ? n : n + 6;
 }
 
-/* Service mode: the tracepoints that put a recreated watched cgroup in
- * watched_cg as it is created (bpf/cgroup_watch.bpf.h), pinned like the
- * cgroup hooks so that they outlive the daemon. */
-static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char *err, size_t len)
+/* Attaches each of progs where its section says (a tracepoint, an LSM
+ * hook) and pins the link in dir, so that it outlives the daemon. what
+ * names the hooks in the error. */
+static int attach_pinned(struct bpf_program *const *progs, size_t n, const char *what,
+			 const char *dir, char *err, size_t len)
 {
-	struct bpf_program *progs[] = { s->progs.juris_cg_mkdir, s->progs.juris_cg_rmdir };
 	char path[4096];
 	int ret;
 
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct bpf_link *l = bpf_program__attach(progs[i]);
 
 		if (!l)
-			return errorf(err, len, -errno, "cannot attach %s to its tracepoint: %s",
-				      hook_short_name(progs[i]), strerror(errno));
+			return errorf(err, len, -errno, "cannot attach %s to %s: %s",
+				      hook_short_name(progs[i]), what, strerror(errno));
 		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
 		if (!ret)
 			ret = bpf_link__pin(l, path);
@@ -306,31 +306,25 @@ static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char 
 	return 0;
 }
 
-/* Packet sockets (bpf/packet_sock.bpf.h): global LSM hooks, pinned. */
+/* Service mode: the tracepoints that put a recreated watched cgroup in
+ * watched_cg as it is created (bpf/cgroup_watch.bpf.h). */
+static int attach_cgroup_tracepoints(struct juris_bpf *s, const char *dir, char *err, size_t len)
+{
+	struct bpf_program *progs[] = { s->progs.juris_cg_mkdir, s->progs.juris_cg_rmdir };
+
+	return attach_pinned(progs, 2, "its tracepoint", dir, err, len);
+}
+
+/* Packet sockets (bpf/packet_sock.bpf.h): global LSM hooks, or the
+ * syscall tracepoint where the BPF LSM is not enabled. */
 static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, char *err, size_t len)
 {
 	struct bpf_program *lsm[] = { s->progs.juris_packet_create, s->progs.juris_packet_sendmsg };
 	struct bpf_program *sys[] = { s->progs.juris_packet_sys_enter };
-	struct bpf_program **progs = cover == PACKET_LSM ? lsm : sys;
-	size_t n = cover == PACKET_LSM ? 2 : 1;
-	char path[4096];
-	int ret;
 
-	for (size_t i = 0; i < n; i++) {
-		struct bpf_link *l = bpf_program__attach(progs[i]);
-
-		if (!l)
-			return errorf(err, len, -errno, "cannot attach %s to the BPF LSM: %s",
-				      hook_short_name(progs[i]), strerror(errno));
-		ret = pin_path(path, sizeof(path), dir, "link_", hook_short_name(progs[i]));
-		if (!ret)
-			ret = bpf_link__pin(l, path);
-		bpf_link__destroy(l);
-		if (ret)
-			return errorf(err, len, ret, "cannot pin link in %s: %s", dir,
-				      strerror(-ret));
-	}
-	return 0;
+	if (cover == PACKET_LSM)
+		return attach_pinned(lsm, 2, "the BPF LSM", dir, err, len);
+	return attach_pinned(sys, 1, "the sys_enter tracepoint", dir, err, len);
 }
 
 static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
