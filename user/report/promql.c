@@ -75,24 +75,39 @@ static int parse_point(cJSON *pair, int64_t *t, double *v)
 	return 0;
 }
 
+/* Parses body down to its result list (*result, of resultType kind) and
+ * allocates *v with one element of elsize per result, zeroed. *root is
+ * the caller's to free, whatever this returns. */
+static int open_result(const char *body, const char *kind, int n_labels, size_t elsize,
+		       cJSON **root, cJSON **result, void **v, char *err, size_t errlen)
+{
+	int ret;
+
+	*root = NULL;
+	if (n_labels > PROM_MAX_LABELS)
+		return -EINVAL;
+	*root = cJSON_Parse(body);
+	if (!*root)
+		return errorf(err, errlen, -EPROTO, "answer is not JSON");
+	ret = parse_data(*root, kind, result, err, errlen);
+	if (ret)
+		return ret;
+	*v = calloc((size_t)cJSON_GetArraySize(*result) + 1, elsize);
+	return *v ? 0 : -ENOMEM;
+}
+
 int prom_parse_vector(const char *body, const char *const *labels, int n_labels,
 		      struct prom_vector *out, char *err, size_t errlen)
 {
-	cJSON *root = cJSON_Parse(body), *result = NULL, *el;
+	cJSON *root, *result = NULL, *el;
+	void *v = NULL;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->n_labels = n_labels;
-	if (n_labels > PROM_MAX_LABELS)
-		return -EINVAL;
-	if (!root)
-		return errorf(err, errlen, -EPROTO, "answer is not JSON");
-	ret = parse_data(root, "vector", &result, err, errlen);
-	if (!ret) {
-		out->v = calloc((size_t)cJSON_GetArraySize(result) + 1, sizeof(*out->v));
-		if (!out->v)
-			ret = -ENOMEM;
-	}
+	ret = open_result(body, "vector", n_labels, sizeof(*out->v), &root, &result, &v, err,
+			  errlen);
+	out->v = v;
 	if (ret)
 		result = NULL;
 	cJSON_ArrayForEach(el, result)
@@ -119,21 +134,15 @@ int prom_parse_vector(const char *body, const char *const *labels, int n_labels,
 int prom_parse_matrix(const char *body, const char *const *labels, int n_labels,
 		      struct prom_matrix *out, char *err, size_t errlen)
 {
-	cJSON *root = cJSON_Parse(body), *result = NULL, *el, *pt;
+	cJSON *root, *result = NULL, *el, *pt;
+	void *v = NULL;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->n_labels = n_labels;
-	if (n_labels > PROM_MAX_LABELS)
-		return -EINVAL;
-	if (!root)
-		return errorf(err, errlen, -EPROTO, "answer is not JSON");
-	ret = parse_data(root, "matrix", &result, err, errlen);
-	if (!ret) {
-		out->v = calloc((size_t)cJSON_GetArraySize(result) + 1, sizeof(*out->v));
-		if (!out->v)
-			ret = -ENOMEM;
-	}
+	ret = open_result(body, "matrix", n_labels, sizeof(*out->v), &root, &result, &v, err,
+			  errlen);
+	out->v = v;
 	if (ret)
 		result = NULL;
 	cJSON_ArrayForEach(el, result)
