@@ -459,12 +459,9 @@ bad : {
 }
 }
 
-/* The policy file given with -c/--config, else $JURIS_CONFIG, else the
- * default when present; "none" is no file at all. */
-static const char *config_path(int argc, char **argv, bool *explicit)
+const char *options_config_arg(int argc, char *const *argv, int start)
 {
-	*explicit = true;
-	for (int i = 2; i < argc; i++) {
+	for (int i = start; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--"))
@@ -476,6 +473,18 @@ static const char *config_path(int argc, char **argv, bool *explicit)
 		if (!strncmp(a, "-c", 2) && a[2])
 			return a + 2;
 	}
+	return NULL;
+}
+
+/* The policy file given with -c/--config, else $JURIS_CONFIG, else the
+ * default when present; "none" is no file at all. */
+static const char *config_path(int argc, char **argv, bool *explicit)
+{
+	const char *given = options_config_arg(argc, argv, 2);
+
+	*explicit = true;
+	if (given)
+		return given;
 	if (getenv("JURIS_CONFIG") && *getenv("JURIS_CONFIG"))
 		return getenv("JURIS_CONFIG");
 	*explicit = false;

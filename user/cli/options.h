@@ -45,6 +45,9 @@ void options_free(struct juris_opts *o);
 /* The reason of the last error options_parse printed about the file or a
  * value, without the "juris: " prefix. */
 const char *options_last_error(void);
+/* The FILE of -c FILE, -cFILE, --config FILE or --config=FILE in
+ * argv[start..argc) before any "--", or NULL. */
+const char *options_config_arg(int argc, char *const *argv, int start);
 /* Parses a duration "30d", "12h", "1w2d", "90s" (units s m h d w) into
  * seconds; -EINVAL when malformed, zero, or past ten years. */
 int parse_duration(const char *s, uint64_t *seconds);

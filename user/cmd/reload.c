@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/config_file.h"
+#include "cli/options.h"
 #include "kernel/pins.h"
 #include "kernel/meta.h"
 #include "kernel/config.h"
@@ -18,24 +19,6 @@
 
 #define RELOAD_TIMEOUT_S 300 /* the default database loads in seconds */
 #define RELOAD_POLL_MS 50
-
-/* The -c/--config FILE of a command line (argv[start..argc)), or NULL. */
-static const char *config_arg(int argc, char *const *argv, int start)
-{
-	for (int i = start; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--"))
-			break;
-		if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc)
-			return argv[i + 1];
-		if (!strncmp(a, "--config=", 9))
-			return a + 9;
-		if (!strncmp(a, "-c", 2) && a[2])
-			return a + 2;
-	}
-	return NULL;
-}
 
 /* The policy file the daemon pid re-reads on a reload: its -c, else its
  * $JURIS_CONFIG, else the default when it exists; "" when it reads none.
@@ -57,7 +40,7 @@ static int daemon_config(uint32_t pid, char *out, size_t len)
 	buf[n] = 0;
 	for (size_t i = 0; i < n && argc < 1024; i += strlen(buf + i) + 1)
 		args[argc++] = buf + i;
-	file = config_arg(argc, args, 2);
+	file = options_config_arg(argc, args, 2);
 	if (!file) {
 		snprintf(path, sizeof(path), "/proc/%u/environ", pid);
 		f = fopen(path, "re");
@@ -81,7 +64,7 @@ static int daemon_config(uint32_t pid, char *out, size_t len)
  * reloading something else than asked. */
 static int check_config_arg(const struct juris_opts *o, uint32_t pid)
 {
-	const char *given = config_arg(o->argc, o->argv, 2);
+	const char *given = options_config_arg(o->argc, o->argv, 2);
 	char own[4096];
 	struct stat a, b;
 
