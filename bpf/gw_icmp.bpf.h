@@ -187,15 +187,8 @@ static __always_inline int reply_icmp(struct __sk_buff *skb, __u32 nh, const str
 	}
 	if (ret)
 		return TC_ACT_SHOT;
-	if (nh) {
-		__u8 mac[ETH_ALEN];
-
-		__builtin_memcpy(mac, eth.h_dest, ETH_ALEN);
-		__builtin_memcpy(eth.h_dest, eth.h_source, ETH_ALEN);
-		__builtin_memcpy(eth.h_source, mac, ETH_ALEN);
-		if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
-			return TC_ACT_SHOT;
-	}
+	if (nh && swap_macs(skb, &eth))
+		return TC_ACT_SHOT;
 	count(CNT_GW_ICMP_SENT);
 	return bpf_redirect(skb->ingress_ifindex, 0);
 }

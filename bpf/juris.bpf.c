@@ -1101,6 +1101,18 @@ static __always_inline void fill_rst(const struct tcphdr *in, __u32 seg_len, str
 	}
 }
 
+/* A reply built in place goes back out of the interface its packet came
+ * in by: on Ethernet, to the address it came from. */
+static __always_inline int swap_macs(struct __sk_buff *skb, struct ethhdr *eth)
+{
+	__u8 mac[ETH_ALEN];
+
+	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+	return bpf_skb_store_bytes(skb, 0, eth, sizeof(*eth), 0);
+}
+
 /* Turns a denied TCP segment into the reset that answers it and sends it
  * back out of the interface it came in by: the client's connect fails at
  * once (ECONNREFUSED) instead of retrying SYNs for a minute or more.
@@ -1170,15 +1182,8 @@ static __always_inline int reply_rst(struct __sk_buff *skb, __u32 nh, const stru
 	}
 	if (bpf_skb_store_bytes(skb, l4, &th, sizeof(th), 0))
 		return TC_ACT_SHOT;
-	if (nh) {
-		__u8 mac[ETH_ALEN];
-
-		__builtin_memcpy(mac, eth.h_dest, ETH_ALEN);
-		__builtin_memcpy(eth.h_dest, eth.h_source, ETH_ALEN);
-		__builtin_memcpy(eth.h_source, mac, ETH_ALEN);
-		if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
-			return TC_ACT_SHOT;
-	}
+	if (nh && swap_macs(skb, &eth))
+		return TC_ACT_SHOT;
 	count(CNT_GW_RESETS_SENT);
 	return bpf_redirect(skb->ingress_ifindex, 0);
 }
