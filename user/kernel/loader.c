@@ -327,6 +327,20 @@ static int attach_packet_lsm(struct juris_bpf *s, int cover, const char *dir, ch
 	return attach_pinned(sys, 1, "the sys_enter tracepoint", dir, err, len);
 }
 
+/* Pins prog in dir as prog_NAME, where a later juris finds it. */
+static int pin_program(struct bpf_program *prog, const char *dir, char *err, size_t len)
+{
+	char path[4096];
+	int ret;
+
+	ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(prog));
+	if (!ret)
+		ret = bpf_program__pin(prog, path);
+	if (ret)
+		return errorf(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+	return 0;
+}
+
 static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const char *dir,
 			  char *err, size_t len)
 {
@@ -339,12 +353,9 @@ static int attach_and_pin(struct juris_bpf *s, const struct juris_plan *p, const
 	int ret;
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(progs[i]));
-		if (!ret)
-			ret = bpf_program__pin(progs[i], path);
+		ret = pin_program(progs[i], dir, err, len);
 		if (ret)
-			return errorf(err, len, ret, "cannot pin program in %s: %s", dir,
-				      strerror(-ret));
+			return ret;
 		for (int c = 0; c < p->n_attach; c++) {
 			struct bpf_link *l = bpf_program__attach_cgroup(progs[i], p->attach[c].fd);
 
@@ -381,15 +392,12 @@ static int attach_gateway(struct juris_bpf *s, const struct juris_plan *p, const
 			  int meta_fd, struct juris_meta *meta, char *err, size_t len)
 {
 	struct bpf_program *prog = s->progs.juris_tc_ingress;
-	char path[4096];
 	__u32 zero = 0;
 	int ret;
 
-	ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(prog));
-	if (!ret)
-		ret = bpf_program__pin(prog, path);
+	ret = pin_program(prog, dir, err, len);
 	if (ret)
-		return errorf(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+		return ret;
 	for (int i = 0; i < p->gw->n_inside; i++) {
 		const struct gw_iface *in = &p->gw->inside[i];
 		struct tc_hook_rec *rec = &meta->tc_hooks[meta->n_tc_hooks];
@@ -417,14 +425,11 @@ static int attach_backstop(struct juris_bpf *s, const struct juris_plan *p, cons
 			   int meta_fd, struct juris_meta *meta, char *err, size_t len)
 {
 	struct bpf_program *prog = s->progs.juris_packet_tc;
-	char path[4096];
 	int ret;
 
-	ret = pin_path(path, sizeof(path), dir, "prog_", hook_short_name(prog));
-	if (!ret)
-		ret = bpf_program__pin(prog, path);
+	ret = pin_program(prog, dir, err, len);
 	if (ret)
-		return errorf(err, len, ret, "cannot pin program in %s: %s", dir, strerror(-ret));
+		return ret;
 	for (int i = 0; i < p->backstop->n_links; i++) {
 		ret = backstop_attach_one(bpf_program__fd(prog), &p->backstop->links[i], meta_fd,
 					  meta);
