@@ -144,6 +144,45 @@ static cJSON *packet_left_open(const struct juris_meta *meta)
 	return cJSON_CreateStringArray(all, 2);
 }
 
+/* The kernel's counters in status --json, by key (bpf/juris.h says what
+ * each counts). flow_entries_extra: entries besides new flows, verdict
+ * epochs and live sockets' entries written again after an eviction. */
+static const struct {
+	const char *key;
+	int cnt;
+} json_counters[] = {
+	{ "flow_entries_extra", CNT_FLOW_ENTRIES_EXTRA },
+	{ "flow_insert_failures", CNT_FLOW_INSERT_FAIL },
+	{ "ringbuf_drops", CNT_RINGBUF_DROPS },
+	{ "connect_blocked", CNT_CONNECT_BLOCKED },
+	{ "sendmsg_blocked", CNT_SENDMSG_BLOCKED },
+	{ "packets_blocked", CNT_PACKETS_BLOCKED },
+	{ "not_ip", CNT_NOT_IP },
+	{ "gateway_packets_blocked", CNT_GW_PACKETS_BLOCKED },
+	{ "gateway_tcp_resets", CNT_GW_RESETS_SENT },
+	{ "gateway_icmp_sent", CNT_GW_ICMP_SENT },
+	{ "gateway_icmp_rate_limited", CNT_GW_ICMP_RATE_LIMITED },
+	{ "slot_missing", CNT_SLOT_MISSING },
+	{ "dns_answers", CNT_DNS_ANSWERS },
+	{ "dns_ringbuf_drops", CNT_DNS_RINGBUF_DROPS },
+	{ "dns_malformed", CNT_DNS_MALFORMED },
+	{ "dns_except_added", CNT_DNS_EXCEPT_ADDED },
+	{ "dns_cache_evictions", CNT_DNS_CACHE_EVICTIONS },
+	{ "dns_unsolicited", CNT_DNS_UNSOLICITED },
+	{ "dns_mismatched", CNT_DNS_MISMATCHED },
+	{ "dns_midstream", CNT_DNS_MIDSTREAM },
+	{ "dns_not_resolver", CNT_DNS_NOT_RESOLVER },
+	{ "dns_off_chain", CNT_DNS_OFF_CHAIN },
+	{ "watch_added", CNT_WATCH_ADDED },
+	{ "watch_full", CNT_WATCH_FULL },
+	{ "packet_sockets_refused", CNT_PACKET_SOCKETS_REFUSED },
+	{ "packet_sockets_seen", CNT_PACKET_SOCKETS_SEEN },
+	{ "packet_sends_refused", CNT_PACKET_SENDS_REFUSED },
+	{ "packet_sends_seen", CNT_PACKET_SENDS_SEEN },
+};
+_Static_assert(sizeof(json_counters) / sizeof(json_counters[0]) == CNT_MAX,
+	       "every counter of bpf/juris.h has its key in status --json");
+
 static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 {
 	cJSON *root = cJSON_CreateObject(), *db, *arr, *c;
@@ -260,44 +299,9 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 	cJSON_AddNumberToObject(c, "flow_table_size", (double)s->stats.flow_table_size);
 	cJSON_AddNumberToObject(c, "flows_created", (double)s->stats.flows_created);
 	cJSON_AddNumberToObject(c, "flow_evictions", (double)s->stats.flow_evictions);
-	/* Entries besides new flows: verdict epochs, live sockets' entries
-	 * written again after an eviction. */
-	cJSON_AddNumberToObject(c, "flow_entries_extra",
-				(double)s->stats.counters[CNT_FLOW_ENTRIES_EXTRA]);
-	cJSON_AddNumberToObject(c, "flow_insert_failures",
-				(double)s->stats.counters[CNT_FLOW_INSERT_FAIL]);
-	cJSON_AddNumberToObject(c, "ringbuf_drops", (double)s->stats.counters[CNT_RINGBUF_DROPS]);
-	cJSON_AddNumberToObject(c, "connect_blocked",
-				(double)s->stats.counters[CNT_CONNECT_BLOCKED]);
-	cJSON_AddNumberToObject(c, "sendmsg_blocked",
-				(double)s->stats.counters[CNT_SENDMSG_BLOCKED]);
-	cJSON_AddNumberToObject(c, "packets_blocked",
-				(double)s->stats.counters[CNT_PACKETS_BLOCKED]);
-	cJSON_AddNumberToObject(c, "not_ip", (double)s->stats.counters[CNT_NOT_IP]);
-	cJSON_AddNumberToObject(c, "gateway_packets_blocked",
-				(double)s->stats.counters[CNT_GW_PACKETS_BLOCKED]);
-	cJSON_AddNumberToObject(c, "gateway_tcp_resets",
-				(double)s->stats.counters[CNT_GW_RESETS_SENT]);
-	cJSON_AddNumberToObject(c, "gateway_icmp_sent",
-				(double)s->stats.counters[CNT_GW_ICMP_SENT]);
-	cJSON_AddNumberToObject(c, "gateway_icmp_rate_limited",
-				(double)s->stats.counters[CNT_GW_ICMP_RATE_LIMITED]);
-	cJSON_AddNumberToObject(c, "slot_missing", (double)s->stats.counters[CNT_SLOT_MISSING]);
-	cJSON_AddNumberToObject(c, "dns_answers", (double)s->stats.counters[CNT_DNS_ANSWERS]);
-	cJSON_AddNumberToObject(c, "dns_ringbuf_drops",
-				(double)s->stats.counters[CNT_DNS_RINGBUF_DROPS]);
-	cJSON_AddNumberToObject(c, "dns_malformed", (double)s->stats.counters[CNT_DNS_MALFORMED]);
-	cJSON_AddNumberToObject(c, "dns_except_added",
-				(double)s->stats.counters[CNT_DNS_EXCEPT_ADDED]);
-	cJSON_AddNumberToObject(c, "dns_cache_evictions",
-				(double)s->stats.counters[CNT_DNS_CACHE_EVICTIONS]);
-	cJSON_AddNumberToObject(c, "dns_unsolicited",
-				(double)s->stats.counters[CNT_DNS_UNSOLICITED]);
-	cJSON_AddNumberToObject(c, "dns_mismatched", (double)s->stats.counters[CNT_DNS_MISMATCHED]);
-	cJSON_AddNumberToObject(c, "dns_midstream", (double)s->stats.counters[CNT_DNS_MIDSTREAM]);
-	cJSON_AddNumberToObject(c, "dns_not_resolver",
-				(double)s->stats.counters[CNT_DNS_NOT_RESOLVER]);
-	cJSON_AddNumberToObject(c, "dns_off_chain", (double)s->stats.counters[CNT_DNS_OFF_CHAIN]);
+	for (size_t i = 0; i < sizeof(json_counters) / sizeof(json_counters[0]); i++)
+		cJSON_AddNumberToObject(c, json_counters[i].key,
+					(double)s->stats.counters[json_counters[i].cnt]);
 	arr = cJSON_AddArrayToObject(root, "dns_resolvers");
 	for (uint32_t i = 0; arr && i < s->cfg.n_dns_resolvers && i < DNS_RESOLVERS_MAX; i++) {
 		char buf[INET6_ADDRSTRLEN];
@@ -305,16 +309,6 @@ static cJSON *status_json(const struct juris_opts *o, const struct status *s)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(config_resolver_text(&s->cfg, i, buf,
 										  sizeof(buf))));
 	}
-	cJSON_AddNumberToObject(c, "watch_added", (double)s->stats.counters[CNT_WATCH_ADDED]);
-	cJSON_AddNumberToObject(c, "watch_full", (double)s->stats.counters[CNT_WATCH_FULL]);
-	cJSON_AddNumberToObject(c, "packet_sockets_refused",
-				(double)s->stats.counters[CNT_PACKET_SOCKETS_REFUSED]);
-	cJSON_AddNumberToObject(c, "packet_sockets_seen",
-				(double)s->stats.counters[CNT_PACKET_SOCKETS_SEEN]);
-	cJSON_AddNumberToObject(c, "packet_sends_refused",
-				(double)s->stats.counters[CNT_PACKET_SENDS_REFUSED]);
-	cJSON_AddNumberToObject(c, "packet_sends_seen",
-				(double)s->stats.counters[CNT_PACKET_SENDS_SEEN]);
 	return root;
 }
 
