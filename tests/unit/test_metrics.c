@@ -168,6 +168,32 @@ static void test_metrics_address_defaults_to_loopback(void **state)
 	assert_int_equal(listen_addr_parse("127.0.0.1:+80", &ss, &len), -EINVAL);
 }
 
+/* Nothing the kernel counts is left out of /metrics: each counter of
+ * bpf/juris.h, given a value of its own, shows in some series. */
+static void test_every_kernel_counter_is_exported(void **state)
+{
+	static struct juris_stats st;
+	struct juris_config cfg = { .mode = MODE_AUDIT };
+	struct metrics_input in = { .stats = &st, .cfg = &cfg, .now = 1, .version = "1" };
+	char *out, want[32];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	for (int c = 0; c < CNT_MAX; c++)
+		st.counters[c] = 7000001 + (unsigned)c;
+	out = render(&in);
+	for (int c = 0; c < CNT_MAX; c++) {
+		snprintf(want, sizeof(want), "} %u\n", 7000001 + (unsigned)c);
+		if (!strstr(out, want)) {
+			snprintf(want, sizeof(want), " %u\n", 7000001 + (unsigned)c);
+			if (!strstr(out, want))
+				fail_msg("counter %d is in no series of /metrics", c);
+		}
+	}
+	assert_non_null(strstr(out, "juris_blocked_total{what=\"forwarded\"} 7000007\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +202,7 @@ int main(void)
 			test_database_source_is_a_labelled_info_metric_and_refusals_a_counter),
 		cmocka_unit_test(test_countries_and_operators_are_exact_counters),
 		cmocka_unit_test(test_metrics_address_defaults_to_loopback),
+		cmocka_unit_test(test_every_kernel_counter_is_exported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

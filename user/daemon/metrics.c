@@ -200,14 +200,23 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	       "Flows the flow table refused (still in the totals).", cnt[CNT_FLOW_INSERT_FAIL]);
 	single(out, "juris_ringbuf_drops_total", "counter",
 	       "Events lost because the ring buffer was full.", cnt[CNT_RINGBUF_DROPS]);
+	single(out, "juris_flow_entries_extra_total", "counter",
+	       "Flow-table entries made besides new flows: verdict epochs, live sockets' "
+	       "entries written again after an eviction.",
+	       cnt[CNT_FLOW_ENTRIES_EXTRA]);
+	single(out, "juris_not_ip_packets_total", "counter",
+	       "Egress packets neither IPv4 nor IPv6, passed without a verdict.", cnt[CNT_NOT_IP]);
 	header(out, "juris_blocked_total", "counter",
-	       "Refused by enforce mode: connect() and sendmsg() calls, dropped packets.");
+	       "Refused by enforce mode: connect() and sendmsg() calls, dropped packets, "
+	       "dropped forwarded packets (gateway mode).");
 	fprintf(out, "juris_blocked_total{what=\"connect\"} %llu\n",
 		(unsigned long long)cnt[CNT_CONNECT_BLOCKED]);
 	fprintf(out, "juris_blocked_total{what=\"sendmsg\"} %llu\n",
 		(unsigned long long)cnt[CNT_SENDMSG_BLOCKED]);
 	fprintf(out, "juris_blocked_total{what=\"packet\"} %llu\n",
 		(unsigned long long)cnt[CNT_PACKETS_BLOCKED]);
+	fprintf(out, "juris_blocked_total{what=\"forwarded\"} %llu\n",
+		(unsigned long long)cnt[CNT_GW_PACKETS_BLOCKED]);
 	/* Counts only: a label per DNS name would make series without bound. */
 	header(out, "juris_dns_answers_total", "counter",
 	       "DNS answers to the watched processes, by what became of them.");
@@ -229,6 +238,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	single(out, "juris_dns_off_chain_records_total", "counter",
 	       "Answer records off the CNAME chain of the question, ignored.",
 	       cnt[CNT_DNS_OFF_CHAIN]);
+	single(out, "juris_dns_cache_evictions_total", "counter",
+	       "Live DNS names the daemon's full cache forgot.", cnt[CNT_DNS_CACHE_EVICTIONS]);
 	single(out, "juris_dns_except_added_total", "counter",
 	       "Addresses allowed by --except-domain, one per answer record.",
 	       cnt[CNT_DNS_EXCEPT_ADDED]);
