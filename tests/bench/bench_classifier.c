@@ -658,18 +658,20 @@ static int per_packet(struct bench_ctx *c, const struct side *j, const struct lo
 	return ret;
 }
 
-/* An instance like the full one but whose flow table has n entries, as
- * juris run --flow-table n makes it; it shares the full instance's prefix
- * and exception maps instead of filling its own. */
-static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **out,
-		    struct ring_buffer **rb)
+/* A second instance of the egress program alone (the other programs are
+ * not needed here, and the LSM ones fail to load where the BPF LSM is
+ * off) that shares the full instance's prefix and exception maps instead
+ * of filling its own; NULL with errno set. The caller loads it. */
+static struct juris_bpf *open_sharing(const struct juris_bpf *full)
 {
 	struct juris_bpf *s = juris_bpf__open();
-	int ret;
+	struct bpf_program *p;
+	int ret = 0;
 
 	if (!s)
-		return -errno;
-	ret = bpf_map__set_max_entries(s->maps.flows, n);
+		return NULL;
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p, p == s->progs.juris_egress);
 	if (!ret)
 		ret = bpf_map__reuse_fd(s->maps.geo4_tbl24, bpf_map__fd(full->maps.geo4_tbl24));
 	if (!ret)
@@ -682,6 +684,26 @@ static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **ou
 		ret = bpf_map__reuse_fd(s->maps.except_v4, bpf_map__fd(full->maps.except_v4));
 	if (!ret)
 		ret = bpf_map__reuse_fd(s->maps.except_v6, bpf_map__fd(full->maps.except_v6));
+	if (ret) {
+		juris_bpf__destroy(s);
+		errno = -ret;
+		return NULL;
+	}
+	return s;
+}
+
+/* An instance like the full one but whose flow table has n entries, as
+ * juris run --flow-table n makes it; it shares the full instance's prefix
+ * and exception maps instead of filling its own. */
+static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **out,
+		    struct ring_buffer **rb)
+{
+	struct juris_bpf *s = open_sharing(full);
+	int ret;
+
+	if (!s)
+		return -errno;
+	ret = bpf_map__set_max_entries(s->maps.flows, n);
 	if (!ret)
 		ret = juris_bpf__load(s);
 	if (!ret)
@@ -706,7 +728,7 @@ static int load_big(const struct juris_bpf *full, __u32 n, struct juris_bpf **ou
 static int exact_cost(struct bench_ctx *c, struct juris_bpf *full, struct ring_buffer *rb,
 		      const struct loaded_db *db)
 {
-	struct juris_bpf *s = juris_bpf__open();
+	struct juris_bpf *s = open_sharing(full);
 	struct bench_ctx alone = *c;
 	struct dst_set *d = malloc(sizeof(*d));
 	struct side j = juris_side(full, rb);
@@ -720,19 +742,7 @@ static int exact_cost(struct bench_ctx *c, struct juris_bpf *full, struct ring_b
 		return -ENOMEM;
 	}
 	s->rodata->exact_off = 1;
-	ret = bpf_map__reuse_fd(s->maps.geo4_tbl24, bpf_map__fd(full->maps.geo4_tbl24));
-	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.geo4_tbl8, bpf_map__fd(full->maps.geo4_tbl8));
-	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.geo4_class, bpf_map__fd(full->maps.geo4_class));
-	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.geo_v6, bpf_map__fd(full->maps.geo_v6));
-	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.except_v4, bpf_map__fd(full->maps.except_v4));
-	if (!ret)
-		ret = bpf_map__reuse_fd(s->maps.except_v6, bpf_map__fd(full->maps.except_v6));
-	if (!ret)
-		ret = juris_bpf__load(s);
+	ret = juris_bpf__load(s);
 	if (!ret)
 		ret = set_policy(s);
 	if (ret)
