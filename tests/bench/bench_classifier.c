@@ -729,17 +729,17 @@ static int exact_cost(struct bench_ctx *c, struct juris_bpf *full, struct ring_b
 		      const struct loaded_db *db)
 {
 	struct juris_bpf *s = open_sharing(full);
+	int ret = s ? 0 : -errno; /* before the calls below can change errno */
 	struct bench_ctx alone = *c;
 	struct dst_set *d = malloc(sizeof(*d));
 	struct side j = juris_side(full, rb);
 	int ncpu = libbpf_num_possible_cpus();
 	struct pair r;
-	int ret;
 
 	if (!s || !d) {
 		free(d);
 		juris_bpf__destroy(s);
-		return -ENOMEM;
+		return s ? -ENOMEM : ret;
 	}
 	s->rodata->exact_off = 1;
 	ret = juris_bpf__load(s);
